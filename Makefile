@@ -1,0 +1,41 @@
+# hpkb: two commands on a fresh machine.
+#   make build   set up .venv (pinned dependencies) and build the example knowledge base
+#   make test    set up .venv and run every test (lint, types, the whole suite)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.hpkb-installed
+export NO_MKDOCS_2_WARNING := 1
+export DISABLE_MKDOCS_2_WARNING := true
+
+.PHONY: build test lint bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/hpkb validate
+	$(BIN)/hpkb build --profile internal
+	$(BIN)/hpkb build --profile shared
+	$(BIN)/hpkb build --profile public
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy src scripts
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+lock:
+	rm -rf /tmp/hpkb-lock && $(PYTHON) -m venv /tmp/hpkb-lock
+	/tmp/hpkb-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/hpkb-lock/bin/pip freeze --exclude hpkb | sed '1i # Pinned dependencies (runtime and test). Regenerate: make lock' > requirements.lock
+
+clean:
+	rm -rf build

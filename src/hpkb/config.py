@@ -1,0 +1,111 @@
+"""Settings: read from the `extra: hpkb:` block of a content repo's mkdocs.yml.
+
+MkDocs ignores what sits under `extra`, so a force's single mkdocs.yml holds both the
+site settings and hpkb's (profiles, timeliness targets). hpkb writes the per-profile
+MkDocs config it builds with; it never hands the author's file to MkDocs as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from hpkb.conform import conform
+from hpkb.diagnostics import Diagnostic, error
+from hpkb.load import read_text
+from hpkb.schema import Audience, Classification, Text, _Strict
+from hpkb.strict_yaml import parse_yaml
+
+__all__ = ["CONFIG_FILE", "Profile", "Settings", "load_settings"]
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+class Profile(_Strict):
+    """One audience's build: which entries it shows and whether personal parts show."""
+
+    audiences: list[Audience] = Field(description="Entry audiences this profile shows.")
+    max_classification: Classification = Field(description="Highest marking it shows.")
+    personal: bool = Field(False, description="Show subjects, chronology, internal passages.")
+    marking: Text | None = Field(None, description="Banner text; defaults to the marking.")
+
+
+class Timeliness(_Strict):
+    """Debrief timeliness targets in calendar days from the incident."""
+
+    initial_review_days: int = Field(14, ge=1, le=365)
+    report_days: int = Field(30, ge=1, le=365)
+
+
+def _default_profiles() -> dict[str, Profile]:
+    return {
+        "internal": Profile(audiences=["internal", "shared", "public"],
+                            max_classification="OFFICIAL-SENSITIVE", personal=True),
+        "shared": Profile(audiences=["shared", "public"], max_classification="OFFICIAL"),
+        "public": Profile(audiences=["public"], max_classification="OFFICIAL"),
+    }
+
+
+class HpkbSettings(_Strict):
+    """The `extra: hpkb:` block."""
+
+    organisation: Text | None = Field(None, description="The force that owns this repo.")
+    profiles: dict[str, Profile] = Field(default_factory=_default_profiles)
+    default_profile: Text = "shared"
+    timeliness: Timeliness = Field(default_factory=Timeliness)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know about the repo it runs in."""
+
+    root: Path
+    site_name: str
+    hpkb: HpkbSettings
+
+    @property
+    def build_path(self) -> Path:
+        return self.root / "build"
+
+    def profile(self, name: str) -> Profile | None:
+        return self.hpkb.profiles.get(name)
+
+
+ProfileName = str
+Scope = Literal["internal", "shared", "public"]
+
+
+def load_settings(root: Path) -> tuple[Settings, list[Diagnostic]]:
+    """Read mkdocs.yml; a missing file gives the defaults, a bad one gives findings."""
+    defaults = Settings(root, "Homicide prevention knowledge base", HpkbSettings())
+    path = root / CONFIG_FILE
+    if not path.exists() and not path.is_symlink():
+        return defaults, []
+    text = read_text(path, CONFIG_FILE)
+    if isinstance(text, Diagnostic):
+        return defaults, [text]
+    parsed = parse_yaml(text, CONFIG_FILE)
+    if isinstance(parsed, Diagnostic):
+        return defaults, [parsed]
+    if not isinstance(parsed.value, dict):
+        return defaults, [error(CONFIG_FILE, 1, 1, "HP901", "mkdocs.yml must be a mapping",
+                                "write `site_name: …` and the other settings as fields")]
+    site_name = parsed.value.get("site_name")
+    extra = parsed.value.get("extra")
+    block = extra.get("hpkb") if isinstance(extra, dict) else None
+    if block is None:
+        block = {}
+    positions = {k[2:]: v for k, v in parsed.positions.items() if k[:2] == ("extra", "hpkb")}
+    settings, findings = conform(HpkbSettings, block, CONFIG_FILE, positions)
+    if settings is None:
+        return defaults, findings
+    if settings.default_profile not in settings.profiles:
+        line, column = positions.get(("default_profile",), (1, 1))
+        findings.append(error(CONFIG_FILE, line, column, "HP902",
+                              f"default_profile `{settings.default_profile}` is not a profile",
+                              "name one of: " + ", ".join(settings.profiles)))
+    name = site_name if isinstance(site_name, str) and site_name else defaults.site_name
+    return Settings(root, name, settings), findings

@@ -1,0 +1,157 @@
+"""Find entry files, read them safely, split front matter from body.
+
+Nothing here writes. Symlinks are reported, never followed; oversized or non-UTF-8
+files are reported, never parsed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from hpkb.diagnostics import Diagnostic, error
+from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind, Source
+from hpkb.strict_yaml import ParsedYaml, parse_yaml
+
+__all__ = ["MAX_FILE_BYTES", "LoadResult", "find_entry_files", "load_entries", "read_text"]
+
+MAX_FILE_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading found: the readable sources, and findings about the rest."""
+
+    sources: tuple[Source, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class EntryFile:
+    """An entry file found on disk (not yet read)."""
+
+    path: Path
+    rel: str
+    kind: EntryKind
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _symlink_finding(rel: str) -> Diagnostic:
+    return error(rel, 1, 1, "HP003", "symbolic links are not read",
+                 "replace the link with the real file (hpkb never follows links)")
+
+
+def find_entry_files(root: Path) -> tuple[list[EntryFile], list[Diagnostic]]:
+    """Every ``*.md`` under the entry folders, sorted, plus findings for symlinks."""
+    files: list[EntryFile] = []
+    findings: list[Diagnostic] = []
+    for kind in ENTRY_KINDS:
+        folder = root / KIND_FOLDERS[kind]
+        if folder.is_symlink():
+            findings.append(_symlink_finding(_rel(root, folder)))
+            continue
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            here = Path(dirpath)
+            for name in sorted(dirnames):
+                if (here / name).is_symlink():
+                    findings.append(_symlink_finding(_rel(root, here / name)))
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if not name.endswith(".md") or name.startswith("."):
+                    continue
+                path = here / name
+                if path.is_symlink():
+                    findings.append(_symlink_finding(_rel(root, path)))
+                    continue
+                files.append(EntryFile(path, _rel(root, path), kind))
+    files.sort(key=lambda f: f.rel)
+    return files, findings
+
+
+def read_text(path: Path, rel: str, limit: int = MAX_FILE_BYTES) -> str | Diagnostic:
+    """A file's text with BOM and CRLF normalised, or a finding saying why not."""
+    if path.is_symlink():
+        return _symlink_finding(rel)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return error(rel, 1, 1, "HP002",
+                         f"file is {size:,} bytes; the limit is {limit:,}",
+                         "split it into smaller entries or move attachments out of the text")
+        data = path.read_bytes()
+    except OSError as exc:
+        return error(rel, 1, 1, "HP001", f"cannot read file: {exc.strerror}",
+                     "check the file exists and is readable")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return error(rel, line, column, "HP001", "file is not valid UTF-8",
+                     "save the file as UTF-8 (most editors: File > Save with encoding)")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic:
+    """(front matter, body, body's first file line), or the finding why not."""
+    if not text.startswith("---\n") and text.rstrip(" \t") != "---":
+        return error(rel, 1, 1, "HP004", "file does not start with front matter",
+                     "begin the file with a line `---`, the YAML fields, then `---`")
+    lines = text.split("\n")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip(" \t") in ("---", "..."):
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1:])
+            return front, body, index + 2
+    return error(rel, 1, 1, "HP005", "front matter is not closed",
+                 "add a line `---` after the last front-matter field")
+
+
+def load_source(entry_file: EntryFile) -> Source | Diagnostic:
+    """Read one entry file into a Source, or the first finding that stops it."""
+    rel = entry_file.rel
+    text = read_text(entry_file.path, rel)
+    if isinstance(text, Diagnostic):
+        return text
+    split = split_front_matter(text, rel)
+    if isinstance(split, Diagnostic):
+        return split
+    front_text, body, body_line = split
+    parsed = parse_yaml(front_text, rel, line_offset=1)
+    if isinstance(parsed, Diagnostic):
+        return parsed
+    return _source_of(entry_file, parsed, body, body_line)
+
+
+def _source_of(
+    entry_file: EntryFile, parsed: ParsedYaml, body: str, body_line: int
+) -> Source | Diagnostic:
+    if not isinstance(parsed.value, dict):
+        got = "nothing" if parsed.value is None else type(parsed.value).__name__
+        return error(entry_file.rel, 2, 1, "HP010",
+                     f"front matter must be a set of `field: value` lines, got {got}",
+                     "write one `field: value` per line between the --- lines")
+    return Source(entry_file.rel, entry_file.kind, parsed.value, parsed.positions,
+                  body, body_line)
+
+
+def load_entries(root: Path) -> LoadResult:
+    """Load every entry file under ``root``."""
+    files, findings = find_entry_files(root)
+    sources: list[Source] = []
+    for entry_file in files:
+        loaded = load_source(entry_file)
+        if isinstance(loaded, Diagnostic):
+            findings.append(loaded)
+        else:
+            sources.append(loaded)
+    return LoadResult(tuple(sources), tuple(findings))

@@ -1,0 +1,99 @@
+"""The build, stage by stage: validate → view(profile) → outputs, swapped in when complete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from hpkb.diagnostics import Diagnostic, HpkbError, fails
+from hpkb.export import write_export
+from hpkb.validate import Validation, validate_repo
+from hpkb.view import ProfileView, view
+from hpkb.write import BUILD_DIR, inside_build, own_directory, staged_directory
+
+__all__ = ["STAGES", "BuildReport", "BuildRequest", "build", "export_only", "profile_view"]
+
+STAGES = ("site", "search", "packs", "export")
+
+
+@dataclass(frozen=True)
+class BuildRequest:
+    """What the user asked `hpkb build` (or `export`) for."""
+
+    root: Path
+    profile: str | None = None
+    drafts: bool = False
+    strict: bool = False
+    skip: frozenset[str] = frozenset()
+    out: Path | None = None
+    today: date | None = None
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: its findings, where it wrote, and which stages ran."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    output: Path | None = None
+    stages: tuple[str, ...] = ()
+    entries: int = 0
+
+    @property
+    def built(self) -> bool:
+        return self.output is not None
+
+
+def profile_view(validation: Validation, name: str | None, *, drafts: bool = False,
+                 today: date | None = None) -> ProfileView:
+    """The named profile's view of a validated repo (the configured default when None)."""
+    settings = validation.settings
+    chosen = name or settings.hpkb.default_profile
+    profile = settings.profile(chosen)
+    if profile is None:
+        known = ", ".join(settings.hpkb.profiles)
+        raise HpkbError(f"unknown profile `{chosen}`; the profiles are: {known}")
+    return view(validation.corpus, chosen, profile, drafts=drafts, today=today)
+
+
+def _checked(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
+    validation = validate_repo(request.root, today=request.today)
+    if fails(validation.diagnostics, request.strict):
+        return validation, None
+    return validation, profile_view(validation, request.profile, drafts=request.drafts,
+                                    today=request.today)
+
+
+def build(request: BuildRequest) -> BuildReport:
+    """Validate, decide the profile's view, write every stage, then swap the build in."""
+    validation, seen = _checked(request)
+    findings = validation.diagnostics
+    if seen is None:
+        return BuildReport(findings)
+    findings += seen.diagnostics
+    if fails(seen.diagnostics, request.strict):
+        return BuildReport(findings)
+    target = inside_build(request.root, request.out or Path(BUILD_DIR) / seen.name)
+    organisation = validation.settings.hpkb.organisation
+    done: list[str] = []
+    with staged_directory(target) as staging:
+        if "export" not in request.skip:
+            write_export(seen, organisation, staging / "export")
+            done.append("export")
+    return BuildReport(findings, target, tuple(done), len(seen.entries))
+
+
+def export_only(request: BuildRequest) -> BuildReport:
+    """`hpkb export`: replace only build/<profile>/export."""
+    validation, seen = _checked(request)
+    if seen is None:
+        return BuildReport(validation.diagnostics)
+    findings = validation.diagnostics + seen.diagnostics
+    if fails(seen.diagnostics, request.strict):
+        return BuildReport(findings)
+    target = inside_build(request.root, Path(BUILD_DIR) / seen.name / "export")
+    if not target.parent.exists():
+        own_directory(target.parent)
+    with staged_directory(target) as staging:
+        write_export(seen, validation.settings.hpkb.organisation, staging)
+    return BuildReport(findings, target, ("export",), len(seen.entries))

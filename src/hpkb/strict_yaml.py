@@ -1,0 +1,211 @@
+"""A strict YAML reader for front matter, taxonomy and settings.
+
+It reads libyaml's event stream and builds plain values itself, so that:
+- every key and list item keeps its line and column (``Positions``);
+- anchors, aliases and tags are refused (front matter needs none, and aliases are how
+  "billion laughs" bombs work);
+- duplicate keys are refused instead of silently keeping the last;
+- scalars follow YAML 1.2's core schema: ``yes``/``no``/``on``/``off``, ``1:20`` and
+  ``0123`` stay text; ``true``/``false`` are booleans; ``2024-05-01`` is a date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import yaml
+
+from hpkb.diagnostics import Diagnostic, error
+
+__all__ = ["MAX_DEPTH", "ParsedYaml", "Path", "Positions", "parse_yaml"]
+
+Path = tuple[str | int, ...]
+Positions = dict[Path, tuple[int, int]]
+
+MAX_DEPTH = 24
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_QUOTED_STYLES = frozenset({'"', "'", "|", ">"})
+
+
+@dataclass(frozen=True)
+class ParsedYaml:
+    """A parsed document: its value and the file position of every key and item."""
+
+    value: Any
+    positions: Positions
+
+
+class _Refused(Exception):
+    """Internal: a construct we refuse, raised and caught inside this module only."""
+
+    def __init__(self, mark: Any, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an unquoted scalar under hpkb's YAML 1.2-style rules."""
+    if text in _NULLS:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    if _DATE.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return text  # an impossible date stays text; the schema says what is wrong
+    return text
+
+
+class _Frame:
+    __slots__ = ("container", "key", "path")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path) -> None:
+        self.container = container
+        self.path = path
+        self.key: str | None = None  # in a mapping: the key waiting for its value
+
+
+def _check_event(event: Any) -> None:
+    if isinstance(event, yaml.AliasEvent):
+        raise _Refused(
+            event.start_mark, "HP007", f"YAML alias *{event.anchor} is not allowed",
+            "write the value out in full; front matter takes no anchors or aliases",
+        )
+    anchor = getattr(event, "anchor", None)
+    if anchor is not None:
+        raise _Refused(
+            event.start_mark, "HP007", f"YAML anchor &{anchor} is not allowed",
+            "remove the anchor; front matter takes no anchors or aliases",
+        )
+    tag = getattr(event, "tag", None)
+    if tag is not None:
+        raise _Refused(
+            event.start_mark, "HP008", f"YAML tag {tag} is not allowed",
+            "remove the tag; write plain values (quote text if needed)",
+        )
+
+
+def _build(events: Any, line_offset: int) -> ParsedYaml:
+    positions: Positions = {}
+    stack: list[_Frame] = []
+    root: Any = None
+    documents = 0
+    seen_root = False
+
+    def place(value: Any, event: Any, is_container: bool) -> Path:
+        nonlocal root, seen_root
+        mark = event.start_mark
+        where = (mark.line + 1 + line_offset, mark.column + 1)
+        if not stack:
+            if seen_root:
+                raise _Refused(mark, "HP013", "more than one YAML document",
+                               "keep one front-matter block between the two --- lines")
+            seen_root = True
+            root = value
+            positions[()] = where
+            return ()
+        frame = stack[-1]
+        if isinstance(frame.container, dict):
+            if frame.key is None:
+                if is_container or not isinstance(event, yaml.ScalarEvent):
+                    raise _Refused(mark, "HP012", "a key must be plain text",
+                                   "write `name: value`; complex keys are not allowed")
+                key = str(event.value)
+                if key in frame.container:
+                    raise _Refused(
+                        mark, "HP009", f"duplicate key `{key}`",
+                        "each key may appear once; remove or merge the repeated one",
+                    )
+                frame.key = key
+                positions[(*frame.path, key)] = where
+                return ()
+            path = (*frame.path, frame.key)
+            frame.container[frame.key] = value
+            frame.key = None
+            return path
+        path = (*frame.path, len(frame.container))
+        frame.container.append(value)
+        positions[path] = where
+        return path
+
+    for event in events:
+        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent):
+            continue
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Refused(event.start_mark, "HP013", "more than one YAML document",
+                               "keep one front-matter block between the two --- lines")
+            continue
+        if isinstance(event, yaml.DocumentEndEvent):
+            continue
+        _check_event(event)
+        if isinstance(event, yaml.ScalarEvent):
+            value = event.value if event.style in _QUOTED_STYLES else resolve_plain(event.value)
+            place(value, event, is_container=False)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(event.start_mark, "HP011",
+                               f"nesting deeper than {MAX_DEPTH} levels",
+                               "flatten the structure; entries need only a few levels")
+            container: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, yaml.MappingStartEvent) else []
+            )
+            path = place(container, event, is_container=True)
+            stack.append(_Frame(container, path))
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            stack.pop()
+    return ParsedYaml(root, positions)
+
+
+def parse_yaml(text: str, file: str, line_offset: int = 0) -> ParsedYaml | Diagnostic:
+    """Parse one YAML document strictly, or say (as a finding) why it cannot be read.
+
+    ``line_offset`` is the number of file lines before ``text`` starts, so positions
+    and findings point at lines of the file, not of the fragment.
+    """
+    try:
+        return _build(yaml.parse(text, Loader=_Loader), line_offset)
+    except _Refused as refused:
+        mark = refused.mark
+        return error(file, mark.line + 1 + line_offset, mark.column + 1,
+                     refused.code, refused.message, refused.hint)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        column = mark.column + 1 if mark else 1
+        problem = exc.problem or "invalid YAML"
+        context = f" {exc.context}" if exc.context else ""
+        return error(file, line, column, "HP006", f"YAML syntax error: {problem}{context}",
+                     "check indentation and quoting here; text containing ': ' or "
+                     "starting with a special character needs quotes")
+    except yaml.YAMLError as exc:  # ReaderError (control characters) has no mark
+        position = getattr(exc, "position", None)
+        line = 1 + line_offset
+        if isinstance(position, int):
+            line += text.count("\n", 0, position)
+        return error(file, line, 1, "HP006", f"YAML cannot be read: {exc}",
+                     "remove control characters and non-printable bytes")
+    except RecursionError:
+        return error(file, 1 + line_offset, 1, "HP011", "nesting too deep",
+                     "flatten the structure; entries need only a few levels")

@@ -1,0 +1,190 @@
+"""Validate a content repository: schema, rules within entries, rules across entries.
+
+Collects every finding; never stops at the first. Pure: reads files, writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hpkb.body import body_findings, find_references
+from hpkb.conform import conform
+from hpkb.config import Settings, load_settings
+from hpkb.diagnostics import Diagnostic, did_you_mean, error, warning
+from hpkb.load import load_entries
+from hpkb.model import Corpus, Entry, Source, kind_of_id
+from hpkb.rules import entry_findings
+from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, DebriefMeta, LearningMeta
+from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_term
+
+__all__ = ["Validation", "validate_repo"]
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of validating a repository: settings, valid entries and all findings."""
+
+    settings: Settings
+    corpus: Corpus
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity.value == "error" for d in self.diagnostics)
+
+
+def _classification_hook(err: dict[str, Any], name: str, loc: tuple[str | int, ...]
+                         ) -> Diagnostic | None:
+    if loc == ("classification",) and err["type"] == "literal_error":
+        value = str(err.get("input"))
+        if value.upper().replace("_", " ").replace("-", " ") in ("SECRET", "TOP SECRET"):
+            return error("", 0, 0, "HP110",
+                         f"classification {value} is refused: hpkb holds OFFICIAL and "
+                         "OFFICIAL-SENSITIVE material only",
+                         "remove this file from the repository and handle it through "
+                         "the proper secure channel")
+        if value.upper() in CLASSIFICATIONS and value not in CLASSIFICATIONS:
+            return error("", 0, 0, "HP104", f"`classification` must be written {value.upper()}",
+                         "write the marking in capitals")
+    return None
+
+
+def _typed(source: Source, today: date) -> tuple[Entry | None, list[Diagnostic]]:
+    meta, findings = conform(MODEL_BY_KIND[source.kind], source.front, source.path,
+                             source.positions, _classification_hook)
+    findings += body_findings(source.path, source.body, source.body_line)
+    if meta is None:
+        return None, findings
+    return Entry(source, meta), findings + entry_findings(source, meta, today)
+
+
+def _where(entry: Entry, path: tuple[str | int, ...]) -> tuple[str, int, int]:
+    line, column = entry.source.where(path)
+    return entry.source.path, line, column
+
+
+def _vocabulary_findings(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
+    findings: list[Diagnostic] = []
+    meta = entry.meta
+    for index, theme in enumerate(meta.themes):
+        if theme not in taxonomy.themes:
+            message, hint = unknown_term("theme", theme, taxonomy.themes)
+            findings.append(error(*_where(entry, ("themes", index)), "HP305", message, hint))
+    for index, action in enumerate(getattr(meta, "actions", [])):
+        if action.theme is not None and action.theme not in taxonomy.themes:
+            message, hint = unknown_term("theme", action.theme, taxonomy.themes)
+            findings.append(error(*_where(entry, ("actions", index, "theme")), "HP305",
+                                  f"action {action.id}: {message}", hint))
+    for index, rec in enumerate(meta.recommendations):
+        if rec not in taxonomy.recommendations:
+            message, hint = unknown_term("recommendation", rec, taxonomy.recommendations)
+            findings.append(error(*_where(entry, ("recommendations", index)), "HP306",
+                                  message, hint))
+    if meta.organisation not in taxonomy.organisations:
+        message, hint = unknown_term("organisation", meta.organisation, taxonomy.organisations)
+        findings.append(error(*_where(entry, ("organisation",)), "HP307", message, hint))
+    return findings
+
+
+def _reference_findings(entry: Entry, known: dict[str, str]) -> list[Diagnostic]:
+    findings: list[Diagnostic] = []
+    meta = entry.meta
+    for index, target in enumerate(meta.related):
+        if target == entry.id:
+            findings.append(warning(*_where(entry, ("related", index)), "HP310",
+                                    "entry lists itself as related", "remove its own id"))
+        elif target not in known:
+            findings.append(error(*_where(entry, ("related", index)), "HP302",
+                                  f"related entry `{target}` does not exist",
+                                  did_you_mean(target, known, "check the id")))
+    if isinstance(meta, LearningMeta):
+        for index, target in enumerate(meta.sources):
+            if target not in known or kind_of_id(target) != "debrief":
+                findings.append(error(*_where(entry, ("sources", index)), "HP303",
+                                      f"source `{target}` is not a known debrief",
+                                      did_you_mean(target, [k for k in known if
+                                                            k.startswith("RD-")],
+                                                   "sources must be debrief ids (RD-…)")))
+    for ref in find_references(entry.source.body, entry.source.body_line):
+        if kind_of_id(ref.target) is not None and ref.target not in known:
+            findings.append(error(entry.source.path, ref.line, ref.column, "HP304",
+                                  f"reference [[{ref.target}]] names no entry",
+                                  did_you_mean(ref.target, known, "check the id")))
+    return findings
+
+
+def _tag_key(tag: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", tag).removesuffix("s")
+
+
+def _tag_findings(entries: Iterable[Entry]) -> list[Diagnostic]:
+    uses: dict[str, dict[str, list[tuple[Entry, int]]]] = defaultdict(lambda: defaultdict(list))
+    for entry in entries:
+        for index, tag in enumerate(entry.meta.tags):
+            uses[_tag_key(tag)][tag].append((entry, index))
+    findings: list[Diagnostic] = []
+    for spellings in uses.values():
+        if len(spellings) < 2:
+            continue
+        common = max(spellings, key=lambda t: (len(spellings[t]), t))
+        for tag, places in spellings.items():
+            if tag == common:
+                continue
+            for entry, index in places:
+                findings.append(warning(*_where(entry, ("tags", index)), "HP308",
+                                        f"tag `{tag}` is nearly the same as `{common}`",
+                                        f"use `{common}` so the entries group together"))
+    return findings
+
+
+def _duplicate_findings(sources: Iterable[Source]) -> tuple[dict[str, str], list[Diagnostic]]:
+    known: dict[str, str] = {}
+    findings: list[Diagnostic] = []
+    for source in sources:
+        raw_id = source.front.get("id")
+        if not isinstance(raw_id, str):
+            continue
+        if raw_id in known:
+            line, column = source.where(("id",))
+            findings.append(error(source.path, line, column, "HP301",
+                                  f"id `{raw_id}` is already used by {known[raw_id]}",
+                                  "run `hpkb new` for the next free id"))
+            continue
+        known[raw_id] = source.path
+    return known, findings
+
+
+def validate_repo(root: Path, today: date | None = None) -> Validation:
+    """Load and check everything under ``root``: taxonomy, entries, cross-references."""
+    today = today or date.today()
+    settings, findings = load_settings(root)
+    taxonomy, taxonomy_findings = load_taxonomy(root)
+    findings += taxonomy_findings
+    loaded = load_entries(root)
+    findings += loaded.diagnostics
+    known, duplicate_findings = _duplicate_findings(loaded.sources)
+    findings += duplicate_findings
+    duplicated = {(d.file) for d in duplicate_findings}
+    entries: list[Entry] = []
+    for source in loaded.sources:
+        entry, entry_problems = _typed(source, today)
+        findings += entry_problems
+        if entry is None:
+            continue
+        findings += _vocabulary_findings(entry, taxonomy)
+        findings += _reference_findings(entry, known)
+        if source.path not in duplicated:
+            entries.append(entry)
+    findings += _tag_findings(entries)
+    corpus = Corpus.of(tuple(entries), taxonomy)
+    return Validation(settings, corpus, tuple(findings))
+
+
+def debriefs(corpus: Corpus) -> list[DebriefMeta]:
+    return [e.meta for e in corpus.entries if isinstance(e.meta, DebriefMeta)]

@@ -1,0 +1,146 @@
+"""The one place that decides what a profile may see.
+
+`view()` takes the whole corpus and returns only what one profile may publish: the
+visible entries, each with personal fields, internal passages and references to hidden
+entries already removed. Every output (site, search, packs, exports) reads a
+`ProfileView` and nothing else, so nothing hidden can reach it by another route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+from hpkb.body import REFERENCE, is_entry_id, split_internal
+from hpkb.config import Profile
+from hpkb.diagnostics import Diagnostic, warning
+from hpkb.model import Corpus, Entry, EntryKind, kind_of_id
+from hpkb.schema import CLASSIFICATIONS, DebriefMeta, LearningMeta
+from hpkb.taxonomy import Taxonomy
+
+__all__ = ["ProfileView", "PublishedEntry", "hidden_reference_text", "view"]
+
+# Fields that hold personal data or case detail: only a `personal` profile sees them.
+PERSONAL_FIELDS = ("subjects", "chronology")
+
+
+@dataclass(frozen=True)
+class PublishedEntry:
+    """An entry as one profile may publish it: nothing in it is hidden from that profile."""
+
+    id: str
+    kind: EntryKind
+    path: str
+    meta: Mapping[str, Any]  # published front matter, JSON-ready (dates as ISO text)
+    body: str  # internal passages handled, hidden references replaced by plain text
+    region: str | None
+    stale: bool
+    hidden_sources: int  # sources the profile may not see: counted, never named
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """Everything one profile may publish, and the warnings deciding it raised."""
+
+    name: str
+    profile: Profile
+    entries: tuple[PublishedEntry, ...]
+    taxonomy: Taxonomy
+    today: date
+    diagnostics: tuple[Diagnostic, ...]
+
+    def get(self, entry_id: str) -> PublishedEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+
+_KIND_PHRASE: dict[EntryKind, str] = {
+    "debrief": "an internal debrief",
+    "learning": "an internal learning entry",
+    "practice": "an internal practice entry",
+}
+
+
+def hidden_reference_text(target: str) -> str:
+    """What a visible entry shows in place of a reference to an entry it may not name."""
+    kind = kind_of_id(target)
+    return _KIND_PHRASE[kind] if kind else "an internal entry"
+
+
+def _allowed(profile: Profile, entry: Entry, drafts: bool) -> bool:
+    meta = entry.meta
+    if meta.status == "draft" and not drafts:
+        return False
+    if meta.audience not in profile.audiences:
+        return False
+    return CLASSIFICATIONS.index(meta.classification) <= CLASSIFICATIONS.index(
+        profile.max_classification)
+
+
+def _live_sources(entry: Entry, corpus: Corpus) -> list[str]:
+    if not isinstance(entry.meta, LearningMeta):
+        return []
+    live: list[str] = []
+    for source_id in entry.meta.sources:
+        source = corpus.by_id.get(source_id)
+        if (source is not None and isinstance(source.meta, DebriefMeta)
+                and source.meta.incident.proceedings == "live"):
+            live.append(source_id)
+    return live
+
+
+def _rewrite_references(body: str, visible: set[str]) -> str:
+    def replace(match: Any) -> str:
+        target = match.group(1).strip()
+        if is_entry_id(target) and target not in visible:
+            return hidden_reference_text(target)
+        return str(match.group(0))
+
+    return REFERENCE.sub(replace, body)
+
+
+def _publish(entry: Entry, profile: Profile, visible: set[str], taxonomy: Taxonomy,
+             today: date) -> PublishedEntry:
+    meta = entry.meta
+    exclude = set() if profile.personal else set(PERSONAL_FIELDS)
+    data: dict[str, Any] = meta.model_dump(mode="json", exclude_none=True, exclude=exclude)
+    data["related"] = [r for r in meta.related if r in visible]
+    hidden_sources = 0
+    if isinstance(meta, LearningMeta):
+        data["sources"] = [s for s in meta.sources if s in visible]
+        hidden_sources = len(meta.sources) - len(data["sources"])
+    body = split_internal(entry.source.body, keep_internal=profile.personal)
+    region = getattr(meta, "region", None) or taxonomy.region_of(meta.organisation)
+    stale = meta.review_by is not None and meta.review_by < today
+    return PublishedEntry(entry.id, entry.kind, entry.source.path, MappingProxyType(data),
+                          _rewrite_references(body, visible), region, stale, hidden_sources)
+
+
+def view(corpus: Corpus, name: str, profile: Profile, *, drafts: bool = False,
+         today: date | None = None) -> ProfileView:
+    """What profile ``name`` may publish from ``corpus`` — the only such decision in hpkb."""
+    today = today or date.today()
+    candidates = [e for e in corpus.entries if _allowed(profile, e, drafts)]
+    findings: list[Diagnostic] = []
+    visible_entries: list[Entry] = []
+    for entry in candidates:
+        live = [] if profile.personal else _live_sources(entry, corpus)
+        if live:
+            line, column = entry.source.where(("sources",))
+            findings.append(warning(
+                entry.source.path, line, column, "HP311",
+                f"{entry.id} is held back from the {name} profile: its source "
+                f"{', '.join(live)} has live proceedings",
+                "it will publish once `incident.proceedings` is no longer `live`"))
+            continue
+        visible_entries.append(entry)
+    visible = {e.id for e in visible_entries}
+    published = tuple(_publish(e, profile, visible, corpus.taxonomy, today)
+                      for e in visible_entries)
+    return ProfileView(name, profile, published, corpus.taxonomy, today, tuple(findings))

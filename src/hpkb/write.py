@@ -1,0 +1,100 @@
+"""The only module that writes outputs: staged directories under build/, swapped in whole.
+
+A build writes into a fresh directory marked as hpkb's own, and replaces the live one
+only when complete, so a failed or killed build leaves the previous output serving.
+hpkb deletes only directories that carry its marker file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from hpkb.diagnostics import HpkbError
+
+__all__ = ["MARKER", "inside_build", "own_directory", "staged_directory", "write_json", "write_text"]
+
+MARKER = ".hpkb-build"
+BUILD_DIR = "build"
+
+
+def inside_build(root: Path, target: Path) -> Path:
+    """``target`` resolved, refusing anything outside ``root/build`` (or build itself)."""
+    build = root.resolve() / BUILD_DIR
+    if build.is_symlink():
+        raise HpkbError(f"{build} is a symbolic link; hpkb writes only into a real build/ "
+                        "folder", exit_code=1)
+    resolved = (root / target).resolve() if not target.is_absolute() else target.resolve()
+    if resolved == build or build not in resolved.parents:
+        raise HpkbError(f"output folder {target} is outside build/; hpkb writes only under "
+                        f"{build}", exit_code=2)
+    return resolved
+
+
+def _is_ours(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink() and (path / MARKER).is_file()
+
+
+def _remove_ours(path: Path) -> None:
+    if _is_ours(path):
+        shutil.rmtree(path)
+
+
+def _sweep_leftovers(parent: Path, name: str) -> None:
+    """Tidy up after a killed build: put back a retired build that was never replaced,
+    then remove staging folders (only ones hpkb marked)."""
+    target = parent / name
+    for retired in sorted(parent.glob(f".{name}.old-*")):
+        if not target.exists() and _is_ours(retired):
+            os.replace(retired, target)
+    for leftover in parent.glob(f".{name}.*"):
+        _remove_ours(leftover)
+
+
+def own_directory(path: Path) -> Path:
+    """Create ``path`` (inside a staging folder) marked as hpkb's, so it can be replaced."""
+    path.mkdir(parents=True, exist_ok=True)
+    (path / MARKER).write_text("made by hpkb; safe to delete\n", encoding="utf-8")
+    return path
+
+
+@contextmanager
+def staged_directory(target: Path) -> Iterator[Path]:
+    """Yield a fresh marked folder; on success it replaces ``target`` in one rename.
+
+    On any exception the staging folder is removed and ``target`` is untouched.
+    """
+    parent = target.parent
+    if target.exists() and not _is_ours(target):
+        raise HpkbError(f"{target} exists but was not made by hpkb; move it away first",
+                        exit_code=1)
+    parent.mkdir(parents=True, exist_ok=True)
+    _sweep_leftovers(parent, target.name)
+    staging = own_directory(Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent)))
+    staging.chmod(0o755)  # mkdtemp makes it private; a build is served to readers
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    retired = parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        (target / MARKER).touch()
+        os.replace(target, retired)
+    os.replace(staging, target)
+    _remove_ours(retired)
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_json(path: Path, data: Any) -> None:
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")

@@ -16,7 +16,7 @@ from typing import Any
 from hpkb.body import body_findings, find_references
 from hpkb.conform import conform
 from hpkb.config import Settings, load_settings
-from hpkb.diagnostics import Diagnostic, did_you_mean, error, warning
+from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.load import load_entries
 from hpkb.model import Corpus, Entry, Source, kind_of_id
 from hpkb.rules import entry_findings
@@ -92,6 +92,17 @@ def _vocabulary_findings(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
     return findings
 
 
+def _id_hint(target: str, known: Iterable[str]) -> str:
+    """Suggest ids of the same kind that differ by a typo, never a vaguely similar one."""
+    import difflib
+
+    same_kind = [k for k in known if k[:3] == target[:3]]
+    close = difflib.get_close_matches(target, same_kind, n=2, cutoff=0.85)
+    if close:
+        return "did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
+    return "no entry has this id: check for a typo, or create the entry first"
+
+
 def _reference_findings(entry: Entry, known: dict[str, str]) -> list[Diagnostic]:
     findings: list[Diagnostic] = []
     meta = entry.meta
@@ -102,20 +113,19 @@ def _reference_findings(entry: Entry, known: dict[str, str]) -> list[Diagnostic]
         elif target not in known:
             findings.append(error(*_where(entry, ("related", index)), "HP302",
                                   f"related entry `{target}` does not exist",
-                                  did_you_mean(target, known, "check the id")))
+                                  _id_hint(target, known)))
     if isinstance(meta, LearningMeta):
         for index, target in enumerate(meta.sources):
             if target not in known or kind_of_id(target) != "debrief":
                 findings.append(error(*_where(entry, ("sources", index)), "HP303",
                                       f"source `{target}` is not a known debrief",
-                                      did_you_mean(target, [k for k in known if
-                                                            k.startswith("RD-")],
-                                                   "sources must be debrief ids (RD-…)")))
+                                      _id_hint(target, known) if target.startswith("RD-")
+                                      else "sources must be debrief ids (RD-…)"))
     for ref in find_references(entry.source.body, entry.source.body_line):
         if kind_of_id(ref.target) is not None and ref.target not in known:
             findings.append(error(entry.source.path, ref.line, ref.column, "HP304",
                                   f"reference [[{ref.target}]] names no entry",
-                                  did_you_mean(ref.target, known, "check the id")))
+                                  _id_hint(ref.target, known)))
     return findings
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 __all__ = [
@@ -32,7 +32,7 @@ __all__ = [
 OutputFormat = Literal["text", "json", "github"]
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is: errors always fail, warnings fail only under --strict."""
 
     ERROR = "error"

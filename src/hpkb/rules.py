@@ -10,8 +10,8 @@ from typing import Any
 
 from hpkb.body import section_titles
 from hpkb.diagnostics import Diagnostic, error, warning
-from hpkb.model import ID_PREFIX, KIND_FOLDERS, Source, kind_of_id
-from hpkb.schema import ActionMeta, DebriefMeta, LearningMeta, SectionRule
+from hpkb.model import Source
+from hpkb.schema import REQUIRED_SECTIONS, ActionMeta, DebriefMeta, LearningMeta
 
 __all__ = ["action_raised", "entry_findings"]
 
@@ -42,12 +42,6 @@ def _identity(source: Source, meta: Any) -> list[Diagnostic]:
         findings.append(_at(source, ("id",), "HP201",
                             f"id `{meta.id}` does not match the file name `{stem}.md`",
                             f"rename the file to {meta.id}.md or set `id: {stem}`"))
-    kind = kind_of_id(meta.id)
-    if kind != source.kind:
-        findings.append(_at(source, ("id",), "HP202",
-                            f"id `{meta.id}` is not a {source.kind} id",
-                            f"{source.kind} ids start with {ID_PREFIX[source.kind]}- and live in "
-                            f"{KIND_FOLDERS[source.kind]}/"))
     return findings
 
 
@@ -78,7 +72,7 @@ def _common(source: Source, meta: Any, today: date) -> list[Diagnostic]:
 
 def _sections(source: Source) -> list[Diagnostic]:
     present = {t.casefold() for t in section_titles(source.body)}
-    missing = [s for s in SectionRule.REQUIRED[source.kind] if s.casefold() not in present]
+    missing = [s for s in REQUIRED_SECTIONS[source.kind] if s.casefold() not in present]
     if not missing:
         return []
     return [error(source.path, source.body_line, 1, "HP208",

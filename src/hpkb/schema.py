@@ -19,11 +19,12 @@ from hpkb.model import EntryKind
 __all__ = [
     "CLASSIFICATIONS",
     "MODEL_BY_KIND",
+    "OPTIONAL_SECTIONS",
+    "REQUIRED_SECTIONS",
     "ActionMeta",
     "DebriefMeta",
     "LearningMeta",
     "PracticeMeta",
-    "SectionRule",
     "json_schema",
     "normalise_tag",
 ]
@@ -238,19 +239,17 @@ MODEL_BY_KIND: dict[EntryKind, type[_Common]] = {
 }
 
 
-class SectionRule:
-    """The H2 sections each kind requires (and, for practice, may add)."""
-
-    REQUIRED: dict[EntryKind, tuple[str, ...]] = {
-        "debrief": ("Summary", "Learning", "Good practice"),
-        "learning": ("What we learned", "Recommendation"),
-        "practice": ("Aim", "Intended outcome", "Description", "Overall impact", "Learning"),
-    }
-    OPTIONAL: dict[EntryKind, tuple[str, ...]] = {
-        "debrief": (),
-        "learning": (),
-        "practice": ("Resourcing", "Copyright", "Disclaimer"),
-    }
+# The H2 sections each kind requires, and those it may add.
+REQUIRED_SECTIONS: dict[EntryKind, tuple[str, ...]] = {
+    "debrief": ("Summary", "Learning", "Good practice"),
+    "learning": ("What we learned", "Recommendation"),
+    "practice": ("Aim", "Intended outcome", "Description", "Overall impact", "Learning"),
+}
+OPTIONAL_SECTIONS: dict[EntryKind, tuple[str, ...]] = {
+    "debrief": (),
+    "learning": (),
+    "practice": ("Resourcing", "Copyright", "Disclaimer"),
+}
 
 
 def json_schema(kind: EntryKind) -> dict[str, Any]:

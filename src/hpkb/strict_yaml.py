@@ -191,7 +191,11 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> ParsedYaml | Diagn
         return error(file, mark.line + 1 + line_offset, mark.column + 1,
                      refused.code, refused.message, refused.hint)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote or bracket fails at the end of the text; its start is the place
+        # an author needs to see.
+        at_end = "end of stream" in (exc.problem or "")
+        mark = (exc.context_mark if at_end and exc.context_mark else None) or exc.problem_mark \
+            or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         column = mark.column + 1 if mark else 1
         problem = exc.problem or "invalid YAML"

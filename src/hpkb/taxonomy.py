@@ -27,7 +27,7 @@ class Theme(_Strict):
     title: Text
     description: Text
     parent: str | None = None
-    synonyms: list[Text] = []
+    synonyms: list[Text] = Field([])
 
 
 class Recommendation(_Strict):

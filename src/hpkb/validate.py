@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from hpkb.body import body_findings, find_references
-from hpkb.conform import conform
 from hpkb.config import Settings, load_settings
+from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.load import load_entries
-from hpkb.model import Corpus, Entry, Source, kind_of_id
+from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
 from hpkb.rules import entry_findings
 from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, DebriefMeta, LearningMeta
 from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_term
@@ -55,7 +55,22 @@ def _classification_hook(err: dict[str, Any], name: str, loc: tuple[str | int, .
     return None
 
 
+def _kind_mismatch(source: Source) -> Diagnostic | None:
+    raw_id = source.front.get("id")
+    kind = kind_of_id(raw_id) if isinstance(raw_id, str) else None
+    if kind is None or kind == source.kind:
+        return None
+    line, column = source.where(("id",))
+    return error(source.path, line, column, "HP202",
+                 f"id `{raw_id}` is a {kind} id but the file is in {KIND_FOLDERS[source.kind]}/",
+                 f"move the file to {KIND_FOLDERS[kind]}/, or give it a "
+                 f"{ID_PREFIX[source.kind]}- id")
+
+
 def _typed(source: Source, today: date) -> tuple[Entry | None, list[Diagnostic]]:
+    mismatch = _kind_mismatch(source)
+    if mismatch is not None:  # checking it against the wrong kind's schema would only add noise
+        return None, [mismatch, *body_findings(source.path, source.body, source.body_line)]
     meta, findings = conform(MODEL_BY_KIND[source.kind], source.front, source.path,
                              source.positions, _classification_hook)
     findings += body_findings(source.path, source.body, source.body_line)
@@ -142,7 +157,7 @@ def _tag_findings(entries: Iterable[Entry]) -> list[Diagnostic]:
     for spellings in uses.values():
         if len(spellings) < 2:
             continue
-        common = max(spellings, key=lambda t: (len(spellings[t]), t))
+        common = max(spellings, key=lambda t: (len(spellings[t]), -len(t), t))
         for tag, places in spellings.items():
             if tag == common:
                 continue

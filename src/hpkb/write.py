@@ -18,7 +18,14 @@ from typing import Any
 
 from hpkb.diagnostics import HpkbError
 
-__all__ = ["MARKER", "inside_build", "own_directory", "staged_directory", "write_json", "write_text"]
+__all__ = [
+    "MARKER",
+    "inside_build",
+    "own_directory",
+    "staged_directory",
+    "write_json",
+    "write_text",
+]
 
 MARKER = ".hpkb-build"
 BUILD_DIR = "build"

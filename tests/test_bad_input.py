@@ -207,6 +207,7 @@ CASES = [
     Case("html-event-handler", body("<img src=x onerror=alert(1)>"), "HP402", LEARNING),
     Case("link-javascript", body("[click](javascript:alert(1))"), "HP403", LEARNING),
     Case("link-javascript-entities", body("[click](java&#115;cript:alert(1))"), "HP403", LEARNING),
+    Case("link-javascript-tab", body("[click](jav\tascript:alert(1))"), "HP403", LEARNING),
     Case("link-vbscript", body('<a href="vbscript:msgbox">x</a>'), "HP403", LEARNING),
     Case("image-data-url", body("![x](data:text/html;base64,PHNjcmlwdD4=)"), "HP403", LEARNING),
     Case("attr-list-onclick", body('Click here { onclick="steal()" }'), "HP404", LEARNING),

@@ -37,6 +37,7 @@ _ATTR_LIST_EVENT = re.compile(r"\{[^}\n]*\bon[a-z]+\s*=", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"\b(?:javascript|vbscript|livescript)\s*:", re.IGNORECASE)
 _DATA_URL = re.compile(
     r"(?:\]\(\s*<?|=\s*[\"']?|<|^\s*\[[^\]]*\]:\s*<?)\s*data\s*:", re.IGNORECASE)
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _RAW_FORMAT = re.compile(r"\{=[a-z0-9_+-]+\}", re.IGNORECASE)
 _TEX_COMMAND = re.compile(r"\\(input|include|write18|immediate|openin|openout|read|"
                           r"catcode|usepackage|def)\b")
@@ -87,6 +88,8 @@ def section_titles(body: str) -> list[str]:
 def find_references(body: str, body_line: int) -> list[Reference]:
     """Every `[[…]]` reference outside code, with file positions."""
     refs: list[Reference] = []
+    if "[[" not in body:
+        return refs
     for line, text, in_code in _prose_lines(body, body_line):
         if in_code:
             continue
@@ -150,7 +153,8 @@ def _fence_findings(file: str, body: str, body_line: int) -> list[Diagnostic]:
 
 def _unsafe_findings(file: str, line: int, text: str) -> list[Diagnostic]:
     prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
-    decoded = html.unescape(prose)
+    # Entities decoded and whitespace/control characters dropped, as a browser reads a URL.
+    decoded = _INVISIBLE.sub("", html.unescape(prose))
     checks: list[tuple[re.Pattern[str], str, str, str, str]] = [
         (_DANGEROUS_TAG, prose, "HP401", "raw HTML element that can run code or load content",
          "remove the HTML; write the text in Markdown"),
@@ -196,9 +200,28 @@ def _limit_findings(file: str, line: int, text: str) -> list[Diagnostic]:
     return []
 
 
+# Quick whole-body screens: most bodies are plain prose, and one search over the text
+# lets them skip the line-by-line checks below (which find the exact place).
+_SCHEME = re.compile(r"(?:script|data)\s*:")
+
+
+def _needs_line_checks(body: str) -> bool:
+    if any(mark in body for mark in ("<", "{", "\\", "&", ">")):
+        return True  # possible HTML, attribute lists, TeX, entities or deep quotes
+    if ":" in body and _SCHEME.search("".join(body.lower().split())):
+        return True  # whitespace removed: browsers ignore tabs and newlines inside a scheme
+    if "[" * MAX_BRACKET_RUN in body:
+        return True
+    return max(map(len, body.split("\n")), default=0) > MAX_LINE_CHARS
+
+
 def body_findings(file: str, body: str, body_line: int) -> list[Diagnostic]:
     """Unsafe HTML, raw format blocks, unbalanced fences and unbounded text."""
-    findings = _fence_findings(file, body, body_line)
+    findings = _fence_findings(file, body, body_line) if ":::" in body else []
+    if "[[" in body:
+        findings += _malformed_references(file, body, body_line)
+    if not _needs_line_checks(body):
+        return findings
     for line, text, in_code in _prose_lines(body, body_line):
         limits = _limit_findings(file, line, text)
         if limits:
@@ -212,12 +235,14 @@ def body_findings(file: str, body: str, body_line: int) -> list[Diagnostic]:
             continue
         if not in_code:
             findings.extend(_unsafe_findings(file, line, text))
-    for ref in find_references(body, body_line):
-        if not _ENTRY_ID.match(ref.target):
-            findings.append(error(file, ref.line, ref.column, "HP304",
-                                  f"reference [[{ref.target}]] is not an entry id",
-                                  "write [[RD-2024-007]] or [[RD-2024-007|link text]]"))
     return findings
+
+
+def _malformed_references(file: str, body: str, body_line: int) -> list[Diagnostic]:
+    return [error(file, ref.line, ref.column, "HP304",
+                  f"reference [[{ref.target}]] is not an entry id",
+                  "write [[RD-2024-007]] or [[RD-2024-007|link text]]")
+            for ref in find_references(body, body_line) if not _ENTRY_ID.match(ref.target)]
 
 
 def is_entry_id(text: str) -> bool:

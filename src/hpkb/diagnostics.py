@@ -123,7 +123,7 @@ def did_you_mean(word: str, choices: Iterable[str], fallback: str = "") -> str:
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered:
         return f"did you mean `{lowered[word.lower()]}`?"
-    close = difflib.get_close_matches(word, pool, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(word, pool, n=2, cutoff=0.7)
     if close:
         return "did you mean " + " or ".join(f"`{c}`" for c in close) + "?"
     return fallback

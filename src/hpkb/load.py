@@ -103,10 +103,10 @@ def read_text(path: Path, rel: str, limit: int = MAX_FILE_BYTES) -> str | Diagno
 
 def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic:
     """(front matter, body, body's first file line), or the finding why not."""
-    if not text.startswith("---\n") and text.rstrip(" \t") != "---":
+    lines = text.split("\n")
+    if lines[0].rstrip(" \t") != "---":
         return error(rel, 1, 1, "HP004", "file does not start with front matter",
                      "begin the file with a line `---`, the YAML fields, then `---`")
-    lines = text.split("\n")
     for index in range(1, len(lines)):
         if lines[index].rstrip(" \t") in ("---", "..."):
             front = "\n".join(lines[1:index])

@@ -178,6 +178,99 @@ def _build(events: Any, line_offset: int) -> ParsedYaml:
     return ParsedYaml(root, positions)
 
 
+_FAST_MAX_BRACKETS = 64
+_FAST_MAX_INDENT = 48
+_DEEP_INDENT = "\n" + " " * (_FAST_MAX_INDENT + 1)
+
+
+def _fast_path_safe(text: str) -> bool:
+    """True when libyaml's own composer may build the tree: no anchor, alias or tag
+    characters at all, and nesting too shallow to matter. Everything else takes the
+    event-by-event path, which refuses those constructs precisely."""
+    if not _LIBYAML or "&" in text or "*" in text or "!" in text:
+        return False
+    if text.count("[") + text.count("{") > _FAST_MAX_BRACKETS:
+        return False
+    return _DEEP_INDENT not in text
+
+
+_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False))
+_ParserBase: Any = getattr(yaml.cyaml, "CParser") if _LIBYAML else object  # noqa: B009
+
+
+class _FastComposer(_ParserBase, yaml.resolver.BaseResolver):  # type: ignore[misc]
+    """libyaml's composer with tag resolution switched off: hpkb resolves plain scalars
+    itself, and tags are refused before this path is taken."""
+
+    def __init__(self, stream: str) -> None:
+        _ParserBase.__init__(self, stream)
+        yaml.resolver.BaseResolver.__init__(self)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return ""
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+def _scalar(node: Any) -> Any:
+    value = node.value
+    if node.style:
+        return value  # quoted or block text
+    if not value:
+        return None
+    first = value[0]
+    if first.isalpha() and first not in "tfnTFN":
+        return value  # plain text that cannot be a number, date, boolean or null
+    return resolve_plain(value)
+
+
+def _from_nodes(root: Any, line_offset: int) -> ParsedYaml:
+    positions: Positions = {}
+    scalar_type = yaml.ScalarNode
+    sequence_type = yaml.SequenceNode
+
+    def walk(node: Any, path: Path) -> Any:
+        # The caller records this node's position (a key's or an item's mark).
+        kind = type(node)
+        if kind is scalar_type:
+            return _scalar(node)
+        if len(path) >= MAX_DEPTH:
+            raise _Refused(node.start_mark, "HP011", f"nesting deeper than {MAX_DEPTH} levels",
+                           "flatten the structure; entries need only a few levels")
+        if kind is sequence_type:
+            items = []
+            for index, item in enumerate(node.value):
+                mark = item.start_mark
+                item_path = (*path, index)
+                positions[item_path] = (mark.line + 1 + line_offset, mark.column + 1)
+                items.append(walk(item, item_path))
+            return items
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if type(key_node) is not scalar_type:
+                raise _Refused(key_node.start_mark, "HP012", "a key must be plain text",
+                               "write `name: value`; complex keys are not allowed")
+            key = str(key_node.value)
+            if key in mapping:
+                raise _Refused(key_node.start_mark, "HP009", f"duplicate key `{key}`",
+                               "each key may appear once; remove or merge the repeated one")
+            mark = key_node.start_mark
+            key_path = (*path, key)
+            positions[key_path] = (mark.line + 1 + line_offset, mark.column + 1)
+            mapping[key] = walk(value_node, key_path)
+        return mapping
+
+    if root is None:
+        return ParsedYaml(None, {})
+    mark = root.start_mark
+    positions[()] = (mark.line + 1 + line_offset, mark.column + 1)
+    return ParsedYaml(walk(root, ()), positions)
+
+
 def parse_yaml(text: str, file: str, line_offset: int = 0) -> ParsedYaml | Diagnostic:
     """Parse one YAML document strictly, or say (as a finding) why it cannot be read.
 
@@ -185,6 +278,8 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> ParsedYaml | Diagn
     and findings point at lines of the file, not of the fragment.
     """
     try:
+        if _fast_path_safe(text):
+            return _from_nodes(yaml.compose(text, Loader=_FastComposer), line_offset)
         return _build(yaml.parse(text, Loader=_Loader), line_offset)
     except _Refused as refused:
         mark = refused.mark

@@ -5,9 +5,11 @@ Collects every finding; never stops at the first. Pure: reads files, writes noth
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -185,9 +187,26 @@ def _duplicate_findings(sources: Iterable[Source]) -> tuple[dict[str, str], list
     return known, findings
 
 
+@contextmanager
+def _paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading: the loaded data are trees (no
+    cycles), and repeated full collections over a growing heap cost 40% at 5,000 entries."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def validate_repo(root: Path, today: date | None = None) -> Validation:
     """Load and check everything under ``root``: taxonomy, entries, cross-references."""
-    today = today or date.today()
+    with _paused_gc():
+        return _validate(root, today or date.today())
+
+
+def _validate(root: Path, today: date) -> Validation:
     settings, findings = load_settings(root)
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings

@@ -1,0 +1,133 @@
+"""hpkb benchmarks: every stage on a synthetic corpus, against baselines in the same run.
+
+Usage: python scripts/bench.py [--sizes 1000 5000] [--repeat 3]
+
+Each measurement runs in a fresh subprocess so its peak RSS is its own. Prints a table:
+stage, entries, seconds (best of --repeat), entries/s, peak RSS, ratio to the baseline.
+Benchmarks are never timed tests: this script reports, it does not fail a build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic_corpus import generate
+
+
+def _front_matter_texts(root: Path) -> list[str]:
+    texts = []
+    for folder in ("debriefs", "content/learning", "practice"):
+        for path in sorted((root / folder).glob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            texts.append(text.split("\n---\n", 1)[0].removeprefix("---\n"))
+    return texts
+
+
+Stage = Callable[[Path], int]
+
+
+def stage_yaml_baseline() -> Stage:
+    """Floor: bare yaml.load(CSafeLoader) of every entry's front matter."""
+    import yaml
+
+    def run(root: Path) -> int:
+        paths = [p for f in ("debriefs", "content/learning", "practice")
+                 for p in sorted((root / f).glob("*.md"))]
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            yaml.load(text.split("\n---\n", 1)[0].removeprefix("---\n"),
+                      Loader=yaml.CSafeLoader)
+        return len(paths)
+
+    return run
+
+
+def stage_validate() -> Stage:
+    """hpkb validate: load, strict YAML, schema, rules, cross-references."""
+    from hpkb.validate import validate_repo
+
+    def run(root: Path) -> int:
+        result = validate_repo(root)
+        errors = [d for d in result.diagnostics if d.severity.value == "error"]
+        if errors:
+            raise SystemExit(f"synthetic corpus invalid: {errors[:3]}")
+        return len(result.corpus.entries)
+
+    return run
+
+
+# Each stage factory does its imports (timed apart, as `import s`) and returns the work.
+STAGES: dict[str, Callable[[], Stage]] = {
+    "yaml-baseline": stage_yaml_baseline,
+    "validate": stage_validate,
+}
+BASELINE_OF = {"validate": "yaml-baseline"}
+
+
+def _measure_here(stage: str, root: Path) -> None:
+    started = time.perf_counter()
+    work = STAGES[stage]()
+    imported = time.perf_counter()
+    entries = work(root)
+    done = time.perf_counter()
+    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"entries": entries, "seconds": done - imported,
+                      "import_seconds": imported - started, "rss_mib": rss_kib / 1024}))
+
+
+def measure(stage: str, root: Path, repeat: int) -> dict[str, float]:
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, __file__, "--measure", stage, str(root)],
+                             capture_output=True, text=True, check=True)
+        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    best: dict[str, float] = min(runs, key=lambda r: float(r["seconds"]))
+    best["rss_mib"] = max(float(r["rss_mib"]) for r in runs)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stages", nargs="+", default=list(STAGES))
+    parser.add_argument("--measure", nargs=2, metavar=("STAGE", "ROOT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        _measure_here(args.measure[0], Path(args.measure[1]))
+        return
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+          f"{platform.python_version()}")
+    header = (f"{'stage':<16}{'entries':>8}{'seconds':>10}{'import s':>10}"
+              f"{'entries/s':>11}{'peak MiB':>10}{'ratio':>8}  baseline")
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory(prefix="hpkb-bench-") as scratch:
+        for size in args.sizes:
+            root = generate(Path(scratch) / f"corpus-{size}", size)
+            results: dict[str, dict[str, float]] = {}
+            for stage in args.stages:
+                results[stage] = measure(stage, root, args.repeat)
+            for stage, r in results.items():
+                base = BASELINE_OF.get(stage)
+                ratio = (f"{r['seconds'] / results[base]['seconds']:.2f}x"
+                         if base in results else "")
+                print(f"{stage:<16}{int(r['entries']):>8}{r['seconds']:>10.2f}"
+                      f"{r['import_seconds']:>10.2f}{r['entries'] / r['seconds']:>11.0f}"
+                      f"{r['rss_mib']:>10.0f}{ratio:>8}  {base or ''}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""`python -m hpkb` runs the CLI."""
+
+from hpkb.cli import main
+
+main()

@@ -1,0 +1,117 @@
+"""`hpkb build`: refuses invalid content, writes only under build/, swaps in complete
+builds, and never deletes what it did not make."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from hpkb.write import MARKER
+from tests.conftest import AS_OF, run_cli
+
+
+def _manifest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and "build" not in p.parts[
+                len(root.parts):len(root.parts) + 1]}
+
+
+def test_build_writes_only_under_build(starter: Path) -> None:
+    before = _manifest(starter)
+    for args in (["validate"], ["build"], ["build", "--profile", "internal"], ["export"]):
+        assert run_cli(starter, *args, "--as-of", AS_OF).exit_code == 0, args
+    assert _manifest(starter) == before
+    assert sorted(p.name for p in (starter / "build").iterdir()) == ["internal", "shared"]
+
+
+def test_failed_build_leaves_previous_build_intact(starter: Path) -> None:
+    assert run_cli(starter, "build").exit_code == 0
+    live = starter / "build/shared/export/entries.json"
+    before = live.read_bytes()
+    path = starter / "practice/PR-2024-001.md"
+    path.write_text(path.read_text("utf-8").replace("focus: prevention", "focus: everything"),
+                    encoding="utf-8")
+    result = run_cli(starter, "build")
+    assert result.exit_code == 1
+    assert "HP104" in result.stdout
+    assert "build refused" in result.stderr
+    assert live.read_bytes() == before
+    assert sorted(p.name for p in (starter / "build").iterdir()) == ["shared"]
+
+
+def test_rebuild_replaces_previous_output(starter: Path) -> None:
+    assert run_cli(starter, "build").exit_code == 0
+    stray = starter / "build/shared/stray.txt"
+    stray.write_text("left from before", encoding="utf-8")
+    assert run_cli(starter, "build").exit_code == 0
+    assert not stray.exists()
+    assert (starter / "build/shared" / MARKER).is_file()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_make(starter: Path) -> None:
+    foreign = starter / "build/shared"
+    foreign.mkdir(parents=True)
+    (foreign / "precious.txt").write_text("keep me", encoding="utf-8")
+    result = run_cli(starter, "build")
+    assert result.exit_code == 1
+    assert "was not made by hpkb" in result.stderr
+    assert (foreign / "precious.txt").read_text("utf-8") == "keep me"
+
+
+def test_out_must_be_inside_build(starter: Path, tmp_path: Path) -> None:
+    outside = run_cli(starter, "build", "--out", str(tmp_path / "elsewhere"))
+    assert outside.exit_code == 2
+    assert "outside build/" in outside.stderr
+    assert not (tmp_path / "elsewhere").exists()
+    assert run_cli(starter, "build", "--out", "..").exit_code == 2
+    assert run_cli(starter, "build", "--out", "build").exit_code == 2
+    inside = run_cli(starter, "build", "--out", "build/preview")
+    assert inside.exit_code == 0
+    assert (starter / "build/preview/export/entries.json").is_file()
+
+
+def test_killed_build_is_recovered(starter: Path) -> None:
+    assert run_cli(starter, "build").exit_code == 0
+    build = starter / "build"
+    # A build killed between retiring the old output and moving the new one in:
+    (build / "shared").rename(build / ".shared.old-999")
+    half = build / ".shared.new-abc"
+    half.mkdir()
+    (half / MARKER).write_text("x", encoding="utf-8")
+    assert run_cli(starter, "build").exit_code == 0
+    assert sorted(p.name for p in build.iterdir()) == ["shared"]
+
+
+def test_skip_leaves_a_stage_out(starter: Path) -> None:
+    result = run_cli(starter, "build", "--skip", "export")
+    assert result.exit_code == 0
+    assert not (starter / "build/shared/export").exists()
+
+
+def test_unknown_profile_is_a_usage_error(starter: Path) -> None:
+    result = run_cli(starter, "build", "--profile", "partners")
+    assert result.exit_code == 2
+    assert result.stderr == ("error: unknown profile `partners`; the profiles are: internal, "
+                             "shared, public\n")
+
+
+def test_drafts_flag(starter: Path) -> None:
+    path = starter / "practice/PR-2024-001.md"
+    path.write_text(path.read_text("utf-8").replace("status: published", "status: draft"),
+                    encoding="utf-8")
+    assert run_cli(starter, "build").exit_code == 0
+    entries = json.loads((starter / "build/shared/export/entries.json").read_text("utf-8"))
+    assert [e["id"] for e in entries["entries"]] == ["LN-2024-001"]
+    assert run_cli(starter, "build", "--drafts").exit_code == 0
+    entries = json.loads((starter / "build/shared/export/entries.json").read_text("utf-8"))
+    assert [e["id"] for e in entries["entries"]] == ["LN-2024-001", "PR-2024-001"]
+
+
+def test_strict_build_fails_on_a_warning(starter: Path) -> None:
+    path = starter / "practice/PR-2024-001.md"
+    path.write_text(path.read_text("utf-8").replace(
+        "owner: Public Protection Unit", "owner: Public Protection Unit\nreview_by: 2025-01-01"),
+        encoding="utf-8")
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+    assert run_cli(starter, "build", "--strict", "--as-of", AS_OF).exit_code == 1

@@ -1,0 +1,58 @@
+"""Property tests: whatever bytes or YAML-ish text an author saves, hpkb answers with its
+own findings, never an exception, and quickly."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hpkb.diagnostics import Diagnostic
+from hpkb.load import EntryFile, load_source
+from hpkb.strict_yaml import parse_yaml
+from hpkb.validate import validate_repo
+
+_TOKENS = [*"abc:-[]{}&*!|>'\"#?,.% \n\t@`~0123456789", "---", "\n- ", ": ", "!!python/",
+           "yes", "on", "1:20", "0123", "2024-02-30", "null", "\ufeff", "\r\n", "::: internal",
+           "[[", "\n  "]
+YAMLISH = st.lists(st.sampled_from(_TOKENS), max_size=120).map("".join)
+SETTINGS = settings(max_examples=150, deadline=2000,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(YAMLISH)
+def test_yaml_parser_only_returns_values_or_findings(text: str) -> None:
+    started = time.monotonic()
+    outcome = parse_yaml(text, "x.md", line_offset=1)
+    assert time.monotonic() - started < 1.0
+    if isinstance(outcome, Diagnostic):
+        assert outcome.code.startswith("HP") and outcome.line >= 1
+    else:
+        assert outcome.value is None or isinstance(outcome.value, dict | list | str | int | float
+                                                   | bool | date)
+
+
+@SETTINGS
+@given(st.binary(max_size=400))
+def test_random_bytes_as_entry_give_findings(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "LN-2024-001.md"
+    path.write_bytes(data)
+    outcome = load_source(EntryFile(path, "content/learning/LN-2024-001.md", "learning"))
+    assert outcome is not None  # a Source or a Diagnostic, never an exception
+
+
+@settings(max_examples=60, deadline=3000,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(front=YAMLISH, body=st.text(max_size=300))
+def test_whole_validation_survives_yamlish_entries(starter: Path, front: str, body: str) -> None:
+    path = starter / "content/learning/LN-2024-001.md"
+    path.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8", errors="surrogatepass")
+    started = time.monotonic()
+    result = validate_repo(starter, today=date(2026, 11, 22))
+    assert time.monotonic() - started < 2.0
+    for finding in result.diagnostics:
+        assert finding.code.startswith("HP") and finding.line >= 1 and finding.message

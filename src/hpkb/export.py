@@ -10,7 +10,7 @@ from hpkb.schema import json_schema
 from hpkb.view import ProfileView
 from hpkb.write import own_directory, write_json
 
-__all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "export_document", "write_export"]
+__all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "export_document", "write_export", "write_schemas"]
 
 EXPORT_FORMAT = "hpkb-export"
 SCHEMA_VERSION = 1
@@ -39,13 +39,18 @@ def export_document(profile_view: ProfileView, organisation: str | None) -> dict
     }
 
 
-def write_export(profile_view: ProfileView, organisation: str | None, out: Path) -> list[Path]:
-    """Write entries.json and schemas/<kind>.schema.json into ``out``; return the files."""
-    own_directory(out)
-    written = [out / "entries.json"]
-    write_json(written[0], export_document(profile_view, organisation))
+def write_schemas(folder: Path) -> list[Path]:
+    """Write <kind>.schema.json for every entry kind into ``folder``."""
+    written = []
     for kind in ENTRY_KINDS:
-        path = out / "schemas" / f"{kind}.schema.json"
+        path = folder / f"{kind}.schema.json"
         write_json(path, json_schema(kind))
         written.append(path)
     return written
+
+
+def write_export(profile_view: ProfileView, organisation: str | None, out: Path) -> list[Path]:
+    """Write entries.json and schemas/<kind>.schema.json into ``out``; return the files."""
+    own_directory(out)
+    write_json(out / "entries.json", export_document(profile_view, organisation))
+    return [out / "entries.json", *write_schemas(out / "schemas")]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hpkb.diagnostics import Diagnostic, HpkbError, fails
 from hpkb.export import write_export
+from hpkb.site import build_site
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
 from hpkb.write import BUILD_DIR, inside_build, own_directory, staged_directory
@@ -44,6 +45,10 @@ class BuildReport:
         return self.output is not None
 
 
+class _OutputRefused(Exception):
+    """Internal: an output check failed; the staging folder is discarded."""
+
+
 def profile_view(validation: Validation, name: str | None, *, drafts: bool = False,
                  today: date | None = None) -> ProfileView:
     """The named profile's view of a validated repo (the configured default when None)."""
@@ -76,10 +81,19 @@ def build(request: BuildRequest) -> BuildReport:
     target = inside_build(request.root, request.out or Path(BUILD_DIR) / seen.name)
     organisation = validation.settings.hpkb.organisation
     done: list[str] = []
-    with staged_directory(target) as staging:
-        if "export" not in request.skip:
-            write_export(seen, organisation, staging / "export")
-            done.append("export")
+    output_findings: list[Diagnostic] = []
+    try:
+        with staged_directory(target) as staging:
+            if "site" not in request.skip:
+                output_findings += build_site(request.root, validation.settings, seen, staging)
+                done.append("site")
+            if "export" not in request.skip:
+                write_export(seen, organisation, staging / "export")
+                done.append("export")
+            if output_findings:
+                raise _OutputRefused
+    except _OutputRefused:
+        return BuildReport(findings + tuple(output_findings))
     return BuildReport(findings, target, tuple(done), len(seen.entries))
 
 

@@ -10,7 +10,6 @@ import json
 import re
 import shutil
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -19,25 +18,22 @@ from hpkb.config import load_settings
 from hpkb.diagnostics import HpkbError
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, EntryKind
 from hpkb.taxonomy import load_taxonomy
+from hpkb.templates_env import package_dir, template_dirs, template_loader
 
 __all__ = ["init_repo", "new_entry", "next_id"]
 
 _ID_IN_NAME = re.compile(r"^(RD|LN|PR)-([0-9]{4})-([0-9]{3})\.md$")
 
 
-def _package_dir(name: str) -> Path:
-    return Path(str(resources.files("hpkb") / name))
-
-
 def init_repo(target: Path) -> list[Path]:
     """Copy the starter repository into an empty (or new) folder; return what was made."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise HpkbError(f"{target} is not empty; `hpkb init` only fills an empty folder")
-    starter = _package_dir("starter")
+    starter = package_dir("starter")
     shutil.copytree(starter, target, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     templates = target / "templates"
-    shutil.copytree(_package_dir("templates"), templates, dirs_exist_ok=True,
+    shutil.copytree(package_dir("templates"), templates, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     return sorted(p for p in target.rglob("*") if p.is_file())
 
@@ -58,12 +54,9 @@ def next_id(root: Path, kind: EntryKind, year: int) -> str:
 
 def _template_env(root: Path) -> jinja2.Environment:
     # A content repo's templates/ overrides the package's defaults, file by file.
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(str(root / "templates")),
-        jinja2.FileSystemLoader(str(_package_dir("templates"))),
-    ])
-    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True, autoescape=False)
+    env = jinja2.Environment(loader=template_loader(template_dirs(root), "new"),
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                             autoescape=False)
     env.filters["yaml_text"] = lambda text: json.dumps(str(text), ensure_ascii=False)
     return env
 
@@ -79,7 +72,7 @@ def new_entry(root: Path, kind: EntryKind, title: str, today: date | None = None
     entry_id = next_id(root, kind, today.year)
     organisation = settings.hpkb.organisation or next(iter(taxonomy.organisations), "")
     theme = next(iter(taxonomy.themes), "")
-    text = _template_env(root).get_template(f"new/{kind}.md.j2").render(
+    text = _template_env(root).get_template(f"{kind}.md.j2").render(
         id=entry_id, title=title, today=today.isoformat(), organisation=organisation,
         theme=theme)
     folder = root / KIND_FOLDERS[kind]

@@ -101,7 +101,7 @@ class ActionMeta(_Strict):
 class _Common(_Strict):
     id: str = Field(pattern=r"^(RD|LN|PR)-[0-9]{4}-[0-9]{3}$",
                     description="RD-, LN- or PR-YYYY-NNN; equals the file name.",
-                    examples=["RD-2024-007"])
+                    examples=["RD-2024-000"])
     title: str = Field(min_length=1, max_length=120, description="Title, at most 120 characters.",
                        examples=["Stabbing at a house party after a long-running dispute"])
     summary: Text = Field(description="One to three sentences; used in cards, search and packs.")
@@ -120,7 +120,7 @@ class _Common(_Strict):
                                examples=["Homicide Prevention Working Group"])
     review_by: IsoDate | None = Field(None, description="Review date; past dates are stale.")
     related: list[str] = Field([], description="Ids of related entries.",
-                               examples=[["LN-2024-003"]])
+                               examples=[["LN-2024-000"]])
     recommendations: list[str] = Field([], description="Recommendation ids.",
                                        examples=[["hmicfrs-2023-r3"]])
 
@@ -193,7 +193,7 @@ class LearningMeta(_Common):
     """Learning drawn from one or more debriefs (content/learning/)."""
 
     sources: list[str] = Field([], description="Debrief ids the learning came from.",
-                               examples=[["RD-2024-007"]])
+                               examples=[["RD-2024-000"]])
     applies_to: list[Text] = Field([], description="Roles or departments it is for.",
                                    examples=[["Response officers"]])
     actions: list[ActionMeta] = Field([], description="Actions raised.")

@@ -19,7 +19,7 @@ from hpkb.body import body_findings, find_references
 from hpkb.config import Settings, load_settings
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
-from hpkb.load import load_entries
+from hpkb.load import load_entries, read_text
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
 from hpkb.rules import entry_findings
 from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, DebriefMeta, LearningMeta
@@ -170,6 +170,26 @@ def _tag_findings(entries: Iterable[Entry]) -> list[Diagnostic]:
     return findings
 
 
+def _page_findings(root: Path) -> list[Diagnostic]:
+    """Free pages (content/pages/*.md) are published on every site: same body rules."""
+    findings: list[Diagnostic] = []
+    folder = root / "content" / "pages"
+    if not folder.is_dir():
+        return findings
+    for path in sorted(folder.glob("*.md")):
+        rel = path.relative_to(root).as_posix()
+        text = read_text(path, rel)
+        if isinstance(text, Diagnostic):
+            findings.append(text)
+            continue
+        findings += body_findings(rel, text, 1)
+        findings += [error(rel, ref.line, ref.column, "HP304",
+                           f"reference [[{ref.target}]]: free pages cannot link entries",
+                           "free pages appear in every profile; link from an entry instead")
+                     for ref in find_references(text, 1)]
+    return findings
+
+
 def _duplicate_findings(sources: Iterable[Source]) -> tuple[dict[str, str], list[Diagnostic]]:
     known: dict[str, str] = {}
     findings: list[Diagnostic] = []
@@ -226,6 +246,7 @@ def _validate(root: Path, today: date) -> Validation:
         if source.path not in duplicated:
             entries.append(entry)
     findings += _tag_findings(entries)
+    findings += _page_findings(root)
     corpus = Corpus.of(tuple(entries), taxonomy)
     return Validation(settings, corpus, tuple(findings))
 

@@ -1,0 +1,44 @@
+"""Governance figures that pages and reports share: timeliness and overdue actions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+__all__ = ["Timeliness", "is_overdue", "timeliness"]
+
+Verdict = Literal["within", "late", "missing"]
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """One debrief step against its target: days taken (if done) and the verdict."""
+
+    step: str
+    target_days: int
+    days: int | None
+    verdict: Verdict
+
+
+def _judge(step: str, incident: date, done: date | None, target: int) -> Timeliness:
+    if done is None:
+        return Timeliness(step, target, None, "missing")
+    days = (done - incident).days
+    # Calendar days from the incident; the target day itself is within.
+    return Timeliness(step, target, days, "within" if days <= target else "late")
+
+
+def timeliness(incident: date, initial_review: date | None, report: date | None,
+               review_days: int, report_days: int) -> tuple[Timeliness, Timeliness]:
+    """Initial review and report against their targets (default 14 and 30 days)."""
+    return (_judge("initial_review", incident, initial_review, review_days),
+            _judge("report", incident, report, report_days))
+
+
+def is_overdue(action: dict[str, Any] | Any, today: date) -> bool:
+    """Open or in progress, and due before today (due today is not overdue)."""
+    status = action["status"] if isinstance(action, dict) else action.status
+    due = action["due"] if isinstance(action, dict) else action.due
+    due_date = date.fromisoformat(due) if isinstance(due, str) else due
+    return status in ("open", "in-progress") and due_date < today

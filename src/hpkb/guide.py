@@ -1,0 +1,78 @@
+"""The authoring guide, generated from the schema: every field, its values, an example."""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Union
+
+from pydantic import BaseModel
+
+from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind
+from hpkb.schema import MODEL_BY_KIND, OPTIONAL_SECTIONS, REQUIRED_SECTIONS
+
+__all__ = ["FieldDoc", "GuideSection", "guide_sections"]
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One documented field."""
+
+    name: str
+    required: bool
+    kind: str
+    allowed: tuple[str, ...]
+    description: str
+    example: str
+
+
+@dataclass(frozen=True)
+class GuideSection:
+    """One entry kind's fields and sections."""
+
+    kind: EntryKind
+    folder: str
+    description: str
+    fields: tuple[FieldDoc, ...]
+    sections: tuple[str, ...]
+    optional_sections: tuple[str, ...]
+
+
+def _describe_type(annotation: Any) -> tuple[str, tuple[str, ...], Any]:
+    """(type name, allowed values, nested model or None) for a field annotation."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _describe_type(typing.get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _describe_type(args[0])
+    if origin is list:
+        name, allowed, nested = _describe_type(typing.get_args(annotation)[0])
+        return f"list of {name}", allowed, nested
+    if origin is typing.Literal:
+        return "one of", tuple(str(a) for a in typing.get_args(annotation)), None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "fields", (), annotation
+    names = {"str": "text", "date": "date (YYYY-MM-DD)", "bool": "true or false",
+             "int": "whole number"}
+    return names.get(getattr(annotation, "__name__", "text"), "text"), (), None
+
+
+def _fields(model: type[BaseModel], prefix: str = "") -> list[FieldDoc]:
+    docs: list[FieldDoc] = []
+    for name, info in model.model_fields.items():
+        kind, allowed, nested = _describe_type(info.annotation)
+        example = info.examples[0] if info.examples else (allowed[0] if allowed else "")
+        docs.append(FieldDoc(prefix + name, info.is_required(), kind, allowed,
+                             info.description or (nested.__doc__ or "").strip(), str(example)))
+        if nested is not None:
+            inner = f"{prefix}{name}[]." if kind.startswith("list") else f"{prefix}{name}."
+            docs += _fields(nested, inner)
+    return docs
+
+
+def guide_sections() -> list[GuideSection]:
+    return [GuideSection(kind, KIND_FOLDERS[kind], (MODEL_BY_KIND[kind].__doc__ or "").strip(),
+                         tuple(_fields(MODEL_BY_KIND[kind])), REQUIRED_SECTIONS[kind],
+                         OPTIONAL_SECTIONS[kind]) for kind in ENTRY_KINDS]

@@ -1,0 +1,74 @@
+"""A trip-wire on the built site: the content area of every page may hold only allowed
+tags, attributes and URL schemes. Validation should already have refused anything else;
+this catches a template or renderer that lets something through."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from hpkb.diagnostics import Diagnostic, error
+
+__all__ = ["ALLOWED_TAGS", "check_html", "check_site_html"]
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "article", "b", "blockquote", "br", "caption", "code", "dd", "del", "details",
+    "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "id", "class", "colspan",
+                                "rowspan", "role", "open", "lang", "dir"})
+URL_ATTRIBUTES = frozenset({"href", "src"})
+SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
+
+
+class _ContentChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # >0 inside <article>
+        self.problems: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self.depth += 1
+        if not self.depth:
+            return
+        line = self.getpos()[0]
+        if tag not in ALLOWED_TAGS:
+            self.problems.append((line, f"element <{tag}>"))
+        for name, value in attrs:
+            if name not in ALLOWED_ATTRIBUTES and not name.startswith(("aria-", "data-")):
+                self.problems.append((line, f"attribute {name} on <{tag}>"))
+            elif name in URL_ATTRIBUTES and value is not None:
+                cleaned = "".join(value.split()).lower()
+                scheme = urlsplit(cleaned).scheme
+                if scheme not in SAFE_SCHEMES or (name == "src" and scheme):
+                    self.problems.append((line, f"URL {value[:40]!r} in {name}"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article" and self.depth:
+            self.depth -= 1
+
+    def handle_comment(self, data: str) -> None:
+        if self.depth:
+            self.problems.append((self.getpos()[0], "HTML comment"))
+
+
+def check_html(text: str) -> list[tuple[int, str]]:
+    """(line, problem) for everything not allowed inside the page's <article>."""
+    checker = _ContentChecker()
+    checker.feed(text)
+    checker.close()
+    return checker.problems
+
+
+def check_site_html(site: Path) -> list[Diagnostic]:
+    findings: list[Diagnostic] = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site.parent).as_posix()
+        for line, problem in check_html(page.read_text(encoding="utf-8")):
+            findings.append(error(rel, line, 1, "HP702", f"built page contains {problem}",
+                                  "this should have been refused in validation; report it"))
+    return findings

@@ -1,0 +1,52 @@
+"""Safe Markdown text for generated pages.
+
+Every value from front matter is escaped before it reaches a generated Markdown page, so
+a title such as `<script>` or `[x](javascript:…)` renders as text, never as markup. Text
+hpkb itself built (links, validated bodies) is marked `Md` and passed through.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from typing import Any
+
+__all__ = ["Md", "escape_md", "page_link", "relative_url", "yaml_string"]
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~^])")
+_WHITESPACE = re.compile(r"\s+")
+
+
+class Md(str):
+    """Markdown that hpkb built or validated: emitted as it is."""
+
+    __slots__ = ()
+
+
+def escape_md(value: Any) -> str:
+    """Any value as inline Markdown text: HTML-escaped, Markdown syntax backslashed,
+    whitespace collapsed to single spaces (so it cannot start a block)."""
+    if isinstance(value, Md):
+        return str(value)
+    if value is None:
+        return ""
+    text = str(value)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def relative_url(from_page: str, to_page: str) -> str:
+    """A relative link from one generated page (docs-relative path) to another."""
+    base = posixpath.dirname(from_page)
+    return posixpath.relpath(to_page, base or ".")
+
+
+def page_link(from_page: str, to_page: str, text: Any) -> Md:
+    return Md(f"[{escape_md(text)}]({relative_url(from_page, to_page)})")
+
+
+def yaml_string(value: Any) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(str(value), ensure_ascii=False)

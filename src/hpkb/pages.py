@@ -1,0 +1,296 @@
+"""The generated docs tree: every Markdown page of one profile's site, from its view only.
+
+Pure: returns {docs-relative path: Markdown text}. Templates live in templates/site/ (a
+content repo's templates/site/ overrides them file by file); every value they print is
+escaped unless hpkb built it (see markdown_text.py).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from hpkb.body import REFERENCE, is_entry_id
+from hpkb.figures import is_overdue, timeliness
+from hpkb.guide import guide_sections
+from hpkb.link import Links
+from hpkb.markdown_text import Md, escape_md, page_link, relative_url, yaml_string
+from hpkb.model import EntryKind
+from hpkb.templates_env import template_loader
+from hpkb.view import ProfileView, PublishedEntry
+
+__all__ = ["KIND_PAGES", "SitePages", "entry_page", "site_pages"]
+
+KIND_PAGES: dict[EntryKind, str] = {"debrief": "debriefs", "learning": "learning",
+                                    "practice": "practice"}
+KIND_TITLES: dict[EntryKind, str] = {"debrief": "Rapid debriefs", "learning": "Learning",
+                                     "practice": "Shared practice"}
+KIND_SINGULAR: dict[EntryKind, str] = {"debrief": "Rapid debrief", "learning": "Learning",
+                                       "practice": "Shared practice"}
+LABELS = {
+    "worked": "Worked", "promising": "Promising", "untested": "Untested (new or innovative)",
+    "did-not-work": "Did not work", "evaluated-locally": "Evaluated locally",
+    "independently-evaluated": "Independently evaluated", "in-progress": "In progress",
+    "near-miss": "Near miss", "children-and-young-people": "Children and young people",
+    "general-public": "General public", "hmicfrs-promising-practice": "HMICFRS promising practice",
+    "smarter-practice": "Smarter practice", "tilley-award": "Tilley award",
+    "funded-local-innovation": "Funded local innovation",
+}
+
+
+class Fields(dict[str, Any]):
+    """Front matter for templates: a field the entry leaves out reads as None, so
+    templates can say `meta.owner` whether or not the author wrote one."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return fields(self.get(name))
+
+
+def fields(value: Any) -> Any:
+    if isinstance(value, dict):
+        return Fields(value)
+    if isinstance(value, list):
+        return [fields(item) for item in value]
+    return value
+
+
+def entry_page(entry_id: str, kind: EntryKind) -> str:
+    return f"{KIND_PAGES[kind]}/{entry_id}.md"
+
+
+def label(value: Any) -> str:
+    text = str(value)
+    return LABELS.get(text, text.replace("-", " ").capitalize())
+
+
+def long_date(value: Any) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(str(value))
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class SitePages:
+    """The generated docs tree plus the JSON data files the pages use."""
+
+    pages: dict[str, str]
+    data: dict[str, Any]
+
+
+class _Renderer:
+    """Holds one profile's view and renders templates against it."""
+
+    def __init__(self, profile_view: ProfileView, links: Links, site_name: str,
+                 marking: str, targets: tuple[int, int], template_dirs: Iterable[Path],
+                 home_text: str) -> None:
+        self.view = profile_view
+        self.links = links
+        self.by_id = {e.id: e for e in profile_view.entries}
+        self.taxonomy = profile_view.taxonomy
+        self.targets = targets
+        self.env = jinja2.Environment(loader=template_loader(template_dirs, "site"),
+                                      undefined=jinja2.StrictUndefined, autoescape=False,
+                                      finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
+                                      keep_trailing_newline=True)
+        self.env.filters.update(label=label, date=long_date, yaml=lambda v: Md(yaml_string(v)),
+                                h=lambda v: Md(html.escape(str(v), quote=True)))
+        self.common = {"site_name": site_name, "marking": marking, "profile": profile_view.name,
+                       "today": profile_view.today.isoformat(), "home_text": Md(home_text),
+                       "kind_titles": KIND_TITLES, "kind_singular": KIND_SINGULAR,
+                       "taxonomy": self.taxonomy}
+
+    # -- helpers the templates call -------------------------------------------------
+    def helpers(self, here: str) -> dict[str, Callable[..., Any]]:
+        def entry(entry_id: str, text: str | None = None) -> Md:
+            target = self.by_id[entry_id]
+            return page_link(here, entry_page(entry_id, target.kind), text or target.title)
+
+        def theme(theme_id: str) -> Md:
+            found = self.taxonomy.themes.get(theme_id)
+            return page_link(here, f"themes/{theme_id}.md", found.title if found else theme_id)
+
+        def rec(rec_id: str) -> Md:
+            return page_link(here, f"recommendations/{rec_id}.md", rec_id)
+
+        def url(page: str) -> Md:
+            return Md(relative_url(here, page))
+
+        def org(org_id: str) -> str:
+            found = self.taxonomy.organisations.get(org_id)
+            return found.name if found else org_id
+
+        def body(published: PublishedEntry) -> Md:
+            return Md(self.resolve_references(published.body, here))
+
+        return {"entry_link": entry, "theme_link": theme, "rec_link": rec, "url": url,
+                "org_name": org, "body": body, "md": Md}
+
+    def resolve_references(self, text: str, here: str) -> str:
+        def replace(match: Any) -> str:
+            target, label_text = match.group(1).strip(), match.group(2)
+            found = self.by_id.get(target) if is_entry_id(target) else None
+            if found is None:  # the view already replaced hidden ones; this is defensive
+                return "an internal entry"
+            shown = label_text.strip() if label_text else found.title
+            return str(page_link(here, entry_page(target, found.kind), shown))
+        return REFERENCE.sub(replace, text)
+
+    def render(self, template: str, here: str, **context: Any) -> str:
+        values = {**self.common, **self.helpers(here), "here": here, **context}
+        return self.env.get_template(template).render(values)
+
+    # -- pages ------------------------------------------------------------------------
+    def entry(self, published: PublishedEntry) -> str:
+        here = entry_page(published.id, published.kind)
+        meta = Fields(published.meta)
+        extra: dict[str, Any] = {}
+        if published.kind == "debrief":
+            incident = meta["incident"]
+            process = meta["process"]
+            extra["timeliness"] = timeliness(
+                date.fromisoformat(incident["date"]), _day(process.get("initial_review")),
+                _day(process.get("report")), *self.targets)
+        actions = [Fields(a, overdue=is_overdue(a, self.view.today)) for a in
+                   meta.get("actions", [])]
+        return self.render("entry.md.j2", here, entry=published, meta=meta, actions=actions,
+                           backlinks=self.links.backlinks(published.id),
+                           related=self.links.related_to(published.id), **extra)
+
+    def theme_pages(self) -> dict[str, str]:
+        pages = {}
+        for theme in self.taxonomy.themes.values():
+            under = {theme.id, *self._descendants(theme.id)}
+            entries = [e for e in self.view.entries if under & set(e.meta["themes"])]
+            open_actions = [(e, a) for e in self.view.entries for a in e.meta.get("actions", [])
+                            if a.get("theme") in under and a["status"] in ("open",
+                                                                            "in-progress")]
+            pages[f"themes/{theme.id}.md"] = self.render(
+                "theme.md.j2", f"themes/{theme.id}.md", theme=theme,
+                children=self.taxonomy.children(theme.id),
+                parent=theme.parent, by_kind=_by_kind(entries),
+                open_actions=[(e, Fields(a, overdue=is_overdue(a, self.view.today)))
+                              for e, a in open_actions])
+        pages["themes/index.md"] = self.render("themes.md.j2", "themes/index.md",
+                                               counts=self._theme_counts())
+        return pages
+
+    def _descendants(self, theme_id: str) -> list[str]:
+        out: list[str] = []
+        for child in self.taxonomy.children(theme_id):
+            out += [child, *self._descendants(child)]
+        return out
+
+    def _theme_counts(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for entry in self.view.entries:
+            for theme_id in self.taxonomy.expand_themes(entry.meta["themes"]):
+                counts[theme_id] += 1
+        return dict(counts)
+
+    def recommendation_pages(self) -> dict[str, str]:
+        pages = {}
+        for rec in self.taxonomy.recommendations.values():
+            evidence = [e for e in self.view.entries if rec.id in e.meta.get("recommendations",
+                                                                             [])]
+            pages[f"recommendations/{rec.id}.md"] = self.render(
+                "recommendation.md.j2", f"recommendations/{rec.id}.md", rec=rec,
+                by_kind=_by_kind(evidence), count=len(evidence))
+        counts = {r: sum(1 for e in self.view.entries if r in e.meta.get("recommendations", []))
+                  for r in self.taxonomy.recommendations}
+        pages["recommendations/index.md"] = self.render(
+            "recommendations.md.j2", "recommendations/index.md", counts=counts)
+        return pages
+
+    def listing_pages(self) -> dict[str, str]:
+        by_kind = _by_kind(self.view.entries)
+        return {f"{KIND_PAGES[kind]}/index.md": self.render(
+            "listing.md.j2", f"{KIND_PAGES[kind]}/index.md", kind=kind,
+            entries=sorted(by_kind.get(kind, []), key=lambda e: e.meta["created"], reverse=True))
+            for kind in KIND_PAGES}
+
+    def tags_page(self) -> str:
+        tags: dict[str, list[PublishedEntry]] = defaultdict(list)
+        for entry in self.view.entries:
+            for tag in entry.meta.get("tags", []):
+                tags[tag].append(entry)
+        return self.render("tags.md.j2", "tags.md", tags=dict(sorted(tags.items())))
+
+    def finder(self) -> tuple[str, dict[str, Any]]:
+        practice = [e for e in self.view.entries if e.kind == "practice"]
+        items = [{
+            "id": e.id, "title": e.title, "url": relative_url("finder.md", entry_page(e.id,
+                                                                                    e.kind)),
+            "summary": e.meta["summary"],
+            "facets": {
+                "rating": [e.meta["effectiveness"]], "focus": [e.meta["focus"]],
+                "theme": self.taxonomy.expand_themes(e.meta["themes"]),
+                "region": [e.region] if e.region else [],
+                "organisation": [e.meta["organisation"]], "stage": [e.meta["stage"]],
+                "target_group": list(e.meta["target_group"]),
+            }} for e in sorted(practice, key=lambda e: e.title.lower())]
+        labels: dict[str, str] = {}
+        for item in items:
+            for facet, values in item["facets"].items():
+                for value in values:
+                    labels[f"{facet}:{value}"] = self._facet_label(facet, value)
+        return (self.render("finder.md.j2", "finder.md", items=items),
+                {"items": items, "labels": labels})
+
+    def _facet_label(self, facet: str, value: str) -> str:
+        if facet == "theme" and value in self.taxonomy.themes:
+            return self.taxonomy.themes[value].title
+        if facet == "organisation" and value in self.taxonomy.organisations:
+            return self.taxonomy.organisations[value].name
+        return label(value)
+
+    def home(self) -> str:
+        newest = sorted(self.view.entries, key=lambda e: (e.meta["updated"], e.id),
+                        reverse=True)[:8]
+        counts = Counter(e.kind for e in self.view.entries)
+        return self.render("home.md.j2", "index.md", newest=newest, counts=counts,
+                           theme_counts=self._theme_counts())
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[PublishedEntry]]:
+    grouped: dict[EntryKind, list[PublishedEntry]] = defaultdict(list)
+    for entry in entries:
+        grouped[entry.kind].append(entry)
+    return dict(grouped)
+
+
+def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
+               targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
+               extra_pages: dict[str, str]) -> SitePages:
+    """Every page of the site, and the finder's data file."""
+    renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
+                         home_text)
+    pages = {entry_page(e.id, e.kind): renderer.entry(e) for e in profile_view.entries}
+    pages.update(renderer.theme_pages())
+    pages.update(renderer.recommendation_pages())
+    pages.update(renderer.listing_pages())
+    pages["tags.md"] = renderer.tags_page()
+    finder_page, finder_data = renderer.finder()
+    pages["finder.md"] = finder_page
+    pages["index.md"] = renderer.home()
+    pages["guide.md"] = renderer.render("guide.md.j2", "guide.md", sections=guide_sections())
+    pages["downloads.md"] = renderer.render("downloads.md.j2", "downloads.md")
+    for name, text in extra_pages.items():
+        pages[f"pages/{name}"] = renderer.render("page.md.j2", f"pages/{name}",
+                                                 text=Md(renderer.resolve_references(
+                                                     text, f"pages/{name}")))
+    return SitePages(pages, {"finder.json": json.dumps(finder_data, ensure_ascii=False)})

@@ -103,7 +103,9 @@ class _Renderer:
                                       undefined=jinja2.StrictUndefined, autoescape=False,
                                       finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
                                       keep_trailing_newline=True)
-        self.env.filters.update(label=label, date=long_date, yaml=lambda v: Md(yaml_string(v)),
+        # Page meta goes into MkDocs' raw <title> and <meta content="…">: HTML-escape it.
+        self.env.filters.update(label=label, date=long_date,
+                                yaml=lambda v: Md(yaml_string(html.escape(str(v), quote=True))),
                                 h=lambda v: Md(html.escape(str(v), quote=True)))
         self.common = {"site_name": site_name, "marking": marking, "profile": profile_view.name,
                        "today": profile_view.today.isoformat(), "home_text": Md(home_text),

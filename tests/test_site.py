@@ -1,0 +1,116 @@
+"""The site stage without a browser: golden generated Markdown, escaping, overrides,
+template errors, nothing hidden in the shared build.
+
+Refresh the golden pages after an intended change with:
+    HPKB_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_site.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from hpkb.validate import validate_repo
+from tests.conftest import AS_OF, run_cli
+from tests.site_helpers import build_profiles, copy_example
+
+GOLDEN = Path(__file__).parent / "golden"
+PRACTICE = "practice/PR-2024-001.md"
+
+
+@pytest.mark.parametrize("profile", ["shared", "internal"])
+def test_generated_markdown_matches_golden(starter: Path, profile: str) -> None:
+    build_profiles(starter, profile)
+    docs = starter / "build" / profile / "docs"
+    produced = {p.relative_to(docs).as_posix(): p.read_text("utf-8")
+                for p in sorted(docs.rglob("*.md"))}
+    golden = GOLDEN / f"site-starter-{profile}"
+    if os.environ.get("HPKB_UPDATE_GOLDEN"):
+        shutil.rmtree(golden, ignore_errors=True)
+        for rel, text in produced.items():
+            (golden / rel).parent.mkdir(parents=True, exist_ok=True)
+            (golden / rel).write_text(text, encoding="utf-8")
+    expected = {p.relative_to(golden).as_posix(): p.read_text("utf-8")
+                for p in sorted(golden.rglob("*.md"))}
+    assert sorted(produced) == sorted(expected)
+    for rel, text in produced.items():
+        assert text == expected[rel], rel
+
+
+def test_front_matter_values_are_escaped(starter: Path) -> None:
+    path = starter / PRACTICE
+    text = path.read_text("utf-8")
+    text = text.replace('title: "Example practice: joint visits with a domestic abuse advocate '
+                        'after a first call"',
+                        "title: '<script>alert(1)</script> [x](javascript:alert(2)) *bold*'")
+    text = text.replace("  name: Public Protection Unit mailbox",
+                        "  name: '<img src=x onerror=alert(3)>'")
+    path.write_text(text, encoding="utf-8")
+    build_profiles(starter, "shared")
+    html = (starter / "build/shared/site/practice/PR-2024-001.html").read_text("utf-8")
+    assert "<script>alert(1)" not in html and "onerror=alert(3)" not in html.replace(
+        "&lt;img src=x onerror=alert(3)&gt;", "")
+    assert 'href="javascript:' not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [x](javascript:alert(2)) *bold*" in html
+
+
+def test_shared_site_holds_nothing_hidden(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "example")
+    build_profiles(root, "shared")
+    corpus = validate_repo(root).corpus
+    shared = {p.stem for p in (root / "build/shared/site").rglob("*-*-*.html")}
+    canaries: set[str] = set()
+    for entry in corpus.entries:
+        for subject in getattr(entry.meta, "subjects", []):
+            canaries.update({subject.name, subject.name.split()[-1]})
+        if entry.id not in shared:
+            canaries.update({entry.id, entry.meta.title})
+    assert len(canaries) > 40
+    for file in (root / "build/shared").rglob("*"):
+        if file.is_file():
+            data = file.read_bytes().decode("utf-8", "replace")
+            found = [c for c in canaries if c in data]
+            assert found == [], (file, found[:5])
+
+
+def test_repo_templates_override_the_defaults(starter: Path) -> None:
+    override = starter / "templates/site/page.md.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("# Our own page layout\n\n{{ text }}\n", encoding="utf-8")
+    build_profiles(starter, "shared")
+    page = (starter / "build/shared/docs/pages/contribute.md").read_text("utf-8")
+    assert page.startswith("# Our own page layout")
+
+
+def test_a_broken_template_override_is_a_finding(starter: Path) -> None:
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+    before = (starter / "build/shared/site/index.html").read_bytes()
+    override = starter / "templates/site/home.md.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("# Home\n\n{% for x in %}\n", encoding="utf-8")
+    result = run_cli(starter, "build", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert result.exception is None
+    assert "HP703 error template error" in result.stdout
+    assert (starter / "build/shared/site/index.html").read_bytes() == before
+
+
+def test_entries_stay_out_of_the_nav(starter: Path) -> None:
+    build_profiles(starter, "shared")
+    config = (starter / "build/shared/mkdocs.yml").read_text("utf-8")
+    assert "PR-2024-001" not in config
+    assert "/practice/*" in config
+    assert "font: false" in config
+
+
+def test_free_pages_are_validated(starter: Path) -> None:
+    page = starter / "content/pages/contribute.md"
+    page.write_text(page.read_text("utf-8") + "\n<iframe src='https://example.org'></iframe>\n",
+                    encoding="utf-8")
+    result = run_cli(starter, "validate", "--format", "json")
+    assert result.exit_code == 1
+    assert [(f["file"], f["code"]) for f in result.json()] == [
+        ("content/pages/contribute.md", "HP401")]

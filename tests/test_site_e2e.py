@@ -1,0 +1,187 @@
+"""End to end, in real headless Chromium: the example site loads, links resolve, the
+finder filters, search finds entries, nothing leaves 127.0.0.1, axe finds no violations."""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.site_helpers import CHROMIUM, CHROMIUM_ARGS, build_profiles, copy_example, serve
+
+AXE_SOURCE = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text("utf-8")
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_example(tmp_path_factory.mktemp("example"))
+    build_profiles(root, "shared", "internal")
+    return root
+
+
+@pytest.fixture(scope="module")
+def shared_url(example_build: Path) -> Iterator[str]:
+    with serve(example_build / "build/shared/site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "Debian chromium is required: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value and ((tag == "a" and name == "href") or (tag in ("link", "script", "img")
+                                                              and name in ("href", "src"))):
+                self.links.append(value)
+
+
+def _crawl(base: str) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    queue = [urljoin(base, "index.html")]
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200, url
+            body = response.read().decode("utf-8", "replace")
+        seen[url] = body
+        if not url.endswith(".html"):
+            continue
+        parser = _Links()
+        parser.feed(body)
+        for link in parser.links:
+            target = urljoin(url, link).split("#")[0]
+            if urlsplit(target).netloc == urlsplit(base).netloc:
+                if target not in seen:
+                    queue.append(target)
+            elif urlsplit(target).scheme in ("http", "https"):
+                raise AssertionError(f"{url} links to another host: {target}")
+    return seen
+
+
+def test_every_page_loads_and_every_link_resolves(shared_url: str,
+                                                   example_build: Path) -> None:
+    pages = _crawl(shared_url)
+    html_pages = [u for u in pages if u.endswith(".html")]
+    site = example_build / "build/shared/site"
+    built = {p.relative_to(site).as_posix() for p in site.rglob("*.html")} - {"404.html"}
+    assert {urlsplit(u).path.lstrip("/") for u in html_pages} == built
+    for url in html_pages:
+        body = pages[url]
+        assert body.count("OFFICIAL") >= 2, url  # the marking, top and bottom
+        assert 'class="hpkb-marking"' in body and "hpkb-marking--bottom" in body, url
+    for entry in ("practice/PR-2024-010.html", "learning/LN-2024-006.html",
+                  "debriefs/RD-2024-002.html", "themes/knife-crime.html",
+                  "recommendations/hmicfrs-2023-r3.html", "finder.html", "guide.html"):
+        assert urljoin(shared_url, entry) in pages
+
+
+def _no_outside_requests(page: Page, base: str) -> list[str]:
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url)
+            if urlsplit(request.url).hostname != "127.0.0.1"
+            and not request.url.startswith(("data:", "blob:")) else None)
+    return outside
+
+
+def _axe(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(content=AXE_SOURCE)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("path", [
+    "index.html", "practice/PR-2023-001.html", "learning/LN-2024-003.html",
+    "debriefs/RD-2024-011.html", "themes/coercive-control.html", "finder.html",
+    "recommendations/hmicfrs-2023-r3.html", "guide.html",
+])
+def test_axe_finds_no_violations(page: Page, shared_url: str, path: str) -> None:
+    outside = _no_outside_requests(page, shared_url)
+    page.goto(urljoin(shared_url, path))
+    page.wait_for_load_state("networkidle")
+    assert _axe(page) == []
+    assert outside == []
+
+
+def _search(page: Page, base: str, query: str) -> list[str]:
+    page.goto(urljoin(base, "index.html"))
+    page.wait_for_load_state("networkidle")
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    return page.locator(".md-search-result__item h1").all_inner_texts()
+
+
+def test_search_finds_entries_by_body_words(page: Page, shared_url: str) -> None:
+    outside = _no_outside_requests(page, shared_url)
+    titles = _search(page, shared_url, "defibrillator")
+    assert any("Night safe haven" in t for t in titles), titles
+    assert any("Single punch" in t for t in titles), titles
+    assert _axe(page) == []  # the search results, open
+    assert outside == []
+
+
+def test_finder_filters_instantly(page: Page, shared_url: str) -> None:
+    page.goto(urljoin(shared_url, "finder.html"))
+    page.wait_for_selector("#hpkb-finder fieldset")
+    items = page.locator("#hpkb-finder-list li")
+    total = items.count()
+    assert total == 12
+    page.get_by_label(re.compile(r"Did not work \(1\)")).check()
+    visible = [t for t in page.locator("#hpkb-finder-list li:visible").all_inner_texts()]
+    assert len(visible) == 1 and visible[0].startswith("Knife surrender bins")
+    assert page.locator("#hpkb-finder-count").inner_text() == "1 of 12 practice entries"
+    page.get_by_label(re.compile(r"Worked \(")).check()  # OR within a facet
+    assert page.locator("#hpkb-finder-list li:visible").count() == 5
+    page.get_by_label(re.compile(r"Midlands \(")).first.check()
+    assert page.locator("#hpkb-finder-list li:visible").count() >= 1
+
+
+def test_finder_works_without_javascript(browser: Browser, shared_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(urljoin(shared_url, "finder.html"))
+    assert plain.locator("#hpkb-finder-list li a").count() == 12
+    context.close()
+
+
+def test_entry_prints_as_a_clean_document(page: Page, shared_url: str) -> None:
+    page.goto(urljoin(shared_url, "practice/PR-2024-010.html"))
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    markings = page.locator(".hpkb-print-marking")
+    assert markings.count() == 2 and markings.first.is_visible()
+    assert page.locator("article table").first.is_visible()  # key details as a table

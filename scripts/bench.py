@@ -20,6 +20,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -35,16 +36,16 @@ def _front_matter_texts(root: Path) -> list[str]:
     return texts
 
 
-Stage = Callable[[Path], int]
+Stage = Callable[[], int]
+ENTRY_FOLDERS = ("debriefs", "content/learning", "practice")
 
 
-def stage_yaml_baseline() -> Stage:
+def stage_yaml_baseline(root: Path) -> Stage:
     """Floor: bare yaml.load(CSafeLoader) of every entry's front matter."""
     import yaml
 
-    def run(root: Path) -> int:
-        paths = [p for f in ("debriefs", "content/learning", "practice")
-                 for p in sorted((root / f).glob("*.md"))]
+    def run() -> int:
+        paths = [p for f in ENTRY_FOLDERS for p in sorted((root / f).glob("*.md"))]
         for path in paths:
             text = path.read_text(encoding="utf-8")
             yaml.load(text.split("\n---\n", 1)[0].removeprefix("---\n"),
@@ -54,11 +55,11 @@ def stage_yaml_baseline() -> Stage:
     return run
 
 
-def stage_validate() -> Stage:
+def stage_validate(root: Path) -> Stage:
     """hpkb validate: load, strict YAML, schema, rules, cross-references."""
     from hpkb.validate import validate_repo
 
-    def run(root: Path) -> int:
+    def run() -> int:
         result = validate_repo(root)
         errors = [d for d in result.diagnostics if d.severity.value == "error"]
         if errors:
@@ -68,19 +69,79 @@ def stage_validate() -> Stage:
     return run
 
 
-# Each stage factory does its imports (timed apart, as `import s`) and returns the work.
-STAGES: dict[str, Callable[[], Stage]] = {
+def _shared_view(root: Path) -> tuple[Any, Any]:
+    from hpkb.pipeline import profile_view
+    from hpkb.validate import validate_repo
+
+    validation = validate_repo(root)
+    return validation.settings, profile_view(validation, "shared")
+
+
+def stage_site(root: Path) -> Stage:
+    """hpkb's site stage for the shared profile: docs tree, MkDocs build, HTML check."""
+    from hpkb.site import build_site
+
+    settings, seen = _shared_view(root)
+    out = Path(tempfile.mkdtemp(prefix="hpkb-bench-site-"))
+
+    def run() -> int:
+        findings = build_site(root, settings, seen, out)
+        if findings:
+            raise SystemExit(f"site stage failed: {findings[:3]}")
+        return len(seen.entries)
+
+    return run
+
+
+def stage_mkdocs_baseline(root: Path) -> Stage:
+    """Baseline: plain `mkdocs build` (Material, search) of the same entry pages, with
+    entries kept out of the nav as hpkb does (a full nav makes Material N²)."""
+    import shutil
+
+    import yaml
+
+    from hpkb.site import build_site, run_mkdocs
+
+    settings, seen = _shared_view(root)
+    generated = Path(tempfile.mkdtemp(prefix="hpkb-bench-gen-"))
+    build_site(root, settings, seen, generated)  # only to get the same entry pages
+    plain = Path(tempfile.mkdtemp(prefix="hpkb-bench-plain-"))
+    for folder in ("debriefs", "learning", "practice"):
+        source = generated / "docs" / folder
+        shutil.copytree(source, plain / "docs" / folder,
+                        ignore=shutil.ignore_patterns("index.md"))
+    (plain / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    config = {"site_name": "baseline", "docs_dir": "docs", "site_dir": "site",
+              "theme": {"name": "material", "font": False}, "plugins": ["search"],
+              "markdown_extensions": ["tables", "admonition", {"toc": {"permalink": True}}],
+              "nav": [{"Home": "index.md"}],
+              "not_in_nav": "/debriefs/*\n/learning/*\n/practice/*",
+              "validation": {"links": {"not_found": "ignore"}}}
+    (plain / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+
+    def run() -> int:
+        run_mkdocs(plain / "mkdocs.yml")
+        return len(seen.entries)
+
+    return run
+
+
+# Each stage factory prepares (imports, inputs) untimed, apart from its import time, and
+# returns the work to time.
+STAGES: dict[str, Callable[[Path], Stage]] = {
     "yaml-baseline": stage_yaml_baseline,
     "validate": stage_validate,
+    "mkdocs-baseline": stage_mkdocs_baseline,
+    "site": stage_site,
 }
-BASELINE_OF = {"validate": "yaml-baseline"}
+BASELINE_OF = {"validate": "yaml-baseline", "site": "mkdocs-baseline"}
 
 
 def _measure_here(stage: str, root: Path) -> None:
     started = time.perf_counter()
-    work = STAGES[stage]()
+    work = STAGES[stage](root)
     imported = time.perf_counter()
-    entries = work(root)
+    entries = work()
     done = time.perf_counter()
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"entries": entries, "seconds": done - imported,
@@ -110,7 +171,7 @@ def main() -> None:
         return
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")
-    header = (f"{'stage':<16}{'entries':>8}{'seconds':>10}{'import s':>10}"
+    header = (f"{'stage':<16}{'entries':>8}{'seconds':>10}{'prep s':>10}"
               f"{'entries/s':>11}{'peak MiB':>10}{'ratio':>8}  baseline")
     print(header)
     print("-" * len(header))

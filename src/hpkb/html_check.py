@@ -58,10 +58,17 @@ class _ContentChecker(HTMLParser):
 
 def check_html(text: str) -> list[tuple[int, str]]:
     """(line, problem) for everything not allowed inside the page's <article>."""
+    # Only the content area is checked; skipping the theme's own markup around it (most
+    # of every page) keeps the check cheap. Lines are counted from the page's start.
+    start = text.find("<article")
+    end = text.rfind("</article>")
+    if start < 0:
+        return []
+    offset = text.count("\n", 0, start)
     checker = _ContentChecker()
-    checker.feed(text)
+    checker.feed(text[start:end + len("</article>")] if end > start else text[start:])
     checker.close()
-    return checker.problems
+    return [(line + offset, problem) for line, problem in checker.problems]
 
 
 def check_site_html(site: Path) -> list[Diagnostic]:

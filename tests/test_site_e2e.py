@@ -135,22 +135,31 @@ def test_axe_finds_no_violations(page: Page, shared_url: str, path: str) -> None
 
 
 def _search(page: Page, base: str, query: str) -> list[str]:
+    """Search from the home page's form; return the result titles."""
     page.goto(urljoin(base, "index.html"))
-    page.wait_for_load_state("networkidle")
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially(query, delay=20)
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
-    return page.locator(".md-search-result__item h1").all_inner_texts()
+    page.get_by_label("Search entries").fill(query)
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector(".pagefind-ui__result-title", timeout=10_000)
+    return page.locator(".pagefind-ui__result-title").all_inner_texts()
 
 
 def test_search_finds_entries_by_body_words(page: Page, shared_url: str) -> None:
     outside = _no_outside_requests(page, shared_url)
+    transferred: list[int] = []
+    page.on("response", lambda r: transferred.append(len(r.body()))
+            if "/pagefind/" in r.url and r.ok else None)
     titles = _search(page, shared_url, "defibrillator")
     assert any("Night safe haven" in t for t in titles), titles
-    assert any("Single punch" in t for t in titles), titles
+    assert any("night-time economy" in t for t in titles), titles
+    assert page.locator(".pagefind-ui__result-title").first.inner_text().startswith("Night")
     assert _axe(page) == []  # the search results, open
     assert outside == []
+    assert 0 < sum(transferred) < 1_500_000
+
+
+def test_search_only_indexes_entries(page: Page, shared_url: str) -> None:
+    titles = _search(page, shared_url, "recommendations")
+    assert titles and not any(t in ("Tags", "Themes", "Recommendations") for t in titles)
 
 
 def test_finder_filters_instantly(page: Page, shared_url: str) -> None:

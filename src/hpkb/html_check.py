@@ -17,10 +17,14 @@ ALLOWED_TAGS = frozenset({
     "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
     "li", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table",
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    # hpkb's own search form and its no-script note (entry text may not use these:
+    # validation refuses form, input, button and noscript in bodies).
+    "form", "label", "input", "button", "noscript",
 })
 ALLOWED_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "id", "class", "colspan",
-                                "rowspan", "role", "open", "lang", "dir"})
-URL_ATTRIBUTES = frozenset({"href", "src"})
+                                "rowspan", "role", "open", "lang", "dir", "action", "method",
+                                "for", "name", "type"})
+URL_ATTRIBUTES = frozenset({"href", "src", "action"})
 SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 
 

@@ -291,6 +291,7 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     pages["index.md"] = renderer.home()
     pages["guide.md"] = renderer.render("guide.md.j2", "guide.md", sections=guide_sections())
     pages["downloads.md"] = renderer.render("downloads.md.j2", "downloads.md")
+    pages["search.md"] = renderer.render("search.md.j2", "search.md")
     for name, text in extra_pages.items():
         pages[f"pages/{name}"] = renderer.render("page.md.j2", f"pages/{name}",
                                                  text=Md(renderer.resolve_references(

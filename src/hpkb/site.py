@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +46,7 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
                       {"Practice finder": "finder.md"}, {"Shared practice": "practice/index.md"},
                       {"Learning": "learning/index.md"}, {"Rapid debriefs": "debriefs/index.md"},
                       {"Recommendations": "recommendations/index.md"}, {"Tags": "tags.md"},
+                      {"Search": "search.md"},
                       {"Authoring guide": "guide.md"}, {"Downloads": "downloads.md"}]
     nav += [{name.removesuffix(".md").replace("-", " ").capitalize(): f"pages/{name}"}
             for name in has_pages]
@@ -58,10 +61,12 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
                   "language": "en",
                   "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
                   "features": ["search.highlight"]},
-        "plugins": ["search"],
+        # Site search is Pagefind (a chunked index fetched on demand), not Material's
+        # single search_index.json, which would be tens of MB at thousands of entries.
+        "plugins": [],
         "markdown_extensions": ["tables", "admonition", {"toc": {"permalink": True}}],
         "extra_css": ["assets/hpkb.css"],
-        "extra_javascript": ["assets/finder.js"],
+        "extra_javascript": ["assets/finder.js", "assets/search.js"],
         "extra": {"hpkb_marking": marking, "generator": False},
         "copyright": f"{marking}: {profile_view.name} edition",
         "nav": nav,
@@ -179,7 +184,7 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     docs = out / "docs"
     for rel, text in generated.pages.items():
         write_text(docs / rel, text)
-    for name in ("hpkb.css", "finder.js"):
+    for name in ("hpkb.css", "finder.js", "search.js"):
         write_text(docs / "assets" / name, _asset(root, name))
     for name, text in generated.data.items():
         write_text(docs / "assets" / name, text)
@@ -192,4 +197,25 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     findings = run_mkdocs(out / "mkdocs.yml")
     if findings:
         return findings
-    return check_site_html(out / "site")
+    findings = check_site_html(out / "site")
+    return findings or run_pagefind(out / "site")
+
+
+PAGEFIND_TIMEOUT_S = 600
+
+
+def run_pagefind(site: Path) -> list[Diagnostic]:
+    """Index the built entry pages with Pagefind (binary from the PyPI wheel)."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent",
+               "--exclude-selectors", ".headerlink"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              timeout=PAGEFIND_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return [error("site", 1, 1, "HP704", "the search index took too long to build",
+                      f"Pagefind ran over {PAGEFIND_TIMEOUT_S} s")]
+    if done.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
+        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        return [error("site", 1, 1, "HP704", f"search indexing failed: {detail[0]}",
+                      "check that the pagefind package is installed (make build does it)")]
+    return []

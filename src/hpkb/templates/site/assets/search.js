@@ -1,0 +1,35 @@
+/* Site search with Pagefind: its UI and index chunks come from this site only.
+   The query can come from the address (search.html?q=words), e.g. the home page form. */
+(function () {
+  "use strict";
+  function start() {
+    var root = document.getElementById("hpkb-search");
+    if (!root || root.dataset.ready) { return; }
+    root.dataset.ready = "1";
+    /* An absolute URL: Pagefind imports its modules from it. */
+    var bundle = new URL(root.dataset.bundle.replace(/\/?$/, "/"), document.baseURI).href;
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = bundle + "pagefind-ui.css";
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = bundle + "pagefind-ui.js";
+    script.onload = function () {
+      /* global PagefindUI */
+      var ui = new PagefindUI({ element: "#hpkb-search", bundlePath: bundle,
+                                showImages: false, resetStyles: false,
+                                translations: { placeholder: "Search entries" } });
+      /* Pagefind names its box only by a title; give it a real accessible name. */
+      var box = root.querySelector("input[type=text], input[type=search]");
+      if (box) { box.setAttribute("aria-label", "Search entries"); }
+      var query = new URLSearchParams(window.location.search).get("q");
+      if (query) { ui.triggerSearch(query); }
+    };
+    document.head.appendChild(script);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -88,9 +88,32 @@ def stage_site(root: Path) -> Stage:
         findings = build_site(root, settings, seen, out)
         if findings:
             raise SystemExit(f"site stage failed: {findings[:3]}")
+        print(json.dumps({"site": str(out / "site")}))
         return len(seen.entries)
 
     return run
+
+
+def measure_search(site: Path, query: str = "partner records") -> dict[str, float]:
+    """First search in headless Chromium: bytes fetched from the index, and time to results."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from playwright.sync_api import sync_playwright
+    from tests.site_helpers import CHROMIUM, CHROMIUM_ARGS, serve
+
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(base + "search.html")
+        page.wait_for_selector(".pagefind-ui__search-input")
+        fetched: list[int] = []
+        page.on("response", lambda r: fetched.append(len(r.body()))
+                if "/pagefind/" in r.url and r.ok else None)
+        started = time.perf_counter()
+        page.locator(".pagefind-ui__search-input").fill(query)
+        page.wait_for_selector(".pagefind-ui__result-title", timeout=30_000)
+        seconds = time.perf_counter() - started
+        browser.close()
+    return {"kib": sum(fetched) / 1024, "ms": seconds * 1000}
 
 
 def stage_mkdocs_baseline(root: Path) -> Stage:
@@ -153,7 +176,12 @@ def measure(stage: str, root: Path, repeat: int) -> dict[str, float]:
     for _ in range(repeat):
         out = subprocess.run([sys.executable, __file__, "--measure", stage, str(root)],
                              capture_output=True, text=True, check=True)
-        runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        lines = [json.loads(line) for line in out.stdout.strip().splitlines()
+                 if line.startswith("{")]
+        run = lines[-1]
+        for extra in lines[:-1]:
+            run.update(extra)
+        runs.append(run)
     best: dict[str, float] = min(runs, key=lambda r: float(r["seconds"]))
     best["rss_mib"] = max(float(r["rss_mib"]) for r in runs)
     return best
@@ -188,6 +216,10 @@ def main() -> None:
                 print(f"{stage:<16}{int(r['entries']):>8}{r['seconds']:>10.2f}"
                       f"{r['import_seconds']:>10.2f}{r['entries'] / r['seconds']:>11.0f}"
                       f"{r['rss_mib']:>10.0f}{ratio:>8}  {base or ''}")
+            if "site" in results and "site" in results["site"]:
+                search = measure_search(Path(str(results["site"]["site"])))
+                print(f"  first site search at {size} entries: {search['kib']:.0f} KiB "
+                      f"fetched, results in {search['ms']:.0f} ms")
 
 
 if __name__ == "__main__":

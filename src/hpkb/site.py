@@ -197,25 +197,33 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     findings = run_mkdocs(out / "mkdocs.yml")
     if findings:
         return findings
+    # Pagefind (a separate process) indexes while this process checks the HTML.
+    indexing = start_pagefind(out / "site")
     findings = check_site_html(out / "site")
-    return findings or run_pagefind(out / "site")
+    return findings + finish_pagefind(indexing, out / "site")
 
 
 PAGEFIND_TIMEOUT_S = 600
 
 
-def run_pagefind(site: Path) -> list[Diagnostic]:
-    """Index the built entry pages with Pagefind (binary from the PyPI wheel)."""
+def start_pagefind(site: Path) -> subprocess.Popen[str]:
+    """Start indexing the built entry pages with Pagefind (binary from the PyPI wheel)."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent",
                "--exclude-selectors", ".headerlink"]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+def finish_pagefind(indexing: subprocess.Popen[str], site: Path) -> list[Diagnostic]:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, check=False,
-                              timeout=PAGEFIND_TIMEOUT_S)
+        stdout, stderr = indexing.communicate(timeout=PAGEFIND_TIMEOUT_S)
     except subprocess.TimeoutExpired:
+        indexing.kill()
+        indexing.communicate()
         return [error("site", 1, 1, "HP704", "the search index took too long to build",
                       f"Pagefind ran over {PAGEFIND_TIMEOUT_S} s")]
-    if done.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
-        detail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+    if indexing.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
+        detail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
         return [error("site", 1, 1, "HP704", f"search indexing failed: {detail[0]}",
                       "check that the pagefind package is installed (make build does it)")]
     return []

@@ -14,10 +14,16 @@
     document.head.appendChild(css);
     var script = document.createElement("script");
     script.src = bundle + "pagefind-ui.js";
+    /* Load the search engine and its wasm while the reader types, not after. */
+    import(bundle + "pagefind.js").then(function (engine) {
+      if (engine.options) { engine.options({ bundlePath: bundle }); }
+      if (engine.init) { engine.init(); }
+    }).catch(function () { /* the UI reports problems itself */ });
     script.onload = function () {
       /* global PagefindUI */
       var ui = new PagefindUI({ element: "#hpkb-search", bundlePath: bundle,
                                 showImages: false, resetStyles: false,
+                                debounceTimeoutMs: 120,
                                 translations: { placeholder: "Search entries" } });
       /* Pagefind names its box only by a title; give it a real accessible name. */
       var box = root.querySelector("input[type=text], input[type=search]");

@@ -31,10 +31,23 @@ NAMES = ["Arlo", "Brisa", "Caddoc", "Delphine", "Eamon", "Fenella", "Gethin", "H
 SURNAMES = ["Quennick", "Vardley", "Morrowby", "Tallis-Crane", "Oskerton", "Pellwright"]
 
 
+SYLLABLES = ("ar", "bel", "cor", "dun", "ex", "fal", "gor", "hin", "is", "jet", "kel", "lor",
+             "mun", "nor", "ost", "pel", "quin", "ros", "sal", "tur", "ul", "ven", "wes", "yor")
+# A long-tailed vocabulary of made-up words beside the common ones, so that searches in
+# benchmarks match a realistic share of entries rather than all of them.
+RARE_WORDS = [a + b + c for a in SYLLABLES for b in SYLLABLES for c in ("", "ton", "ley", "ish")]
+
+
+def _word(rng: random.Random) -> str:
+    if rng.random() < 0.6:
+        return rng.choice(WORDS)
+    return RARE_WORDS[int(len(RARE_WORDS) ** rng.random()) - 1]  # log-uniform: Zipf-like
+
+
 def _sentences(rng: random.Random, count: int) -> str:
     out = []
     for _ in range(count):
-        words = rng.choices(WORDS, k=rng.randint(12, 24))
+        words = [_word(rng) for _ in range(rng.randint(12, 24))]
         out.append(" ".join(words).capitalize() + ".")
     return " ".join(out)
 

@@ -220,3 +220,147 @@ def export(ctx: click.Context, profile: str | None, as_of: str | None) -> None:
 
     request = BuildRequest(_root(ctx), profile, today=_as_of(as_of))
     _finish(export_only(request), False, "export")
+
+
+def _internal_view(ctx: click.Context, profile: str | None, as_of: date) -> Any:
+    """A validated repo's view for the management commands (internal unless told)."""
+    from hpkb.pipeline import profile_view
+    from hpkb.validate import validate_repo
+
+    validation = validate_repo(_root(ctx), today=as_of)
+    if validation.has_errors:
+        _report([d for d in validation.diagnostics if d.severity.value == "error"], "text",
+                False)
+        click.echo("refused: the content has errors (run `hpkb validate`)", err=True)
+        sys.exit(1)
+    return validation.settings, profile_view(validation, profile or "internal", today=as_of)
+
+
+@main.command()
+@click.option("--status", type=click.Choice(["open", "in-progress", "completed", "dropped"]),
+              help="Only actions with this status.")
+@click.option("--overdue", is_flag=True, help="Only open or in-progress actions past due.")
+@click.option("--owner", help="Only actions whose owner contains this text (any case).")
+@click.option("--theme", help="Only actions under this theme (sub-themes included).")
+@_AS_OF
+@click.option("--profile", metavar="NAME", help="Profile to read (default: internal).")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@click.option("--json", "as_json", is_flag=True, help="JSON list (stable shape).")
+@click.pass_context
+def actions(ctx: click.Context, status: str | None, overdue: bool, owner: str | None,
+            theme: str | None, as_of: str | None, profile: str | None, as_csv: bool,
+            as_json: bool) -> None:
+    """List actions across debriefs and learning entries.
+
+    An action is overdue when it is open or in progress and its due date is before today
+    (or --as-of); due today is not overdue.
+
+    Example: hpkb actions --overdue --owner "Public Protection" --csv
+    """
+    import csv
+    import io
+    import json
+
+    from hpkb.report import ACTION_FIELDS, action_rows, select_actions
+
+    if as_csv and as_json:
+        raise click.UsageError("choose one of --csv and --json")
+    today = _as_of(as_of) or date.today()
+    _, seen = _internal_view(ctx, profile, today)
+    if theme is not None and theme not in seen.taxonomy.themes:
+        from hpkb.taxonomy import unknown_term
+
+        message, hint = unknown_term("theme", theme, seen.taxonomy.themes)
+        raise click.BadParameter(f"{message} ({hint})", param_hint="--theme")
+    rows = select_actions(action_rows(seen, today), seen.taxonomy, status=status,
+                          overdue=overdue, owner=owner, theme=theme)
+    if as_json:
+        click.echo(json.dumps([r.as_json() for r in rows], indent=2, ensure_ascii=False))
+    elif as_csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(ACTION_FIELDS)
+        for row in rows:
+            record = row.as_json()
+            writer.writerow(["" if record[f] is None else record[f] for f in ACTION_FIELDS])
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        for row in rows:
+            flag = " OVERDUE" if row.overdue else ""
+            click.echo(f"{row.id:<16} {row.status:<11} due {row.due}{flag}  {row.owner}: "
+                       f"{row.action}")
+        click.echo(f"{len(rows)} action{'s' * (len(rows) != 1)} "
+                   f"({sum(r.overdue for r in rows)} overdue) as of {today}", err=True)
+
+
+@main.command()
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="Start of the period.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="End of the period (default: --as-of).")
+@_AS_OF
+@click.option("--profile", metavar="NAME", help="Profile to read (default: internal).")
+@click.option("--json", "as_json", is_flag=True, help="JSON (stable shape).")
+@click.pass_context
+def report(ctx: click.Context, start: str | None, end: str | None, as_of: str | None,
+           profile: str | None, as_json: bool) -> None:
+    """Governance figures for a period: debriefs, actions and timeliness.
+
+    Debriefs count by incident date inside the period; actions by the date raised, with
+    their status as of --as-of. With no period: everything to date.
+
+    Example: hpkb report --from 2024-04-01 --to 2025-03-31 --as-of 2025-04-30 --json
+    """
+    import json
+
+    from hpkb.report import period_report
+
+    today = _as_of(as_of) or date.today()
+    first = _period_date(start, "--from")
+    last = _period_date(end, "--to")
+    if first and last and first > last:
+        raise click.BadParameter("--from is after --to", param_hint="--from")
+    settings, seen = _internal_view(ctx, profile, today)
+    targets = (settings.hpkb.timeliness.initial_review_days,
+               settings.hpkb.timeliness.report_days)
+    figures = period_report(seen, start=first, end=last, as_of=today, targets=targets)
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    click.echo(_report_text(figures))
+
+
+def _period_date(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD",
+                                 param_hint=name) from None
+
+
+def _report_text(figures: dict[str, Any]) -> str:
+    period = figures["period"]
+    debriefs = figures["debriefs"]
+    acts = figures["actions"]
+    lines = [f"Period: {period['from'] or 'start'} to {period['to']} (as of {period['as_of']})",
+             "",
+             f"Debriefs: {debriefs['count']} ({debriefs['by_category']['homicide']} homicide, "
+             f"{debriefs['by_category']['near-miss']} near miss)",
+             "  by context: " + ", ".join(f"{k} {v}" for k, v in debriefs["by_context"].items()),
+             "  by factor:  " + ", ".join(f"{k} {v}" for k, v in debriefs["by_factor"].items()
+                                         if v),
+             "  by financial year: " + ", ".join(
+                 f"{y} {c['homicide']} homicide / {c['near-miss']} near miss"
+                 for y, c in debriefs["by_financial_year"].items()),
+             "",
+             f"Actions raised: {acts['raised']}; completed {acts['completed']}, open "
+             f"{acts['open']} (in progress {acts['in_progress']}), dropped {acts['dropped']}, "
+             f"overdue {acts['overdue']}",
+             ""]
+    for name, label in (("initial_review", "Initial review"), ("report", "Report")):
+        step = figures["timeliness"][name]
+        median = step["median_days"]
+        lines.append(f"{label} (target {step['target_days']} days): within {step['within']}, "
+                     f"late {step['late']}, missing {step['missing']}"
+                     + (f"; median {median:g} days" if median is not None else ""))
+    return "\n".join(lines)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-__all__ = ["Timeliness", "is_overdue", "timeliness"]
+__all__ = ["Timeliness", "is_overdue", "raised_date", "timeliness"]
 
 Verdict = Literal["within", "late", "missing"]
 
@@ -42,3 +42,9 @@ def is_overdue(action: dict[str, Any] | Any, today: date) -> bool:
     due = action["due"] if isinstance(action, dict) else action.due
     due_date = date.fromisoformat(due) if isinstance(due, str) else due
     return status in ("open", "in-progress") and due_date < today
+
+
+def raised_date(raised: date | None, meeting: date | None, created: date) -> date:
+    """When an action was raised: its own date, else the debrief meeting, else the date the
+    entry was created (learning entries have no meeting)."""
+    return raised or meeting or created

@@ -10,8 +10,9 @@ from typing import Any
 
 from hpkb.body import section_titles
 from hpkb.diagnostics import Diagnostic, error, warning
+from hpkb.figures import raised_date
 from hpkb.model import Source
-from hpkb.schema import REQUIRED_SECTIONS, ActionMeta, DebriefMeta, LearningMeta
+from hpkb.schema import REQUIRED_SECTIONS, ActionMeta, DebriefMeta
 
 __all__ = ["action_raised", "entry_findings"]
 
@@ -26,13 +27,10 @@ def _at(source: Source, path: tuple[str | int, ...], code: str, message: str, hi
     return make(source.path, line, column, code, message, hint)
 
 
-def action_raised(meta: Any, action: ActionMeta) -> date | None:
+def action_raised(meta: Any, action: ActionMeta) -> date:
     """When an action was raised: its own date, else the debrief meeting, else created."""
-    if action.raised is not None:
-        return action.raised
-    if isinstance(meta, DebriefMeta) and meta.process.meeting is not None:
-        return meta.process.meeting
-    return meta.created if isinstance(meta, DebriefMeta | LearningMeta) else None
+    meeting = meta.process.meeting if isinstance(meta, DebriefMeta) else None
+    return raised_date(action.raised, meeting, meta.created)
 
 
 def _identity(source: Source, meta: Any) -> list[Diagnostic]:
@@ -123,11 +121,11 @@ def _actions(source: Source, meta: Any, actions: Sequence[ActionMeta]) -> list[D
                                 f"action {action.id} is {action.status} but has no outcome",
                                 "add `outcome:` saying what was done or why it was dropped"))
         raised = action_raised(meta, action)
-        if raised is not None and action.due < raised:
+        if action.due < raised:
             findings.append(_at(source, (*here, "due"), "HP214",
                                 f"action {action.id} is due {action.due}, before it was raised "
                                 f"({raised})", "check the due and raised dates"))
-        if raised is not None and action.completed is not None and action.completed < raised:
+        if action.completed is not None and action.completed < raised:
             findings.append(_at(source, (*here, "completed"), "HP213",
                                 f"action {action.id} was completed {action.completed}, before "
                                 f"it was raised ({raised})", "check the completion date"))

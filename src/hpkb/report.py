@@ -1,0 +1,182 @@
+"""Governance figures from one profile's view: the action tracker and the period report.
+
+Pure: a ProfileView in, plain data out (the CLI prints it as text, CSV or JSON).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, get_args
+
+from hpkb.figures import raised_date, timeliness
+from hpkb.schema import Incident
+from hpkb.taxonomy import Taxonomy
+from hpkb.view import ProfileView, PublishedEntry
+
+__all__ = ["ActionRow", "action_rows", "financial_year", "period_report", "select_actions"]
+
+ACTION_FIELDS = ("id", "entry", "action", "owner", "theme", "raised", "due", "status",
+                 "completed", "outcome", "overdue")
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One action across the knowledge base, with its global id and overdue flag."""
+
+    id: str
+    entry: str
+    action: str
+    owner: str
+    theme: str | None
+    raised: date
+    due: date
+    status: str
+    completed: date | None
+    outcome: str | None
+    overdue: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {name: (value.isoformat() if isinstance(value, date) else value)
+                for name, value in ((f, getattr(self, f)) for f in ACTION_FIELDS)}
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def status_as_of(status: str, completed: date | None, as_of: date) -> str:
+    """An action completed after ``as_of`` was still open on that day."""
+    if status == "completed" and completed is not None and completed > as_of:
+        return "open"
+    return status
+
+
+def action_rows(profile_view: ProfileView, as_of: date) -> list[ActionRow]:
+    """Every action of every visible debrief and learning entry, as of a date."""
+    rows: list[ActionRow] = []
+    for entry in profile_view.entries:
+        meta = entry.meta
+        meeting = _day(meta.get("process", {}).get("meeting"))
+        for action in meta.get("actions", []):
+            raised = raised_date(_day(action.get("raised")), meeting,
+                                 date.fromisoformat(meta["created"]))
+            completed = _day(action.get("completed"))
+            due = date.fromisoformat(action["due"])
+            status = status_as_of(action["status"], completed, as_of)
+            rows.append(ActionRow(
+                f"{entry.id}/{action['id']}", entry.id, action["action"], action["owner"],
+                action.get("theme"), raised, due, status,
+                completed if status == "completed" else None,
+                action.get("outcome") if status in ("completed", "dropped") else None,
+                status in ("open", "in-progress") and due < as_of))
+    return rows
+
+
+def select_actions(rows: Iterable[ActionRow], taxonomy: Taxonomy, *, status: str | None = None,
+                   overdue: bool = False, owner: str | None = None,
+                   theme: str | None = None) -> list[ActionRow]:
+    """Filter actions: status, overdue only, owner (case-insensitive, part of the name),
+    theme (a theme includes its sub-themes)."""
+    themes = None
+    if theme is not None:
+        themes = {t.id for t in taxonomy.themes.values()
+                  if theme in taxonomy.theme_with_ancestors(t.id)}
+    chosen = []
+    for row in rows:
+        if status is not None and row.status != status:
+            continue
+        if overdue and not row.overdue:
+            continue
+        if owner is not None and owner.casefold() not in row.owner.casefold():
+            continue
+        if themes is not None and row.theme not in themes:
+            continue
+        chosen.append(row)
+    return sorted(chosen, key=lambda r: (r.due, r.id))
+
+
+def financial_year(day: date) -> str:
+    """UK financial year (1 April to 31 March) of a date, as "2023/24"."""
+    start = day.year if day.month >= 4 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def _incident_values(name: str) -> list[str]:
+    annotation = Incident.model_fields[name].annotation
+    args = get_args(annotation)
+    while args and not all(isinstance(a, str) for a in args):
+        args = get_args(args[0]) if args else ()
+    return [str(a) for a in args]
+
+
+def _debriefs(profile_view: ProfileView, start: date | None, end: date
+              ) -> list[PublishedEntry]:
+    chosen = []
+    for entry in profile_view.entries:
+        if entry.kind != "debrief":
+            continue
+        when = date.fromisoformat(entry.meta["incident"]["date"])
+        if (start is None or when >= start) and when <= end:
+            chosen.append(entry)
+    return chosen
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def period_report(profile_view: ProfileView, *, start: date | None, end: date | None,
+                  as_of: date, targets: tuple[int, int]) -> dict[str, Any]:
+    """The figures `hpkb report --json` prints (shape fixed by the CLI contract)."""
+    end = end or as_of
+    debriefs = _debriefs(profile_view, start, end)
+    categories = Counter(e.meta["incident"]["category"] for e in debriefs)
+    contexts = Counter(e.meta["incident"]["context"] for e in debriefs)
+    factors = Counter(f for e in debriefs for f in e.meta["incident"].get("factors", []))
+    by_year: dict[str, dict[str, int]] = {}
+    for entry in sorted(debriefs, key=lambda e: e.meta["incident"]["date"]):
+        year = financial_year(date.fromisoformat(entry.meta["incident"]["date"]))
+        counts = by_year.setdefault(year, {"homicide": 0, "near-miss": 0})
+        counts[entry.meta["incident"]["category"]] += 1
+    rows = [r for r in action_rows(profile_view, as_of)
+            if (start is None or r.raised >= start) and r.raised <= end and r.raised <= as_of]
+    statuses = Counter(r.status for r in rows)
+    steps: dict[str, dict[str, Any]] = {}
+    days_taken: dict[str, list[int]] = {"initial_review": [], "report": []}
+    for entry in debriefs:
+        process = entry.meta["process"]
+        for verdict in timeliness(date.fromisoformat(entry.meta["incident"]["date"]),
+                                  _day(process.get("initial_review")),
+                                  _day(process.get("report")), *targets):
+            step = steps.setdefault(verdict.step, {"target_days": verdict.target_days,
+                                                   "within": 0, "late": 0, "missing": 0})
+            step[verdict.verdict] += 1
+            if verdict.days is not None:
+                days_taken[verdict.step].append(verdict.days)
+    for name, target in zip(("initial_review", "report"), targets, strict=True):
+        steps.setdefault(name, {"target_days": target, "within": 0, "late": 0, "missing": 0})
+        steps[name]["median_days"] = _median(days_taken[name])
+    return {
+        "period": {"from": start.isoformat() if start else None, "to": end.isoformat(),
+                   "as_of": as_of.isoformat()},
+        "debriefs": {
+            "count": len(debriefs),
+            "by_category": {c: categories.get(c, 0) for c in ("homicide", "near-miss")},
+            "by_context": {c: contexts.get(c, 0) for c in _incident_values("context")},
+            "by_factor": {f: factors.get(f, 0) for f in _incident_values("factors")},
+            "by_financial_year": by_year,
+        },
+        "actions": {
+            "raised": len(rows),
+            "completed": statuses.get("completed", 0),
+            "open": statuses.get("open", 0) + statuses.get("in-progress", 0),
+            "in_progress": statuses.get("in-progress", 0),
+            "dropped": statuses.get("dropped", 0),
+            "overdue": sum(1 for r in rows if r.overdue),
+        },
+        "timeliness": {"initial_review": steps["initial_review"], "report": steps["report"]},
+    }

@@ -1,0 +1,210 @@
+"""Governance figures: `hpkb actions` and `hpkb report` on fixtures with known answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from hpkb.report import financial_year
+from tests.conftest import run_cli
+
+TEMPLATE = """---
+id: {id}
+title: Debrief {id}
+summary: A fixture debrief.
+themes: [{theme}]
+organisation: essex-police
+classification: OFFICIAL-SENSITIVE
+audience: internal
+status: published
+created: {created}
+updated: {created}
+incident:
+  reference: Op {id}
+  date: {incident}
+  category: {category}
+  context: {context}
+  factors: [{factors}]
+process:
+  identified: {incident}
+{process}
+actions:
+{actions}
+---
+
+## Summary
+
+Text.
+
+## Learning
+
+Text.
+
+## Good practice
+
+Text.
+"""
+
+
+def _action(number: int, status: str, due: date, raised: date) -> str:
+    lines = [f"  - id: A{number:02d}", "    action: Do the thing.", "    owner: Team One",
+             "    theme: knife-crime", f"    raised: {raised}", f"    due: {due}",
+             f"    status: {status}"]
+    if status == "completed":
+        lines += [f"    completed: {raised + timedelta(days=10)}", "    outcome: Done."]
+    if status == "dropped":
+        lines.append("    outcome: Not needed.")
+    return "\n".join(lines)
+
+
+def write_debrief(root: Path, serial: int, incident: date, statuses: list[str], *,
+                  category: str = "homicide", context: str = "domestic",
+                  factors: str = "domestic-abuse", review_days: int | None = 10,
+                  report_days: int | None = 25, due: date | None = None) -> str:
+    entry_id = f"RD-2024-{serial:03d}"
+    process = []
+    if review_days is not None:
+        process.append(f"  initial_review: {incident + timedelta(days=review_days)}")
+    if report_days is not None:
+        process.append(f"  report: {incident + timedelta(days=report_days)}")
+    raised = incident + timedelta(days=5)
+    actions = "\n".join(_action(i + 1, s, due or raised + timedelta(days=60), raised)
+                        for i, s in enumerate(statuses)) or "  []"
+    text = TEMPLATE.format(id=entry_id, theme="knife-crime", created=incident + timedelta(days=3),
+                           incident=incident, category=category, context=context,
+                           factors=factors, process="\n".join(process), actions=actions)
+    (root / "debriefs" / f"{entry_id}.md").write_text(text.replace("actions:\n  []",
+                                                                   "actions: []"), "utf-8")
+    return entry_id
+
+
+@pytest.fixture
+def repo(starter: Path) -> Path:
+    for path in [*starter.glob("debriefs/*.md"), *starter.glob("content/learning/*.md")]:
+        path.unlink()
+    return starter
+
+
+def test_reproduces_the_published_force_figures(repo: Path) -> None:
+    # One force reported 22 debriefs, 166 actions raised, 141 completed, 25 outstanding.
+    start = date(2023, 4, 10)
+    for serial in range(1, 23):
+        completed = 7 if serial <= 9 else 6  # 9*7 + 13*6 = 141
+        total = 8 if serial <= 12 else 7     # 12*8 + 10*7 = 166
+        statuses = ["completed"] * completed + ["open"] * (total - completed)
+        write_debrief(repo, serial, start + timedelta(days=14 * serial), statuses,
+                      due=date(2030, 1, 1))
+    result = run_cli(repo, "report", "--as-of", "2025-01-31", "--json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    figures = result.json()
+    assert figures["debriefs"]["count"] == 22
+    assert figures["actions"] == {"raised": 166, "completed": 141, "open": 25,
+                                  "in_progress": 0, "dropped": 0, "overdue": 0}
+
+
+def test_report_shape_and_counts(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 3, 31), ["completed", "in-progress", "open", "dropped"],
+                  category="homicide", context="domestic", factors="domestic-abuse, alcohol",
+                  review_days=14, report_days=31)
+    write_debrief(repo, 2, date(2024, 4, 1), ["open"], category="near-miss",
+                  context="stranger", factors="weapon-knife", review_days=15, report_days=None)
+    result = run_cli(repo, "report", "--as-of", "2024-12-31", "--json")
+    figures = result.json()
+    assert figures["period"] == {"from": None, "to": "2024-12-31", "as_of": "2024-12-31"}
+    debriefs = figures["debriefs"]
+    assert debriefs["by_category"] == {"homicide": 1, "near-miss": 1}
+    assert debriefs["by_context"] == {"domestic": 1, "acquaintance": 0, "stranger": 1,
+                                      "other": 0}
+    assert debriefs["by_factor"]["alcohol"] == 1 and debriefs["by_factor"]["hate"] == 0
+    # 31 March and 1 April fall in different financial years.
+    assert debriefs["by_financial_year"] == {"2023/24": {"homicide": 1, "near-miss": 0},
+                                             "2024/25": {"homicide": 0, "near-miss": 1}}
+    assert figures["actions"] == {"raised": 5, "completed": 1, "open": 3, "in_progress": 1,
+                                  "dropped": 1, "overdue": 3}
+    timeliness = figures["timeliness"]
+    # Day 14 is within; day 15 is late; a missing report counts as missing, not late.
+    assert {k: timeliness["initial_review"][k] for k in ("target_days", "within", "late",
+                                                          "missing")} == {
+        "target_days": 14, "within": 1, "late": 1, "missing": 0}
+    assert {k: timeliness["report"][k] for k in ("within", "late", "missing")} == {
+        "within": 0, "late": 1, "missing": 1}
+
+
+def test_report_period_filters_by_incident_and_raised_dates(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 3, 20), ["open"])  # actions raised 25 March
+    write_debrief(repo, 2, date(2024, 4, 1), ["open", "open"])
+    result = run_cli(repo, "report", "--from", "2024-04-01", "--to", "2025-03-31",
+                     "--as-of", "2025-04-30", "--json")
+    figures = result.json()
+    assert figures["debriefs"]["count"] == 1
+    assert figures["actions"]["raised"] == 2
+
+
+def test_status_is_taken_as_of_the_date(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 5, 1), ["completed"], due=date(2024, 5, 20))
+    # Raised 6 May, completed 16 May: on 10 May it was still open.
+    before = run_cli(repo, "report", "--as-of", "2024-05-10", "--json").json()["actions"]
+    after = run_cli(repo, "report", "--as-of", "2024-05-31", "--json").json()["actions"]
+    assert (before["open"], before["completed"]) == (1, 0)
+    assert (after["open"], after["completed"]) == (0, 1)
+
+
+def test_due_today_is_not_overdue(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 5, 1), ["open"], due=date(2024, 7, 1))
+    on_the_day = run_cli(repo, "actions", "--overdue", "--as-of", "2024-07-01", "--json")
+    day_after = run_cli(repo, "actions", "--overdue", "--as-of", "2024-07-02", "--json")
+    assert on_the_day.json() == []
+    assert [a["id"] for a in day_after.json()] == ["RD-2024-001/A01"]
+
+
+def test_actions_json_shape_and_filters(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 5, 1), ["completed", "open"], due=date(2024, 7, 1))
+    rows = run_cli(repo, "actions", "--as-of", "2024-08-01", "--json").json()
+    assert rows[0] == {"id": "RD-2024-001/A01", "entry": "RD-2024-001",
+                       "action": "Do the thing.", "owner": "Team One", "theme": "knife-crime",
+                       "raised": "2024-05-06", "due": "2024-07-01", "status": "completed",
+                       "completed": "2024-05-16", "outcome": "Done.", "overdue": False}
+    assert rows[1]["overdue"] is True
+    by_theme = run_cli(repo, "actions", "--theme", "serious-violence", "--json").json()
+    assert len(by_theme) == 2  # knife-crime is a sub-theme of serious-violence
+    assert run_cli(repo, "actions", "--theme", "drugs", "--json").json() == []
+    assert len(run_cli(repo, "actions", "--owner", "team one", "--json").json()) == 2
+    assert len(run_cli(repo, "actions", "--status", "open", "--json").json()) == 1
+    unknown = run_cli(repo, "actions", "--theme", "knife")
+    assert unknown.exit_code == 2 and "unknown theme `knife`" in unknown.stderr
+
+
+def test_actions_csv(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 5, 1), ["open"], due=date(2024, 7, 1))
+    result = run_cli(repo, "actions", "--csv", "--as-of", "2024-08-01")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows == [{"id": "RD-2024-001/A01", "entry": "RD-2024-001", "action": "Do the thing.",
+                     "owner": "Team One", "theme": "knife-crime", "raised": "2024-05-06",
+                     "due": "2024-07-01", "status": "open", "completed": "", "outcome": "",
+                     "overdue": "True"}]
+
+
+def test_actions_default_to_internal_and_shared_hides_internal(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 5, 1), ["open"])
+    assert len(run_cli(repo, "actions", "--json").json()) == 1
+    assert run_cli(repo, "actions", "--profile", "shared", "--json").json() == []
+
+
+def test_invalid_content_is_refused(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 5, 1), ["completed"])
+    path = repo / "debriefs/RD-2024-001.md"
+    path.write_text(path.read_text("utf-8").replace("    outcome: Done.\n", ""), "utf-8")
+    result = run_cli(repo, "report")
+    assert result.exit_code == 1
+    assert "HP205" in result.stdout
+
+
+@pytest.mark.parametrize("day,year", [(date(2024, 3, 31), "2023/24"),
+                                      (date(2024, 4, 1), "2024/25"),
+                                      (date(1999, 12, 31), "1999/00")])
+def test_financial_year(day: date, year: str) -> None:
+    assert financial_year(day) == year

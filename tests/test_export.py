@@ -48,6 +48,6 @@ def test_export_document_shape(starter: Path) -> None:
         "hpkb-export", 1, "shared")
     assert [e["id"] for e in document["entries"]] == ["LN-2024-001", "PR-2024-001"]
     text = json.dumps(document)
-    for hidden in ("RD-2024-001", "Example Victim", "Example Suspect", "Op Example",
+    for hidden in ("RD-2024-001", "Imelda Castrow", "Bram Ottersby", "Op Example",
                    "caution for assault"):
         assert hidden not in text

@@ -56,6 +56,9 @@ class HpkbSettings(_Strict):
     profiles: dict[str, Profile] = Field(default_factory=_default_profiles)
     default_profile: Text = "shared"
     timeliness: Timeliness = Field(default_factory=Timeliness)
+    allow: list[Text] = Field(
+        [], description="Reviewed phrases the publication guard lets through (e.g. a "
+        "judge's name in a citation).")
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from hpkb.diagnostics import Diagnostic, HpkbError, fails
 from hpkb.export import write_export
+from hpkb.guard import guard_outputs, guard_sources
 from hpkb.site import build_site
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
@@ -62,11 +63,17 @@ def profile_view(validation: Validation, name: str | None, *, drafts: bool = Fal
 
 
 def _checked(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
+    """Validate, decide the profile's view, and run the guard on what it would publish.
+    The view's own findings (held-back entries, guard hits) ride on the view."""
     validation = validate_repo(request.root, today=request.today)
     if fails(validation.diagnostics, request.strict):
         return validation, None
-    return validation, profile_view(validation, request.profile, drafts=request.drafts,
-                                    today=request.today)
+    seen = profile_view(validation, request.profile, drafts=request.drafts,
+                        today=request.today)
+    guarded = guard_sources(seen, validation.corpus, validation.settings.hpkb.allow)
+    if guarded:
+        seen = replace(seen, diagnostics=seen.diagnostics + tuple(guarded))
+    return validation, seen
 
 
 def build(request: BuildRequest) -> BuildReport:
@@ -90,6 +97,9 @@ def build(request: BuildRequest) -> BuildReport:
             if "export" not in request.skip:
                 write_export(seen, organisation, staging / "export")
                 done.append("export")
+            if not output_findings:
+                output_findings += guard_outputs(staging, seen, validation.corpus,
+                                                validation.settings.hpkb.allow)
             if output_findings:
                 raise _OutputRefused
     except _OutputRefused:
@@ -108,6 +118,13 @@ def export_only(request: BuildRequest) -> BuildReport:
     target = inside_build(request.root, Path(BUILD_DIR) / seen.name / "export")
     if not target.parent.exists():
         own_directory(target.parent)
-    with staged_directory(target) as staging:
-        write_export(seen, validation.settings.hpkb.organisation, staging)
+    try:
+        with staged_directory(target) as staging:
+            write_export(seen, validation.settings.hpkb.organisation, staging)
+            refused = guard_outputs(staging, seen, validation.corpus,
+                                                validation.settings.hpkb.allow)
+            if refused:
+                raise _OutputRefused
+    except _OutputRefused:
+        return BuildReport(findings + tuple(refused))
     return BuildReport(findings, target, ("export",), len(seen.entries))

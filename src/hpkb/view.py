@@ -21,7 +21,8 @@ from hpkb.model import Corpus, Entry, EntryKind, kind_of_id
 from hpkb.schema import CLASSIFICATIONS, DebriefMeta, LearningMeta
 from hpkb.taxonomy import Taxonomy
 
-__all__ = ["ProfileView", "PublishedEntry", "hidden_reference_text", "view"]
+__all__ = ["ProfileView", "PublishedEntry", "hidden_reference_text", "rewrite_references",
+           "view"]
 
 # Fields that hold personal data or case detail: only a `personal` profile sees them.
 PERSONAL_FIELDS = ("subjects", "chronology")
@@ -95,7 +96,7 @@ def _live_sources(entry: Entry, corpus: Corpus) -> list[str]:
     return live
 
 
-def _rewrite_references(body: str, visible: set[str]) -> str:
+def rewrite_references(body: str, visible: set[str]) -> str:
     def replace(match: Any) -> str:
         target = match.group(1).strip()
         if is_entry_id(target) and target not in visible:
@@ -119,7 +120,7 @@ def _publish(entry: Entry, profile: Profile, visible: set[str], taxonomy: Taxono
     region = getattr(meta, "region", None) or taxonomy.region_of(meta.organisation)
     stale = meta.review_by is not None and meta.review_by < today
     return PublishedEntry(entry.id, entry.kind, entry.source.path, MappingProxyType(data),
-                          _rewrite_references(body, visible), region, stale, hidden_sources)
+                          rewrite_references(body, visible), region, stale, hidden_sources)
 
 
 def view(corpus: Corpus, name: str, profile: Profile, *, drafts: bool = False,

@@ -1,0 +1,263 @@
+"""The publication guard: deny by default.
+
+Before anything is written, the text a non-internal profile would publish is scanned for
+the names in any debrief's `subjects` and for personal data found by owned rules. After
+writing, before the build is swapped in, every output file is scanned for those names
+and for every hidden entry's id and title. Any hit fails the build with file, line,
+rule and fix; an explicit allow-list in mkdocs.yml silences a reviewed false positive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import phonenumbers
+
+from hpkb.diagnostics import Diagnostic, error
+from hpkb.model import Corpus, Entry
+from hpkb.schema import DebriefMeta
+from hpkb.view import ProfileView, rewrite_references
+
+__all__ = ["PII_RULES", "find_personal_data", "guard_outputs", "guard_sources",
+           "subject_names"]
+
+_NAME_HINT = ("remove the name: people are named only in a debrief's `subjects`, which "
+              "never leaves the internal profile")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match of a guard rule in a line of text."""
+
+    rule: str
+    start: int
+    text: str
+
+
+def subject_names(corpus: Corpus) -> list[str]:
+    """Every subject's full name and surname, longest first (so full names win)."""
+    names: set[str] = set()
+    for entry in corpus.entries:
+        if isinstance(entry.meta, DebriefMeta):
+            for subject in entry.meta.subjects:
+                full = " ".join(subject.name.split())
+                names.add(full)
+                parts = full.split(" ")
+                if len(parts) > 1 and len(parts[-1]) > 2:
+                    names.add(parts[-1])
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def _name_pattern(names: list[str]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+    # Whole words only; a possessive (straight or curly apostrophe) still matches.
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:['\u2019]s)?(?![\w-])", re.IGNORECASE)
+
+
+# --- owned personal-data rules ---------------------------------------------------------
+_POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9]"
+                       r"[ABD-HJLNP-UW-Z]{2})\b")
+_VEHICLE = re.compile(r"\b[A-HJ-PR-Y][A-HJ-PR-Y][0-9]{2} ?[A-HJ-PR-Z]{3}\b")
+_NI_NUMBER = re.compile(r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+                        r" ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b", re.IGNORECASE)
+_NHS_CANDIDATE = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
+_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*")
+_DOB = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\W{0,3}"
+                  rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? "
+                  rf"{_MONTHS},? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_CRIME_REF = re.compile(r"\b(?:\d{2}/\d{4,7}/\d{2}|[A-Z]{2,4}-?\d{6,10}|"
+                        r"(?:incident|log|cad|crime|occurrence)(?: ref(?:erence)?| number| no\.?)?"
+                        r" ?:? ?\d{2,6}(?: of |/)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b",
+                        re.IGNORECASE)
+_COLLAR = re.compile(r"\b(?:PC|DC|PS|DS|Sgt|PCSO|Insp|DI|DCI|collar(?: number| no\.?)?)"
+                     r" ?:? ?\d{2,5}\b")
+
+
+def _nhs_valid(digits: str) -> bool:
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _nhs_numbers(text: str) -> Iterator[Hit]:
+    for match in _NHS_CANDIDATE.finditer(text):
+        if _nhs_valid("".join(match.groups())):
+            yield Hit("NHS number", match.start(), match.group(0))
+
+
+def _phones(text: str) -> Iterator[Hit]:
+    if sum(c.isdigit() for c in text) < 10:
+        return
+    for match in phonenumbers.PhoneNumberMatcher(text, "GB",
+                                                 leniency=phonenumbers.Leniency.POSSIBLE):
+        digits = re.sub(r"\D", "", match.raw_string)
+        if len(digits) >= 10 and (match.raw_string.startswith(("0", "+44", "(0"))):
+            yield Hit("UK phone number", match.start, match.raw_string)
+
+
+def _regex_rule(name: str, pattern: re.Pattern[str]) -> Callable[[str], Iterator[Hit]]:
+    def find(text: str) -> Iterator[Hit]:
+        for match in pattern.finditer(text):
+            yield Hit(name, match.start(), match.group(0))
+    return find
+
+
+PII_RULES: dict[str, Callable[[str], Iterator[Hit]]] = {
+    "UK phone number": _phones,
+    "postcode": _regex_rule("postcode", _POSTCODE),
+    "vehicle registration": _regex_rule("vehicle registration", _VEHICLE),
+    "National Insurance number": _regex_rule("National Insurance number", _NI_NUMBER),
+    "NHS number": _nhs_numbers,
+    "date of birth": _regex_rule("date of birth", _DOB),
+    "email address": _regex_rule("email address", _EMAIL),
+    "crime or incident reference": _regex_rule("crime or incident reference", _CRIME_REF),
+    "collar number": _regex_rule("collar number", _COLLAR),
+}
+
+
+def find_personal_data(text: str) -> list[Hit]:
+    """Every owned-rule hit in a piece of text."""
+    return [hit for rule in PII_RULES.values() for hit in rule(text)]
+
+
+def _allowed(line: str, hit: Hit, allow: Iterable[str]) -> bool:
+    lowered = line.casefold()
+    for phrase in allow:
+        start = lowered.find(phrase.casefold())
+        while start >= 0:
+            if start <= hit.start and hit.start + len(hit.text) <= start + len(phrase):
+                return True
+            start = lowered.find(phrase.casefold(), start + 1)
+    return False
+
+
+def _published_strings(value: Any, path: tuple[str | int, ...] = ()
+                       ) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _published_strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _published_strings(item, (*path, index))
+
+
+def _body_lines(entry: Entry) -> Iterator[tuple[int, str]]:
+    """Body lines the profile publishes (internal passages skipped), with file lines."""
+    inside = False
+    for offset, line in enumerate(entry.source.body.split("\n")):
+        marker = line.strip()
+        if marker == "::: internal":
+            inside = True
+        elif inside and marker == ":::":
+            inside = False
+        elif not inside:
+            yield entry.source.body_line + offset, line
+
+
+def guard_sources(profile_view: ProfileView, corpus: Corpus,
+                  allow: Iterable[str]) -> list[Diagnostic]:
+    """Scan everything a non-personal profile would publish; each hit is an error."""
+    if profile_view.profile.personal:
+        return []
+    allow = list(allow)
+    names = _name_pattern(subject_names(corpus))
+    visible = {e.id for e in profile_view.entries}
+    hidden_ids = [e.id for e in corpus.entries if e.id not in visible]
+    hidden = (re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, hidden_ids)) + r")(?![\w-])")
+              if hidden_ids else None)
+    findings: list[Diagnostic] = []
+
+    def scan(file: str, line: int, column: int, text: str, *, skip_email: bool) -> None:
+        hits = [Hit("subject name", m.start(), m.group(0))
+                for m in (names.finditer(text) if names else ())]
+        hits += [h for h in find_personal_data(text)
+                 if not (skip_email and h.rule == "email address")]
+        hits += [Hit("hidden entry", m.start(), m.group(0))
+                 for m in (hidden.finditer(text) if hidden else ())]
+        for hit in hits:
+            if _allowed(text, hit, allow):
+                continue
+            if hit.rule == "hidden entry":
+                findings.append(error(file, line, column + hit.start, "HP604",
+                                      f"the {profile_view.name} profile cannot see "
+                                      f"{hit.text}, but this text names it",
+                                      f"link it as [[{hit.text}]] (shown as plain text where "
+                                      "hidden) or remove the id"))
+            elif hit.rule == "subject name":
+                findings.append(error(file, line, column + hit.start, "HP601",
+                                      f"the {profile_view.name} profile would publish "
+                                      f"the name `{hit.text}` of a debrief subject",
+                                      _NAME_HINT))
+            else:
+                findings.append(error(file, line, column + hit.start, "HP602",
+                                      f"the {profile_view.name} profile would publish what "
+                                      f"looks like a {hit.rule}: `{hit.text}`",
+                                      "remove or generalise it; if it is not personal data, "
+                                      "add the exact phrase to `extra: hpkb: allow:` in "
+                                      "mkdocs.yml after review"))
+
+    for published in profile_view.entries:
+        entry = corpus.by_id[published.id]
+        for path, text in _published_strings(dict(published.meta)):
+            line, column = entry.source.where(path)
+            # A practice's published contact address is meant to be public.
+            scan(entry.source.path, line, column, text, skip_email=path == ("contact", "email"))
+        for line, text in _body_lines(entry):
+            # As published: references to hidden entries already plain text.
+            scan(entry.source.path, line, 1, rewrite_references(text, visible),
+                 skip_email=False)
+    return findings
+
+
+def _readable(path: Path) -> str:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":  # gzip: Pagefind chunks, sitemap.xml.gz
+        with contextlib.suppress(OSError, EOFError):
+            data = gzip.decompress(data)
+    return data.decode("utf-8", "replace")
+
+
+def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
+                  allow: Iterable[str]) -> list[Diagnostic]:
+    """Scan every file of a finished (not yet live) build for names and hidden entries."""
+    if profile_view.profile.personal:
+        return []
+    visible = {e.id for e in profile_view.entries}
+    hidden = [e for e in corpus.entries if e.id not in visible]
+    canaries: list[tuple[str, re.Pattern[str]]] = []
+    names = _name_pattern(subject_names(corpus))
+    if names is not None:
+        canaries.append(("the name of a debrief subject", names))
+    for entry in hidden:
+        canaries.append((f"the id of hidden entry {entry.id}",
+                         re.compile(rf"(?<![\w-]){re.escape(entry.id)}(?![\w-])")))
+        canaries.append((f"the title of hidden entry {entry.id}",
+                         re.compile(re.escape(entry.meta.title))))
+    findings: list[Diagnostic] = []
+    allow = list(allow)
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        text = _readable(path)
+        for what, pattern in canaries:
+            match = next((m for m in pattern.finditer(text)
+                          if not _allowed(text, Hit(what, m.start(), m.group(0)), allow)),
+                         None)
+            if match:
+                line = text.count("\n", 0, match.start()) + 1
+                rel = path.relative_to(folder).as_posix()
+                findings.append(error(f"build/{profile_view.name}/{rel}", line, 1, "HP603",
+                                      f"output contains {what}",
+                                      "the build was not published; report this: the view "
+                                      "should have removed it"))
+    return findings

@@ -1,0 +1,295 @@
+"""The publication guard: personal-data rules (positives all caught, ordinary paragraphs
+untouched), subject names, the allow-list, and the canary suite over every artefact."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import pytest
+
+from hpkb.guard import find_personal_data, guard_outputs
+from hpkb.pipeline import profile_view
+from hpkb.validate import validate_repo
+from tests.conftest import AS_OF, REPO_ROOT, run_cli
+
+
+def _nhs(first_nine: str) -> str:
+    """A valid NHS number from nine digits (mod 11), written 3-3-4."""
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    assert check != 10
+    digits = first_nine + str(check)
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
+POSITIVES = [
+    "Her mobile is 07700 900123 and she answers after six.",
+    "He called from 01632 960 001 on the Tuesday.",
+    "The number given was +44 7700 900456.",
+    "Ring (01632) 960123 for the family liaison officer.",
+    "The landline 020 7946 0321 was disconnected.",
+    "She lived at SW1A 1AA before the move.",
+    "The address was in M1 1AE, near the station.",
+    "Found at a flat in B33 8TH.",
+    "Moved to CR2 6XH last year.",
+    "Parcel sent to DN55 1PT.",
+    "A car, AB12 CDE, was seen twice.",
+    "ANPR picked up LV65 XYZ at 02:10.",
+    "The van YK19OPR was recovered.",
+    "His NI number is JH 12 34 56 C.",
+    "NI number AB123456C on the benefits form.",
+    "Record shows JG 10 37 50 D.",
+    f"NHS number {_nhs('943476591')} on the referral.",
+    f"Discharge letter quotes {_nhs('401023213')}.",
+    f"The GP record {_nhs('123456788').replace(' ', '')} was checked.",
+    "DOB 12/03/1987, lives alone.",
+    "Date of birth: 4 July 1990.",
+    "She was born on 1985-02-11 in the county.",
+    "D.O.B. 01.01.2001 recorded on the custody record.",
+    "Her email was jo.bloggs@gmail.com until March.",
+    "Messages came from someone@example.org.",
+    "Crime reference 42/123456/24 was closed.",
+    "See incident 1234 of 14/05/2024 for the first call.",
+    "Log 77 of 3/2/23 shows the call.",
+    "CAD 456 of 12/12/2024 was graded as routine.",
+    "PC 1234 attended first.",
+    "DC 4567 took the statement.",
+    "PCSO 8812 knew the family.",
+    "Sgt 321 reviewed the grading.",
+    "His collar number 4411 is on the log.",
+]
+
+NEGATIVES_EXTRA = [
+    "Officers attended within six minutes of the 999 call at 02:40.",
+    "Of 61 actions raised, 49 were completed within the year.",
+    "Section 136 detentions fell from 412 to 271 a year.",
+    "The debt was about £2,000 and was owed to a supply line.",
+    "Action A01 was completed on 12 June 2024, ahead of the due date.",
+    "The review met the 14-day target in 11 of 12 cases.",
+    "Op Ash and Op Birch were both reviewed in the 2023/24 financial year.",
+    "The MARAC met on 3 May and again on 17 May.",
+]
+
+
+def _example_paragraphs() -> list[str]:
+    paragraphs: list[str] = []
+    for folder in ("content/learning", "practice"):
+        for path in sorted((REPO_ROOT / folder).glob("*.md")):
+            body = path.read_text("utf-8").split("\n---\n", 1)[1]
+            for block in re.split(r"\n\s*\n", body):
+                text = " ".join(block.split())
+                if text and not text.startswith(("#", ":::")) and len(text) > 60:
+                    paragraphs.append(text)
+    return paragraphs
+
+
+@pytest.mark.parametrize("text", POSITIVES)
+def test_every_synthetic_positive_is_caught(text: str) -> None:
+    assert find_personal_data(text), text
+
+
+def test_rule_quality_figures() -> None:
+    negatives = _example_paragraphs() + NEGATIVES_EXTRA
+    caught = sum(1 for t in POSITIVES if find_personal_data(t))
+    false_positives = [(t, find_personal_data(t)) for t in negatives if find_personal_data(t)]
+    assert len(POSITIVES) >= 30 and len(negatives) >= 30
+    assert caught == len(POSITIVES)
+    assert false_positives == []
+
+
+LEARNING = "content/learning/LN-2024-001.md"
+
+
+def _add_to_learning(root: Path, text: str) -> None:
+    path = root / LEARNING
+    path.write_text(path.read_text("utf-8").replace(
+        "## Recommendation", f"{text}\n\n## Recommendation"), encoding="utf-8")
+
+
+def test_subject_name_in_shared_text_fails_the_build(starter: Path) -> None:
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+    before = (starter / "build/shared/export/entries.json").read_bytes()
+    _add_to_learning(starter, "The suspect's brother said SUSPECT's car was outside.")
+    path = starter / LEARNING
+    path.write_text(path.read_text("utf-8").replace("SUSPECT", "Bram Ottersby"), "utf-8")
+    result = run_cli(starter, "build", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    where = next(n for n, t in enumerate(path.read_text("utf-8").split("\n"), 1)
+                 if "car was outside" in t)
+    assert any(line.startswith(f"{LEARNING}:{where}:") and "HP601" in line
+               and "`Bram Ottersby's`" in line for line in lines), lines
+    assert (starter / "build/shared/export/entries.json").read_bytes() == before
+    internal = run_cli(starter, "build", "--profile", "internal", "--as-of", AS_OF)
+    assert internal.exit_code == 0  # the internal profile may show names
+
+
+@pytest.mark.parametrize("text,code", [
+    ("The surname ottersby alone, in any case, is enough to identify him.", "HP601"),
+    ("Call her on 07700 900123.", "HP602"),
+    ("Her postcode SW1A 1AA was in the file.", "HP602"),
+    ("See RD-2024-001 for the detail.", "HP604"),
+])
+def test_guard_rules_fail_shared_builds(starter: Path, text: str, code: str) -> None:
+    _add_to_learning(starter, text)
+    result = run_cli(starter, "build", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert f" {code} error " in result.stdout
+
+
+def test_allow_list_silences_a_reviewed_phrase(starter: Path) -> None:
+    _add_to_learning(starter, "As Mr Justice Vesk said in R v Hale, risk is dynamic.")
+    debrief = starter / "debriefs/RD-2024-001.md"
+    debrief.write_text(debrief.read_text("utf-8").replace("Bram Ottersby", "Dorian Vesk"),
+                       "utf-8")
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 1
+    config = starter / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "    default_profile: shared",
+        "    default_profile: shared\n    allow: [Mr Justice Vesk]"), "utf-8")
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+
+
+def test_output_guard_catches_what_slipped_through(starter: Path, tmp_path: Path) -> None:
+    validation = validate_repo(starter)
+    seen = profile_view(validation, "shared")
+    out = tmp_path / "out"
+    (out / "site").mkdir(parents=True)
+    (out / "site" / "page.html").write_text("<p>fine</p>\n<p>Op Example RD-2024-001</p>",
+                                            "utf-8")
+    (out / "chunk.pf").write_bytes(gzip.compress(b"... imelda castrow ..."))
+    findings = guard_outputs(out, seen, validation.corpus, [])
+    assert sorted((f.file, f.line, f.code) for f in findings) == [
+        ("build/shared/chunk.pf", 1, "HP603"), ("build/shared/site/page.html", 2, "HP603")]
+
+
+CANARY_DEBRIEF = """---
+id: RD-2024-002
+title: CANARY-HIDDEN-TITLE shared debrief
+summary: A near miss after a dispute.
+themes: [knife-crime]
+organisation: essex-police
+classification: OFFICIAL
+audience: shared
+status: published
+created: 2024-05-01
+updated: 2024-05-01
+incident: {reference: Op Canary, date: 2024-04-20, category: near-miss,
+           context: acquaintance, proceedings: live}
+subjects: [{role: victim, name: Zephyrine Quallbrook}, {role: suspect, name: Ormond Gatterly}]
+chronology:
+  - {date: 2024-01-02, agency: Police, contact: Stop, summary: CANARY-CHRONOLOGY}
+process: {identified: 2024-04-21}
+---
+
+## Summary
+
+A stabbing in a park.
+
+::: internal
+CANARY-INTERNAL-PASSAGE
+:::
+
+## Learning
+
+Share intelligence sooner.
+
+## Good practice
+
+Quick first aid.
+"""
+CANARY_LIVE_LESSON = """---
+id: LN-2024-002
+title: CANARY-LIVE-LESSON
+summary: CANARY-LIVE-SUMMARY from a case still before the court.
+themes: [knife-crime]
+organisation: essex-police
+classification: OFFICIAL
+audience: shared
+status: published
+created: 2024-05-02
+updated: 2024-05-02
+sources: [RD-2024-002]
+---
+
+## What we learned
+
+CANARY-LIVE-BODY.
+
+## Recommendation
+
+See [[RD-2024-001]] and [[RD-2024-002]].
+"""
+CANARY_SENSITIVE = """---
+id: PR-2024-002
+title: CANARY-SENSITIVE-TITLE
+summary: CANARY-SENSITIVE-SUMMARY.
+themes: [knife-crime]
+organisation: essex-police
+classification: OFFICIAL-SENSITIVE
+audience: shared
+status: published
+created: 2024-05-02
+updated: 2024-05-02
+effectiveness: worked
+focus: prevention
+stage: implemented
+scale: local
+target_group: [adults]
+contact: {name: Team, email: team@example.police.uk}
+---
+
+## Aim
+
+CANARY-SENSITIVE-BODY.
+
+## Intended outcome
+
+x
+
+## Description
+
+x
+
+## Overall impact
+
+x
+
+## Learning
+
+x
+"""
+CANARIES = ["Zephyrine", "Quallbrook", "Ormond Gatterly", "Gatterly", "CANARY-CHRONOLOGY",
+            "CANARY-INTERNAL-PASSAGE", "CANARY-LIVE", "CANARY-SENSITIVE", "RD-2024-001",
+            "LN-2024-002", "PR-2024-002", "Imelda Castrow", "Bram Ottersby", "Castrow", "Ottersby",
+            "caution for assault", "Op Example", "Example debrief: fatal assault"]
+
+
+def _artefact_text(path: Path) -> str:
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("profile", ["shared", "public"])
+def test_canaries_never_reach_a_non_internal_build(starter: Path, profile: str) -> None:
+    (starter / "debriefs/RD-2024-002.md").write_text(CANARY_DEBRIEF, "utf-8")
+    (starter / "content/learning/LN-2024-002.md").write_text(CANARY_LIVE_LESSON, "utf-8")
+    (starter / "practice/PR-2024-002.md").write_text(CANARY_SENSITIVE, "utf-8")
+    result = run_cli(starter, "build", "--profile", profile, "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    files = [p for p in (starter / "build" / profile).rglob("*") if p.is_file()]
+    kinds = {p.suffix for p in files}
+    assert {".html", ".json", ".xml", ".md", ".js"} <= kinds
+    if profile == "shared":
+        assert any("pagefind" in p.parts for p in files)
+    hits = {(p.relative_to(starter).as_posix(), c) for p in files
+            for c in CANARIES if c in _artefact_text(p)}
+    assert hits == set()
+    internal = run_cli(starter, "build", "--profile", "internal", "--as-of", AS_OF)
+    assert internal.exit_code == 0
+    internal_text = "".join(_artefact_text(p) for p in (starter / "build/internal").rglob("*.json"))
+    assert "CANARY-INTERNAL-PASSAGE" in internal_text and "Zephyrine" in internal_text

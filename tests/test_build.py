@@ -115,3 +115,37 @@ def test_strict_build_fails_on_a_warning(starter: Path) -> None:
         encoding="utf-8")
     assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
     assert run_cli(starter, "build", "--strict", "--as-of", AS_OF).exit_code == 1
+
+
+def _complete(build: Path) -> bool:
+    return all((build / part).exists() for part in (MARKER, "site/index.html",
+                                                    "site/pagefind/pagefind.js",
+                                                    "export/entries.json"))
+
+
+def test_sigkill_mid_build_never_leaves_a_half_build_live(starter: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+    live = starter / "build/shared"
+    reference = (live / "export/entries.json").read_bytes()
+    command = [sys.executable, "-m", "hpkb", "--root", str(starter), "build", "--as-of", AS_OF]
+    for delay in (0.3, 0.8, 1.3, 1.8, 2.5, 3.2):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        # Whatever the moment: the live build is the complete old one (or, if the kill
+        # came between the two renames, it is put back by the next build).
+        if live.exists():
+            assert _complete(live), delay
+            assert (live / "export/entries.json").read_bytes() == reference
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+    assert _complete(live)
+    leftovers = [p.name for p in (starter / "build").iterdir() if p.name != "shared"]
+    assert leftovers == []

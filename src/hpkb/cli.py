@@ -364,3 +364,126 @@ def _report_text(figures: dict[str, Any]) -> str:
                      f"late {step['late']}, missing {step['missing']}"
                      + (f"; median {median:g} days" if median is not None else ""))
     return "\n".join(lines)
+
+
+def _index_folder(ctx: click.Context, profile: str | None) -> tuple[str, Path]:
+    from hpkb.config import load_settings
+    from hpkb.search import INDEX_DIR
+
+    settings, _ = load_settings(_root(ctx))
+    name = profile or settings.hpkb.default_profile
+    if settings.profile(name) is None:
+        raise HpkbError(f"unknown profile `{name}`; the profiles are: "
+                        + ", ".join(settings.hpkb.profiles))
+    return name, _root(ctx) / "build" / name / INDEX_DIR
+
+
+def _index_is_stale(root: Path, folder: Path) -> bool:
+    from hpkb.load import find_entry_files
+
+    built = max((p.stat().st_mtime for p in folder.glob("*.toc")), default=0.0)
+    files, _ = find_entry_files(root)
+    return any(f.path.stat().st_mtime > built for f in files)
+
+
+@main.command()
+@click.argument("query", default="")
+@click.option("--type", "kind", type=click.Choice(list(ENTRY_KINDS)), help="Only this kind.")
+@click.option("--theme", help="Only entries under this theme (sub-themes included).")
+@click.option("--organisation", help="Only entries of this organisation id.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Created on or after this date.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Created on or before this date.")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="JSON (stable shape).")
+@_PROFILE
+@click.pass_context
+def search(ctx: click.Context, query: str, kind: str | None, theme: str | None,
+           organisation: str | None, since: str | None, until: str | None, limit: int,
+           as_json: bool, profile: str | None) -> None:
+    """Fielded, faceted full-text search over a built profile's index.
+
+    QUERY may use fields: theme:, type:, tags:, organisation:, region:, rating:, focus:
+    (e.g. `theme:county-lines rating:worked`). Titles and summaries weigh more than text.
+
+    Example: hpkb search "coercive control" --type learning --since 2023-01-01
+    """
+    import html
+    import json
+    import re
+
+    from hpkb.search import SearchError, search_index
+
+    name, folder = _index_folder(ctx, profile)
+    try:
+        found = search_index(folder, query, kind=kind, theme=theme, organisation=organisation,
+                             since=_period_date(since, "--since"),
+                             until=_period_date(until, "--until"), limit=limit)
+    except SearchError as exc:
+        raise HpkbError(f"{exc}: run `hpkb build --profile {name}` first", exit_code=1) \
+            from None
+    if _index_is_stale(_root(ctx), folder):
+        click.echo(f"note: content changed since the {name} index was built; run "
+                   f"`hpkb build --profile {name}` for current results", err=True)
+    if as_json:
+        click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
+        return
+    for result in found.results:
+        snippet = html.unescape(re.sub(r"<b[^>]*>(.*?)</b>", r"[\1]", result["snippet"]))
+        click.echo(f"{result['id']}  {result['type']:<8} {result['score']:>7.2f}  "
+                   f"{result['title']}")
+        click.echo(f"    {' '.join(snippet.split())}")
+    if found.suggestion:
+        click.echo(f"No results. Did you mean: {found.suggestion}?")
+    click.echo(f"{found.total} result{'s' * (found.total != 1)}", err=True)
+    for facet, counts in found.facets.items():
+        if counts:
+            click.echo(f"  {facet}: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
+                       err=True)
+
+
+@main.command()
+@_PROFILE
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.pass_context
+def serve(ctx: click.Context, profile: str | None, port: int) -> None:
+    """Preview a profile's site with its search API on 127.0.0.1, rebuilt on change.
+
+    The API: GET /api/search?q=…&type=…&theme=…&organisation=…&since=…&until=…&limit=…
+    answers in the same JSON as `hpkb search --json`.
+
+    Example: hpkb serve --profile internal --port 8001
+    """
+    import threading
+
+    from waitress import create_server
+
+    from hpkb.pipeline import BuildRequest
+    from hpkb.pipeline import build as run_build
+    from hpkb.serve import make_app, watch
+
+    root = _root(ctx)
+    request = BuildRequest(root, profile)
+
+    def rebuild() -> None:
+        report = run_build(request)
+        _report(report.diagnostics, "text", False)
+
+    rebuild()
+    name, _ = _index_folder(ctx, profile)
+    build_folder = root / "build" / name
+    if not (build_folder / "site").is_dir():
+        raise HpkbError("nothing to serve: the build failed (see above)", exit_code=1)
+    server = create_server(make_app(build_folder), host="127.0.0.1", port=port, threads=4)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    watcher.start()
+    click.echo(f"serving the {name} site on http://127.0.0.1:{server.effective_port}/ "
+               "(Ctrl+C stops)", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.close()

@@ -29,8 +29,9 @@ class Links:
         return self.related.get(entry_id, ())
 
 
-def link(profile_view: ProfileView) -> Links:
-    """Backlinks (inline references, `related`, `sources`) and symmetric `related`."""
+def link(profile_view: ProfileView, similar: dict[str, list[str]] | None = None) -> Links:
+    """Backlinks (inline references, `related`, `sources`), and related entries: the
+    authors' `related` (both ways) first, then the most similar entries by content."""
     visible = {e.id for e in profile_view.entries}
     referrers: dict[str, set[str]] = defaultdict(set)
     related: dict[str, set[str]] = defaultdict(set)
@@ -43,7 +44,12 @@ def link(profile_view: ProfileView) -> Links:
             targets.add(target)
         for target in targets & visible - {entry.id}:
             referrers[target].add(entry.id)
-    return Links(
-        {k: tuple(sorted(v)) for k, v in referrers.items()},
-        {k: tuple(sorted(v & visible - {k})) for k, v in related.items()},
-    )
+    ordered: dict[str, tuple[str, ...]] = {}
+    for entry in profile_view.entries:
+        chosen = sorted(related.get(entry.id, set()) & visible - {entry.id})
+        for other in (similar or {}).get(entry.id, []):
+            if other in visible and other != entry.id and other not in chosen:
+                chosen.append(other)
+        if chosen:
+            ordered[entry.id] = tuple(chosen)
+    return Links({k: tuple(sorted(v)) for k, v in referrers.items()}, ordered)

@@ -9,6 +9,7 @@ from pathlib import Path
 from hpkb.diagnostics import Diagnostic, HpkbError, fails
 from hpkb.export import write_export
 from hpkb.guard import guard_outputs, guard_sources
+from hpkb.search import INDEX_DIR, index_view, more_like_this
 from hpkb.site import build_site
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
@@ -91,8 +92,15 @@ def build(request: BuildRequest) -> BuildReport:
     output_findings: list[Diagnostic] = []
     try:
         with staged_directory(target) as staging:
+            similar: dict[str, list[str]] = {}
+            if "search" not in request.skip:
+                previous = target / INDEX_DIR
+                index_view(seen, staging / INDEX_DIR, previous if previous.is_dir() else None)
+                similar = more_like_this(staging / INDEX_DIR, [e.id for e in seen.entries])
+                done.append("search")
             if "site" not in request.skip:
-                output_findings += build_site(request.root, validation.settings, seen, staging)
+                output_findings += build_site(request.root, validation.settings, seen, staging,
+                                              similar)
                 done.append("site")
             if "export" not in request.skip:
                 write_export(seen, organisation, staging / "export")

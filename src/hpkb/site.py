@@ -160,9 +160,9 @@ def run_mkdocs(config_path: Path) -> list[Diagnostic]:
 
 
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
-              extra: dict[str, str]) -> SitePages:
+              extra: dict[str, str], similar: dict[str, list[str]]) -> SitePages:
     return site_pages(
-        profile_view, link(profile_view), site_name=settings.site_name,
+        profile_view, link(profile_view, similar), site_name=settings.site_name,
         marking=marking_of(profile_view),
         targets=(settings.hpkb.timeliness.initial_review_days,
                  settings.hpkb.timeliness.report_days),
@@ -170,11 +170,11 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
 
 
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
-               out: Path) -> list[Diagnostic]:
+               out: Path, similar: dict[str, list[str]] | None = None) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site."""
     home, extra = _home_and_pages(root)
     try:
-        generated = _generate(root, settings, profile_view, home, extra)
+        generated = _generate(root, settings, profile_view, home, extra, similar or {})
     except jinja2.TemplateError as exc:
         # Only a content repo's own template override can get here (hpkb's are tested).
         where = getattr(exc, "filename", None) or "templates/site"

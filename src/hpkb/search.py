@@ -1,0 +1,287 @@
+"""Fielded, faceted search over one profile's view (Whoosh, behind this module only).
+
+The index lives in build/<profile>/search/ and holds only what the profile's view holds.
+A rebuild starts from the previous index and re-indexes only entries whose content hash
+changed; the pipeline swaps the whole build in, so an interrupted update never goes live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from hpkb.body import REFERENCE
+from hpkb.taxonomy import Taxonomy
+from hpkb.view import ProfileView, PublishedEntry
+
+__all__ = ["INDEX_DIR", "SearchError", "SearchResults", "index_view", "more_like_this",
+           "search_index"]
+
+INDEX_DIR = "search"
+MAX_QUERY_CHARS = 200
+MAX_LIMIT = 100
+FIELD_ALIASES = {"theme": "themes", "type": "kind", "tag": "tags", "org": "organisation",
+                 "recommendation": "recommendations"}
+_MARKDOWN = re.compile(r"[#*_`>|\[\]()!]+")
+
+
+class SearchError(Exception):
+    """The index cannot answer (missing, unreadable) or the query is unusable."""
+
+
+def _schema() -> Any:
+    from whoosh import fields
+    from whoosh.analysis import StemmingAnalyzer
+
+    stem = StemmingAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        kind=fields.ID(stored=True, sortable=True),
+        title=fields.TEXT(stored=True, analyzer=stem, field_boost=3.0, spelling=True),
+        summary=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0, spelling=True),
+        body=fields.TEXT(stored=True, analyzer=stem, vector=True, spelling=True),
+        # Theme titles, tags, topics and ratings as words, so plain-language queries
+        # ("county lines practice that worked") find them.
+        keywords=fields.TEXT(analyzer=stem, field_boost=1.5),
+        themes=fields.KEYWORD(stored=True, commas=True, sortable=True),
+        tags=fields.KEYWORD(stored=True, commas=True),
+        organisation=fields.ID(stored=True, sortable=True),
+        region=fields.ID(stored=True),
+        rating=fields.ID(stored=True),
+        focus=fields.ID(stored=True),
+        recommendations=fields.KEYWORD(commas=True),
+        date=fields.DATETIME(stored=True, sortable=True),
+        content_hash=fields.STORED,
+    )
+
+
+def plain_text(markdown: str) -> str:
+    """Body text for indexing: references as their text, Markdown punctuation dropped."""
+    text = REFERENCE.sub(lambda m: m.group(2) or m.group(1), markdown)
+    return _MARKDOWN.sub(" ", text)
+
+
+def _keywords(entry: PublishedEntry, taxonomy: Taxonomy) -> str:
+    meta = entry.meta
+    words = [taxonomy.themes[t].title for t in taxonomy.expand_themes(meta["themes"])]
+    words += [t.replace("-", " ") for t in meta.get("tags", [])]
+    words += [str(t) for t in meta.get("topics", [])]
+    for name in ("effectiveness", "focus", "stage"):
+        if meta.get(name):
+            words.append(str(meta[name]).replace("-", " "))
+    return " ".join(words)
+
+
+def _document(entry: PublishedEntry, taxonomy: Taxonomy) -> dict[str, Any]:
+    meta = entry.meta
+    document: dict[str, Any] = {
+        "keywords": _keywords(entry, taxonomy),
+        "id": entry.id, "kind": entry.kind, "title": entry.title,
+        "summary": str(meta["summary"]), "body": plain_text(entry.body),
+        "themes": ",".join(taxonomy.expand_themes(meta["themes"])),
+        "tags": ",".join(meta.get("tags", [])), "organisation": str(meta["organisation"]),
+        "region": entry.region or "", "rating": str(meta.get("effectiveness", "")),
+        "focus": str(meta.get("focus", "")),
+        "recommendations": ",".join(meta.get("recommendations", [])),
+        "date": datetime.fromisoformat(str(meta["created"])),
+    }
+    digest = hashlib.sha256(json.dumps(document, default=str, sort_keys=True).encode())
+    document["content_hash"] = digest.hexdigest()
+    return document
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    """What an index update did."""
+
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+
+
+def index_view(profile_view: ProfileView, out: Path, previous: Path | None) -> IndexReport:
+    """Write the profile's index into ``out``, starting from ``previous`` when usable."""
+    from whoosh import index
+
+    documents = {e.id: _document(e, profile_view.taxonomy) for e in profile_view.entries}
+    if previous is not None and index.exists_in(str(previous)):
+        shutil.copytree(previous, out, dirs_exist_ok=True)
+        existing = index.open_dir(str(out))
+        if existing.schema.names() != _schema().names():
+            existing.close()
+            shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if not index.exists_in(str(out)):
+        store = index.create_in(str(out), _schema())
+    else:
+        store = index.open_dir(str(out))
+    with store.searcher() as searcher:
+        known = {fields["id"]: fields["content_hash"] for fields in searcher.all_stored_fields()}
+    writer = store.writer()
+    removed = updated = added = 0
+    for entry_id in known.keys() - documents.keys():
+        writer.delete_by_term("id", entry_id)
+        removed += 1
+    for entry_id, document in documents.items():
+        if known.get(entry_id) == document["content_hash"]:
+            continue
+        if entry_id in known:
+            updated += 1
+        else:
+            added += 1
+        writer.update_document(**document)
+    writer.commit(optimize=False)
+    store.close()
+    return IndexReport(added, updated, removed, len(documents) - added - updated)
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """Results in the stable `search --json` shape."""
+
+    total: int
+    results: list[dict[str, Any]]
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None = None
+    stale: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        data = {"total": self.total, "results": self.results, "facets": self.facets}
+        if self.suggestion:
+            data["did_you_mean"] = self.suggestion
+        return data
+
+
+_FIELDED = re.compile(r'(?<!\S)([a-z_]+):("[^"]*"|\S+)')
+FILTER_FIELDS = {"kind", "themes", "tags", "organisation", "region", "rating", "focus",
+                 "recommendations", "id"}
+
+
+# Plain-language words that say what kind of entry, or which rating, is wanted: they
+# raise matching entries instead of being searched for as text.
+HINTS = {"practice": ("kind", "practice"), "practices": ("kind", "practice"),
+         "learning": ("kind", "learning"), "lessons": ("kind", "learning"),
+         "debrief": ("kind", "debrief"), "debriefs": ("kind", "debrief"),
+         "worked": ("rating", "worked"), "works": ("rating", "worked"),
+         "promising": ("rating", "promising")}
+
+
+def take_hints(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Split hint words off the free text (unless nothing else would be left)."""
+    words = text.split()
+    rest = [w for w in words if w.lower() not in HINTS]
+    if not rest:
+        return text, []
+    return " ".join(rest), [HINTS[w.lower()] for w in words if w.lower() in HINTS]
+
+
+def split_query(query: str) -> tuple[str, list[tuple[str, str]]]:
+    """Free text, and the `field:value` filters in it (aliases resolved)."""
+    filters: list[tuple[str, str]] = []
+
+    def take(match: re.Match[str]) -> str:
+        name = FIELD_ALIASES.get(match.group(1), match.group(1))
+        if name not in FILTER_FIELDS:
+            return match.group(0)  # not a filter field: leave it as words
+        filters.append((name, match.group(2).strip('"')))
+        return " "
+
+    text = _FIELDED.sub(take, query)
+    return " ".join(text.split()), filters
+
+
+def search_index(folder: Path, query: str, *, kind: str | None = None,
+                 theme: str | None = None, organisation: str | None = None,
+                 since: date | None = None, until: date | None = None,
+                 limit: int = 10) -> SearchResults:
+    """Run a query with filters; facet counts cover every match, not just the page."""
+    from whoosh import index, sorting
+    from whoosh.qparser import MultifieldParser, OrGroup
+    from whoosh.query import And, DateRange, Every, Or, Term
+
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    limit = max(1, min(limit, MAX_LIMIT))
+    if not index.exists_in(str(folder)):
+        raise SearchError(f"no search index in {folder}")
+    store = index.open_dir(str(folder))
+    parser = MultifieldParser(["title", "summary", "body", "keywords"], store.schema,
+                              group=OrGroup.factory(0.9))
+    # Fielded parts filter (all must hold); free words rank (more matches rank higher).
+    text, fielded = split_query(query.strip())
+    text, hints = take_hints(text)
+    parsed = parser.parse(text) if text else Every()
+    words = [w for w in re.findall(r"\w+", text) if w.lower() not in ("and", "or", "not")]
+    if len(words) > 1 and '"' not in text:
+        # Words that stand together in the query rank higher when they stand together
+        # in an entry ("county lines" beats "county" … "lines").
+        together = parser.parse(" ".join(f'"{a} {b}"' for a, b in itertools.pairwise(words)))
+        parsed = Or([parsed, together])
+    if hints:
+        parsed = And([parsed, Or([Every(), *(Term(f, v, boost=3.0) for f, v in hints)])])
+    filters = [Term(name, value) for name, value in fielded]
+    if kind:
+        filters.append(Term("kind", kind))
+    if theme:
+        filters.append(Term("themes", theme))
+    if organisation:
+        filters.append(Term("organisation", organisation))
+    if since or until:
+        start = datetime.combine(since, datetime.min.time()) if since else None
+        end = datetime.combine(until, datetime.max.time()) if until else None
+        filters.append(DateRange("date", start, end))
+    facets = {"type": sorting.FieldFacet("kind"),
+              "themes": sorting.FieldFacet("themes", allow_overlap=True),
+              "organisation": sorting.FieldFacet("organisation")}
+    with store.searcher() as searcher:
+        final = And([parsed, *filters]) if filters else parsed
+        hits = searcher.search(final, limit=limit, groupedby=facets,
+                               maptype=sorting.Count, terms=True)
+        hits.fragmenter.maxchars = 160
+        results = []
+        for hit in hits[:limit]:  # with groupedby, Whoosh scores every match
+            snippet = hit.highlights("body", top=1) or hit.highlights("summary") or \
+                hit["summary"]
+            results.append({"id": hit["id"], "type": hit["kind"], "title": hit["title"],
+                            "score": round(float(hit.score), 4), "snippet": snippet})
+        counts = {name: dict(sorted(hits.groups(facet).items(),
+                                    key=lambda kv: (-kv[1], str(kv[0]))))
+                  for name, facet in (("type", "type"), ("themes", "themes"),
+                                      ("organisation", "organisation"))}
+        suggestion = None
+        if not hits.scored_length() and text:
+            corrected = searcher.correct_query(parser.parse(text), text)
+            if corrected.string and corrected.string != text:
+                suggestion = corrected.string
+        total = len(hits)
+    store.close()
+    return SearchResults(total, results, {k: {str(a): b for a, b in v.items()}
+                                          for k, v in counts.items()}, suggestion)
+
+
+def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4
+                   ) -> dict[str, list[str]]:
+    """For each entry, the most similar entries in the same (profile's) index."""
+    from whoosh import index
+
+    related: dict[str, list[str]] = {}
+    store = index.open_dir(str(folder))
+    with store.searcher() as searcher:
+        for entry_id in entry_ids:
+            docnum = searcher.document_number(id=entry_id)
+            if docnum is None:
+                continue
+            hits = searcher.more_like(docnum, "body", top=top, numterms=12)
+            related[entry_id] = [hit["id"] for hit in hits]
+    store.close()
+    return related

@@ -1,0 +1,120 @@
+"""`hpkb serve`: one profile's built site and its search API on 127.0.0.1.
+
+A small WSGI app under waitress: static files from build/<profile>/site and
+`GET /api/search?q=…` answering from build/<profile>/search only (the app holds one
+profile's paths; no request can name another). A watcher rebuilds on change.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import threading
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, SearchError, search_index
+
+__all__ = ["make_app", "watch"]
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
+                    ("Cross-Origin-Resource-Policy", "same-origin")]
+
+
+def _json(start: StartResponse, status: str, data: Any) -> list[bytes]:
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    start(status, [("Content-Type", "application/json; charset=utf-8"),
+                   ("Content-Length", str(len(body))), *SECURITY_HEADERS])
+    return [body]
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _search(index: Path, environ: dict[str, Any], start: StartResponse) -> list[bytes]:
+    query = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=20)
+
+    def one(name: str) -> str | None:
+        values = query.get(name)
+        return values[0] if values else None
+
+    text = one("q") or ""
+    if len(text) > MAX_QUERY_CHARS:
+        return _json(start, "400 Bad Request",
+                     {"error": f"q is longer than {MAX_QUERY_CHARS} characters"})
+    try:
+        limit = int(one("limit") or 10)
+        since, until = _date(one("since")), _date(one("until"))
+    except ValueError:
+        return _json(start, "400 Bad Request", {"error": "limit, since or until is malformed"})
+    if not 1 <= limit <= MAX_LIMIT:
+        return _json(start, "400 Bad Request", {"error": f"limit must be 1 to {MAX_LIMIT}"})
+    try:
+        found = search_index(index, text, kind=one("type"), theme=one("theme"),
+                             organisation=one("organisation"), since=since, until=until,
+                             limit=limit)
+    except SearchError as exc:
+        return _json(start, "503 Service Unavailable", {"error": str(exc)})
+    return _json(start, "200 OK", found.as_json())
+
+
+def _static(site: Path, path: str, start: StartResponse) -> Iterable[bytes]:
+    relative = unquote(path).lstrip("/")
+    if relative == "" or relative.endswith("/"):
+        relative += "index.html"
+    target = (site / relative).resolve()
+    if site.resolve() not in target.parents or not target.is_file():
+        page = (site / "404.html")
+        body = page.read_bytes() if page.is_file() else b"Not found"
+        start("404 Not Found", [("Content-Type", "text/html; charset=utf-8"),
+                                *SECURITY_HEADERS])
+        return [body]
+    kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    if target.suffix == ".pagefind" or target.suffix.startswith(".pf_"):
+        kind = "application/octet-stream"
+    body = target.read_bytes()
+    start("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body))),
+                     *SECURITY_HEADERS])
+    return [body]
+
+
+def make_app(build: Path) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The WSGI app for one profile's build folder."""
+    site, index = build / "site", build / "search"
+
+    def app(environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
+            start("405 Method Not Allowed", [("Allow", "GET, HEAD"), *SECURITY_HEADERS])
+            return [b""]
+        path = environ.get("PATH_INFO", "/")
+        if path == "/api/search":
+            return _search(index, environ, start)
+        return _static(site, path, start)
+
+    return app
+
+
+def _fingerprint(root: Path) -> tuple[tuple[str, float], ...]:
+    watched = [root / "mkdocs.yml", *(root / "debriefs").rglob("*.md"),
+               *(root / "practice").rglob("*.md"), *(root / "content").rglob("*"),
+               *(root / "templates").rglob("*")]
+    return tuple(sorted((str(p), p.stat().st_mtime) for p in watched if p.is_file()))
+
+
+def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event,
+          interval: float = 1.0) -> None:
+    """Call ``rebuild`` whenever an author file changes, until ``stop`` is set."""
+    seen = _fingerprint(root)
+    while not stop.wait(interval):
+        current = _fingerprint(root)
+        if current != seen:
+            seen = current
+            started = time.monotonic()
+            rebuild()
+            print(f"rebuilt in {time.monotonic() - started:.1f} s", flush=True)

@@ -1,0 +1,190 @@
+"""Search: ranking on the example content, filters, facets, fielded syntax, spelling,
+incremental updates, and the HTTP API over a real socket."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from waitress import create_server
+
+from hpkb.pipeline import profile_view
+from hpkb.search import index_view, search_index
+from hpkb.serve import make_app
+from hpkb.validate import validate_repo
+from tests.conftest import AS_OF, run_cli
+from tests.site_helpers import build_profiles, copy_example
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_example(tmp_path_factory.mktemp("search"))
+    build_profiles(root, "shared")
+    return root
+
+
+def _ids(root: Path, *args: str) -> list[str]:
+    result = run_cli(root, "search", *args, "--json")
+    assert result.exit_code == 0, result.stderr
+    return [r["id"] for r in result.json()["results"]]
+
+
+@pytest.mark.parametrize("query,expected", [
+    ("county lines practice that worked", "PR-2024-002"),
+    ("night time economy", "LN-2024-006"),
+    ("school exclusion knife", "LN-2025-002"),
+    ("strangulation red flag", "LN-2024-009"),
+    ("defibrillator", "PR-2024-010"),
+    ("knife surrender bins", "PR-2024-008"),
+    ("street triage", "PR-2023-005"),
+])
+def test_expected_entry_ranks_first(example: Path, query: str, expected: str) -> None:
+    assert _ids(example, query)[0] == expected
+
+
+def test_filters(example: Path) -> None:
+    learning = run_cli(example, "search", "control", "--type", "learning", "--json").json()
+    assert learning["results"] and all(r["type"] == "learning" for r in learning["results"])
+    assert set(learning["facets"]["type"]) == {"learning"}
+    # A theme filter includes entries under its sub-themes.
+    assert "PR-2024-002" in _ids(example, "", "--theme", "drugs", "--limit", "50")
+    assert set(_ids(example, "", "--organisation", "nhs", "--limit", "50")) == {
+        "PR-2023-005", "PR-2025-009"}
+    recent = _ids(example, "", "--since", "2026-01-01", "--limit", "50")
+    assert set(recent) == {"PR-2026-002", "PR-2026-004"}
+    older = _ids(example, "", "--until", "2023-06-30", "--limit", "50")
+    assert set(older) == {"PR-2023-001", "LN-2023-002"}
+
+
+def test_fielded_query_syntax(example: Path) -> None:
+    assert _ids(example, "theme:county-lines rating:promising") == ["PR-2024-002"]
+    assert set(_ids(example, "type:practice rating:worked", "--limit", "50")) == {
+        "PR-2023-001", "PR-2023-005", "PR-2024-010", "PR-2025-006"}
+
+
+def test_facets_count_every_match(example: Path) -> None:
+    found = run_cli(example, "search", "police", "--limit", "1", "--json").json()
+    assert len(found["results"]) == 1
+    assert sum(found["facets"]["type"].values()) == found["total"] > 1
+    assert set(found["facets"]) == {"type", "themes", "organisation"}
+
+
+def test_did_you_mean(example: Path) -> None:
+    result = run_cli(example, "search", "strangulaton")
+    assert result.stdout.strip() == "No results. Did you mean: strangulation?"
+    found = run_cli(example, "search", "strangulaton", "--json").json()
+    assert (found["total"], found["did_you_mean"]) == (0, "strangulation")
+
+
+def test_result_shape_and_snippet(example: Path) -> None:
+    found = run_cli(example, "search", "defibrillator", "--json").json()
+    first = found["results"][0]
+    assert set(first) == {"id", "type", "title", "score", "snippet"}
+    assert "<b" in first["snippet"] and "defibrillator" in first["snippet"].lower()
+
+
+def test_shared_index_holds_nothing_hidden(example: Path) -> None:
+    assert _ids(example, "Quennick") == []  # a subject surname
+    assert "RD-2023-004" not in _ids(example, "former partner separation", "--limit", "50")
+    assert "LN-2025-005" not in _ids(example, "drug debt threat to life", "--limit", "50")
+
+
+def test_missing_index_is_a_clear_error(starter: Path) -> None:
+    result = run_cli(starter, "search", "anything")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no search index in ")
+    assert "run `hpkb build --profile shared` first" in result.stderr
+
+
+def test_stale_index_is_noted(starter: Path) -> None:
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+    later = time.time() + 5
+    os.utime(starter / "practice/PR-2024-001.md", (later, later))
+    result = run_cli(starter, "search", "advocate")
+    assert result.exit_code == 0
+    assert "content changed since the shared index was built" in result.stderr
+
+
+def test_incremental_update(starter: Path, tmp_path: Path) -> None:
+    validation = validate_repo(starter)
+    first = tmp_path / "one"
+    report = index_view(profile_view(validation, "internal"), first, None)
+    assert (report.added, report.updated, report.removed) == (3, 0, 0)
+    second = tmp_path / "two"
+    again = index_view(profile_view(validation, "internal"), second, first)
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
+    path = starter / "practice/PR-2024-001.md"
+    path.write_text(path.read_text("utf-8").replace("Book the advocate", "Reserve the advocate"),
+                    "utf-8")
+    (starter / "debriefs/RD-2024-001.md").unlink()
+    learning = starter / "content/learning/LN-2024-001.md"
+    learning.write_text(learning.read_text("utf-8").replace("sources: [RD-2024-001]\n", "")
+                        .replace("[[RD-2024-001]]", "an earlier debrief"), "utf-8")
+    changed = validate_repo(starter)
+    third = tmp_path / "three"
+    update = index_view(profile_view(changed, "internal"), third, second)
+    assert (update.added, update.updated, update.removed) == (0, 2, 1)
+    assert search_index(third, "reserve the advocate").results[0]["id"] == "PR-2024-001"
+    assert search_index(second, "reserve").total == 0  # the previous index is untouched
+
+
+@pytest.fixture(scope="module")
+def api(example: Path) -> Iterator[str]:
+    server = create_server(make_app(example / "build/shared"), host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_api_answers_like_the_cli(api: str, example: Path) -> None:
+    status, body = _get(f"{api}/api/search?q=defibrillator&limit=3")
+    assert status == 200
+    cli = run_cli(example, "search", "defibrillator", "--limit", "3", "--json").json()
+    assert json.loads(body) == cli
+    status, body = _get(f"{api}/api/search?q=control&type=learning")
+    assert status == 200
+    assert {r["type"] for r in json.loads(body)["results"]} == {"learning"}
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/api/search?q=" + "x" * 201, 400),
+    ("/api/search?q=a&limit=0", 400),
+    ("/api/search?q=a&limit=1000", 400),
+    ("/api/search?q=a&since=yesterday", 400),
+    ("/../internal/search/MAIN_WRITELOCK", 404),
+    ("/%2e%2e/internal/export/entries.json", 404),
+    ("/index.html", 200),
+])
+def test_api_limits_and_no_escape(api: str, path: str, status: int) -> None:
+    assert _get(api + path)[0] == status
+
+
+def test_api_refuses_writes(api: str) -> None:
+    request = urllib.request.Request(f"{api}/api/search?q=a", method="POST", data=b"x")
+    try:
+        urllib.request.urlopen(request, timeout=10)
+        raise AssertionError("POST was accepted")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 405
+
+
+def test_entry_pages_show_similar_entries(example: Path) -> None:
+    page = (example / "build/shared/docs/practice/PR-2024-010.md").read_text("utf-8")
+    related = page.split("## Related entries", 1)[1]
+    assert "LN-2024-006.md" in related and "RD-2024-002.md" in related

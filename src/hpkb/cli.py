@@ -44,13 +44,7 @@ def _root(ctx: click.Context) -> Path:
 
 
 def _as_of(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD",
-                                 param_hint="--as-of") from None
+    return _period_date(value, "--as-of")
 
 
 def _report(diagnostics: Sequence[Diagnostic], fmt: OutputFormat, strict: bool) -> bool:

@@ -149,6 +149,49 @@ def stage_mkdocs_baseline(root: Path) -> Stage:
     return run
 
 
+def stage_search_index(root: Path) -> Stage:
+    """Whoosh index of the shared view from scratch, then query latencies and a
+    one-entry incremental update (reported as extra numbers)."""
+    import statistics
+
+    from hpkb.search import index_view, search_index
+
+    _, seen = _shared_view(root)
+    out = Path(tempfile.mkdtemp(prefix="hpkb-bench-index-"))
+
+    def run() -> int:
+        index_view(seen, out / "full", None)
+        return len(seen.entries)
+
+    def extras() -> dict[str, float]:
+        import dataclasses
+
+        timings: dict[str, list[float]] = {"plain": [], "filtered": [], "faceted": []}
+        words = ["partner", "records", "supervision night", "referral routes", "falturton",
+                 "corbelley review", "training", "risk assessment", "arbel", "shouting"]
+        for word in words * 3:
+            for kind, args in (("plain", {}), ("filtered", {"kind": "practice"}),
+                               ("faceted", {"theme": "serious-violence"})):
+                started = time.perf_counter()
+                search_index(out / "full", word, **args)  # type: ignore[arg-type]
+                timings[kind].append((time.perf_counter() - started) * 1000)
+        changed = dataclasses.replace(seen, entries=(
+            dataclasses.replace(seen.entries[0], body=seen.entries[0].body + " changed"),
+            *seen.entries[1:]))
+        started = time.perf_counter()
+        index_view(changed, out / "update", out / "full")
+        update = time.perf_counter() - started
+        result = {"update_s": update}
+        for kind, values in timings.items():
+            ordered = sorted(values)
+            result[f"{kind}_median_ms"] = statistics.median(ordered)
+            result[f"{kind}_p95_ms"] = ordered[int(len(ordered) * 0.95) - 1]
+        return result
+
+    run.extras = extras  # type: ignore[attr-defined]
+    return run
+
+
 # Each stage factory prepares (imports, inputs) untimed, apart from its import time, and
 # returns the work to time.
 STAGES: dict[str, Callable[[Path], Stage]] = {
@@ -156,6 +199,7 @@ STAGES: dict[str, Callable[[Path], Stage]] = {
     "validate": stage_validate,
     "mkdocs-baseline": stage_mkdocs_baseline,
     "site": stage_site,
+    "search-index": stage_search_index,
 }
 BASELINE_OF = {"validate": "yaml-baseline", "site": "mkdocs-baseline"}
 
@@ -166,6 +210,9 @@ def _measure_here(stage: str, root: Path) -> None:
     imported = time.perf_counter()
     entries = work()
     done = time.perf_counter()
+    extras = getattr(work, "extras", None)
+    if extras is not None:
+        print(json.dumps(extras()))
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"entries": entries, "seconds": done - imported,
                       "import_seconds": imported - started, "rss_mib": rss_kib / 1024}))
@@ -216,6 +263,12 @@ def main() -> None:
                 print(f"{stage:<16}{int(r['entries']):>8}{r['seconds']:>10.2f}"
                       f"{r['import_seconds']:>10.2f}{r['entries'] / r['seconds']:>11.0f}"
                       f"{r['rss_mib']:>10.0f}{ratio:>8}  {base or ''}")
+            if "search-index" in results:
+                r = results["search-index"]
+                print(f"  whoosh at {size} entries: one-entry update {r['update_s']:.2f} s; "
+                      + "; ".join(f"{k} median/p95 {r[k + '_median_ms']:.0f}/"
+                                  f"{r[k + '_p95_ms']:.0f} ms"
+                                  for k in ("plain", "filtered", "faceted")))
             if "site" in results and "site" in results["site"]:
                 search = measure_search(Path(str(results["site"]["site"])))
                 print(f"  first site search at {size} entries: {search['kib']:.0f} KiB "

@@ -19,8 +19,11 @@ def _manifest(root: Path) -> dict[str, str]:
 
 def test_build_writes_only_under_build(starter: Path) -> None:
     before = _manifest(starter)
-    for args in (["validate"], ["build"], ["build", "--profile", "internal"], ["export"]):
-        assert run_cli(starter, *args, "--as-of", AS_OF).exit_code == 0, args
+    for args in (["validate", "--as-of", AS_OF], ["build", "--as-of", AS_OF],
+                 ["build", "--profile", "internal", "--as-of", AS_OF],
+                 ["export", "--as-of", AS_OF], ["actions", "--json"], ["report", "--json"],
+                 ["search", "advocate"], ["actions", "--csv", "--overdue"]):
+        assert run_cli(starter, *args).exit_code == 0, args
     assert _manifest(starter) == before
     assert sorted(p.name for p in (starter / "build").iterdir()) == ["internal", "shared"]
 

@@ -293,3 +293,54 @@ def test_canaries_never_reach_a_non_internal_build(starter: Path, profile: str) 
     assert internal.exit_code == 0
     internal_text = "".join(_artefact_text(p) for p in (starter / "build/internal").rglob("*.json"))
     assert "CANARY-INTERNAL-PASSAGE" in internal_text and "Zephyrine" in internal_text
+
+
+def _tiny_pdf(text: str, title: str) -> bytes:
+    """A minimal valid one-page PDF with a line of text and a title in its metadata."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream +
+        b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Title ({title}) >>".encode("latin-1"),
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\n"
+            f"startxref\n{xref}\n%%EOF\n").encode()
+    return out
+
+
+@pytest.mark.parametrize("text,title,leaks", [
+    ("A board pack for the quarter.", "Board pack", False),
+    ("Imelda Castrow was seen twice.", "Board pack", True),
+    ("A board pack for the quarter.", "Op Example RD-2024-001", True),
+])
+def test_output_guard_reads_pdf_text_and_metadata(starter: Path, tmp_path: Path, text: str,
+                                                  title: str, leaks: bool) -> None:
+    validation = validate_repo(starter)
+    seen = profile_view(validation, "shared")
+    out = tmp_path / "out"
+    (out / "packs").mkdir(parents=True)
+    (out / "packs" / "board.pdf").write_bytes(_tiny_pdf(text, title))
+    findings = guard_outputs(out, seen, validation.corpus, [])
+    assert [f.code for f in findings] == (["HP603"] if leaks else [])
+
+
+def test_an_unreadable_pdf_fails_closed(starter: Path, tmp_path: Path) -> None:
+    validation = validate_repo(starter)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    findings = guard_outputs(out, profile_view(validation, "shared"), validation.corpus, [])
+    assert [f.code for f in findings] == ["HP605"]

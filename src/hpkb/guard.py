@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import re
+import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,7 +223,21 @@ def guard_sources(profile_view: ProfileView, corpus: Corpus,
     return findings
 
 
-def _readable(path: Path) -> str:
+def _pdf_text(path: Path) -> str | None:
+    """A PDF's text and metadata (poppler's pdftotext and pdfinfo), None if unreadable."""
+    try:
+        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
+                              capture_output=True, check=True, timeout=120).stdout
+        info = subprocess.run(["pdfinfo", "-enc", "UTF-8", str(path)],
+                              capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (text + b"\n" + info).decode("utf-8", "replace")
+
+
+def _readable(path: Path) -> str | None:
+    if path.suffix.lower() == ".pdf":
+        return _pdf_text(path)
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":  # gzip: Pagefind chunks, sitemap.xml.gz
         with contextlib.suppress(OSError, EOFError):
@@ -256,6 +271,12 @@ def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
                                  if n.casefold() not in allowed_words])
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         text = _readable(path)
+        if text is None:  # deny by default: what cannot be read cannot be published
+            findings.append(error(f"build/{profile_view.name}/{path.relative_to(folder)}", 1, 1,
+                                  "HP605", "cannot read this PDF to check it",
+                                  "install poppler-utils (pdftotext, pdfinfo); "
+                                  "make build and .ci/run expect them"))
+            continue
         in_index = INDEX_FOLDER in path.relative_to(folder).parts[:1]
         for what, pattern in canaries:
             if in_index and pattern is names:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -208,3 +209,76 @@ def test_invalid_content_is_refused(repo: Path) -> None:
                                       (date(1999, 12, 31), "1999/00")])
 def test_financial_year(day: date, year: str) -> None:
     assert financial_year(day) == year
+
+
+def _set(root: Path, old: str, new: str, file: str = "mkdocs.yml") -> None:
+    path = root / file
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+
+
+def test_problem_profile_rolling_count_and_rate(repo: Path) -> None:
+    _set(repo, "    default_profile: shared", "    default_profile: shared\n    population: 2000000")
+    write_debrief(repo, 1, date(2023, 6, 15), [])
+    write_debrief(repo, 2, date(2024, 2, 1), [], category="near-miss")
+    write_debrief(repo, 3, date(2024, 5, 20), [])
+    figures = run_cli(repo, "report", "--as-of", "2024-06-30", "--json").json()
+    profile = figures["problem_profile"]
+    assert list(profile["by_month"])[:2] == ["2023-06", "2023-07"]
+    assert list(profile["by_month"])[-1] == "2024-06"
+    assert profile["by_month"]["2024-02"] == {"homicide": 0, "near-miss": 1}
+    assert profile["rolling_12_months"]["2024-05"] == 3  # June 2023 to May 2024
+    assert profile["rolling_12_months"]["2024-06"] == 2  # July 2023 to June 2024
+    assert profile["last_12_months"] == {"incidents": 2, "homicides": 1}
+    assert profile["homicide_rate_per_million"] == 0.5
+    text = run_cli(repo, "report", "--as-of", "2024-06-30").stdout
+    assert "Last 12 months to 2024-06-30: 2 incidents, 1 homicides; 0.5 homicides per million" \
+        in text
+
+
+def test_stale_entries_are_listed_for_owners(repo: Path) -> None:
+    _set(repo, "owner: Public Protection Unit", "owner: Public Protection Unit\n"
+         "review_by: 2024-01-31", "practice/PR-2024-001.md")
+    figures = run_cli(repo, "report", "--as-of", "2024-06-30", "--json").json()
+    assert figures["stale"] == {"Public Protection Unit": [{
+        "id": "PR-2024-001", "title": "Example practice: joint visits with a domestic abuse "
+        "advocate after a first call", "review_by": "2024-01-31"}]}
+    text = run_cli(repo, "report", "--as-of", "2024-06-30").stdout
+    assert "Public Protection Unit: PR-2024-001 (since 2024-01-31)" in text
+
+
+def _shared_debriefs(repo: Path) -> None:
+    for serial, (day, category) in enumerate([
+            (date(2023, 5, 1), "homicide"), (date(2023, 7, 1), "homicide"),
+            (date(2023, 9, 1), "near-miss"), (date(2024, 5, 1), "homicide")], start=1):
+        write_debrief(repo, serial, day, ["open"], category=category)
+        _set(repo, "classification: OFFICIAL-SENSITIVE\naudience: internal",
+             "classification: OFFICIAL\naudience: shared", f"debriefs/RD-2024-{serial:03d}.md")
+
+
+def test_small_numbers_are_suppressed_on_shared_sites(repo: Path) -> None:
+    _shared_debriefs(repo)
+    for profile in ("shared", "internal"):
+        assert run_cli(repo, "build", "--profile", profile, "--as-of", "2024-12-31"
+                       ).exit_code == 0
+    shared = (repo / "build/shared/docs/statistics.md").read_text("utf-8")
+    internal = (repo / "build/internal/docs/statistics.md").read_text("utf-8")
+    assert "| 2023/24 | fewer than 5 | fewer than 5 |" in shared
+    assert "| 2023/24 | 2 | 1 |" in internal
+    assert "incidents-by-year.svg" not in shared  # a chart would show the small numbers
+    assert "incidents-by-year.svg" in internal
+    assert not (repo / "build/shared/site/assets/charts/incidents-by-year.svg").exists()
+    svg = (repo / "build/internal/site/assets/charts/incidents-by-year.svg").read_text("utf-8")
+    assert 'role="img"' in svg and "<title id=" in svg and "<desc id=" in svg
+    assert "2023/24: Homicide 2, Near miss 1" in svg
+    assert not re.search(r"https?://(?!www\.w3\.org|purl\.org|creativecommons)", svg)
+    assert (repo / "build/internal/site/tracker.html").is_file()
+    assert (repo / "build/internal/site/review.html").is_file()
+    assert not (repo / "build/shared/site/tracker.html").exists()
+
+
+def test_threshold_is_configurable(repo: Path) -> None:
+    _shared_debriefs(repo)
+    _set(repo, "    default_profile: shared", "    default_profile: shared\n    small_numbers: 2")
+    assert run_cli(repo, "build", "--as-of", "2024-12-31").exit_code == 0
+    shared = (repo / "build/shared/docs/statistics.md").read_text("utf-8")
+    assert "| 2023/24 | 2 | fewer than 2 |" in shared

@@ -124,7 +124,7 @@ def _axe(page: Page) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("path", [
     "index.html", "practice/PR-2023-001.html", "learning/LN-2024-003.html",
     "debriefs/RD-2024-011.html", "themes/coercive-control.html", "finder.html",
-    "recommendations/hmicfrs-2023-r3.html", "guide.html",
+    "recommendations/hmicfrs-2023-r3.html", "guide.html", "statistics.html",
 ])
 def test_axe_finds_no_violations(page: Page, shared_url: str, path: str) -> None:
     outside = _no_outside_requests(page, shared_url)
@@ -194,3 +194,46 @@ def test_entry_prints_as_a_clean_document(page: Page, shared_url: str) -> None:
     markings = page.locator(".hpkb-print-marking")
     assert markings.count() == 2 and markings.first.is_visible()
     assert page.locator("article table").first.is_visible()  # key details as a table
+
+
+@pytest.fixture(scope="module")
+def internal_url(example_build: Path) -> Iterator[str]:
+    with serve(example_build / "build/internal/site") as url:
+        yield url
+
+
+@pytest.mark.parametrize("path", ["statistics.html", "tracker.html", "review.html",
+                                  "debriefs/RD-2024-005.html"])
+def test_internal_pages_have_no_axe_violations(page: Page, internal_url: str,
+                                               path: str) -> None:
+    outside = _no_outside_requests(page, internal_url)
+    page.goto(urljoin(internal_url, path))
+    page.wait_for_load_state("networkidle")
+    assert _axe(page) == []
+    assert outside == []
+
+
+def test_action_tracker_filters(page: Page, internal_url: str) -> None:
+    page.goto(urljoin(internal_url, "tracker.html"))
+    page.wait_for_selector("#hpkb-tracker-status")
+    rows = page.locator("#hpkb-tracker tbody tr")
+    total = rows.count()
+    assert total == 67
+    page.select_option("#hpkb-tracker-status", "overdue")
+    assert page.locator("#hpkb-tracker tbody tr:visible").count() == 18
+    assert page.locator("#hpkb-tracker-count").inner_text() == f"18 of {total} actions"
+    page.select_option("#hpkb-tracker-owner", "Public Protection Unit")
+    visible = page.locator("#hpkb-tracker tbody tr:visible")
+    assert visible.count() >= 1
+    assert all("Public Protection Unit" in t for t in visible.all_inner_texts())
+
+
+def test_statistics_charts_are_local_images_with_text(page: Page, internal_url: str) -> None:
+    page.goto(urljoin(internal_url, "statistics.html"))
+    images = page.locator("article img")
+    assert images.count() == 5
+    for index in range(images.count()):
+        image = images.nth(index)
+        assert image.get_attribute("src", timeout=5000).startswith("assets/charts/")
+        assert len(image.get_attribute("alt") or "") > 20
+        assert image.evaluate("i => i.complete && i.naturalWidth > 0")

@@ -315,7 +315,8 @@ def report(ctx: click.Context, start: str | None, end: str | None, as_of: str | 
     settings, seen = _internal_view(ctx, profile, today)
     targets = (settings.hpkb.timeliness.initial_review_days,
                settings.hpkb.timeliness.report_days)
-    figures = period_report(seen, start=first, end=last, as_of=today, targets=targets)
+    figures = period_report(seen, start=first, end=last, as_of=today, targets=targets,
+                            population=settings.hpkb.population)
     if as_json:
         click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
         return
@@ -357,6 +358,17 @@ def _report_text(figures: dict[str, Any]) -> str:
         lines.append(f"{label} (target {step['target_days']} days): within {step['within']}, "
                      f"late {step['late']}, missing {step['missing']}"
                      + (f"; median {median:g} days" if median is not None else ""))
+    profile = figures["problem_profile"]
+    recent = profile["last_12_months"]
+    lines += ["", f"Last 12 months to {period['to']}: {recent['incidents']} incidents, "
+              f"{recent['homicides']} homicides"
+              + (f"; {profile['homicide_rate_per_million']:g} homicides per million residents"
+                 if profile["homicide_rate_per_million"] is not None else "")]
+    if figures["stale"]:
+        lines += ["", "Due for review:"]
+        for owner, entries in figures["stale"].items():
+            lines += [f"  {owner}: " + ", ".join(f"{e['id']} (since {e['review_by']})"
+                                                 for e in entries)]
     return "\n".join(lines)
 
 

@@ -56,6 +56,10 @@ class HpkbSettings(_Strict):
     profiles: dict[str, Profile] = Field(default_factory=_default_profiles)
     default_profile: Text = "shared"
     timeliness: Timeliness = Field(default_factory=Timeliness)
+    population: int | None = Field(None, ge=1, description="Residents of the force area, "
+                                   "for rates per million.")
+    small_numbers: int = Field(5, ge=1, le=100, description="On non-internal sites, counts "
+                               "below this show as 'fewer than N'.")
     allow: list[Text] = Field(
         [], description="Reviewed phrases the publication guard lets through (e.g. a "
         "judge's name in a citation).")

@@ -19,11 +19,11 @@ ALLOWED_TAGS = frozenset({
     "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
     # hpkb's own search form and its no-script note (entry text may not use these:
     # validation refuses form, input, button and noscript in bodies).
-    "form", "label", "input", "button", "noscript",
+    "form", "label", "input", "button", "noscript", "select", "option",
 })
 ALLOWED_ATTRIBUTES = frozenset({"href", "src", "alt", "title", "id", "class", "colspan",
                                 "rowspan", "role", "open", "lang", "dir", "action", "method",
-                                "for", "name", "type"})
+                                "for", "name", "type", "value"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action"})
 SAFE_SCHEMES = frozenset({"", "http", "https", "mailto"})
 

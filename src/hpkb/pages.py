@@ -256,6 +256,85 @@ class _Renderer:
             return self.taxonomy.organisations[value].name
         return label(value)
 
+    def statistics(self, population: int | None, small: int) -> tuple[str, dict[str, str]]:
+        """The statistics page and its charts (small numbers suppressed unless personal)."""
+        from hpkb.charts import bar_chart, line_chart
+        from hpkb.report import (
+            action_rows,
+            actions_by_quarter,
+            overdue_by_owner,
+            period_report,
+            problem_profile,
+            timeliness_by_quarter,
+        )
+
+        today = self.view.today
+        personal = self.view.profile.personal
+        figures = period_report(self.view, start=None, end=None, as_of=today,
+                                targets=self.targets, population=population)
+        rows = action_rows(self.view, today)
+        tables = {
+            "by_year": figures["debriefs"]["by_financial_year"],
+            "profile": problem_profile(self.view, today, population),
+            "actions": actions_by_quarter(rows),
+            "overdue": overdue_by_owner(rows),
+            "timeliness": timeliness_by_quarter(self.view, self.targets),
+        }
+
+        def drawable(values: Iterable[int]) -> bool:
+            return personal or all(v == 0 or v >= small for v in values)
+
+        charts = {}
+        by_year = tables["by_year"]
+        if by_year and drawable(v for c in by_year.values() for v in c.values()):
+            charts["incidents-by-year"] = bar_chart(
+                "incidents-by-year", "Homicides and near misses by financial year",
+                list(by_year), {"Homicide": [c["homicide"] for c in by_year.values()],
+                                "Near miss": [c["near-miss"] for c in by_year.values()]})
+        rolling = tables["profile"]["rolling_12_months"]
+        if rolling and drawable(rolling.values()):
+            charts["rolling"] = line_chart("rolling", "Incidents in the previous 12 months",
+                                           list(rolling), {"Incidents": list(rolling.values())})
+        quarters = tables["actions"]
+        if quarters and drawable(v for c in quarters.values() for v in c.values()):
+            charts["actions"] = bar_chart(
+                "actions", "Actions by quarter raised, by status now", list(quarters),
+                {label(k): [c[k] for c in quarters.values()]
+                 for k in ("completed", "in-progress", "open", "dropped")})
+        if tables["overdue"] and drawable(tables["overdue"].values()):
+            charts["overdue"] = bar_chart("overdue", "Overdue actions by owner",
+                                          list(tables["overdue"]),
+                                          {"Overdue": list(tables["overdue"].values())},
+                                          horizontal=True)
+        timely = tables["timeliness"]
+        if timely and drawable(v for c in timely.values() for v in c.values()):
+            charts["timeliness"] = bar_chart(
+                "timeliness", "Debriefs and timeliness by quarter", list(timely),
+                {"Debriefs": [c["debriefs"] for c in timely.values()],
+                 "Review within target": [c["review_within"] for c in timely.values()],
+                 "Report within target": [c["report_within"] for c in timely.values()]},
+                stacked=False)
+
+        def count(value: int) -> str:
+            return (f"fewer than {small}" if not personal and 0 < value < small
+                    else str(value))
+
+        page = self.render("statistics.md.j2", "statistics.md", figures=figures,
+                           tables=tables, charts=charts, count=count, small=small,
+                           personal=personal)
+        return page, {f"charts/{name}.svg": chart.svg for name, chart in charts.items()}
+
+    def tracker(self) -> str:
+        from hpkb.report import action_rows
+
+        rows = sorted(action_rows(self.view, self.view.today), key=lambda r: (r.due, r.id))
+        return self.render("tracker.md.j2", "tracker.md", rows=rows)
+
+    def review(self) -> str:
+        from hpkb.report import stale_entries
+
+        return self.render("review.md.j2", "review.md", stale=stale_entries(self.view))
+
     def home(self) -> str:
         newest = sorted(self.view.entries, key=lambda e: (e.meta["updated"], e.id),
                         reverse=True)[:8]
@@ -277,7 +356,8 @@ def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[Publishe
 
 def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
-               extra_pages: dict[str, str]) -> SitePages:
+               extra_pages: dict[str, str], population: int | None = None,
+               small_numbers: int = 5) -> SitePages:
     """Every page of the site, and the finder's data file."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
                          home_text)
@@ -292,8 +372,14 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     pages["guide.md"] = renderer.render("guide.md.j2", "guide.md", sections=guide_sections())
     pages["downloads.md"] = renderer.render("downloads.md.j2", "downloads.md")
     pages["search.md"] = renderer.render("search.md.j2", "search.md")
+    statistics, charts = renderer.statistics(population, small_numbers)
+    pages["statistics.md"] = statistics
+    if profile_view.profile.personal:  # management pages: the internal site only
+        pages["tracker.md"] = renderer.tracker()
+        pages["review.md"] = renderer.review()
     for name, text in extra_pages.items():
         pages[f"pages/{name}"] = renderer.render("page.md.j2", f"pages/{name}",
                                                  text=Md(renderer.resolve_references(
                                                      text, f"pages/{name}")))
-    return SitePages(pages, {"finder.json": json.dumps(finder_data, ensure_ascii=False)})
+    data = {"finder.json": json.dumps(finder_data, ensure_ascii=False), **charts}
+    return SitePages(pages, data)

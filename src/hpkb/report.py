@@ -17,7 +17,9 @@ from hpkb.schema import Incident
 from hpkb.taxonomy import Taxonomy
 from hpkb.view import ProfileView, PublishedEntry
 
-__all__ = ["ActionRow", "action_rows", "financial_year", "period_report", "select_actions"]
+__all__ = ["ActionRow", "action_rows", "actions_by_quarter", "financial_quarter",
+           "financial_year", "overdue_by_owner", "period_report", "problem_profile",
+           "select_actions", "stale_entries", "timeliness_by_quarter"]
 
 ACTION_FIELDS = ("id", "entry", "action", "owner", "theme", "raised", "due", "status",
                  "completed", "outcome", "overdue")
@@ -130,7 +132,8 @@ def _median(values: list[int]) -> float | None:
 
 
 def period_report(profile_view: ProfileView, *, start: date | None, end: date | None,
-                  as_of: date, targets: tuple[int, int]) -> dict[str, Any]:
+                  as_of: date, targets: tuple[int, int],
+                  population: int | None = None) -> dict[str, Any]:
     """The figures `hpkb report --json` prints (shape fixed by the CLI contract)."""
     end = end or as_of
     debriefs = _debriefs(profile_view, start, end)
@@ -179,4 +182,95 @@ def period_report(profile_view: ProfileView, *, start: date | None, end: date | 
             "overdue": sum(1 for r in rows if r.overdue),
         },
         "timeliness": {"initial_review": steps["initial_review"], "report": steps["report"]},
+        "problem_profile": problem_profile(profile_view, end, population),
+        "stale": stale_entries(profile_view),
     }
+
+
+def financial_quarter(day: date) -> str:
+    """The financial quarter of a date, as "2024/25 Q1" (Q1 is April to June)."""
+    return f"{financial_year(day)} Q{((day.month - 4) % 12) // 3 + 1}"
+
+
+def _months(first: date, last: date) -> list[str]:
+    months = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def problem_profile(profile_view: ProfileView, end: date,
+                    population: int | None) -> dict[str, Any]:
+    """Incidents per month and financial year, the rolling 12-month count to ``end``,
+    and the rate per million residents when the force's population is configured."""
+    incidents = sorted((date.fromisoformat(e.meta["incident"]["date"]),
+                        str(e.meta["incident"]["category"]))
+                       for e in profile_view.entries if e.kind == "debrief")
+    incidents = [(day, category) for day, category in incidents if day <= end]
+    by_month: dict[str, dict[str, int]] = {}
+    if incidents:
+        for month in _months(incidents[0][0], end):
+            by_month[month] = {"homicide": 0, "near-miss": 0}
+        for day, category in incidents:
+            by_month[f"{day.year}-{day.month:02d}"][category] += 1
+    rolling: dict[str, int] = {}
+    months = list(by_month)
+    for index, month in enumerate(months):
+        window = months[max(0, index - 11):index + 1]
+        rolling[month] = sum(by_month[m]["homicide"] + by_month[m]["near-miss"] for m in window)
+    last_year = rolling[months[-1]] if months else 0
+    homicides_last_year = sum(by_month[m]["homicide"] for m in months[-12:])
+    return {
+        "by_month": by_month,
+        "rolling_12_months": rolling,
+        "last_12_months": {"incidents": last_year, "homicides": homicides_last_year},
+        "population": population,
+        "homicide_rate_per_million": (round(homicides_last_year * 1_000_000 / population, 2)
+                                      if population else None),
+    }
+
+
+def actions_by_quarter(rows: Iterable[ActionRow]) -> dict[str, dict[str, int]]:
+    """Actions by the financial quarter they were raised in, counted by status today."""
+    table: dict[str, dict[str, int]] = {}
+    for row in sorted(rows, key=lambda r: r.raised):
+        counts = table.setdefault(financial_quarter(row.raised),
+                                  {"completed": 0, "in-progress": 0, "open": 0, "dropped": 0})
+        counts[row.status] += 1
+    return table
+
+
+def overdue_by_owner(rows: Iterable[ActionRow]) -> dict[str, int]:
+    counts = Counter(r.owner for r in rows if r.overdue)
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def timeliness_by_quarter(profile_view: ProfileView, targets: tuple[int, int]
+                          ) -> dict[str, dict[str, int]]:
+    """Debriefs by the quarter of the incident, and how many met each target."""
+    table: dict[str, dict[str, int]] = {}
+    for entry in sorted(_debriefs(profile_view, None, date.max),
+                        key=lambda e: e.meta["incident"]["date"]):
+        when = date.fromisoformat(entry.meta["incident"]["date"])
+        row = table.setdefault(financial_quarter(when), {"debriefs": 0, "review_within": 0,
+                                                         "report_within": 0})
+        row["debriefs"] += 1
+        process = entry.meta["process"]
+        review, report = timeliness(when, _day(process.get("initial_review")),
+                                    _day(process.get("report")), *targets)
+        row["review_within"] += review.verdict == "within"
+        row["report_within"] += report.verdict == "within"
+    return table
+
+
+def stale_entries(profile_view: ProfileView) -> dict[str, list[dict[str, str]]]:
+    """Entries past their review date, grouped by owner."""
+    grouped: dict[str, list[dict[str, str]]] = {}
+    for entry in sorted(profile_view.entries, key=lambda e: str(e.meta.get("review_by"))):
+        if entry.stale:
+            owner = str(entry.meta.get("owner") or "No owner recorded")
+            grouped.setdefault(owner, []).append(
+                {"id": entry.id, "title": entry.title, "review_by": str(entry.meta["review_by"])})
+    return dict(sorted(grouped.items()))

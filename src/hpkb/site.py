@@ -46,8 +46,10 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
                       {"Practice finder": "finder.md"}, {"Shared practice": "practice/index.md"},
                       {"Learning": "learning/index.md"}, {"Rapid debriefs": "debriefs/index.md"},
                       {"Recommendations": "recommendations/index.md"}, {"Tags": "tags.md"},
-                      {"Search": "search.md"},
+                      {"Search": "search.md"}, {"Statistics": "statistics.md"},
                       {"Authoring guide": "guide.md"}, {"Downloads": "downloads.md"}]
+    if profile_view.profile.personal:
+        nav += [{"Action tracker": "tracker.md"}, {"Due for review": "review.md"}]
     nav += [{name.removesuffix(".md").replace("-", " ").capitalize(): f"pages/{name}"}
             for name in has_pages]
     marking = marking_of(profile_view)
@@ -66,7 +68,7 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
         "plugins": [],
         "markdown_extensions": ["tables", "admonition", {"toc": {"permalink": True}}],
         "extra_css": ["assets/hpkb.css"],
-        "extra_javascript": ["assets/finder.js", "assets/search.js"],
+        "extra_javascript": ["assets/finder.js", "assets/search.js", "assets/tracker.js"],
         "extra": {"hpkb_marking": marking, "generator": False},
         "copyright": f"{marking}: {profile_view.name} edition",
         "nav": nav,
@@ -166,7 +168,8 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
         marking=marking_of(profile_view),
         targets=(settings.hpkb.timeliness.initial_review_days,
                  settings.hpkb.timeliness.report_days),
-        template_dirs=template_dirs(root), home_text=home, extra_pages=extra)
+        template_dirs=template_dirs(root), home_text=home, extra_pages=extra,
+        population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers)
 
 
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
@@ -184,7 +187,7 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     docs = out / "docs"
     for rel, text in generated.pages.items():
         write_text(docs / rel, text)
-    for name in ("hpkb.css", "finder.js", "search.js"):
+    for name in ("hpkb.css", "finder.js", "search.js", "tracker.js"):
         write_text(docs / "assets" / name, _asset(root, name))
     for name, text in generated.data.items():
         write_text(docs / "assets" / name, text)

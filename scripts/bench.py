@@ -105,6 +105,7 @@ def measure_search(site: Path, query: str = "partner records") -> dict[str, floa
         page = browser.new_page()
         page.goto(base + "search.html")
         page.wait_for_selector(".pagefind-ui__search-input")
+        page.wait_for_load_state("networkidle")  # a reader looks at the page before typing
         fetched: list[int] = []
         page.on("response", lambda r: fetched.append(len(r.body()))
                 if "/pagefind/" in r.url and r.ok else None)

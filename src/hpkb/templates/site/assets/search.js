@@ -23,7 +23,7 @@
       /* global PagefindUI */
       var ui = new PagefindUI({ element: "#hpkb-search", bundlePath: bundle,
                                 showImages: false, resetStyles: false,
-                                debounceTimeoutMs: 120,
+                                debounceTimeoutMs: 60,
                                 translations: { placeholder: "Search entries" } });
       /* Pagefind names its box only by a title; give it a real accessible name. */
       var box = root.querySelector("input[type=text], input[type=search]");

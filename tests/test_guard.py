@@ -268,6 +268,12 @@ CANARIES = ["Zephyrine", "Quallbrook", "Ormond Gatterly", "Gatterly", "CANARY-CH
 
 
 def _artefact_text(path: Path) -> str:
+    if path.suffix == ".pdf":
+        import subprocess
+
+        return "".join(subprocess.run([tool, str(path), *extra], capture_output=True,
+                                      text=True, check=True).stdout
+                       for tool, extra in (("pdftotext", ["-"]), ("pdfinfo", [])))
     data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
@@ -283,7 +289,7 @@ def test_canaries_never_reach_a_non_internal_build(starter: Path, profile: str) 
     assert result.exit_code == 0, result.stdout + result.stderr
     files = [p for p in (starter / "build" / profile).rglob("*") if p.is_file()]
     kinds = {p.suffix for p in files}
-    assert {".html", ".json", ".xml", ".md", ".js"} <= kinds
+    assert {".html", ".json", ".xml", ".md", ".js", ".pdf"} <= kinds
     if profile == "shared":
         assert any("pagefind" in p.parts for p in files)
     hits = {(p.relative_to(starter).as_posix(), c) for p in files

@@ -37,6 +37,7 @@ _ATTR_LIST_EVENT = re.compile(r"\{[^}\n]*\bon[a-z]+\s*=", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"\b(?:javascript|vbscript|livescript)\s*:", re.IGNORECASE)
 _DATA_URL = re.compile(
     r"(?:\]\(\s*<?|=\s*[\"']?|<|^\s*\[[^\]]*\]:\s*<?)\s*data\s*:", re.IGNORECASE)
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 _RAW_FORMAT = re.compile(r"\{=[a-z0-9_+-]+\}", re.IGNORECASE)
 _TEX_COMMAND = re.compile(r"\\(input|include|write18|immediate|openin|openout|read|"
@@ -176,6 +177,12 @@ def _unsafe_findings(file: str, line: int, text: str) -> list[Diagnostic]:
         match = pattern.search(subject)
         if match:
             findings.append(error(file, line, match.start() + 1, code, message, hint))
+    for image in _IMAGE.finditer(prose):
+        target = image.group(1)
+        if target.startswith(("/", "\\", "~")) or ".." in target or ":" in target:
+            findings.append(error(file, line, image.start() + 1, "HP408",
+                                  f"image path `{target}` points outside the repository",
+                                  "use a path inside the repository, or leave the image out"))
     if "<!--" in prose:
         findings.append(error(file, line, prose.index("<!--") + 1, "HP405",
                               "HTML comment: comments are published in the page source",
@@ -206,7 +213,7 @@ _SCHEME = re.compile(r"(?:script|data)\s*:")
 
 
 def _needs_line_checks(body: str) -> bool:
-    if any(mark in body for mark in ("<", "{", "\\", "&", ">")):
+    if any(mark in body for mark in ("<", "{", "\\", "&", ">", "![")):
         return True  # possible HTML, attribute lists, TeX, entities or deep quotes
     if ":" in body and _SCHEME.search("".join(body.lower().split())):
         return True  # whitespace removed: browsers ignore tabs and newlines inside a scheme

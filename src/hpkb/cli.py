@@ -493,3 +493,26 @@ def serve(ctx: click.Context, profile: str | None, port: int) -> None:
     finally:
         stop.set()
         server.close()
+
+
+@main.command()
+@click.argument("pack_ids", nargs=-1)
+@click.option("--entry", "entries", multiple=True, metavar="ID",
+              help="Also make a pack of these entries (repeatable).")
+@_PROFILE
+@_AS_OF
+@click.pass_context
+def pack(ctx: click.Context, pack_ids: tuple[str, ...], entries: tuple[str, ...],
+         profile: str | None, as_of: str | None) -> None:
+    """Build the PDF packs of content/packs.yml (all when none named) into
+    build/<profile>/packs/.
+
+    With --entry, also a pack of the named entries (entries.pdf). An unchanged pack is
+    copied from the previous build, not typeset again.
+
+    Example: hpkb pack learning-domestic-abuse --entry PR-2023-001 --profile shared
+    """
+    from hpkb.pipeline import BuildRequest, packs_only
+
+    request = BuildRequest(_root(ctx), profile, today=_as_of(as_of))
+    _finish(packs_only(request, pack_ids, entries), False, "pack")

@@ -357,7 +357,8 @@ def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[Publishe
 def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
                extra_pages: dict[str, str], population: int | None = None,
-               small_numbers: int = 5) -> SitePages:
+               small_numbers: int = 5, packs: list[tuple[str, str]] | None = None
+               ) -> SitePages:
     """Every page of the site, and the finder's data file."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
                          home_text)
@@ -370,7 +371,8 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     pages["finder.md"] = finder_page
     pages["index.md"] = renderer.home()
     pages["guide.md"] = renderer.render("guide.md.j2", "guide.md", sections=guide_sections())
-    pages["downloads.md"] = renderer.render("downloads.md.j2", "downloads.md")
+    pages["downloads.md"] = renderer.render("downloads.md.j2", "downloads.md",
+                                            packs=packs or [])
     pages["search.md"] = renderer.render("search.md.j2", "search.md")
     statistics, charts = renderer.statistics(population, small_numbers)
     pages["statistics.md"] = statistics

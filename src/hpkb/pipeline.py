@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from hpkb.diagnostics import Diagnostic, HpkbError, fails
+from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
 from hpkb.export import write_export
 from hpkb.guard import guard_outputs, guard_sources
+from hpkb.packs import PACKS_FILE, PackDef, pack_document
+from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
 from hpkb.site import build_site
+from hpkb.templates_env import template_dirs
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
 from hpkb.write import BUILD_DIR, inside_build, own_directory, staged_directory
@@ -49,6 +53,31 @@ class BuildReport:
 
 class _OutputRefused(Exception):
     """Internal: an output check failed; the staging folder is discarded."""
+
+
+def _packs_stage(request: BuildRequest, validation: Validation, seen: ProfileView,
+                 out: Path, previous: Path, only: frozenset[str] = frozenset(),
+                 entries: tuple[str, ...] = ()) -> list[Diagnostic]:
+    """Typeset the packs defined in content/packs.yml (or only the named ones), plus an
+    entry pack when entry ids are given."""
+    settings = validation.settings
+    targets = (settings.hpkb.timeliness.initial_review_days,
+               settings.hpkb.timeliness.report_days)
+    chosen = [p for p in validation.packs if not only or p.id in only]
+    if entries:
+        chosen.append(PackDef.model_validate({"id": "entries", "title": "Selected entries",
+                                              "kind": "entry", "entries": list(entries)}))
+    documents = [pack_document(p, seen, targets) for p in chosen]
+    own_directory(out)
+    context = {"marking": seen.profile.marking or seen.profile.max_classification,
+               "organisation": settings.hpkb.organisation or settings.site_name,
+               "site_name": settings.site_name, "profile": seen.name,
+               "produced": seen.today.isoformat()}
+    failures, _ = build_packs(documents, out, previous if previous.is_dir() else None,
+                              template_dirs(request.root), context, seen.today)
+    return [error(PACKS_FILE, 1, 1, "HP803", f"pack `{pack_id}` could not be typeset: "
+                  f"{problem}", "check the pack template override, or report this")
+            for pack_id, problem in sorted(failures.items())]
 
 
 def profile_view(validation: Validation, name: str | None, *, drafts: bool = False,
@@ -98,9 +127,13 @@ def build(request: BuildRequest) -> BuildReport:
                 index_view(seen, staging / INDEX_DIR, previous if previous.is_dir() else None)
                 similar = more_like_this(staging / INDEX_DIR, [e.id for e in seen.entries])
                 done.append("search")
+            if "packs" not in request.skip:
+                output_findings += _packs_stage(request, validation, seen, staging / "packs",
+                                                target / "packs")
+                done.append("packs")
             if "site" not in request.skip:
                 output_findings += build_site(request.root, validation.settings, seen, staging,
-                                              similar)
+                                              similar, staging / "packs")
                 done.append("site")
             if "export" not in request.skip:
                 write_export(seen, organisation, staging / "export")
@@ -136,3 +169,41 @@ def export_only(request: BuildRequest) -> BuildReport:
     except _OutputRefused:
         return BuildReport(findings + tuple(refused))
     return BuildReport(findings, target, ("export",), len(seen.entries))
+
+
+def packs_only(request: BuildRequest, names: tuple[str, ...], entries: tuple[str, ...]
+               ) -> BuildReport:
+    """`hpkb pack`: replace only build/<profile>/packs (all packs, the named ones, or an
+    entry pack)."""
+    validation, seen = _checked(request)
+    if seen is None:
+        return BuildReport(validation.diagnostics)
+    findings = validation.diagnostics + seen.diagnostics
+    if fails(seen.diagnostics, request.strict):
+        return BuildReport(findings)
+    unknown = set(names) - {p.id for p in validation.packs}
+    if unknown:
+        raise HpkbError("unknown pack " + ", ".join(sorted(unknown)) + "; the packs are: "
+                        + ", ".join(p.id for p in validation.packs))
+    missing = [e for e in entries if e not in validation.corpus.by_id]
+    if missing:
+        raise HpkbError("unknown entry " + ", ".join(missing))
+    target = inside_build(request.root, Path(BUILD_DIR) / seen.name / "packs")
+    if not target.parent.exists():
+        own_directory(target.parent)
+    refused: list[Diagnostic] = []
+    try:
+        with staged_directory(target) as staging:
+            if names and target.is_dir():  # keep the packs not named
+                for pdf in target.glob("*.pdf"):
+                    if pdf.stem not in names:
+                        shutil.copy2(pdf, staging / pdf.name)
+            refused = _packs_stage(request, validation, seen, staging,
+                                   target, frozenset(names), entries)
+            refused += guard_outputs(staging, seen, validation.corpus,
+                                     validation.settings.hpkb.allow)
+            if refused:
+                raise _OutputRefused
+    except _OutputRefused:
+        return BuildReport(findings + tuple(refused))
+    return BuildReport(findings, target, ("packs",), len(seen.entries))

@@ -161,23 +161,45 @@ def run_mkdocs(config_path: Path) -> list[Diagnostic]:
     return findings
 
 
+def _pack_titles(root: Path, packs: Path | None) -> list[tuple[str, str]]:
+    """(file name, title) of each typeset pack, for the downloads page."""
+    if packs is None or not packs.is_dir():
+        return []
+    from hpkb.packs import PACKS_FILE
+
+    titles = {}
+    source = root / PACKS_FILE
+    if source.is_file():
+        import yaml as _yaml
+
+        for item in _yaml.safe_load(source.read_text(encoding="utf-8")) or []:
+            if isinstance(item, dict) and "id" in item:
+                titles[str(item["id"])] = str(item.get("title", item["id"]))
+    return [(pdf.name, titles.get(pdf.stem, pdf.stem)) for pdf in sorted(packs.glob("*.pdf"))]
+
+
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
-              extra: dict[str, str], similar: dict[str, list[str]]) -> SitePages:
+              extra: dict[str, str], similar: dict[str, list[str]],
+              packs: list[tuple[str, str]]) -> SitePages:
     return site_pages(
         profile_view, link(profile_view, similar), site_name=settings.site_name,
         marking=marking_of(profile_view),
         targets=(settings.hpkb.timeliness.initial_review_days,
                  settings.hpkb.timeliness.report_days),
         template_dirs=template_dirs(root), home_text=home, extra_pages=extra,
-        population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers)
+        population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers,
+        packs=packs)
 
 
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
-               out: Path, similar: dict[str, list[str]] | None = None) -> list[Diagnostic]:
+               out: Path, similar: dict[str, list[str]] | None = None,
+               packs: Path | None = None) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site."""
     home, extra = _home_and_pages(root)
     try:
-        generated = _generate(root, settings, profile_view, home, extra, similar or {})
+        pack_titles = _pack_titles(root, packs)
+        generated = _generate(root, settings, profile_view, home, extra, similar or {},
+                              pack_titles)
     except jinja2.TemplateError as exc:
         # Only a content repo's own template override can get here (hpkb's are tested).
         where = getattr(exc, "filename", None) or "templates/site"
@@ -194,6 +216,10 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     write_json(docs / "downloads" / "entries.json",
                export_document(profile_view, settings.hpkb.organisation))
     write_schemas(docs / "downloads" / "schemas")
+    if packs is not None and packs.is_dir():
+        (docs / "downloads" / "packs").mkdir(parents=True, exist_ok=True)
+        for pdf in sorted(packs.glob("*.pdf")):
+            shutil.copy2(pdf, docs / "downloads" / "packs" / pdf.name)
     _copy_overrides(root, out / "overrides")
     config = mkdocs_config(settings, profile_view, sorted(extra))
     write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))

@@ -21,6 +21,7 @@ from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.load import load_entries, read_text
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
+from hpkb.packs import PackDef, load_packs
 from hpkb.rules import entry_findings
 from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, DebriefMeta, LearningMeta
 from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_term
@@ -35,6 +36,7 @@ class Validation:
     settings: Settings
     corpus: Corpus
     diagnostics: tuple[Diagnostic, ...]
+    packs: tuple[PackDef, ...] = ()
 
     @property
     def has_errors(self) -> bool:
@@ -247,8 +249,11 @@ def _validate(root: Path, today: date) -> Validation:
             entries.append(entry)
     findings += _tag_findings(entries)
     findings += _page_findings(root)
+    packs, pack_findings = load_packs(root, set(taxonomy.themes), set(taxonomy.recommendations),
+                                      set(known))
+    findings += pack_findings
     corpus = Corpus.of(tuple(entries), taxonomy)
-    return Validation(settings, corpus, tuple(findings))
+    return Validation(settings, corpus, tuple(findings), tuple(packs))
 
 
 def debriefs(corpus: Corpus) -> list[DebriefMeta]:

@@ -193,6 +193,48 @@ def stage_search_index(root: Path) -> Stage:
     return run
 
 
+def stage_packs(root: Path) -> Stage:
+    """Every top-level theme's learning pack of the shared view, typeset on both cores;
+    extras: one 100-entry theme pack on its own."""
+    import dataclasses
+
+    from hpkb.packs import PackDef, pack_document
+    from hpkb.pdf import build_packs
+    from hpkb.templates_env import template_dirs
+
+    _, seen = _shared_view(root)
+    themes = [t.id for t in seen.taxonomy.themes.values() if t.parent is None]
+    defs = [PackDef.model_validate({"id": f"learning-{t}", "title": f"Learning pack: {t}",
+                                    "kind": "theme", "theme": t}) for t in themes]
+    documents = [pack_document(d, seen, (14, 30)) for d in defs]
+    context = {"marking": "OFFICIAL", "organisation": "bench", "site_name": "bench",
+               "profile": "shared", "produced": seen.today.isoformat()}
+    out = Path(tempfile.mkdtemp(prefix="hpkb-bench-packs-"))
+    entries = sum(d.markdown.count("\n## ") + 1 for d in documents)
+
+    def run() -> int:
+        failures, _ = build_packs(documents, out / "all", None, template_dirs(root), context,
+                                  seen.today)
+        if failures:
+            raise SystemExit(f"packs failed: {failures}")
+        return entries
+
+    def extras() -> dict[str, float]:
+        practice = [e for e in seen.entries if e.kind in ("practice", "learning")][:100]
+        small = dataclasses.replace(seen, entries=tuple(practice))
+        one = pack_document(PackDef.model_validate(
+            {"id": "hundred", "title": "100 entries", "kind": "theme",
+             "theme": themes[0]}), dataclasses.replace(small, entries=tuple(
+                 dataclasses.replace(e, meta={**e.meta, "themes": [themes[0]]})
+                 for e in practice)), (14, 30))
+        started = time.perf_counter()
+        build_packs([one], out / "one", None, template_dirs(root), context, seen.today)
+        return {"hundred_s": time.perf_counter() - started}
+
+    run.extras = extras  # type: ignore[attr-defined]
+    return run
+
+
 # Each stage factory prepares (imports, inputs) untimed, apart from its import time, and
 # returns the work to time.
 STAGES: dict[str, Callable[[Path], Stage]] = {
@@ -201,6 +243,7 @@ STAGES: dict[str, Callable[[Path], Stage]] = {
     "mkdocs-baseline": stage_mkdocs_baseline,
     "site": stage_site,
     "search-index": stage_search_index,
+    "packs": stage_packs,
 }
 BASELINE_OF = {"validate": "yaml-baseline", "site": "mkdocs-baseline"}
 
@@ -270,6 +313,8 @@ def main() -> None:
                       + "; ".join(f"{k} median/p95 {r[k + '_median_ms']:.0f}/"
                                   f"{r[k + '_p95_ms']:.0f} ms"
                                   for k in ("plain", "filtered", "faceted")))
+            if "packs" in results:
+                print(f"  packs: a 100-entry theme pack in {results['packs']['hundred_s']:.2f} s")
             if "site" in results and "site" in results["site"]:
                 search = measure_search(Path(str(results["site"]["site"])))
                 print(f"  first site search at {size} entries: {search['kib']:.0f} KiB "

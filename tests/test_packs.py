@@ -154,3 +154,15 @@ def test_named_pack_keeps_the_others(starter: Path) -> None:
     assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
     assert run_cli(starter, "pack", "learning-drugs", "--as-of", AS_OF).exit_code == 0
     assert len(list((starter / "build/shared/packs").glob("*.pdf"))) == 6
+
+
+def test_a_repo_can_opt_in_to_one_pdf_per_entry(starter: Path) -> None:
+    config = starter / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "    default_profile: shared", "    default_profile: shared\n    entry_packs: [practice]"),
+        "utf-8")
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+    pdf = starter / "build/shared/packs/entry-pr-2024-001.pdf"
+    assert pdf.is_file()
+    assert "Example practice: joint visits" in _page_text(pdf, 1)
+    assert not (starter / "build/shared/packs/entry-ln-2024-001.pdf").exists()

@@ -60,6 +60,8 @@ class HpkbSettings(_Strict):
                                    "for rates per million.")
     small_numbers: int = Field(5, ge=1, le=100, description="On non-internal sites, counts "
                                "below this show as 'fewer than N'.")
+    entry_packs: list[Literal["debrief", "learning", "practice"]] = Field(
+        [], description="Entry kinds that also get a PDF of their own (packs/entry-<ID>.pdf).")
     allow: list[Text] = Field(
         [], description="Reviewed phrases the publication guard lets through (e.g. a "
         "judge's name in a citation).")

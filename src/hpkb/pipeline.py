@@ -67,6 +67,10 @@ def _packs_stage(request: BuildRequest, validation: Validation, seen: ProfileVie
     if entries:
         chosen.append(PackDef.model_validate({"id": "entries", "title": "Selected entries",
                                               "kind": "entry", "entries": list(entries)}))
+    if not only and not entries:  # kinds a repo opted in to get one PDF per entry
+        chosen += [PackDef.model_validate({"id": f"entry-{e.id.lower()}", "title": e.title,
+                                           "kind": "entry", "entries": [e.id]})
+                   for e in seen.entries if e.kind in settings.hpkb.entry_packs]
     documents = [pack_document(p, seen, targets) for p in chosen]
     own_directory(out)
     context = {"marking": seen.profile.marking or seen.profile.max_classification,

@@ -188,3 +188,22 @@ def test_entry_pages_show_similar_entries(example: Path) -> None:
     page = (example / "build/shared/docs/practice/PR-2024-010.md").read_text("utf-8")
     related = page.split("## Related entries", 1)[1]
     assert "LN-2024-006.md" in related and "RD-2024-002.md" in related
+
+
+def test_api_sees_a_rebuild(starter: Path) -> None:
+    assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+    server = create_server(make_app(starter / "build/shared"), host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.effective_port}/api/search?q=zephyrcanary"
+    try:
+        assert json.loads(_get(url)[1])["total"] == 0
+        path = starter / "practice/PR-2024-001.md"
+        path.write_text(path.read_text("utf-8").replace("Book the advocate",
+                                                        "Book zephyrcanary the advocate"),
+                        "utf-8")
+        assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
+        found = json.loads(_get(url)[1])
+        assert [r["id"] for r in found["results"]] == ["PR-2024-001"]
+    finally:
+        server.close()

@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 import shutil
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,8 +23,8 @@ from hpkb.body import REFERENCE
 from hpkb.taxonomy import Taxonomy
 from hpkb.view import ProfileView, PublishedEntry
 
-__all__ = ["INDEX_DIR", "SearchError", "SearchResults", "index_view", "more_like_this",
-           "search_index"]
+__all__ = ["INDEX_DIR", "IndexReader", "SearchError", "SearchResults", "index_view",
+           "more_like_this", "search_index"]
 
 INDEX_DIR = "search"
 MAX_QUERY_CHARS = 200
@@ -200,21 +201,70 @@ def split_query(query: str) -> tuple[str, list[tuple[str, str]]]:
     return " ".join(text.split()), filters
 
 
+class IndexReader:
+    """One profile's index kept open between queries (opening it costs more than most
+    queries); reopened when the index on disk changes, e.g. after a rebuild."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._store: Any = None
+        self._searcher: Any = None
+        self._stamp: tuple[str, int] | None = None
+
+    def _open(self) -> tuple[Any, Any]:
+        from whoosh import index
+
+        tocs = sorted(self.folder.glob("*.toc"))
+        if not tocs or not index.exists_in(str(self.folder)):
+            raise SearchError(f"no search index in {self.folder}")
+        stamp = (tocs[-1].name, tocs[-1].stat().st_mtime_ns)
+        if stamp != self._stamp:
+            self.close()
+            self._store = index.open_dir(str(self.folder))
+            self._searcher = self._store.searcher()
+            self._stamp = stamp
+        return self._store, self._searcher
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+        if self._store is not None:
+            self._store.close()
+        self._store = self._searcher = self._stamp = None
+
+    def search(self, query: str, *, kind: str | None = None, theme: str | None = None,
+               organisation: str | None = None, since: date | None = None,
+               until: date | None = None, limit: int = 10) -> SearchResults:
+        """Run a query with filters; facet counts cover every match, not just the page."""
+        if len(query) > MAX_QUERY_CHARS:
+            raise SearchError(f"the query is longer than {MAX_QUERY_CHARS} characters")
+        with self._lock:
+            store, searcher = self._open()
+            return _run(store, searcher, query, kind, theme, organisation, since, until,
+                        max(1, min(limit, MAX_LIMIT)))
+
+
 def search_index(folder: Path, query: str, *, kind: str | None = None,
                  theme: str | None = None, organisation: str | None = None,
                  since: date | None = None, until: date | None = None,
                  limit: int = 10) -> SearchResults:
-    """Run a query with filters; facet counts cover every match, not just the page."""
-    from whoosh import index, sorting
+    """One query against an index folder (opens and closes it)."""
+    reader = IndexReader(folder)
+    try:
+        return reader.search(query, kind=kind, theme=theme, organisation=organisation,
+                             since=since, until=until, limit=limit)
+    finally:
+        reader.close()
+
+
+def _run(store: Any, searcher: Any, query: str, kind: str | None, theme: str | None,
+         organisation: str | None, since: date | None, until: date | None,
+         limit: int) -> SearchResults:
+    from whoosh import sorting
     from whoosh.qparser import MultifieldParser, OrGroup
     from whoosh.query import And, DateRange, Every, Or, Term
 
-    if len(query) > MAX_QUERY_CHARS:
-        raise SearchError(f"the query is longer than {MAX_QUERY_CHARS} characters")
-    limit = max(1, min(limit, MAX_LIMIT))
-    if not index.exists_in(str(folder)):
-        raise SearchError(f"no search index in {folder}")
-    store = index.open_dir(str(folder))
     parser = MultifieldParser(["title", "summary", "body", "keywords"], store.schema,
                               group=OrGroup.factory(0.9))
     # Fielded parts filter (all must hold); free words rank (more matches rank higher).
@@ -243,28 +293,26 @@ def search_index(folder: Path, query: str, *, kind: str | None = None,
     facets = {"type": sorting.FieldFacet("kind"),
               "themes": sorting.FieldFacet("themes", allow_overlap=True),
               "organisation": sorting.FieldFacet("organisation")}
-    with store.searcher() as searcher:
-        final = And([parsed, *filters]) if filters else parsed
-        hits = searcher.search(final, limit=limit, groupedby=facets,
-                               maptype=sorting.Count, terms=True)
-        hits.fragmenter.maxchars = 160
-        results = []
-        for hit in hits[:limit]:  # with groupedby, Whoosh scores every match
-            snippet = hit.highlights("body", top=1) or hit.highlights("summary") or \
-                hit["summary"]
-            results.append({"id": hit["id"], "type": hit["kind"], "title": hit["title"],
-                            "score": round(float(hit.score), 4), "snippet": snippet})
-        counts = {name: dict(sorted(hits.groups(facet).items(),
-                                    key=lambda kv: (-kv[1], str(kv[0]))))
-                  for name, facet in (("type", "type"), ("themes", "themes"),
-                                      ("organisation", "organisation"))}
-        suggestion = None
-        if not hits.scored_length() and text:
-            corrected = searcher.correct_query(parser.parse(text), text)
-            if corrected.string and corrected.string != text:
-                suggestion = corrected.string
-        total = len(hits)
-    store.close()
+    final = And([parsed, *filters]) if filters else parsed
+    hits = searcher.search(final, limit=limit, groupedby=facets,
+                           maptype=sorting.Count, terms=True)
+    hits.fragmenter.maxchars = 160
+    results = []
+    for hit in hits[:limit]:  # with groupedby, Whoosh scores every match
+        snippet = hit.highlights("body", top=1) or hit.highlights("summary") or \
+            hit["summary"]
+        results.append({"id": hit["id"], "type": hit["kind"], "title": hit["title"],
+                        "score": round(float(hit.score), 4), "snippet": snippet})
+    counts = {name: dict(sorted(hits.groups(facet).items(),
+                                key=lambda kv: (-kv[1], str(kv[0]))))
+              for name, facet in (("type", "type"), ("themes", "themes"),
+                                  ("organisation", "organisation"))}
+    suggestion = None
+    if not hits.scored_length() and text:
+        corrected = searcher.correct_query(parser.parse(text), text)
+        if corrected.string and corrected.string != text:
+            suggestion = corrected.string
+    total = len(hits)
     return SearchResults(total, results, {k: {str(a): b for a, b in v.items()}
                                           for k, v in counts.items()}, suggestion)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, SearchError, search_index
+from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
 
 __all__ = ["make_app", "watch"]
 
@@ -37,7 +37,8 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _search(index: Path, environ: dict[str, Any], start: StartResponse) -> list[bytes]:
+def _search(reader: IndexReader, environ: dict[str, Any], start: StartResponse
+            ) -> list[bytes]:
     query = parse_qs(environ.get("QUERY_STRING", ""), max_num_fields=20)
 
     def one(name: str) -> str | None:
@@ -56,7 +57,7 @@ def _search(index: Path, environ: dict[str, Any], start: StartResponse) -> list[
     if not 1 <= limit <= MAX_LIMIT:
         return _json(start, "400 Bad Request", {"error": f"limit must be 1 to {MAX_LIMIT}"})
     try:
-        found = search_index(index, text, kind=one("type"), theme=one("theme"),
+        found = reader.search(text, kind=one("type"), theme=one("theme"),
                              organisation=one("organisation"), since=since, until=until,
                              limit=limit)
     except SearchError as exc:
@@ -86,7 +87,8 @@ def _static(site: Path, path: str, start: StartResponse) -> Iterable[bytes]:
 
 def make_app(build: Path) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
     """The WSGI app for one profile's build folder."""
-    site, index = build / "site", build / "search"
+    site = build / "site"
+    reader = IndexReader(build / "search")  # kept open; reopened after each rebuild
 
     def app(environ: dict[str, Any], start: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD", "GET") not in ("GET", "HEAD"):
@@ -94,7 +96,7 @@ def make_app(build: Path) -> Callable[[dict[str, Any], StartResponse], Iterable[
             return [b""]
         path = environ.get("PATH_INFO", "/")
         if path == "/api/search":
-            return _search(index, environ, start)
+            return _search(reader, environ, start)
         return _static(site, path, start)
 
     return app

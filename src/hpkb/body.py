@@ -18,6 +18,7 @@ __all__ = [
     "Reference",
     "body_findings",
     "find_references",
+    "published_lines",
     "section_titles",
     "split_internal",
 ]
@@ -102,14 +103,13 @@ def find_references(body: str, body_line: int) -> list[Reference]:
     return refs
 
 
-def split_internal(body: str, keep_internal: bool) -> str:
-    """The body with `::: internal` passages kept (fences removed) or cut out.
-
-    Assumes the fences balance (validation refuses a body where they do not).
-    """
-    out: list[str] = []
+def published_lines(body: str, body_line: int, keep_internal: bool
+                    ) -> Iterator[tuple[int, str]]:
+    """(file line, text) of the body lines a profile publishes: `::: internal` passages
+    kept (fences removed) or cut out. Assumes the fences balance (validation refuses a
+    body where they do not)."""
     inside = False
-    for _, text, in_code in _prose_lines(body, 1):
+    for line, text, in_code in _prose_lines(body, body_line):
         marker = text.strip()
         if not in_code and marker == _INTERNAL_OPEN:
             inside = True
@@ -119,8 +119,12 @@ def split_internal(body: str, keep_internal: bool) -> str:
             continue
         if inside and not keep_internal:
             continue
-        out.append(text)
-    return "\n".join(out)
+        yield line, text
+
+
+def split_internal(body: str, keep_internal: bool) -> str:
+    """The body with `::: internal` passages kept (fences removed) or cut out."""
+    return "\n".join(text for _, text in published_lines(body, 1, keep_internal))
 
 
 def _fence_findings(file: str, body: str, body_line: int) -> list[Diagnostic]:

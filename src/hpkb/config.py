@@ -83,10 +83,6 @@ class Settings:
         return self.hpkb.profiles.get(name)
 
 
-ProfileName = str
-Scope = Literal["internal", "shared", "public"]
-
-
 def load_settings(root: Path) -> tuple[Settings, list[Diagnostic]]:
     """Read mkdocs.yml; a missing file gives the defaults, a bad one gives findings."""
     defaults = Settings(root, "Homicide prevention knowledge base", HpkbSettings())

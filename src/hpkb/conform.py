@@ -60,20 +60,35 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def field_choices(model: type[BaseModel], loc: Path) -> tuple[str, ...]:
-    """Allowed values (Literal) of the field at ``loc``, or the field names there."""
+def _field_at(model: type[BaseModel], loc: Path
+              ) -> tuple[Any, Any, tuple[str, ...]] | None:
+    """Walk ``loc`` through nested models: (field info, its unwrapped annotation, ()),
+    or (None, None, the field names there) when the last name is unknown, or None when
+    the path leaves the models."""
     current: Any = model
+    info = None
     for part in loc:
         if isinstance(part, int):
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return ()
+            return None
         info = current.model_fields.get(str(part))
         if info is None:
-            return tuple(current.model_fields)
+            return None, None, tuple(current.model_fields)
         current = _unwrap(info.annotation)
-    if typing.get_origin(current) is typing.Literal:
-        return tuple(str(a) for a in typing.get_args(current))
+    return info, current, ()
+
+
+def field_choices(model: type[BaseModel], loc: Path) -> tuple[str, ...]:
+    """Allowed values (Literal) of the field at ``loc``, or the field names there."""
+    found = _field_at(model, loc)
+    if found is None:
+        return ()
+    _, annotation, names = found
+    if names:
+        return names
+    if typing.get_origin(annotation) is typing.Literal:
+        return tuple(str(a) for a in typing.get_args(annotation))
     return ()
 
 
@@ -149,21 +164,14 @@ def _pattern_hint(field: str, pattern: str) -> str:
 
 
 def _example(model: type[BaseModel], loc: Path) -> str:
-    current: Any = model
-    info = None
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if not (isinstance(current, type) and issubclass(current, BaseModel)):
-            return ""
-        info = current.model_fields.get(str(part))
-        if info is None:
-            return ""
-        current = _unwrap(info.annotation)
+    found = _field_at(model, loc)
+    if found is None:
+        return ""
+    info, annotation, _ = found
     if info is not None and info.examples:
         return str(info.examples[0])
-    if typing.get_origin(current) is typing.Literal:
-        return str(typing.get_args(current)[0])
+    if typing.get_origin(annotation) is typing.Literal:
+        return str(typing.get_args(annotation)[0])
     return ""
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-__all__ = ["Timeliness", "is_overdue", "raised_date", "timeliness"]
+__all__ = ["Timeliness", "debrief_timeliness", "is_overdue", "optional_day", "raised_date",
+           "timeliness"]
 
 Verdict = Literal["within", "late", "missing"]
 
@@ -36,10 +38,22 @@ def timeliness(incident: date, initial_review: date | None, report: date | None,
             _judge("report", incident, report, report_days))
 
 
-def is_overdue(action: dict[str, Any] | Any, today: date) -> bool:
+def optional_day(value: Any) -> date | None:
+    """A published (ISO text) date, or None when the field is empty."""
+    return date.fromisoformat(value) if value else None
+
+
+def debrief_timeliness(meta: Mapping[str, Any], targets: tuple[int, int]
+                       ) -> tuple[Timeliness, Timeliness]:
+    """Timeliness of a published debrief (its JSON-ready front matter)."""
+    process = meta["process"]
+    return timeliness(date.fromisoformat(meta["incident"]["date"]),
+                      optional_day(process.get("initial_review")),
+                      optional_day(process.get("report")), *targets)
+
+
+def is_overdue(status: str, due: date | str, today: date) -> bool:
     """Open or in progress, and due before today (due today is not overdue)."""
-    status = action["status"] if isinstance(action, dict) else action.status
-    due = action["due"] if isinstance(action, dict) else action.due
     due_date = date.fromisoformat(due) if isinstance(due, str) else due
     return status in ("open", "in-progress") and due_date < today
 

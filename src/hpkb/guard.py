@@ -20,8 +20,9 @@ from typing import Any
 
 import phonenumbers
 
+from hpkb.body import published_lines
 from hpkb.diagnostics import Diagnostic, error
-from hpkb.model import Corpus, Entry
+from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
 from hpkb.view import ProfileView, rewrite_references
 
@@ -155,19 +156,6 @@ def _published_strings(value: Any, path: tuple[str | int, ...] = ()
             yield from _published_strings(item, (*path, index))
 
 
-def _body_lines(entry: Entry) -> Iterator[tuple[int, str]]:
-    """Body lines the profile publishes (internal passages skipped), with file lines."""
-    inside = False
-    for offset, line in enumerate(entry.source.body.split("\n")):
-        marker = line.strip()
-        if marker == "::: internal":
-            inside = True
-        elif inside and marker == ":::":
-            inside = False
-        elif not inside:
-            yield entry.source.body_line + offset, line
-
-
 def guard_sources(profile_view: ProfileView, corpus: Corpus,
                   allow: Iterable[str]) -> list[Diagnostic]:
     """Scan everything a non-personal profile would publish; each hit is an error."""
@@ -216,7 +204,8 @@ def guard_sources(profile_view: ProfileView, corpus: Corpus,
             line, column = entry.source.where(path)
             # A practice's published contact address is meant to be public.
             scan(entry.source.path, line, column, text, skip_email=path == ("contact", "email"))
-        for line, text in _body_lines(entry):
+        for line, text in published_lines(entry.source.body, entry.source.body_line,
+                                          keep_internal=False):
             # As published: references to hidden entries already plain text.
             scan(entry.source.path, line, 1, rewrite_references(text, visible),
                  skip_email=False)

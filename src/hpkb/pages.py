@@ -19,7 +19,7 @@ from typing import Any
 import jinja2
 
 from hpkb.body import REFERENCE, is_entry_id
-from hpkb.figures import is_overdue, timeliness
+from hpkb.figures import debrief_timeliness, is_overdue
 from hpkb.guide import guide_sections
 from hpkb.link import Links
 from hpkb.markdown_text import Md, escape_md, page_link, relative_url, yaml_string
@@ -158,16 +158,16 @@ class _Renderer:
         meta = Fields(published.meta)
         extra: dict[str, Any] = {}
         if published.kind == "debrief":
-            incident = meta["incident"]
-            process = meta["process"]
-            extra["timeliness"] = timeliness(
-                date.fromisoformat(incident["date"]), _day(process.get("initial_review")),
-                _day(process.get("report")), *self.targets)
-        actions = [Fields(a, overdue=is_overdue(a, self.view.today)) for a in
-                   meta.get("actions", [])]
+            extra["timeliness"] = debrief_timeliness(published.meta, self.targets)
+        actions = [self._action(a) for a in meta.get("actions", [])]
         return self.render("entry.md.j2", here, entry=published, meta=meta, actions=actions,
                            backlinks=self.links.backlinks(published.id),
                            related=self.links.related_to(published.id), **extra)
+
+    def _action(self, action: dict[str, Any]) -> Fields:
+        """An action for templates, with its overdue flag as of the view's today."""
+        return Fields(action, overdue=is_overdue(action["status"], action["due"],
+                                                 self.view.today))
 
     def theme_pages(self) -> dict[str, str]:
         pages = {}
@@ -181,8 +181,7 @@ class _Renderer:
                 "theme.md.j2", f"themes/{theme.id}.md", theme=theme,
                 children=self.taxonomy.children(theme.id),
                 parent=theme.parent, by_kind=_by_kind(entries),
-                open_actions=[(e, Fields(a, overdue=is_overdue(a, self.view.today)))
-                              for e, a in open_actions])
+                open_actions=[(e, self._action(a)) for e, a in open_actions])
         pages["themes/index.md"] = self.render("themes.md.j2", "themes/index.md",
                                                counts=self._theme_counts())
         return pages
@@ -264,7 +263,6 @@ class _Renderer:
             actions_by_quarter,
             overdue_by_owner,
             period_report,
-            problem_profile,
             timeliness_by_quarter,
         )
 
@@ -275,7 +273,7 @@ class _Renderer:
         rows = action_rows(self.view, today)
         tables = {
             "by_year": figures["debriefs"]["by_financial_year"],
-            "profile": problem_profile(self.view, today, population),
+            "profile": figures["problem_profile"],
             "actions": actions_by_quarter(rows),
             "overdue": overdue_by_owner(rows),
             "timeliness": timeliness_by_quarter(self.view, self.targets),
@@ -341,10 +339,6 @@ class _Renderer:
         counts = Counter(e.kind for e in self.view.entries)
         return self.render("home.md.j2", "index.md", newest=newest, counts=counts,
                            theme_counts=self._theme_counts())
-
-
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None
 
 
 def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[PublishedEntry]]:

@@ -45,7 +45,6 @@ class PackJob:
 
     document: PackDocument
     wrapper: str  # the rendered Typst wrapper
-    fingerprint: str
     timestamp: float
 
 
@@ -119,7 +118,7 @@ def build_packs(documents: list[PackDocument], out: Path, previous: Path | None,
         if cached is not None and old.get(document.id) == digest and cached.is_file():
             shutil.copy2(cached, out / f"{document.id}.pdf")
             continue
-        jobs.append(PackJob(document, wrapper, digest, stamp))
+        jobs.append(PackJob(document, wrapper, stamp))
     failures: dict[str, str] = {}
     work = [(job, str(out / f"{job.document.id}.pdf")) for job in jobs]
     if len(work) > 1 and workers > 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -136,8 +137,9 @@ def build(request: BuildRequest) -> BuildReport:
                                                 target / "packs")
                 done.append("packs")
             if "site" not in request.skip:
-                output_findings += build_site(request.root, validation.settings, seen, staging,
-                                              similar, staging / "packs")
+                output_findings += build_site(
+                    request.root, validation.settings, seen, staging, similar,
+                    staging / "packs", {p.id: p.title for p in validation.packs})
                 done.append("site")
             if "export" not in request.skip:
                 write_export(seen, organisation, staging / "export")
@@ -152,62 +154,67 @@ def build(request: BuildRequest) -> BuildReport:
     return BuildReport(findings, target, tuple(done), len(seen.entries))
 
 
-def export_only(request: BuildRequest) -> BuildReport:
-    """`hpkb export`: replace only build/<profile>/export."""
+PartWriter = Callable[[Validation, ProfileView, Path, Path], list[Diagnostic]]
+
+
+def _replace_part(request: BuildRequest, part: str, write: PartWriter,
+                  check: Callable[[Validation], None] | None = None) -> BuildReport:
+    """Rebuild only build/<profile>/<part>: validate, decide the view, write into a staging
+    folder, guard it, and swap it in when complete (as `build` does for the whole)."""
     validation, seen = _checked(request)
     if seen is None:
         return BuildReport(validation.diagnostics)
     findings = validation.diagnostics + seen.diagnostics
     if fails(seen.diagnostics, request.strict):
         return BuildReport(findings)
-    target = inside_build(request.root, Path(BUILD_DIR) / seen.name / "export")
-    if not target.parent.exists():
-        own_directory(target.parent)
-    try:
-        with staged_directory(target) as staging:
-            write_export(seen, validation.settings.hpkb.organisation, staging)
-            refused = guard_outputs(staging, seen, validation.corpus,
-                                                validation.settings.hpkb.allow)
-            if refused:
-                raise _OutputRefused
-    except _OutputRefused:
-        return BuildReport(findings + tuple(refused))
-    return BuildReport(findings, target, ("export",), len(seen.entries))
-
-
-def packs_only(request: BuildRequest, names: tuple[str, ...], entries: tuple[str, ...]
-               ) -> BuildReport:
-    """`hpkb pack`: replace only build/<profile>/packs (all packs, the named ones, or an
-    entry pack)."""
-    validation, seen = _checked(request)
-    if seen is None:
-        return BuildReport(validation.diagnostics)
-    findings = validation.diagnostics + seen.diagnostics
-    if fails(seen.diagnostics, request.strict):
-        return BuildReport(findings)
-    unknown = set(names) - {p.id for p in validation.packs}
-    if unknown:
-        raise HpkbError("unknown pack " + ", ".join(sorted(unknown)) + "; the packs are: "
-                        + ", ".join(p.id for p in validation.packs))
-    missing = [e for e in entries if e not in validation.corpus.by_id]
-    if missing:
-        raise HpkbError("unknown entry " + ", ".join(missing))
-    target = inside_build(request.root, Path(BUILD_DIR) / seen.name / "packs")
+    if check is not None:
+        check(validation)
+    target = inside_build(request.root, Path(BUILD_DIR) / seen.name / part)
     if not target.parent.exists():
         own_directory(target.parent)
     refused: list[Diagnostic] = []
     try:
         with staged_directory(target) as staging:
-            if names and target.is_dir():  # keep the packs not named
-                for pdf in target.glob("*.pdf"):
-                    if pdf.stem not in names:
-                        shutil.copy2(pdf, staging / pdf.name)
-            refused = _packs_stage(request, validation, seen, staging,
-                                   target, frozenset(names), entries)
+            refused = write(validation, seen, staging, target)
             refused += guard_outputs(staging, seen, validation.corpus,
                                      validation.settings.hpkb.allow)
             if refused:
                 raise _OutputRefused
     except _OutputRefused:
         return BuildReport(findings + tuple(refused))
-    return BuildReport(findings, target, ("packs",), len(seen.entries))
+    return BuildReport(findings, target, (part,), len(seen.entries))
+
+
+def export_only(request: BuildRequest) -> BuildReport:
+    """`hpkb export`: replace only build/<profile>/export."""
+    def write(validation: Validation, seen: ProfileView, staging: Path, _: Path
+              ) -> list[Diagnostic]:
+        write_export(seen, validation.settings.hpkb.organisation, staging)
+        return []
+
+    return _replace_part(request, "export", write)
+
+
+def packs_only(request: BuildRequest, names: tuple[str, ...], entries: tuple[str, ...]
+               ) -> BuildReport:
+    """`hpkb pack`: replace only build/<profile>/packs (all packs, the named ones, or an
+    entry pack)."""
+    def check(validation: Validation) -> None:
+        unknown = set(names) - {p.id for p in validation.packs}
+        if unknown:
+            raise HpkbError("unknown pack " + ", ".join(sorted(unknown)) + "; the packs are: "
+                            + ", ".join(p.id for p in validation.packs))
+        missing = [e for e in entries if e not in validation.corpus.by_id]
+        if missing:
+            raise HpkbError("unknown entry " + ", ".join(missing))
+
+    def write(validation: Validation, seen: ProfileView, staging: Path, target: Path
+              ) -> list[Diagnostic]:
+        if names and target.is_dir():  # keep the packs not named
+            for pdf in target.glob("*.pdf"):
+                if pdf.stem not in names:
+                    shutil.copy2(pdf, staging / pdf.name)
+        return _packs_stage(request, validation, seen, staging, target, frozenset(names),
+                            entries)
+
+    return _replace_part(request, "packs", write, check)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, get_args
 
-from hpkb.figures import raised_date, timeliness
+from hpkb.figures import debrief_timeliness, is_overdue, optional_day, raised_date
 from hpkb.schema import Incident
 from hpkb.taxonomy import Taxonomy
 from hpkb.view import ProfileView, PublishedEntry
@@ -46,10 +46,6 @@ class ActionRow:
                 for name, value in ((f, getattr(self, f)) for f in ACTION_FIELDS)}
 
 
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def status_as_of(status: str, completed: date | None, as_of: date) -> str:
     """An action completed after ``as_of`` was still open on that day."""
     if status == "completed" and completed is not None and completed > as_of:
@@ -62,11 +58,11 @@ def action_rows(profile_view: ProfileView, as_of: date) -> list[ActionRow]:
     rows: list[ActionRow] = []
     for entry in profile_view.entries:
         meta = entry.meta
-        meeting = _day(meta.get("process", {}).get("meeting"))
+        meeting = optional_day(meta.get("process", {}).get("meeting"))
         for action in meta.get("actions", []):
-            raised = raised_date(_day(action.get("raised")), meeting,
+            raised = raised_date(optional_day(action.get("raised")), meeting,
                                  date.fromisoformat(meta["created"]))
-            completed = _day(action.get("completed"))
+            completed = optional_day(action.get("completed"))
             due = date.fromisoformat(action["due"])
             status = status_as_of(action["status"], completed, as_of)
             rows.append(ActionRow(
@@ -74,7 +70,7 @@ def action_rows(profile_view: ProfileView, as_of: date) -> list[ActionRow]:
                 action.get("theme"), raised, due, status,
                 completed if status == "completed" else None,
                 action.get("outcome") if status in ("completed", "dropped") else None,
-                status in ("open", "in-progress") and due < as_of))
+                is_overdue(status, due, as_of)))
     return rows
 
 
@@ -151,10 +147,7 @@ def period_report(profile_view: ProfileView, *, start: date | None, end: date | 
     steps: dict[str, dict[str, Any]] = {}
     days_taken: dict[str, list[int]] = {"initial_review": [], "report": []}
     for entry in debriefs:
-        process = entry.meta["process"]
-        for verdict in timeliness(date.fromisoformat(entry.meta["incident"]["date"]),
-                                  _day(process.get("initial_review")),
-                                  _day(process.get("report")), *targets):
+        for verdict in debrief_timeliness(entry.meta, targets):
             step = steps.setdefault(verdict.step, {"target_days": verdict.target_days,
                                                    "within": 0, "late": 0, "missing": 0})
             step[verdict.verdict] += 1
@@ -257,9 +250,7 @@ def timeliness_by_quarter(profile_view: ProfileView, targets: tuple[int, int]
         row = table.setdefault(financial_quarter(when), {"debriefs": 0, "review_within": 0,
                                                          "report_within": 0})
         row["debriefs"] += 1
-        process = entry.meta["process"]
-        review, report = timeliness(when, _day(process.get("initial_review")),
-                                    _day(process.get("report")), *targets)
+        review, report = debrief_timeliness(entry.meta, targets)
         row["review_within"] += review.verdict == "within"
         row["report_within"] += report.verdict == "within"
     return table

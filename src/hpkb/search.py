@@ -14,7 +14,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -153,8 +153,6 @@ class SearchResults:
     results: list[dict[str, Any]]
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
-    stale: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         data = {"total": self.total, "results": self.results, "facets": self.facets}

@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -161,20 +161,10 @@ def run_mkdocs(config_path: Path) -> list[Diagnostic]:
     return findings
 
 
-def _pack_titles(root: Path, packs: Path | None) -> list[tuple[str, str]]:
+def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[str, str]]:
     """(file name, title) of each typeset pack, for the downloads page."""
     if packs is None or not packs.is_dir():
         return []
-    from hpkb.packs import PACKS_FILE
-
-    titles = {}
-    source = root / PACKS_FILE
-    if source.is_file():
-        import yaml as _yaml
-
-        for item in _yaml.safe_load(source.read_text(encoding="utf-8")) or []:
-            if isinstance(item, dict) and "id" in item:
-                titles[str(item["id"])] = str(item.get("title", item["id"]))
     return [(pdf.name, titles.get(pdf.stem, pdf.stem)) for pdf in sorted(packs.glob("*.pdf"))]
 
 
@@ -193,13 +183,13 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
 
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
-               packs: Path | None = None) -> list[Diagnostic]:
+               packs: Path | None = None, pack_titles: Mapping[str, str] | None = None
+               ) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site."""
     home, extra = _home_and_pages(root)
     try:
-        pack_titles = _pack_titles(root, packs)
         generated = _generate(root, settings, profile_view, home, extra, similar or {},
-                              pack_titles)
+                              _pack_titles(packs, pack_titles or {}))
     except jinja2.TemplateError as exc:
         # Only a content repo's own template override can get here (hpkb's are tested).
         where = getattr(exc, "filename", None) or "templates/site"

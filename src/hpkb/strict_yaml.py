@@ -56,6 +56,26 @@ class _Refused(Exception):
         self.hint = hint
 
 
+def _complex_key(mark: Any) -> _Refused:
+    return _Refused(mark, "HP012", "a key must be plain text",
+                    "write `name: value`; complex keys are not allowed")
+
+
+def _duplicate_key(mark: Any, key: str) -> _Refused:
+    return _Refused(mark, "HP009", f"duplicate key `{key}`",
+                    "each key may appear once; remove or merge the repeated one")
+
+
+def _too_deep(mark: Any) -> _Refused:
+    return _Refused(mark, "HP011", f"nesting deeper than {MAX_DEPTH} levels",
+                    "flatten the structure; entries need only a few levels")
+
+
+def _several_documents(mark: Any) -> _Refused:
+    return _Refused(mark, "HP013", "more than one YAML document",
+                    "keep one front-matter block between the two --- lines")
+
+
 def resolve_plain(text: str) -> Any:
     """The value of an unquoted scalar under hpkb's YAML 1.2-style rules."""
     if text in _NULLS:
@@ -118,8 +138,7 @@ def _build(events: Any, line_offset: int) -> ParsedYaml:
         where = (mark.line + 1 + line_offset, mark.column + 1)
         if not stack:
             if seen_root:
-                raise _Refused(mark, "HP013", "more than one YAML document",
-                               "keep one front-matter block between the two --- lines")
+                raise _several_documents(mark)
             seen_root = True
             root = value
             positions[()] = where
@@ -128,14 +147,10 @@ def _build(events: Any, line_offset: int) -> ParsedYaml:
         if isinstance(frame.container, dict):
             if frame.key is None:
                 if is_container or not isinstance(event, yaml.ScalarEvent):
-                    raise _Refused(mark, "HP012", "a key must be plain text",
-                                   "write `name: value`; complex keys are not allowed")
+                    raise _complex_key(mark)
                 key = str(event.value)
                 if key in frame.container:
-                    raise _Refused(
-                        mark, "HP009", f"duplicate key `{key}`",
-                        "each key may appear once; remove or merge the repeated one",
-                    )
+                    raise _duplicate_key(mark, key)
                 frame.key = key
                 positions[(*frame.path, key)] = where
                 return ()
@@ -154,8 +169,7 @@ def _build(events: Any, line_offset: int) -> ParsedYaml:
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
-                raise _Refused(event.start_mark, "HP013", "more than one YAML document",
-                               "keep one front-matter block between the two --- lines")
+                raise _several_documents(event.start_mark)
             continue
         if isinstance(event, yaml.DocumentEndEvent):
             continue
@@ -165,9 +179,7 @@ def _build(events: Any, line_offset: int) -> ParsedYaml:
             place(value, event, is_container=False)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             if len(stack) >= MAX_DEPTH:
-                raise _Refused(event.start_mark, "HP011",
-                               f"nesting deeper than {MAX_DEPTH} levels",
-                               "flatten the structure; entries need only a few levels")
+                raise _too_deep(event.start_mark)
             container: dict[str, Any] | list[Any] = (
                 {} if isinstance(event, yaml.MappingStartEvent) else []
             )
@@ -239,8 +251,7 @@ def _from_nodes(root: Any, line_offset: int) -> ParsedYaml:
         if kind is scalar_type:
             return _scalar(node)
         if len(path) >= MAX_DEPTH:
-            raise _Refused(node.start_mark, "HP011", f"nesting deeper than {MAX_DEPTH} levels",
-                           "flatten the structure; entries need only a few levels")
+            raise _too_deep(node.start_mark)
         if kind is sequence_type:
             items = []
             for index, item in enumerate(node.value):
@@ -252,12 +263,10 @@ def _from_nodes(root: Any, line_offset: int) -> ParsedYaml:
         mapping: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if type(key_node) is not scalar_type:
-                raise _Refused(key_node.start_mark, "HP012", "a key must be plain text",
-                               "write `name: value`; complex keys are not allowed")
+                raise _complex_key(key_node.start_mark)
             key = str(key_node.value)
             if key in mapping:
-                raise _Refused(key_node.start_mark, "HP009", f"duplicate key `{key}`",
-                               "each key may appear once; remove or merge the repeated one")
+                raise _duplicate_key(key_node.start_mark, key)
             mark = key_node.start_mark
             key_path = (*path, key)
             positions[key_path] = (mark.line + 1 + line_offset, mark.column + 1)

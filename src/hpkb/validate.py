@@ -23,7 +23,7 @@ from hpkb.load import load_entries, read_text
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
 from hpkb.packs import PackDef, load_packs
 from hpkb.rules import entry_findings
-from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, DebriefMeta, LearningMeta
+from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, LearningMeta
 from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_term
 
 __all__ = ["Validation", "validate_repo"]
@@ -254,7 +254,3 @@ def _validate(root: Path, today: date) -> Validation:
     findings += pack_findings
     corpus = Corpus.of(tuple(entries), taxonomy)
     return Validation(settings, corpus, tuple(findings), tuple(packs))
-
-
-def debriefs(corpus: Corpus) -> list[DebriefMeta]:
-    return [e.meta for e in corpus.entries if isinstance(e.meta, DebriefMeta)]

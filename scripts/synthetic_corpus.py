@@ -29,6 +29,8 @@ FORCES = ["essex-police", "kent-police", "west-mercia-police", "merseyside-polic
           "south-wales-police", "thames-valley-police", "northumbria-police"]
 NAMES = ["Arlo", "Brisa", "Caddoc", "Delphine", "Eamon", "Fenella", "Gethin", "Hesper"]
 SURNAMES = ["Quennick", "Vardley", "Morrowby", "Tallis-Crane", "Oskerton", "Pellwright"]
+# Operation names never reuse a subject's name: the guard would rightly refuse them.
+OPERATIONS = ["Kestrel", "Larchmoor", "Saltings", "Fernbrake", "Harrowgate", "Milestone"]
 
 
 SYLLABLES = ("ar", "bel", "cor", "dun", "ex", "fal", "gor", "hin", "is", "jet", "kel", "lor",
@@ -100,7 +102,7 @@ def debrief(rng: random.Random, entry_id: str, created: date) -> str:
         f"age_band: 25-34, sex: female}}\n" for role in ("victim", "suspect"))
     front = (
         _common(rng, entry_id, created, rng.choice(["internal", "internal", "shared"]))
-        + f"incident:\n  reference: Op {rng.choice(SURNAMES)}\n  date: {incident}\n"
+        + f"incident:\n  reference: Op {rng.choice(OPERATIONS)}\n  date: {incident}\n"
         f"  category: {rng.choice(['homicide', 'near-miss'])}\n  offence: murder\n"
         f"  context: {rng.choice(['domestic', 'acquaintance', 'stranger'])}\n"
         "  factors: [domestic-abuse, weapon-knife]\n  area: North district\n"

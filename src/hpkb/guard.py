@@ -22,6 +22,7 @@ import phonenumbers
 
 from hpkb.body import published_lines
 from hpkb.diagnostics import Diagnostic, error
+from hpkb.literals import Literals
 from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
 from hpkb.view import ProfileView, rewrite_references
@@ -57,12 +58,9 @@ def subject_names(corpus: Corpus) -> list[str]:
     return sorted(names, key=lambda n: (-len(n), n))
 
 
-def _name_pattern(names: list[str]) -> re.Pattern[str] | None:
-    if not names:
-        return None
-    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
-    # Whole words only; a possessive (straight or curly apostrophe) still matches.
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?:['\u2019]s)?(?![\w-])", re.IGNORECASE)
+def _name_pattern(names: list[str]) -> Literals | None:
+    # Whole words only, any case; a possessive (straight or curly apostrophe) still matches.
+    return Literals.of(names, words=True, fold=True, possessive=True)
 
 
 # --- owned personal-data rules ---------------------------------------------------------
@@ -98,8 +96,11 @@ def _nhs_numbers(text: str) -> Iterator[Hit]:
             yield Hit("NHS number", match.start(), match.group(0))
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _phones(text: str) -> Iterator[Hit]:
-    if sum(c.isdigit() for c in text) < 10:
+    if len(_DIGIT.findall(text)) < 10:  # no phone number has fewer digits
         return
     for match in phonenumbers.PhoneNumberMatcher(text, "GB",
                                                  leniency=phonenumbers.Leniency.POSSIBLE):
@@ -164,18 +165,16 @@ def guard_sources(profile_view: ProfileView, corpus: Corpus,
     allow = list(allow)
     names = _name_pattern(subject_names(corpus))
     visible = {e.id for e in profile_view.entries}
-    hidden_ids = [e.id for e in corpus.entries if e.id not in visible]
-    hidden = (re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, hidden_ids)) + r")(?![\w-])")
-              if hidden_ids else None)
+    hidden = Literals.of((e.id for e in corpus.entries if e.id not in visible), words=True)
     findings: list[Diagnostic] = []
 
     def scan(file: str, line: int, column: int, text: str, *, skip_email: bool) -> None:
-        hits = [Hit("subject name", m.start(), m.group(0))
-                for m in (names.finditer(text) if names else ())]
+        hits = [Hit("subject name", start, found)
+                for start, found in (names.finditer(text) if names else ())]
         hits += [h for h in find_personal_data(text)
                  if not (skip_email and h.rule == "email address")]
-        hits += [Hit("hidden entry", m.start(), m.group(0))
-                 for m in (hidden.finditer(text) if hidden else ())]
+        hits += [Hit("hidden entry", start, found)
+                 for start, found in (hidden.finditer(text) if hidden else ())]
         for hit in hits:
             if _allowed(text, hit, allow):
                 continue
@@ -234,22 +233,31 @@ def _readable(path: Path) -> str | None:
     return data.decode("utf-8", "replace")
 
 
+def _output_canaries(profile_view: ProfileView, corpus: Corpus
+                     ) -> list[tuple[str, Literals, dict[str, str]]]:
+    """(what, strings to find, matched text → entry id) for hidden entries' ids and titles."""
+    visible = {e.id for e in profile_view.entries}
+    hidden = [e for e in corpus.entries if e.id not in visible]
+    canaries: list[tuple[str, Literals, dict[str, str]]] = []
+    ids = Literals.of((e.id for e in hidden), words=True)
+    if ids is not None:
+        canaries.append(("the id of hidden entry", ids, {e.id: e.id for e in hidden}))
+    titles = Literals.of(e.meta.title for e in hidden)
+    if titles is not None:
+        canaries.append(("the title of hidden entry", titles,
+                         {e.meta.title: e.id for e in hidden}))
+    return canaries
+
+
 def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
                   allow: Iterable[str]) -> list[Diagnostic]:
     """Scan every file of a finished (not yet live) build for names and hidden entries."""
     if profile_view.profile.personal:
         return []
-    visible = {e.id for e in profile_view.entries}
-    hidden = [e for e in corpus.entries if e.id not in visible]
-    canaries: list[tuple[str, re.Pattern[str]]] = []
+    canaries = _output_canaries(profile_view, corpus)
     names = _name_pattern(subject_names(corpus))
     if names is not None:
-        canaries.append(("the name of a debrief subject", names))
-    for entry in hidden:
-        canaries.append((f"the id of hidden entry {entry.id}",
-                         re.compile(rf"(?<![\w-]){re.escape(entry.id)}(?![\w-])")))
-        canaries.append((f"the title of hidden entry {entry.id}",
-                         re.compile(re.escape(entry.meta.title))))
+        canaries.insert(0, ("the name of a debrief subject", names, {}))
     findings: list[Diagnostic] = []
     allow = list(allow)
     # A search index holds single words, out of context: a name the allow-list lets
@@ -259,27 +267,29 @@ def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
     index_names = _name_pattern([n for n in subject_names(corpus)
                                  if n.casefold() not in allowed_words])
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder)
+        where = f"build/{profile_view.name}/{rel.as_posix()}"
         text = _readable(path)
         if text is None:  # deny by default: what cannot be read cannot be published
-            findings.append(error(f"build/{profile_view.name}/{path.relative_to(folder)}", 1, 1,
-                                  "HP605", "cannot read this PDF to check it",
+            findings.append(error(where, 1, 1, "HP605", "cannot read this PDF to check it",
                                   "install poppler-utils (pdftotext, pdfinfo); "
                                   "make build and .ci/run expect them"))
             continue
-        in_index = INDEX_FOLDER in path.relative_to(folder).parts[:1]
-        for what, pattern in canaries:
+        in_index = INDEX_FOLDER in rel.parts[:1]
+        for what, pattern, owners in canaries:
             if in_index and pattern is names:
                 if index_names is None:
                     continue
                 pattern = index_names
-            match = next((m for m in pattern.finditer(text)
-                          if not _allowed(text, Hit(what, m.start(), m.group(0)), allow)),
-                         None)
-            if match:
-                line = text.count("\n", 0, match.start()) + 1
-                rel = path.relative_to(folder).as_posix()
-                findings.append(error(f"build/{profile_view.name}/{rel}", line, 1, "HP603",
-                                      f"output contains {what}",
+            reported: set[str] = set()
+            for start, found in pattern.finditer(text):
+                owner = owners.get(found, "")
+                if owner in reported or _allowed(text, Hit(what, start, found), allow):
+                    continue
+                reported.add(owner)
+                line = text.count("\n", 0, start) + 1
+                findings.append(error(where, line, 1, "HP603",
+                                      f"output contains {what}" + (f" {owner}" if owner else ""),
                                       "the build was not published; report this: the view "
                                       "should have removed it"))
     return findings

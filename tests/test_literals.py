@@ -1,0 +1,65 @@
+"""The one-pass literal matcher the guard scans outputs with."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hpkb.literals import Literals
+
+
+def found(literals: Literals | None, text: str) -> list[str]:
+    assert literals is not None
+    return [text for _, text in literals.finditer(text)]
+
+
+def test_whole_words_longest_first_and_offsets() -> None:
+    ids = Literals.of(["RD-2024-001", "RD-2024-0011", "LN-2023-002"], words=True)
+    assert found(ids, "see RD-2024-001, RD-2024-0011 and LN-2023-002.") == [
+        "RD-2024-001", "RD-2024-0011", "LN-2023-002"]
+    assert found(ids, "XRD-2024-001 RD-2024-00111 RD-2024-001x -LN-2023-002") == []
+    assert ids is not None
+    assert [start for start, _ in ids.finditer("ab RD-2024-001")] == [3]
+
+
+def test_names_any_case_possessive_and_wrapped() -> None:
+    names = Literals.of(["Mary Jones", "Jones"], words=True, fold=True, possessive=True)
+    assert found(names, "MARY JONES’s car; mary\n  jones; Jones's") == [
+        "MARY JONES’s", "mary\n  jones", "Jones's"]
+    assert found(names, "Jonestown, ajones, jones-smith") == []
+
+
+def test_a_rejected_candidate_does_not_hide_an_overlapping_match() -> None:
+    names = Literals.of(["Mary Jones", "Jones"], words=True, fold=True)
+    # "Mary Jones" here starts inside a word, but "Jones" on its own is a real hit.
+    assert found(names, "x-Mary Jones") == ["Jones"]
+
+
+def test_dotted_capital_i_keeps_offsets() -> None:
+    names = Literals.of(["Ilkay"], words=True, fold=True)
+    text = "İİ Ilkay"
+    assert names is not None
+    assert [(start, hit) for start, hit in names.finditer(text)] == [(3, "Ilkay")]
+
+
+def test_nothing_to_find() -> None:
+    assert Literals.of([]) is None
+    assert Literals.of([""]) is None
+
+
+words = st.text(alphabet="abAB -'", min_size=1, max_size=6)
+
+
+@given(st.lists(words, min_size=1, max_size=5), st.text(alphabet="abAB -'x\n", max_size=40))
+def test_same_hits_as_a_plain_case_insensitive_search(strings: list[str], text: str) -> None:
+    """Every place a string occurs (any case) is covered by a reported hit."""
+    literals = Literals.of(strings, fold=True)
+    assert literals is not None
+    hits = list(literals.finditer(text))
+    lowered = text.lower()
+    for string in strings:
+        for match in re.finditer(re.escape(string.lower()).replace(r"\ ", r"\s+"), lowered):
+            # Matches never overlap, so another (longer or earlier) hit covers this place.
+            assert any(start <= match.start() < start + len(hit) for start, hit in hits)

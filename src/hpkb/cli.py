@@ -168,6 +168,10 @@ def _finish(report: Any, strict: bool, what: str) -> None:
     if failed or not report.built:
         click.echo(f"{what} refused: fix the problems above (nothing was changed)", err=True)
         sys.exit(1)
+    if getattr(report, "up_to_date", False):
+        click.echo(f"{what}: {report.entries} entries, nothing changed since the last build "
+                   f"-> {report.output}", err=True)
+        return
     click.echo(f"{what}: {report.entries} entries, {', '.join(report.stages) or 'no stages'}"
                f" -> {report.output}", err=True)
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
+import json
 import re
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
@@ -22,12 +24,13 @@ import phonenumbers
 
 from hpkb.body import published_lines
 from hpkb.diagnostics import Diagnostic, error
+from hpkb.fingerprint import code_digest
 from hpkb.literals import Literals
 from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
 from hpkb.view import ProfileView, rewrite_references
 
-__all__ = ["PII_RULES", "find_personal_data", "guard_outputs", "guard_sources",
+__all__ = ["GUARD_RECORD", "PII_RULES", "find_personal_data", "guard_outputs", "guard_sources",
            "subject_names"]
 
 INDEX_FOLDER = "search"
@@ -223,10 +226,9 @@ def _pdf_text(path: Path) -> str | None:
     return (text + b"\n" + info).decode("utf-8", "replace")
 
 
-def _readable(path: Path) -> str | None:
+def _readable(path: Path, data: bytes) -> str | None:
     if path.suffix.lower() == ".pdf":
         return _pdf_text(path)
-    data = path.read_bytes()
     if data[:2] == b"\x1f\x8b":  # gzip: Pagefind chunks, sitemap.xml.gz
         with contextlib.suppress(OSError, EOFError):
             data = gzip.decompress(data)
@@ -249,33 +251,72 @@ def _output_canaries(profile_view: ProfileView, corpus: Corpus
     return canaries
 
 
+GUARD_RECORD = "guard-passed.json"
+
+
+def _rules_digest(canaries: list[tuple[str, Literals, dict[str, str]]], names: list[str],
+                  allow: list[str]) -> str:
+    """What the output guard looks for (as a digest: the record must not hold it)."""
+    terms = [code_digest(), names, allow,
+             [(what, sorted(owners.items())) for what, _, owners in canaries]]
+    return hashlib.sha256(json.dumps(terms, sort_keys=True).encode()).hexdigest()
+
+
+def _passed_before(previous: Path | None, rules: str) -> dict[str, str]:
+    """Files (path → SHA-256) the previous build's guard passed under the same rules."""
+    record = previous / GUARD_RECORD if previous is not None else None
+    if record is None or not record.is_file():
+        return {}
+    try:
+        data = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("rules") != rules:
+        return {}
+    passed = data.get("passed")
+    return passed if isinstance(passed, dict) else {}
+
+
 def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
-                  allow: Iterable[str]) -> list[Diagnostic]:
-    """Scan every file of a finished (not yet live) build for names and hidden entries."""
+                  allow: Iterable[str], previous: Path | None = None) -> list[Diagnostic]:
+    """Scan every file of a finished (not yet live) build for names and hidden entries.
+
+    A file byte-identical to one at the same place in ``previous`` that passed under the
+    same rules (names, hidden entries, allow-list, code) is not scanned again.
+    """
     if profile_view.profile.personal:
         return []
     canaries = _output_canaries(profile_view, corpus)
-    names = _name_pattern(subject_names(corpus))
+    all_names = subject_names(corpus)
+    allow = list(allow)
+    rules = _rules_digest(canaries, all_names, allow)
+    names = _name_pattern(all_names)
     if names is not None:
         canaries.insert(0, ("the name of a debrief subject", names, {}))
     findings: list[Diagnostic] = []
-    allow = list(allow)
     # A search index holds single words, out of context: a name the allow-list lets
     # through in some reviewed phrase cannot be judged there (the text files around it
     # are still checked in context, and the sources were checked line by line).
     allowed_words = {w.casefold() for phrase in allow for w in re.findall(r"[\w'-]+", phrase)}
-    index_names = _name_pattern([n for n in subject_names(corpus)
-                                 if n.casefold() not in allowed_words])
+    index_names = _name_pattern([n for n in all_names if n.casefold() not in allowed_words])
+    before = _passed_before(previous, rules)
+    passed: dict[str, str] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder)
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        if before.get(rel.as_posix()) == digest:
+            passed[rel.as_posix()] = digest
+            continue
         where = f"build/{profile_view.name}/{rel.as_posix()}"
-        text = _readable(path)
+        text = _readable(path, data)
         if text is None:  # deny by default: what cannot be read cannot be published
             findings.append(error(where, 1, 1, "HP605", "cannot read this PDF to check it",
                                   "install poppler-utils (pdftotext, pdfinfo); "
                                   "make build and .ci/run expect them"))
             continue
         in_index = INDEX_FOLDER in rel.parts[:1]
+        hits = len(findings)
         for what, pattern, owners in canaries:
             if in_index and pattern is names:
                 if index_names is None:
@@ -292,4 +333,10 @@ def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
                                       f"output contains {what}" + (f" {owner}" if owner else ""),
                                       "the build was not published; report this: the view "
                                       "should have removed it"))
+        if len(findings) == hits:
+            passed[rel.as_posix()] = digest
+    if not findings:
+        (folder / GUARD_RECORD).write_text(
+            json.dumps({"rules": rules, "passed": passed}, indent=0, sort_keys=True) + "\n",
+            encoding="utf-8")
     return findings

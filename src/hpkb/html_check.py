@@ -4,6 +4,7 @@ this catches a template or renderer that lets something through."""
 
 from __future__ import annotations
 
+from collections.abc import Set
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -75,9 +76,12 @@ def check_html(text: str) -> list[tuple[int, str]]:
     return [(line + offset, problem) for line, problem in checker.problems]
 
 
-def check_site_html(site: Path) -> list[Diagnostic]:
+def check_site_html(site: Path, skip: Set[str] = frozenset()) -> list[Diagnostic]:
+    """Check every built page but those in ``skip`` (paths relative to ``site``)."""
     findings: list[Diagnostic] = []
     for page in sorted(site.rglob("*.html")):
+        if page.relative_to(site).as_posix() in skip:
+            continue
         rel = page.relative_to(site.parent).as_posix()
         for line, problem in check_html(page.read_text(encoding="utf-8")):
             findings.append(error(rel, line, 1, "HP702", f"built page contains {problem}",

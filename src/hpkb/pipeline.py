@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
 from hpkb.export import write_export
+from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
 from hpkb.guard import guard_outputs, guard_sources
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pdf import build_packs
@@ -18,7 +19,7 @@ from hpkb.site import build_site
 from hpkb.templates_env import template_dirs
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
-from hpkb.write import BUILD_DIR, inside_build, own_directory, staged_directory
+from hpkb.write import BUILD_DIR, inside_build, own_directory, staged_directory, write_text
 
 __all__ = ["STAGES", "BuildReport", "BuildRequest", "build", "export_only", "profile_view"]
 
@@ -46,6 +47,7 @@ class BuildReport:
     output: Path | None = None
     stages: tuple[str, ...] = ()
     entries: int = 0
+    up_to_date: bool = False  # nothing changed since the live build: nothing was written
 
     @property
     def built(self) -> bool:
@@ -97,30 +99,46 @@ def profile_view(validation: Validation, name: str | None, *, drafts: bool = Fal
     return view(validation.corpus, chosen, profile, drafts=drafts, today=today)
 
 
-def _checked(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
-    """Validate, decide the profile's view, and run the guard on what it would publish.
-    The view's own findings (held-back entries, guard hits) ride on the view."""
+def _viewed(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
+    """Validate and decide the profile's view (None when validation fails)."""
     validation = validate_repo(request.root, today=request.today)
     if fails(validation.diagnostics, request.strict):
         return validation, None
-    seen = profile_view(validation, request.profile, drafts=request.drafts,
-                        today=request.today)
+    return validation, profile_view(validation, request.profile, drafts=request.drafts,
+                                    today=request.today)
+
+
+def _guarded(validation: Validation, seen: ProfileView) -> ProfileView:
+    """The view with the source guard's findings on what it would publish added (the
+    view's own findings, such as held-back entries, ride on it too)."""
     guarded = guard_sources(seen, validation.corpus, validation.settings.hpkb.allow)
-    if guarded:
-        seen = replace(seen, diagnostics=seen.diagnostics + tuple(guarded))
-    return validation, seen
+    return replace(seen, diagnostics=seen.diagnostics + tuple(guarded)) if guarded else seen
+
+
+def _checked(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
+    validation, seen = _viewed(request)
+    return validation, _guarded(validation, seen) if seen is not None else None
 
 
 def build(request: BuildRequest) -> BuildReport:
     """Validate, decide the profile's view, write every stage, then swap the build in."""
-    validation, seen = _checked(request)
-    findings = validation.diagnostics
+    validation, seen = _viewed(request)
     if seen is None:
-        return BuildReport(findings)
-    findings += seen.diagnostics
+        return BuildReport(validation.diagnostics)
+    target = inside_build(request.root, request.out or Path(BUILD_DIR) / seen.name)
+    fingerprint = build_fingerprint(request.root, (
+        seen.name, f"drafts={request.drafts}", "skip=" + ",".join(sorted(request.skip)),
+        seen.today.isoformat()))
+    stamp = target / BUILD_STAMP
+    if stamp.is_file() and not fails(seen.diagnostics, request.strict) and \
+            stamp.read_text(encoding="utf-8") == f"{fingerprint}\n{tree_state(target)}\n":
+        # The live build came from these very inputs, and passed the guard then.
+        return BuildReport(validation.diagnostics + seen.diagnostics, target, (),
+                           len(seen.entries), up_to_date=True)
+    seen = _guarded(validation, seen)
+    findings = validation.diagnostics + seen.diagnostics
     if fails(seen.diagnostics, request.strict):
         return BuildReport(findings)
-    target = inside_build(request.root, request.out or Path(BUILD_DIR) / seen.name)
     organisation = validation.settings.hpkb.organisation
     done: list[str] = []
     output_findings: list[Diagnostic] = []
@@ -139,16 +157,19 @@ def build(request: BuildRequest) -> BuildReport:
             if "site" not in request.skip:
                 output_findings += build_site(
                     request.root, validation.settings, seen, staging, similar,
-                    staging / "packs", {p.id: p.title for p in validation.packs})
+                    staging / "packs", {p.id: p.title for p in validation.packs},
+                    previous=target if target.is_dir() else None)
                 done.append("site")
             if "export" not in request.skip:
                 write_export(seen, organisation, staging / "export")
                 done.append("export")
             if not output_findings:
                 output_findings += guard_outputs(staging, seen, validation.corpus,
-                                                validation.settings.hpkb.allow)
+                                                validation.settings.hpkb.allow,
+                                                target if target.is_dir() else None)
             if output_findings:
                 raise _OutputRefused
+            write_text(staging / BUILD_STAMP, f"{fingerprint}\n{tree_state(staging)}\n")
     except _OutputRefused:
         return BuildReport(findings + tuple(output_findings))
     return BuildReport(findings, target, tuple(done), len(seen.entries))
@@ -177,7 +198,8 @@ def _replace_part(request: BuildRequest, part: str, write: PartWriter,
         with staged_directory(target) as staging:
             refused = write(validation, seen, staging, target)
             refused += guard_outputs(staging, seen, validation.corpus,
-                                     validation.settings.hpkb.allow)
+                                     validation.settings.hpkb.allow,
+                                     target if target.is_dir() else None)
             if refused:
                 raise _OutputRefused
     except _OutputRefused:

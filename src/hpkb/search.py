@@ -12,6 +12,7 @@ import itertools
 import json
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any
 from hpkb.body import REFERENCE
 from hpkb.taxonomy import Taxonomy
 from hpkb.view import ProfileView, PublishedEntry
+from hpkb.workers import WorkerFailed, finish_worker, start_worker
 
 __all__ = ["INDEX_DIR", "IndexReader", "SearchError", "SearchResults", "index_view",
            "more_like_this", "search_index"]
@@ -140,9 +142,43 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None) -> I
         else:
             added += 1
         writer.update_document(**document)
-    writer.commit(optimize=False)
+    changed = bool(added or updated or removed)
+    # After any change, one segment: deleted documents would still count in term
+    # statistics, so scores and related entries would differ from a full build's.
+    writer.commit(optimize=changed)
     store.close()
+    if changed:
+        _settle_field_lengths(out)
     return IndexReport(added, updated, removed, len(documents) - added - updated)
+
+
+def _settle_field_lengths(folder: Path) -> None:
+    """Make each field's total length the sum of its documents' stored lengths.
+
+    BM25 divides by the average field length. Whoosh sums exact lengths when it writes a
+    segment but the stored, rounded ones when it merges, and never subtracts a deleted
+    document's: an updated index and a fresh one would score differently. Both are
+    settled to the same sum here (the index holds one segment after any change)."""
+    from whoosh import index
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import _DEF_INDEX_NAME, TOC
+
+    storage = FileStorage(str(folder))
+    toc = TOC.read(storage, _DEF_INDEX_NAME)
+    if len(toc.segments) != 1:
+        return
+    segment = toc.segments[0]
+    store = index.open_dir(str(folder))
+    with store.reader() as reader:
+        totals = {name: sum(reader.doc_field_length(docnum, name)
+                            for docnum in reader.all_doc_ids())
+                  for name in segment._fieldlengths}
+    store.close()
+    segment._fieldlengths.update(totals)
+    stale = TOC._filename(_DEF_INDEX_NAME, toc.generation)
+    toc.generation += 1  # a new generation, as a commit would write; then drop the old
+    toc.write(storage, _DEF_INDEX_NAME)
+    storage.delete_file(stale)
 
 
 @dataclass(frozen=True)
@@ -315,19 +351,48 @@ def _run(store: Any, searcher: Any, query: str, kind: str | None, theme: str | N
                                           for k, v in counts.items()}, suggestion)
 
 
-def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4
-                   ) -> dict[str, list[str]]:
-    """For each entry, the most similar entries in the same (profile's) index."""
-    from whoosh import index
+def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list[str]]:
+    from whoosh import index, scoring
 
     related: dict[str, list[str]] = {}
     store = index.open_dir(str(folder))
-    with store.searcher() as searcher:
+    # TF-IDF, not BM25: Whoosh keeps a deleted document's length in a field's total after
+    # a merge, so BM25's average length after an update differs from a fresh build's and
+    # related entries would too. TF-IDF uses only term and document counts, which are exact.
+    with store.searcher(weighting=scoring.TF_IDF()) as searcher:
         for entry_id in entry_ids:
             docnum = searcher.document_number(id=entry_id)
             if docnum is None:
                 continue
-            hits = searcher.more_like(docnum, "body", top=top, numterms=12)
-            related[entry_id] = [hit["id"] for hit in hits]
+            # A few spare hits, re-ranked by (score, id): Whoosh breaks ties by document
+            # number, which differs between an updated index and a fresh one.
+            hits = searcher.more_like(docnum, "body", top=top + 4, numterms=12)
+            ranked = sorted((-hit.score, hit["id"]) for hit in hits)
+            related[entry_id] = [hit_id for _, hit_id in ranked[:top]]
     store.close()
     return related
+
+
+# Below this many entries a second process costs more than it saves.
+PARALLEL_MIN_ENTRIES = 200
+
+
+def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4, workers: int = 2
+                   ) -> dict[str, list[str]]:
+    """For each entry, the most similar entries in the same (profile's) index; half the
+    entries go to a second process (`python -m hpkb.search`) when there are many."""
+    ids = list(entry_ids)
+    split = len(ids) // 2 if workers > 1 and len(ids) >= PARALLEL_MIN_ENTRIES else 0
+    if not split:
+        return _similar(folder, ids, top)
+    worker = start_worker("hpkb.search", [str(folder), str(top)], ids[split:])
+    related = _similar(folder, ids[:split], top)
+    try:
+        related.update(finish_worker(worker))
+    except WorkerFailed as exc:
+        raise SearchError(f"finding related entries failed: {exc}") from None
+    return {entry_id: related[entry_id] for entry_id in ids if entry_id in related}
+
+
+if __name__ == "__main__":  # the second process of more_like_this
+    print(json.dumps(_similar(Path(sys.argv[1]), sys.stdin.read().split(), int(sys.argv[2]))))

@@ -7,13 +7,11 @@ folder the pipeline swaps in, and runs strict: any MkDocs warning fails the buil
 
 from __future__ import annotations
 
-import logging
-import os
+import hashlib
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +21,10 @@ import yaml
 from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import export_document, write_schemas
+from hpkb.fingerprint import code_digest
 from hpkb.html_check import check_site_html
 from hpkb.link import link
+from hpkb.mkdocs_run import run_mkdocs
 from hpkb.pages import SitePages, site_pages
 from hpkb.templates_env import template_dirs
 from hpkb.view import ProfileView
@@ -113,54 +113,6 @@ def _home_and_pages(root: Path) -> tuple[str, dict[str, str]]:
     return home, pages
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def _mkdocs_log() -> Iterator[_Collect]:
-    logger = logging.getLogger("mkdocs")
-    collect = _Collect()
-    saved = (logger.propagate, logger.level)
-    logger.addHandler(collect)
-    logger.propagate = False
-    logger.setLevel(logging.INFO)
-    try:
-        yield collect
-    finally:
-        logger.removeHandler(collect)
-        logger.propagate, _ = saved
-        logger.setLevel(saved[1])
-
-
-def run_mkdocs(config_path: Path) -> list[Diagnostic]:
-    """Build with MkDocs in this process; every warning or error becomes a finding."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    with _mkdocs_log() as collected:
-        try:
-            build(load_config(str(config_path)))
-            failure = None
-        except MkDocsException as exc:
-            failure = str(exc)
-    findings = [error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {message}",
-                      "a generated page or template is at fault; report it with this message")
-                for message in collected.messages]
-    if failure and not findings:
-        findings.append(error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {failure}",
-                              "a generated page or template is at fault"))
-    return findings
-
-
 def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[str, str]]:
     """(file name, title) of each typeset pack, for the downloads page."""
     if packs is None or not packs.is_dir():
@@ -181,11 +133,50 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
         packs=packs)
 
 
+SITE_INPUTS = "site-inputs.sha256"
+
+
+def _site_inputs(out: Path) -> str:
+    """A digest of everything every page's HTML depends on besides its own Markdown: the
+    MkDocs config, the theme overrides, and the code that renders."""
+    digest = hashlib.sha256(code_digest().encode())
+    digest.update((out / "mkdocs.yml").read_bytes())
+    for path in sorted((out / "overrides").rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(out).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:
+    """Pages whose previous HTML is exactly what rendering them again would give: same
+    Markdown, same shared inputs. Any page gone since means every page is rendered (a
+    page that linked to it must be checked again)."""
+    if previous is None or not (previous / "site").is_dir():
+        return []
+    stamp = previous / SITE_INPUTS
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != \
+            (out / SITE_INPUTS).read_text(encoding="utf-8"):
+        return []
+    docs, before = out / "docs", previous / "docs"
+    now = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
+    then = {p.relative_to(before).as_posix() for p in before.rglob("*") if p.is_file()}
+    if then - now:
+        return []
+    return [rel for rel in sorted(now & then) if rel.endswith(".md")
+            and (docs / rel).read_bytes() == (before / rel).read_bytes()]
+
+
+def _html_of(pages: Iterable[str]) -> set[str]:
+    return {page.removesuffix(".md") + ".html" for page in pages}
+
+
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
-               packs: Path | None = None, pack_titles: Mapping[str, str] | None = None
-               ) -> list[Diagnostic]:
-    """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site."""
+               packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
+               previous: Path | None = None) -> list[Diagnostic]:
+    """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site.
+    With ``previous`` (the last build's folder), unchanged pages are not rendered again."""
     home, extra = _home_and_pages(root)
     try:
         generated = _generate(root, settings, profile_view, home, extra, similar or {},
@@ -213,12 +204,16 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     _copy_overrides(root, out / "overrides")
     config = mkdocs_config(settings, profile_view, sorted(extra))
     write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    findings = run_mkdocs(out / "mkdocs.yml")
+    write_text(out / SITE_INPUTS, _site_inputs(out))
+    unchanged = _unchanged_pages(out, previous)
+    findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
+                          previous_site=previous / "site" if previous else None)
     if findings:
         return findings
-    # Pagefind (a separate process) indexes while this process checks the HTML.
+    # Pagefind (a separate process) indexes while this process checks the HTML (of the
+    # pages rendered now: the others passed the same check when they were rendered).
     indexing = start_pagefind(out / "site")
-    findings = check_site_html(out / "site")
+    findings = check_site_html(out / "site", skip=_html_of(unchanged))
     return findings + finish_pagefind(indexing, out / "site")
 
 

@@ -1,0 +1,195 @@
+"""Run MkDocs on the generated tree: on both cores, re-rendering only what changed.
+
+MkDocs renders pages one by one in one process (4 to 20 ms of CPU each) and has no correct
+incremental build. hpkb drives MkDocs' own build steps (pinned MkDocs 1.6) itself:
+
+- every process reads every page's source (so navigation and metadata are complete), but
+  renders only its share: a second process (`python -m hpkb.mkdocs_run`) takes half;
+- a page whose generated Markdown is byte-identical to the previous build's, under an
+  identical configuration, theme overrides and versions, is not rendered again: its HTML
+  is hard-linked from the previous build (every page's HTML depends only on its own
+  Markdown and on those shared inputs, because hpkb writes backlinks, titles and related
+  entries into the Markdown itself).
+
+Every MkDocs warning becomes a finding (strict), as with `mkdocs build --strict`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hpkb.diagnostics import Diagnostic, error
+from hpkb.workers import WorkerFailed, finish_worker, start_worker
+
+__all__ = ["PARALLEL_MIN_PAGES", "run_mkdocs"]
+
+# Below this many pages to render, a second process costs more than it saves.
+PARALLEL_MIN_PAGES = 150
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_log() -> Iterator[_Collect]:
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    saved = (logger.propagate, logger.level)
+    logger.addHandler(collect)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        yield collect
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate, _ = saved
+        logger.setLevel(saved[1])
+
+
+@dataclass
+class _Prepared:
+    """MkDocs' state before any page is rendered (mutable MkDocs objects: kept local)."""
+
+    config: Any
+    files: Any
+    nav: Any
+    env: Any
+    pages: dict[str, Any]  # src_uri → Page
+
+
+def _prepare(config_path: Path) -> _Prepared:
+    """MkDocs' own build steps up to rendering, as `mkdocs build` does them."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    config = load_config(str(config_path))
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    pages: dict[str, Any] = {}
+    for file in files.documentation_pages():
+        page = file.page if file.page is not None else Page(None, file, config)
+        # Metadata and titles of every page, so navigation renders the same everywhere.
+        page.read_source(config)
+        pages[file.src_uri] = page
+    env = config.plugins.on_env(env, config=config, files=files)
+    return _Prepared(config, files, nav, env, pages)
+
+
+def _render(prepared: _Prepared, uris: Sequence[str]) -> None:
+    """Render and write the named pages (MkDocs' own per-page steps)."""
+    from mkdocs.commands.build import _build_page, _populate_page
+
+    doc_files = prepared.files.documentation_pages()
+    for uri in uris:
+        _populate_page(prepared.pages[uri], prepared.config, prepared.files)
+    for uri in uris:
+        _build_page(prepared.pages[uri], prepared.config, doc_files, prepared.nav,
+                    prepared.env)
+    level = prepared.config.validation.links.anchors
+    for uri in uris:
+        prepared.pages[uri].validate_anchor_links(files=prepared.files, log_level=level)
+
+
+def _write_shared(prepared: _Prepared) -> None:
+    """Static files and theme templates (sitemap, 404), before any page."""
+    from mkdocs.commands.build import _build_extra_template, _build_theme_template
+
+    config = prepared.config
+    prepared.files.copy_static_files()
+    for template in config.theme.static_templates:
+        _build_theme_template(template, prepared.env, prepared.files, config, prepared.nav)
+    for template in config.extra_templates:
+        _build_extra_template(template, prepared.files, config, prepared.nav)
+
+
+def _reuse(site: Path, previous_site: Path, uris: Iterable[str], pages: Mapping[str, Any]
+           ) -> None:
+    """Hard-link (or copy) the previous HTML of unchanged pages into the new site. Hard
+    links are safe: nothing in a build ever writes into an existing file."""
+    for uri in uris:
+        rel = pages[uri].file.dest_uri
+        target = site / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(previous_site / rel, target)
+        except OSError:
+            shutil.copy2(previous_site / rel, target)
+
+
+def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
+               previous_site: Path | None = None, workers: int = 2) -> list[Diagnostic]:
+    """Build the site of ``config_path``. Pages named in ``unchanged`` (paths as in docs/)
+    are taken from ``previous_site`` as they are. Every warning becomes a finding."""
+    worker: subprocess.Popen[str] | None = None
+    failure = None
+    with _mkdocs_log() as collected:
+        try:
+            prepared = _prepare(config_path)
+            kept = [uri for uri in unchanged if uri in prepared.pages] if previous_site else []
+            todo = [uri for uri in prepared.pages if uri not in set(kept)]
+            split = len(todo) // 2 if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES else 0
+            if split:
+                worker = start_worker("hpkb.mkdocs_run", [str(config_path)],
+                                      todo[len(todo) - split:])
+            _write_shared(prepared)
+            if previous_site is not None:
+                _reuse(Path(prepared.config.site_dir), previous_site, kept, prepared.pages)
+            _render(prepared, todo[:len(todo) - split])
+            prepared.config.plugins.on_post_build(config=prepared.config)
+        except Exception as exc:  # MkDocs' own errors, and any in a template or extension
+            failure = f"{type(exc).__name__}: {exc}"
+        messages = collected.messages
+        if worker is not None:
+            try:
+                messages += finish_worker(worker)
+            except WorkerFailed as exc:
+                messages.append(str(exc))
+    findings = [error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {message}",
+                      "a generated page or template is at fault; report it with this message")
+                for message in messages]
+    if failure and not findings:
+        findings.append(error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {failure}",
+                              "a generated page or template is at fault"))
+    return findings
+
+
+def _worker_main(config_path: Path) -> None:
+    """The second process: render the pages named on stdin; print warnings as JSON."""
+    uris = [line for line in sys.stdin.read().splitlines() if line]
+    with _mkdocs_log() as collected:
+        try:
+            _render(_prepare(config_path), uris)
+        except Exception as exc:  # reported to the parent as a finding, never a traceback
+            collected.messages.append(f"{type(exc).__name__}: {exc}")
+    print(json.dumps(collected.messages))
+
+
+if __name__ == "__main__":
+    _worker_main(Path(sys.argv[1]))

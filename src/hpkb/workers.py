@@ -1,0 +1,50 @@
+"""A second process for half of a CPU-bound stage (MkDocs pages, related entries).
+
+A fresh interpreter (`python -m MODULE ARGS…`) rather than a fork: a build may run beside
+threads (typesetting, the preview server), and forking a threaded process can deadlock.
+Work goes in as lines on stdin; the result comes back as JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["WorkerFailed", "finish_worker", "start_worker"]
+
+WORKER_TIMEOUT_S = 1800
+
+
+class WorkerFailed(Exception):
+    """The second process failed or ran too long; the message says how."""
+
+
+def start_worker(module: str, args: Sequence[str], lines: Sequence[str]
+                 ) -> subprocess.Popen[str]:
+    worker = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert worker.stdin is not None
+    worker.stdin.write("\n".join(lines))
+    worker.stdin.close()
+    worker.stdin = None  # written and closed: communicate() must not touch it again
+    return worker
+
+
+def finish_worker(worker: subprocess.Popen[str]) -> Any:
+    """The worker's JSON result, or WorkerFailed."""
+    try:
+        out, problem = worker.communicate(timeout=WORKER_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.communicate()
+        raise WorkerFailed(f"a worker process ran over {WORKER_TIMEOUT_S} s") from None
+    if worker.returncode != 0:
+        lines = problem.strip().splitlines() or ["no output"]
+        raise WorkerFailed(f"a worker process failed: {lines[-1]}")
+    try:
+        return json.loads(out)
+    except ValueError:
+        raise WorkerFailed("a worker process gave no result") from None

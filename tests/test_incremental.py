@@ -1,0 +1,132 @@
+"""Incremental and parallel builds give exactly what a full, serial build gives."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cbor import read_pagefind
+from tests.conftest import AS_OF, run_cli
+from tests.site_helpers import copy_example
+
+EDITED = "practice/PR-2023-003.md"
+# Records the build keeps for itself, not outputs: which files its guard passed, and
+# the digest of its inputs and files (modification times differ by nature).
+OWN_RECORDS = {"guard-passed.json", "build-inputs.sha256"}
+
+
+def build(root: Path, *extra: str) -> str:
+    result = run_cli(root, "build", "--profile", "shared", "--as-of", AS_OF, *extra)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return result.stderr
+
+
+def edit(root: Path) -> None:
+    path = root / EDITED
+    text = path.read_text(encoding="utf-8")
+    assert "\n## Aim\n" in text
+    path.write_text(text.replace("\n## Aim\n", "\n## Aim\n\nThe pilot now also covers "
+                                 "weekend night shifts.\n", 1), encoding="utf-8")
+
+
+def _pagefind_view(folder: Path) -> dict[str, object]:
+    """Pagefind's index as content: its filter and metadata files come out in a different
+    order run to run (even between two full builds), so they are compared decoded."""
+    view: dict[str, object] = {}
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_dir():
+            continue
+        if rel.startswith("filter/"):
+            name, values = read_pagefind(path)
+            view[f"filter:{name}"] = sorted((value, sorted(pages)) for value, pages in values)
+        elif rel.endswith(".pf_meta"):
+            meta = read_pagefind(path)
+            view["meta"] = re.sub(r"en_[0-9a-f]+", "HASH", json.dumps(
+                [meta[0], meta[1]] + [sorted(str(x) for x in part) for part in meta[2:]]))
+        elif rel == "pagefind-entry.json":
+            entry = json.loads(path.read_text(encoding="utf-8"))
+            for language in entry["languages"].values():
+                language.pop("hash")
+            view[rel] = entry
+        else:
+            view[rel] = path.read_bytes()
+    return view
+
+
+def _search_view(folder: Path) -> list[dict[str, object]]:
+    """The Whoosh index as content (segment files have random names): every stored
+    document, and ranked results with scores."""
+    from whoosh import index
+    from whoosh.qparser import QueryParser
+
+    store = index.open_dir(str(folder))
+    parser = QueryParser("body", store.schema)
+    with store.searcher() as searcher:
+        stored = sorted(searcher.all_stored_fields(), key=lambda f: str(f["id"]))
+        hits = [[(h["id"], round(h.score, 9)) for h in searcher.search(parser.parse(word),
+                                                                       limit=20)]
+                for word in ("supervision", "weekend", "night", "partner")]
+    store.close()
+    return [*stored, {"hits": hits}]
+
+
+def assert_same_build(one: Path, other: Path) -> None:
+    files = {p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file()}
+    others = {p.relative_to(other).as_posix() for p in other.rglob("*") if p.is_file()}
+    plain = {f for f in files | others if not f.startswith(("search/", "site/pagefind/"))
+             and f not in OWN_RECORDS}
+    assert plain <= files & others, sorted(plain - (files & others))
+    differ = [f for f in sorted(plain) if (one / f).read_bytes() != (other / f).read_bytes()]
+    assert differ == []
+    assert _pagefind_view(one / "site" / "pagefind") == _pagefind_view(other / "site" / "pagefind")
+    assert _search_view(one / "search") == _search_view(other / "search")
+
+
+def test_an_edit_rebuilds_to_exactly_what_a_full_build_gives(tmp_path: Path) -> None:
+    incremental = copy_example(tmp_path / "incremental")
+    build(incremental)
+    site = incremental / "build" / "shared" / "site"
+    before = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+    edit(incremental)
+    build(incremental)
+    after = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+    # Only pages whose Markdown changed were rendered again; the rest are the same files.
+    rendered = {page for page, inode in after.items() if before.get(page) != inode}
+    assert "practice/PR-2023-003.html" in rendered
+    assert len(rendered) < len(after) / 2, sorted(rendered)
+
+    full = tmp_path / "full"
+    shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
+    build(full)
+    assert "weekend night shifts" in (site / "practice" / "PR-2023-003.html").read_text()
+    assert_same_build(incremental / "build" / "shared", full / "build" / "shared")
+
+
+def test_a_build_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    build(root, "--skip", "packs")
+    live = root / "build" / "shared"
+    stamps = {p: p.stat().st_mtime_ns for p in live.rglob("*")}
+    assert "nothing changed" in build(root, "--skip", "packs")
+    assert {p: p.stat().st_mtime_ns for p in live.rglob("*")} == stamps
+    # A different request is a different build: here, another as-of date.
+    result = run_cli(root, "build", "--profile", "shared", "--as-of", "2026-11-23",
+                     "--skip", "packs")
+    assert result.exit_code == 0 and "nothing changed" not in result.stderr
+
+
+def test_pages_rendered_on_two_cores_are_the_ones_one_core_renders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = copy_example(tmp_path / "serial")
+    build(serial, "--skip", "packs")
+    parallel = copy_example(tmp_path / "parallel")
+    # The example is small: lower the thresholds so a second process does half the work.
+    monkeypatch.setattr("hpkb.mkdocs_run.PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr("hpkb.search.PARALLEL_MIN_ENTRIES", 2)
+    build(parallel, "--skip", "packs")
+    assert_same_build(serial / "build" / "shared", parallel / "build" / "shared")

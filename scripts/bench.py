@@ -124,7 +124,7 @@ def stage_mkdocs_baseline(root: Path) -> Stage:
 
     import yaml
 
-    from hpkb.site import build_site, run_mkdocs
+    from hpkb.site import build_site
 
     settings, seen = _shared_view(root)
     generated = Path(tempfile.mkdtemp(prefix="hpkb-bench-gen-"))
@@ -144,7 +144,11 @@ def stage_mkdocs_baseline(root: Path) -> Stage:
     (plain / "mkdocs.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
 
     def run() -> int:
-        run_mkdocs(plain / "mkdocs.yml")
+        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        build(load_config(str(plain / "mkdocs.yml")))  # plain `mkdocs build`, one process
         return len(seen.entries)
 
     return run
@@ -236,6 +240,134 @@ def stage_packs(root: Path) -> Stage:
     return run
 
 
+def _copy(root: Path, name: str) -> Path:
+    import shutil
+
+    target = Path(tempfile.mkdtemp(prefix=f"hpkb-bench-{name}-")) / "repo"
+    shutil.copytree(root, target, ignore=shutil.ignore_patterns("build"))
+    return target
+
+
+def _build(root: Path) -> Any:
+    from hpkb.pipeline import BuildRequest, build
+
+    report = build(BuildRequest(root=root, profile="shared", skip=frozenset({"packs"})))
+    errors = [d for d in report.diagnostics if d.severity.value == "error"]
+    if errors or not report.built:
+        raise SystemExit(f"build failed: {errors[:3]}")
+    return report
+
+
+def stage_build(root: Path) -> Stage:
+    """`hpkb build --profile shared --skip packs` from clean: validate, guard, Whoosh index
+    and related entries, docs tree, MkDocs, Pagefind, HTML check, export, output guard."""
+    import hpkb.pipeline  # noqa: F401  (import time is reported apart)
+
+    repo = _copy(root, "build")
+
+    def run() -> int:
+        entries: int = _build(repo).entries
+        size = sum(p.stat().st_size for p in (repo / "build").rglob("*") if p.is_file())
+        print(json.dumps({"output_mib": size / 2**20}))
+        return entries
+
+    return run
+
+
+def stage_rebuild_noop(root: Path) -> Stage:
+    """The same build again with nothing changed."""
+    repo = _copy(root, "noop")
+    _build(repo)
+
+    def run() -> int:
+        report = _build(repo)
+        if not report.up_to_date:
+            raise SystemExit("an unchanged rebuild was not recognised")
+        return int(report.entries)
+
+    return run
+
+
+def stage_rebuild_edit(root: Path) -> Stage:
+    """The build again after one shared entry's body was edited."""
+    repo = _copy(root, "edit")
+    report = _build(repo)
+    edited = next(p for p in sorted((repo / "practice").glob("*.md"))
+                  if "audience: shared" in p.read_text(encoding="utf-8"))
+    _build(repo)
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("## Aim\n", "## Aim\n\nAn edited sentence.\n", 1),
+                      encoding="utf-8")
+
+    def run() -> int:
+        again = _build(repo)
+        if again.up_to_date:
+            raise SystemExit("the edit was not noticed")
+        return int(report.entries)
+
+    return run
+
+
+def stage_guard(root: Path) -> Stage:
+    """The output guard over a whole shared build, from scratch (no previous record)."""
+    from hpkb.guard import guard_outputs
+    from hpkb.pipeline import profile_view
+    from hpkb.validate import validate_repo
+
+    repo = _copy(root, "guard")
+    _build(repo)
+    validation = validate_repo(repo)
+    seen = profile_view(validation, "shared")
+
+    def run() -> int:
+        if guard_outputs(repo / "build" / "shared", seen, validation.corpus, []):
+            raise SystemExit("guard found something in the synthetic build")
+        return len(seen.entries)
+
+    return run
+
+
+def stage_export(root: Path) -> Stage:
+    """`hpkb export --profile shared` (validate, view, write, guard)."""
+    from hpkb.pipeline import BuildRequest, export_only
+
+    repo = _copy(root, "export")
+
+    def run() -> int:
+        return export_only(BuildRequest(root=repo, profile="shared")).entries
+
+    return run
+
+
+def stage_docs_tree(root: Path) -> Stage:
+    """Generating the Markdown docs tree (every page) from the shared view."""
+    from hpkb.site import _generate
+
+    settings, seen = _shared_view(root)
+
+    def run() -> int:
+        _generate(root, settings, seen, "", {}, {}, [])
+        return len(seen.entries)
+
+    return run
+
+
+def stage_pagefind(root: Path) -> Stage:
+    """Pagefind indexing the built shared site."""
+    from hpkb.site import finish_pagefind, start_pagefind
+
+    repo = _copy(root, "pagefind")
+    _build(repo)
+    site = repo / "build" / "shared" / "site"
+
+    def run() -> int:
+        if finish_pagefind(start_pagefind(site), site):
+            raise SystemExit("pagefind failed")
+        return sum(1 for _ in site.glob("*/*-*.html"))
+
+    return run
+
+
 # Each stage factory prepares (imports, inputs) untimed, apart from its import time, and
 # returns the work to time.
 STAGES: dict[str, Callable[[Path], Stage]] = {
@@ -245,8 +377,16 @@ STAGES: dict[str, Callable[[Path], Stage]] = {
     "site": stage_site,
     "search-index": stage_search_index,
     "packs": stage_packs,
+    "docs-tree": stage_docs_tree,
+    "pagefind": stage_pagefind,
+    "guard": stage_guard,
+    "export": stage_export,
+    "build": stage_build,
+    "rebuild-noop": stage_rebuild_noop,
+    "rebuild-edit": stage_rebuild_edit,
 }
-BASELINE_OF = {"validate": "yaml-baseline", "site": "mkdocs-baseline"}
+BASELINE_OF = {"validate": "yaml-baseline", "site": "mkdocs-baseline",
+               "build": "mkdocs-baseline", "rebuild-noop": "build", "rebuild-edit": "build"}
 
 
 def _measure_here(stage: str, root: Path) -> None:
@@ -258,7 +398,9 @@ def _measure_here(stage: str, root: Path) -> None:
     extras = getattr(work, "extras", None)
     if extras is not None:
         print(json.dumps(extras()))
-    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # The largest of this process and its helpers (MkDocs' second process, Pagefind).
+    rss_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps({"entries": entries, "seconds": done - imported,
                       "import_seconds": imported - started, "rss_mib": rss_kib / 1024}))
 
@@ -314,6 +456,9 @@ def main() -> None:
                       + "; ".join(f"{k} median/p95 {r[k + '_median_ms']:.0f}/"
                                   f"{r[k + '_p95_ms']:.0f} ms"
                                   for k in ("plain", "filtered", "faceted")))
+            if "build" in results:
+                print(f"  build output at {size} entries: "
+                      f"{results['build']['output_mib']:.0f} MiB")
             if "packs" in results:
                 print(f"  packs: a 100-entry theme pack in {results['packs']['hundred_s']:.2f} s")
             if "site" in results and "site" in results["site"]:

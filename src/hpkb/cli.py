@@ -455,9 +455,13 @@ def search(ctx: click.Context, query: str, kind: str | None, theme: str | None,
 @_PROFILE
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--packs", is_flag=True, help="Typeset the PDF packs too (slower).")
 @click.pass_context
-def serve(ctx: click.Context, profile: str | None, port: int) -> None:
+def serve(ctx: click.Context, profile: str | None, port: int, packs: bool) -> None:
     """Preview a profile's site with its search API on 127.0.0.1, rebuilt on change.
+
+    Saving an author file rebuilds what depends on it (incrementally), prints its
+    findings, and reloads the pages open in the browser. Packs only with --packs.
 
     The API: GET /api/search?q=…&type=…&theme=…&organisation=…&since=…&until=…&limit=…
     answers in the same JSON as `hpkb search --json`.
@@ -470,21 +474,30 @@ def serve(ctx: click.Context, profile: str | None, port: int) -> None:
 
     from hpkb.pipeline import BuildRequest
     from hpkb.pipeline import build as run_build
-    from hpkb.serve import make_app, watch
+    from hpkb.serve import Generation, make_app, watch
 
     root = _root(ctx)
-    request = BuildRequest(root, profile)
+    # A preview: packs (slow to typeset) only when asked for; the rest as `hpkb build`.
+    request = BuildRequest(root, profile, skip=frozenset() if packs else frozenset({"packs"}))
+    generation = Generation()
 
-    def rebuild() -> None:
+    def rebuild(changed: list[str]) -> None:
+        if changed:
+            click.echo("changed: " + ", ".join(changed), err=True)
         report = run_build(request)
-        _report(report.diagnostics, "text", False)
+        # Findings for the saved files first, then any others.
+        ordered = sorted(report.diagnostics, key=lambda d: d.file not in changed)
+        _report(tuple(ordered), "text", False)
+        if report.built and not report.up_to_date:
+            generation.advance()  # open pages reload themselves
 
-    rebuild()
+    rebuild([])
     name, _ = _index_folder(ctx, profile)
     build_folder = root / "build" / name
     if not (build_folder / "site").is_dir():
         raise HpkbError("nothing to serve: the build failed (see above)", exit_code=1)
-    server = create_server(make_app(build_folder), host="127.0.0.1", port=port, threads=4)
+    server = create_server(make_app(build_folder, generation), host="127.0.0.1", port=port,
+                           threads=4)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
     watcher.start()

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, unquote
 
 from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
 
-__all__ = ["make_app", "watch"]
+__all__ = ["Generation", "make_app", "watch"]
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
@@ -65,7 +65,43 @@ def _search(reader: IndexReader, environ: dict[str, Any], start: StartResponse
     return _json(start, "200 OK", found.as_json())
 
 
-def _static(site: Path, path: str, start: StartResponse) -> Iterable[bytes]:
+# Only the preview server adds this (the built files never hold it): a page asks every
+# second which build it is looking at, and reloads itself when a newer one is live.
+RELOAD_PATH = "/__hpkb/reload.js"
+GENERATION_PATH = "/__hpkb/generation"
+RELOAD_SCRIPT = b"""(function () {
+  var seen = null;
+  function check() {
+    fetch("%s", {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (d) {
+        if (seen !== null && d.generation !== seen) { location.reload(); }
+        seen = d.generation;
+      }).catch(function () {}).finally(function () { setTimeout(check, 1000); });
+  }
+  check();
+})();
+""" % GENERATION_PATH.encode()
+_RELOAD_TAG = f'<script src="{RELOAD_PATH}" defer></script></body>'.encode()
+
+
+class Generation:
+    """Which build is live: the watcher moves it on after each successful rebuild."""
+
+    def __init__(self) -> None:
+        self._value = 0
+        self._lock = threading.Lock()
+
+    @property
+    def value(self) -> int:
+        return self._value
+
+    def advance(self) -> None:
+        with self._lock:
+            self._value += 1
+
+
+def _static(site: Path, path: str, start: StartResponse, live_reload: bool
+            ) -> Iterable[bytes]:
     relative = unquote(path).lstrip("/")
     if relative == "" or relative.endswith("/"):
         relative += "index.html"
@@ -80,13 +116,18 @@ def _static(site: Path, path: str, start: StartResponse) -> Iterable[bytes]:
     if target.suffix == ".pagefind" or target.suffix.startswith(".pf_"):
         kind = "application/octet-stream"
     body = target.read_bytes()
+    if live_reload and kind == "text/html" and b"</body>" in body:
+        head, tail = body.rsplit(b"</body>", 1)
+        body = head + _RELOAD_TAG + tail
     start("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body))),
                      *SECURITY_HEADERS])
     return [body]
 
 
-def make_app(build: Path) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """The WSGI app for one profile's build folder."""
+def make_app(build: Path, generation: Generation | None = None
+             ) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
+    """The WSGI app for one profile's build folder. With ``generation``, pages reload
+    themselves when it moves on (the preview server's live reload)."""
     site = build / "site"
     reader = IndexReader(build / "search")  # kept open; reopened after each rebuild
 
@@ -97,26 +138,36 @@ def make_app(build: Path) -> Callable[[dict[str, Any], StartResponse], Iterable[
         path = environ.get("PATH_INFO", "/")
         if path == "/api/search":
             return _search(reader, environ, start)
-        return _static(site, path, start)
+        if generation is not None and path == GENERATION_PATH:
+            return _json(start, "200 OK", {"generation": generation.value})
+        if generation is not None and path == RELOAD_PATH:
+            start("200 OK", [("Content-Type", "text/javascript; charset=utf-8"),
+                             ("Content-Length", str(len(RELOAD_SCRIPT))), *SECURITY_HEADERS])
+            return [RELOAD_SCRIPT]
+        return _static(site, path, start, generation is not None)
 
     return app
 
 
-def _fingerprint(root: Path) -> tuple[tuple[str, float], ...]:
+def _modified(root: Path) -> dict[str, int]:
     watched = [root / "mkdocs.yml", *(root / "debriefs").rglob("*.md"),
                *(root / "practice").rglob("*.md"), *(root / "content").rglob("*"),
                *(root / "templates").rglob("*")]
-    return tuple(sorted((str(p), p.stat().st_mtime) for p in watched if p.is_file()))
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+            for p in watched if p.is_file()}
 
 
-def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event,
-          interval: float = 1.0) -> None:
-    """Call ``rebuild`` whenever an author file changes, until ``stop`` is set."""
-    seen = _fingerprint(root)
+def watch(root: Path, rebuild: Callable[[list[str]], None], stop: threading.Event,
+          interval: float = 0.25) -> None:
+    """Call ``rebuild`` with the changed author files whenever some change, until
+    ``stop`` is set."""
+    seen = _modified(root)
     while not stop.wait(interval):
-        current = _fingerprint(root)
+        current = _modified(root)
         if current != seen:
+            changed = sorted(k for k in current.keys() | seen.keys()
+                             if current.get(k) != seen.get(k))
             seen = current
             started = time.monotonic()
-            rebuild()
+            rebuild(changed)
             print(f"rebuilt in {time.monotonic() - started:.1f} s", flush=True)

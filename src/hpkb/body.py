@@ -24,7 +24,9 @@ __all__ = [
 ]
 
 REFERENCE = re.compile(r"\[\[([^\[\]|\n]*)(?:\|([^\[\]\n]*))?\]\]")
-_ENTRY_ID = re.compile(r"(RD|LN|PR)-[0-9]{4}-[0-9]{3}\Z")
+# An entry id, optionally global (`essex-police:PR-2023-001`, as a hub knows entries); in
+# a force's repo a global id names no entry of its own, so it is reported as unknown.
+_ENTRY_ID = re.compile(r"(?:[a-z0-9]+(?:-[a-z0-9]+)*:)?(RD|LN|PR)-[0-9]{4}-[0-9]{3}\Z")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _H2 = re.compile(r"^## +(.+?)(?: +#+)?\s*$")
 _INTERNAL_OPEN = "::: internal"

@@ -533,3 +533,42 @@ def pack(ctx: click.Context, pack_ids: tuple[str, ...], entries: tuple[str, ...]
 
     request = BuildRequest(_root(ctx), profile, today=_as_of(as_of))
     _finish(packs_only(request, pack_ids, entries), False, "pack")
+
+
+@main.group()
+def hub() -> None:
+    """The national hub: many forces' shared exports in one site.
+
+    Example: hpkb hub build ../essex/build/shared/export ../kent/build/shared/export
+    """
+
+
+@hub.command("build")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Output folder (must be inside build/; default build/hub).")
+@click.option("--strict", is_flag=True, help="A skipped source or entry fails the build.")
+@_AS_OF
+@click.pass_context
+def hub_build(ctx: click.Context, sources: tuple[Path, ...], out: Path | None, strict: bool,
+              as_of: str | None) -> None:
+    """Build a national site, search index and packs from forces' shared exports.
+
+    SOURCES are export folders (build/shared/export), build folders, entries.json files,
+    or .zip / .tar.gz archives of them. Each is checked again; what is skipped is said,
+    with the force and entry. The newest export of an entry wins; near-identical entries
+    from different forces are listed in build/hub/duplicates.json, never merged.
+
+    Example: hpkb hub build ../essex/build/shared/export kent-export.tar.gz
+    """
+    from hpkb.hub import HubRequest, build_hub
+
+    report = build_hub(HubRequest(_root(ctx), tuple(sources), out, strict, _as_of(as_of)))
+    failed = _report(report.diagnostics, "text", strict)
+    if failed or not report.built:
+        click.echo("hub build refused: fix the problems above (nothing was changed)",
+                   err=True)
+        sys.exit(1)
+    click.echo(f"hub: {report.entries} entries from {len(report.forces)} forces "
+               f"({', '.join(report.forces)}), {len(report.similar)} possible duplicates "
+               f"-> {report.output}", err=True)

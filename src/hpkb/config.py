@@ -62,6 +62,8 @@ class HpkbSettings(_Strict):
                                "below this show as 'fewer than N'.")
     entry_packs: list[Literal["debrief", "learning", "practice"]] = Field(
         [], description="Entry kinds that also get a PDF of their own (packs/entry-<ID>.pdf).")
+    licence: Text = Field("Open Government Licence v3.0", description="The licence "
+                          "exported entries are published under (each entry carries it).")
     allow: list[Text] = Field(
         [], description="Reviewed phrases the publication guard lets through (e.g. a "
         "judge's name in a citation).")

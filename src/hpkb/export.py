@@ -2,40 +2,136 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hpkb.config import Settings
 from hpkb.model import ENTRY_KINDS
 from hpkb.schema import json_schema
 from hpkb.view import ProfileView
 from hpkb.write import own_directory, write_json
 
-__all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "export_document", "write_export", "write_schemas"]
+__all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "Provenance", "export_document", "global_id",
+           "provenance_of", "source_commit", "suppress_small", "write_export", "write_schemas"]
 
 EXPORT_FORMAT = "hpkb-export"
 SCHEMA_VERSION = 1
 
 
-def _entry_record(entry: Any) -> dict[str, Any]:
+# Keys of report figures that are not counts of people or events (never suppressed).
+_NOT_COUNTS = {"target_days", "median_days", "population", "per_million", "from", "to",
+               "as_of"}
+
+
+def global_id(force: str | None, entry_id: str) -> str:
+    """`essex-police:PR-2023-001`: an entry's id across every force (the hub's key)."""
+    return f"{force}:{entry_id}" if force else entry_id
+
+
+def _entry_record(entry: Any, force: str | None, licence: str, owner: str) -> dict[str, Any]:
     return {
+        "global_id": global_id(force, entry.id),
         "id": entry.id,
         "kind": entry.kind,
         "region": entry.region,
         "stale": entry.stale,
         "hidden_sources": entry.hidden_sources,
+        "licence": licence,
+        "copyright": f"© {owner}",
         "meta": dict(entry.meta),
         "body": entry.body,
     }
 
 
-def export_document(profile_view: ProfileView, organisation: str | None) -> dict[str, Any]:
-    """The export as one JSON-ready document (stable order: by id)."""
+def suppress_small(figures: Any, below: int, key: str = "") -> Any:
+    """Counts from 1 to ``below``-1 become None (zero and larger counts stay)."""
+    if isinstance(figures, dict):
+        return {k: suppress_small(v, below, k) for k, v in figures.items()}
+    if isinstance(figures, list):
+        return [suppress_small(v, below, key) for v in figures]
+    if isinstance(figures, int) and not isinstance(figures, bool) and key not in _NOT_COUNTS \
+            and 0 < figures < below:
+        return None
+    return figures
+
+
+def _taxonomy_used(profile_view: ProfileView) -> dict[str, list[dict[str, Any]]]:
+    """The themes (with their parents), recommendations and organisations the entries use,
+    so a hub can show them without the force's taxonomy files."""
+    taxonomy = profile_view.taxonomy
+    themes = {t for e in profile_view.entries for t in taxonomy.expand_themes(e.meta["themes"])}
+    recs = {r for e in profile_view.entries for r in e.meta.get("recommendations", [])}
+    orgs = {str(e.meta["organisation"]) for e in profile_view.entries}
+    return {
+        "themes": [taxonomy.themes[t].model_dump(mode="json") for t in sorted(themes)
+                   if t in taxonomy.themes],
+        "recommendations": [taxonomy.recommendations[r].model_dump(mode="json")
+                            for r in sorted(recs) if r in taxonomy.recommendations],
+        "organisations": [taxonomy.organisations[o].model_dump(mode="json")
+                          for o in sorted(orgs) if o in taxonomy.organisations],
+    }
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an export comes from: the force, its site, the source commit, the as-of date
+    of the build, the licence, and the report settings for its aggregate figures."""
+
+    force: str | None
+    name: str
+    commit: str | None
+    licence: str = "Open Government Licence v3.0"
+    targets: tuple[int, int] = (14, 30)
+    population: int | None = None
+    small_numbers: int = 5
+
+
+def provenance_of(settings: Settings, commit: str | None) -> Provenance:
+    """The provenance a repo's settings give its exports."""
+    hpkb = settings.hpkb
+    return Provenance(hpkb.organisation, settings.site_name, commit, hpkb.licence,
+                      (hpkb.timeliness.initial_review_days, hpkb.timeliness.report_days),
+                      hpkb.population, hpkb.small_numbers)
+
+
+def source_commit(root: Path) -> str | None:
+    """The content repo's current commit, or None outside git."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"],
+                              capture_output=True, text=True, timeout=10, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = done.stdout.strip()
+    return commit if len(commit) == 40 else None
+
+
+def export_document(profile_view: ProfileView, provenance: Provenance) -> dict[str, Any]:
+    """The export (format v1) as one JSON-ready document (entries in id order)."""
+    from hpkb.report import period_report
+
+    owner = next((o.name for o in profile_view.taxonomy.organisations.values()
+                  if o.id == provenance.force), provenance.name)
+    aggregates = period_report(profile_view, start=None, end=None, as_of=profile_view.today,
+                               targets=provenance.targets, population=provenance.population)
     return {
         "format": EXPORT_FORMAT,
         "schema_version": SCHEMA_VERSION,
         "profile": profile_view.name,
-        "organisation": organisation,
-        "entries": [_entry_record(e) for e in profile_view.entries],
+        "profile_ceiling": {"max_classification": profile_view.profile.max_classification,
+                            "audiences": list(profile_view.profile.audiences),
+                            "personal": profile_view.profile.personal},
+        "organisation": provenance.force,
+        "source": {"force": provenance.force, "name": provenance.name,
+                   "commit": provenance.commit, "built": profile_view.today.isoformat()},
+        "licence": provenance.licence,
+        "taxonomy": _taxonomy_used(profile_view),
+        "aggregates": {"suppressed_below": provenance.small_numbers,
+                       "figures": suppress_small(aggregates, provenance.small_numbers)},
+        "entries": [_entry_record(e, provenance.force, provenance.licence, owner)
+                    for e in profile_view.entries],
     }
 
 
@@ -49,8 +145,8 @@ def write_schemas(folder: Path) -> list[Path]:
     return written
 
 
-def write_export(profile_view: ProfileView, organisation: str | None, out: Path) -> list[Path]:
+def write_export(profile_view: ProfileView, provenance: Provenance, out: Path) -> list[Path]:
     """Write entries.json and schemas/<kind>.schema.json into ``out``; return the files."""
     own_directory(out)
-    write_json(out / "entries.json", export_document(profile_view, organisation))
+    write_json(out / "entries.json", export_document(profile_view, provenance))
     return [out / "entries.json", *write_schemas(out / "schemas")]

@@ -31,7 +31,8 @@ _KIND_BY_PREFIX: dict[str, EntryKind] = {prefix: kind for kind, prefix in ID_PRE
 
 def kind_of_id(entry_id: str) -> EntryKind | None:
     """The entry kind an id's prefix names (``RD-2024-007`` is a debrief), if any."""
-    return _KIND_BY_PREFIX.get(entry_id[:2]) if entry_id[2:3] == "-" else None
+    local = entry_id.rpartition(":")[2]  # a global id's force prefix aside
+    return _KIND_BY_PREFIX.get(local[:2]) if local[2:3] == "-" else None
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,9 @@ def fields(value: Any) -> Any:
 
 
 def entry_page(entry_id: str, kind: EntryKind) -> str:
-    return f"{KIND_PAGES[kind]}/{entry_id}.md"
+    # A global id's force becomes a folder: `practice/essex-police/PR-2023-001.md` (a colon
+    # in a relative link would read as a URL scheme).
+    return f"{KIND_PAGES[kind]}/{entry_id.replace(':', '/')}.md"
 
 
 def label(value: Any) -> str:
@@ -239,6 +241,7 @@ class _Renderer:
                 "region": [e.region] if e.region else [],
                 "organisation": [e.meta["organisation"]], "stage": [e.meta["stage"]],
                 "target_group": list(e.meta["target_group"]),
+                "force": [e.source] if e.source else [],
             }} for e in sorted(practice, key=lambda e: e.title.lower())]
         labels: dict[str, str] = {}
         for item in items:
@@ -251,7 +254,7 @@ class _Renderer:
     def _facet_label(self, facet: str, value: str) -> str:
         if facet == "theme" and value in self.taxonomy.themes:
             return self.taxonomy.themes[value].title
-        if facet == "organisation" and value in self.taxonomy.organisations:
+        if facet in ("organisation", "force") and value in self.taxonomy.organisations:
             return self.taxonomy.organisations[value].name
         return label(value)
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
-from hpkb.export import write_export
+from hpkb.export import provenance_of, source_commit, write_export
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
 from hpkb.guard import guard_outputs, guard_sources
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
@@ -21,7 +21,8 @@ from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
 from hpkb.write import BUILD_DIR, inside_build, own_directory, staged_directory, write_text
 
-__all__ = ["STAGES", "BuildReport", "BuildRequest", "build", "export_only", "profile_view"]
+__all__ = ["STAGES", "BuildReport", "BuildRequest", "build", "export_only", "national_packs",
+           "profile_view"]
 
 STAGES = ("site", "search", "packs", "export")
 
@@ -74,17 +75,36 @@ def _packs_stage(request: BuildRequest, validation: Validation, seen: ProfileVie
         chosen += [PackDef.model_validate({"id": f"entry-{e.id.lower()}", "title": e.title,
                                            "kind": "entry", "entries": [e.id]})
                    for e in seen.entries if e.kind in settings.hpkb.entry_packs]
+    return _typeset(request.root, seen, chosen, targets, out, previous,
+                    settings.hpkb.organisation or settings.site_name, settings.site_name)
+
+
+def _typeset(root: Path, seen: ProfileView, chosen: list[PackDef], targets: tuple[int, int],
+             out: Path, previous: Path, organisation: str, site_name: str
+             ) -> list[Diagnostic]:
     documents = [pack_document(p, seen, targets) for p in chosen]
     own_directory(out)
     context = {"marking": seen.profile.marking or seen.profile.max_classification,
-               "organisation": settings.hpkb.organisation or settings.site_name,
-               "site_name": settings.site_name, "profile": seen.name,
+               "organisation": organisation, "site_name": site_name, "profile": seen.name,
                "produced": seen.today.isoformat()}
     failures, _ = build_packs(documents, out, previous if previous.is_dir() else None,
-                              template_dirs(request.root), context, seen.today)
+                              template_dirs(root), context, seen.today)
     return [error(PACKS_FILE, 1, 1, "HP803", f"pack `{pack_id}` could not be typeset: "
                   f"{problem}", "check the pack template override, or report this")
             for pack_id, problem in sorted(failures.items())]
+
+
+def national_packs(root: Path, seen: ProfileView, out: Path, previous: Path
+                   ) -> list[Diagnostic]:
+    """A hub's packs: one learning pack per top-level theme that has entries."""
+    used = {t for e in seen.entries for t in seen.taxonomy.expand_themes(e.meta["themes"])}
+    chosen = [PackDef.model_validate({"id": f"national-{theme.id}",
+                                      "title": f"National learning pack: {theme.title}",
+                                      "kind": "theme", "theme": theme.id})
+              for theme in seen.taxonomy.themes.values()
+              if theme.parent is None and theme.id in used]
+    return _typeset(root, seen, chosen, (14, 30), out, previous, "National hub",
+                    "National homicide prevention hub")
 
 
 def profile_view(validation: Validation, name: str | None, *, drafts: bool = False,
@@ -126,9 +146,10 @@ def build(request: BuildRequest) -> BuildReport:
     if seen is None:
         return BuildReport(validation.diagnostics)
     target = inside_build(request.root, request.out or Path(BUILD_DIR) / seen.name)
+    commit = source_commit(request.root)
     fingerprint = build_fingerprint(request.root, (
         seen.name, f"drafts={request.drafts}", "skip=" + ",".join(sorted(request.skip)),
-        seen.today.isoformat()))
+        seen.today.isoformat(), f"commit={commit}"))
     stamp = target / BUILD_STAMP
     if stamp.is_file() and not fails(seen.diagnostics, request.strict) and \
             stamp.read_text(encoding="utf-8") == f"{fingerprint}\n{tree_state(target)}\n":
@@ -139,7 +160,7 @@ def build(request: BuildRequest) -> BuildReport:
     findings = validation.diagnostics + seen.diagnostics
     if fails(seen.diagnostics, request.strict):
         return BuildReport(findings)
-    organisation = validation.settings.hpkb.organisation
+    provenance = provenance_of(validation.settings, commit)
     done: list[str] = []
     output_findings: list[Diagnostic] = []
     try:
@@ -158,10 +179,10 @@ def build(request: BuildRequest) -> BuildReport:
                 output_findings += build_site(
                     request.root, validation.settings, seen, staging, similar,
                     staging / "packs", {p.id: p.title for p in validation.packs},
-                    previous=target if target.is_dir() else None)
+                    previous=target if target.is_dir() else None, provenance=provenance)
                 done.append("site")
             if "export" not in request.skip:
-                write_export(seen, organisation, staging / "export")
+                write_export(seen, provenance, staging / "export")
                 done.append("export")
             if not output_findings:
                 output_findings += guard_outputs(staging, seen, validation.corpus,
@@ -211,7 +232,8 @@ def export_only(request: BuildRequest) -> BuildReport:
     """`hpkb export`: replace only build/<profile>/export."""
     def write(validation: Validation, seen: ProfileView, staging: Path, _: Path
               ) -> list[Diagnostic]:
-        write_export(seen, validation.settings.hpkb.organisation, staging)
+        write_export(seen, provenance_of(validation.settings, source_commit(request.root)),
+                     staging)
         return []
 
     return _replace_part(request, "export", write)

@@ -20,7 +20,7 @@ import yaml
 
 from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
-from hpkb.export import export_document, write_schemas
+from hpkb.export import Provenance, export_document, provenance_of, write_schemas
 from hpkb.fingerprint import code_digest
 from hpkb.html_check import check_site_html
 from hpkb.link import link
@@ -174,10 +174,12 @@ def _html_of(pages: Iterable[str]) -> set[str]:
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
-               previous: Path | None = None) -> list[Diagnostic]:
+               previous: Path | None = None, provenance: Provenance | None = None,
+               pages: tuple[str, dict[str, str]] | None = None) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site.
-    With ``previous`` (the last build's folder), unchanged pages are not rendered again."""
-    home, extra = _home_and_pages(root)
+    With ``previous`` (the last build's folder), unchanged pages are not rendered again.
+    ``pages`` (home text, extra pages) replaces the repo's content/pages (the hub's)."""
+    home, extra = pages if pages is not None else _home_and_pages(root)
     try:
         generated = _generate(root, settings, profile_view, home, extra, similar or {},
                               _pack_titles(packs, pack_titles or {}))
@@ -195,7 +197,7 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     for name, text in generated.data.items():
         write_text(docs / "assets" / name, text)
     write_json(docs / "downloads" / "entries.json",
-               export_document(profile_view, settings.hpkb.organisation))
+               export_document(profile_view, provenance or provenance_of(settings, None)))
     write_schemas(docs / "downloads" / "schemas")
     if packs is not None and packs.is_dir():
         (docs / "downloads" / "packs").mkdir(parents=True, exist_ok=True)

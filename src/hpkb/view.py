@@ -40,6 +40,7 @@ class PublishedEntry:
     region: str | None
     stale: bool
     hidden_sources: int  # sources the profile may not see: counted, never named
+    source: str | None = None  # the force that shared it (a national hub's entries only)
 
     @property
     def title(self) -> str:

@@ -5,7 +5,7 @@
   var FACETS = [
     ["rating", "Does it work?"], ["focus", "Focus"], ["theme", "Theme"],
     ["region", "Region"], ["organisation", "Organisation"], ["stage", "Stage"],
-    ["target_group", "Target group"]
+    ["target_group", "Target group"], ["force", "Shared by"]
   ];
   function start() {
     var root = document.getElementById("hpkb-finder");

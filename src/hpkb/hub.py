@@ -1,0 +1,525 @@
+"""The national hub: many forces' shared exports in one site, search index and packs.
+
+Each force runs hpkb on its own repo and publishes `build/shared/export/`. The hub reads
+only those exports, never a force's sources, and checks each one again (defence in
+depth): format and schema version, shape, and that nothing above the shared profile is
+in it. A problem in one source skips that source or entry with a finding that names the
+force and entry; it never silently drops another force's entries.
+
+Stages: read → check → merge (newest version of each global id; near-identical entries
+from different forces listed, never merged) → the hub's view → the same site, search,
+packs and export stages as a force's build, with hub pages for the national problem
+profile and the similarity report.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tarfile
+import zipfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from hpkb.body import REFERENCE, is_entry_id
+from hpkb.config import HpkbSettings, Profile, Settings
+from hpkb.diagnostics import Diagnostic, error, fails, warning
+from hpkb.export import EXPORT_FORMAT, SCHEMA_VERSION, Provenance, write_export
+from hpkb.markdown_text import escape_md
+from hpkb.model import ENTRY_KINDS, Corpus, kind_of_id
+from hpkb.schema import MODEL_BY_KIND
+from hpkb.taxonomy import Organisation, Recommendation, Taxonomy, Theme
+from hpkb.view import PERSONAL_FIELDS, ProfileView, PublishedEntry
+
+__all__ = ["HubReport", "HubRequest", "HubSource", "build_hub", "read_sources",
+           "similar_pairs"]
+
+HUB_PROFILE = Profile(audiences=["shared", "public"], max_classification="OFFICIAL",
+                      marking="OFFICIAL")
+MAX_EXPORT_BYTES = 256 * 2**20
+_FORCE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_ALLOWED_MARKINGS = {"OFFICIAL"}  # the shared profile's ceiling; nothing above it
+
+
+@dataclass(frozen=True)
+class HubSource:
+    """One force's export as read and checked."""
+
+    path: str  # as given on the command line
+    force: str
+    name: str
+    built: str
+    commit: str | None
+    entries: tuple[dict[str, Any], ...]
+    taxonomy: Mapping[str, list[dict[str, Any]]]
+    aggregates: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class HubRequest:
+    root: Path
+    sources: tuple[Path, ...]
+    out: Path | None = None
+    strict: bool = False
+    today: date | None = None
+    site_name: str = "National homicide prevention hub"
+
+
+@dataclass(frozen=True)
+class HubReport:
+    diagnostics: tuple[Diagnostic, ...]
+    output: Path | None = None
+    entries: int = 0
+    forces: tuple[str, ...] = ()
+    similar: tuple[tuple[str, str, float], ...] = field(default_factory=tuple)
+
+    @property
+    def built(self) -> bool:
+        return self.output is not None
+
+
+# --- read ------------------------------------------------------------------------------
+
+def _read_bytes(path: Path) -> bytes | str:
+    """The bytes of a source's entries.json (export folder, build folder, the file itself,
+    or a .zip / .tar.gz archive holding it), or a message saying why not."""
+    candidates = [path / "entries.json", path / "export" / "entries.json"]
+    if path.is_dir():
+        for candidate in candidates:
+            if candidate.is_file() and not candidate.is_symlink():
+                if candidate.stat().st_size > MAX_EXPORT_BYTES:
+                    return "entries.json is larger than 256 MiB"
+                return candidate.read_bytes()
+        return "no entries.json in this folder (give an export folder or an archive)"
+    if not path.is_file():
+        return "no such file or folder"
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                names = [i for i in archive.infolist() if i.filename.endswith("entries.json")]
+                if not names:
+                    return "the archive holds no entries.json"
+                chosen = min(names, key=lambda i: i.filename.count("/"))
+                if chosen.file_size > MAX_EXPORT_BYTES:
+                    return "entries.json is larger than 256 MiB"
+                return archive.read(chosen)
+        if tarfile.is_tarfile(path):
+            with tarfile.open(path) as archive:
+                members = [m for m in archive.getmembers()
+                           if m.isfile() and m.name.endswith("entries.json")]
+                if not members:
+                    return "the archive holds no entries.json"
+                member = min(members, key=lambda m: m.name.count("/"))
+                if member.size > MAX_EXPORT_BYTES:
+                    return "entries.json is larger than 256 MiB"
+                handle = archive.extractfile(member)
+                return handle.read() if handle is not None else "unreadable archive member"
+    except (OSError, zipfile.BadZipFile, tarfile.TarError) as exc:
+        return f"unreadable archive: {exc}"
+    if path.name.endswith(".json"):
+        return path.read_bytes() if path.stat().st_size <= MAX_EXPORT_BYTES else \
+            "entries.json is larger than 256 MiB"
+    return "not an export folder, entries.json, .zip or .tar.gz"
+
+
+def _problem(where: str, message: str, hint: str, *, skip_all: bool = False) -> Diagnostic:
+    # A warning, so one bad source never stops the others reaching the hub; every skip
+    # is said, and --strict turns any of them into a refusal.
+    return warning(where, 1, 1, "HP901" if skip_all else "HP902", message, hint)
+
+
+def _check_entry(record: Any, force: str) -> str | None:
+    """Why an exported entry cannot go into the hub, or None when it can."""
+    if not isinstance(record, dict):
+        return "is not an object"
+    entry_id = record.get("id")
+    if not isinstance(entry_id, str) or not is_entry_id(entry_id) or ":" in entry_id:
+        return "has no valid `id`"
+    if record.get("global_id") != f"{force}:{entry_id}":
+        return f"has global id {record.get('global_id')!r}, expected `{force}:{entry_id}`"
+    kind = record.get("kind")
+    if kind not in ENTRY_KINDS or kind_of_id(entry_id) != kind:
+        return f"has kind {kind!r}, which does not match its id"
+    meta = record.get("meta")
+    if not isinstance(meta, dict) or not isinstance(record.get("body"), str):
+        return "has no `meta` object or no `body` text"
+    leaked = [name for name in PERSONAL_FIELDS if name in meta]
+    if leaked:
+        return f"carries personal fields ({', '.join(leaked)}), which never leave a force"
+    if meta.get("classification") not in _ALLOWED_MARKINGS or \
+            meta.get("audience") not in HUB_PROFILE.audiences:
+        return (f"is marked {meta.get('classification')!r} for {meta.get('audience')!r}: "
+                "above what a shared export may hold")
+    try:
+        MODEL_BY_KIND[kind].model_validate(meta, strict=False)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        at = ".".join(str(p) for p in first["loc"])
+        return f"has an invalid `{at}`: {first['msg']}"
+    if meta.get("id") != entry_id:
+        return "has a `meta.id` different from its id"
+    return None
+
+
+def read_sources(paths: Iterable[Path]) -> tuple[list[HubSource], list[Diagnostic]]:
+    """Read and check every source; a bad source or entry is skipped with a finding."""
+    sources: list[HubSource] = []
+    findings: list[Diagnostic] = []
+    for path in paths:
+        where = str(path)
+        raw = _read_bytes(path)
+        if isinstance(raw, str):
+            findings.append(_problem(where, f"source skipped: {raw}",
+                                     "give the force's build/shared/export folder",
+                                     skip_all=True))
+            continue
+        try:
+            document = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            findings.append(_problem(where, f"source skipped: entries.json is not JSON ({exc})",
+                                     "export it again with `hpkb export --profile shared`",
+                                     skip_all=True))
+            continue
+        source = _check_source(where, document, findings)
+        if source is not None:
+            sources.append(source)
+    return sources, findings
+
+
+def _check_source(where: str, document: Any, findings: list[Diagnostic]) -> HubSource | None:
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        findings.append(_problem(where, "source skipped: not an hpkb export",
+                                 "give the force's build/shared/export folder", skip_all=True))
+        return None
+    if document.get("schema_version") != SCHEMA_VERSION:
+        findings.append(_problem(
+            where, f"source skipped: export schema version {document.get('schema_version')!r}"
+            f" (this hub reads version {SCHEMA_VERSION})",
+            "ask the force to export with a matching hpkb version", skip_all=True))
+        return None
+    origin = document.get("source")
+    force = origin.get("force") if isinstance(origin, dict) else None
+    if not isinstance(force, str) or not _FORCE.match(force):
+        findings.append(_problem(where, "source skipped: the export names no force",
+                                 "set `extra: hpkb: organisation:` in the force's mkdocs.yml",
+                                 skip_all=True))
+        return None
+    ceiling = document.get("profile_ceiling")
+    if not isinstance(ceiling, dict) or ceiling.get("personal") is not False or \
+            ceiling.get("max_classification") not in _ALLOWED_MARKINGS or \
+            not set(ceiling.get("audiences") or ["internal"]) <= set(HUB_PROFILE.audiences):
+        findings.append(_problem(
+            where, f"source skipped: {force} exported its `{document.get('profile')}` profile,"
+            " which may hold more than the shared profile",
+            "export the shared profile: hpkb export --profile shared", skip_all=True))
+        return None
+    entries = document.get("entries")
+    if not isinstance(entries, list):
+        findings.append(_problem(where, f"source skipped: {force}'s export has no entry list",
+                                 "export it again", skip_all=True))
+        return None
+    kept: list[dict[str, Any]] = []
+    for index, record in enumerate(entries):
+        why = _check_entry(record, force)
+        if why is None:
+            kept.append(record)
+            continue
+        name = record.get("id") if isinstance(record, dict) else None
+        findings.append(_problem(where, f"{force}, entry {name or f'#{index + 1}'}: skipped: "
+                                 f"it {why}", "fix it in the force's repo and export again"))
+    taxonomy = document.get("taxonomy") if isinstance(document.get("taxonomy"), dict) else {}
+    aggregates = document.get("aggregates") if isinstance(document.get("aggregates"),
+                                                          dict) else {}
+    assert isinstance(origin, dict)
+    return HubSource(where, force, str(origin.get("name") or force),
+                     str(origin.get("built") or ""), origin.get("commit"), tuple(kept),
+                     taxonomy or {}, aggregates or {})
+
+
+# --- merge -----------------------------------------------------------------------------
+
+def _newest(sources: list[HubSource], findings: list[Diagnostic]
+            ) -> dict[str, tuple[HubSource, dict[str, Any]]]:
+    """Each global id once: the version from the newest build (then the newest update,
+    then the later source on the command line)."""
+    chosen: dict[str, tuple[HubSource, dict[str, Any]]] = {}
+    rank: dict[str, tuple[str, str, int]] = {}
+    for order, source in enumerate(sources):
+        for record in source.entries:
+            key = record["global_id"]
+            score = (source.built, str(record["meta"].get("updated", "")), order)
+            if key in chosen:
+                older, newer = sorted([(rank[key], chosen[key][0]), (score, source)],
+                                      key=lambda pair: pair[0])
+                findings.append(warning(
+                    older[1].path, 1, 1, "HP903",
+                    f"{key} is in two exports: kept the one built {newer[0][0]} "
+                    f"({newer[1].path}), not the one built {older[0][0]}",
+                    "a force's newer export replaces its older one; drop the old source"))
+                if score < rank[key]:
+                    continue
+            chosen[key] = (source, record)
+            rank[key] = score
+    return chosen
+
+
+def _globalise(text: str, force: str, known: set[str]) -> str:
+    """[[ID]] of the same force → [[force:ID]]; a reference the hub cannot show becomes
+    its plain text."""
+    def swap(match: re.Match[str]) -> str:
+        target, label = match.group(1).strip(), match.group(2)
+        if not is_entry_id(target):
+            return match.group(0)
+        full = target if ":" in target else f"{force}:{target}"
+        if full not in known:
+            return escape_md(label or target)
+        return f"[[{full}|{label}]]" if label else f"[[{full}]]"
+    return REFERENCE.sub(swap, text)
+
+
+def _published(source: HubSource, record: dict[str, Any], known: set[str]
+               ) -> PublishedEntry:
+    meta = dict(record["meta"])
+    force = source.force
+    full = record["global_id"]
+    meta["id"] = full
+    for name in ("related", "sources"):
+        if isinstance(meta.get(name), list):
+            meta[name] = [g for g in (f"{force}:{i}" for i in meta[name]) if g in known]
+    return PublishedEntry(full, record["kind"], f"{source.path}#{record['id']}", meta,
+                          _globalise(record["body"], force, known), record.get("region"),
+                          bool(record.get("stale")), int(record.get("hidden_sources") or 0),
+                          source=force)
+
+
+def _taxonomy(sources: list[HubSource], findings: list[Diagnostic]) -> Taxonomy:
+    """The union of the sources' vocabularies (the first definition of an id wins)."""
+    parts: dict[str, dict[str, Any]] = {"themes": {}, "recommendations": {},
+                                        "organisations": {}}
+    models: dict[str, type[BaseModel]] = {"themes": Theme, "recommendations": Recommendation,
+                                          "organisations": Organisation}
+    for source in sources:
+        for part, model in models.items():
+            for raw in source.taxonomy.get(part, []) or []:
+                try:
+                    item = model.model_validate(raw, strict=False)
+                except ValidationError:
+                    findings.append(warning(source.path, 1, 1, "HP904",
+                                            f"{source.force}: a {part[:-1]} in the export's "
+                                            "taxonomy is malformed and was left out",
+                                            "export again with a current hpkb"))
+                    continue
+                item_id = str(getattr(item, "id"))  # noqa: B009 - every taxonomy model has one
+                known = parts[part].get(item_id)
+                if known is not None and known != item:
+                    findings.append(warning(
+                        source.path, 1, 1, "HP904",
+                        f"{source.force} defines {part[:-1]} `{item_id}` differently from "
+                        "an earlier source; the earlier definition is used",
+                        "forces share the framework taxonomy; align the definitions"))
+                    continue
+                parts[part][item_id] = item
+    return Taxonomy(parts["themes"], parts["recommendations"], parts["organisations"])
+
+
+# --- near-identical entries ------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _shingles(entry: PublishedEntry, size: int = 3) -> set[str]:
+    words = _WORD.findall(f"{entry.title} {entry.meta.get('summary', '')} {entry.body}"
+                          .lower())
+    return {" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def similar_pairs(entries: Iterable[PublishedEntry], threshold: float = 0.6
+                  ) -> list[tuple[str, str, float]]:
+    """Pairs of entries from different forces whose text is nearly the same (Jaccard
+    similarity of word 3-grams ≥ ``threshold``), most similar first. Candidates come
+    from shared uncommon 3-grams, so the cost stays near-linear."""
+    listed = [e for e in entries]
+    sets = {e.id: _shingles(e) for e in listed}
+    force = {e.id: e.source for e in listed}
+    postings: dict[str, list[str]] = defaultdict(list)
+    for entry_id, grams in sets.items():
+        for gram in grams:
+            postings[gram].append(entry_id)
+    common = max(20, len(listed) // 20)
+    shared: Counter[tuple[str, str]] = Counter()
+    for ids in postings.values():
+        if len(ids) > common:
+            continue
+        for i, first in enumerate(ids):
+            for second in ids[i + 1:]:
+                if force[first] != force[second]:
+                    shared[(min(first, second), max(first, second))] += 1
+    pairs = []
+    for (first, second), count in shared.items():
+        union = len(sets[first] | sets[second])
+        if union and count / union >= threshold * 0.5:  # cheap bound before the exact one
+            score = len(sets[first] & sets[second]) / union
+            if score >= threshold:
+                pairs.append((first, second, round(score, 3)))
+    return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
+
+
+# --- hub pages -------------------------------------------------------------------------
+
+def _figure(value: Any, below: int) -> str:
+    return f"fewer than {below}" if value is None else str(value)
+
+
+def _total(values: list[Any], below: int) -> str:
+    known = sum(v for v in values if isinstance(v, int))
+    return f"at least {known}" if any(v is None for v in values) else str(known)
+
+
+def national_profile_page(sources: list[HubSource], taxonomy: Taxonomy) -> str:
+    """The national problem profile from each force's shared aggregate figures."""
+    rows: list[tuple[str, dict[str, Any], int]] = []
+    for source in sorted(sources, key=lambda s: s.force):
+        figures = source.aggregates.get("figures") or {}
+        below = int(source.aggregates.get("suppressed_below") or 5)
+        rows.append((source.force, figures, below))
+    name = {o.id: o.name for o in taxonomy.organisations.values()}
+    lines = ["# National problem profile", "",
+             "Each force's shared figures, as its export gives them. Counts from 1 to 4 "
+             "are withheld by the force (shown as *fewer than 5*); totals that include a "
+             "withheld count say *at least*.", "",
+             "## Debriefs and actions by force", "",
+             "| Force | Debriefs | Homicides | Near misses | Actions raised | Completed "
+             "| Open | Overdue | Built |", "|---|---|---|---|---|---|---|---|---|"]
+    columns: dict[str, list[Any]] = defaultdict(list)
+    for force, figures, below in rows:
+        debriefs = figures.get("debriefs") or {}
+        actions = figures.get("actions") or {}
+        values = {"debriefs": debriefs.get("count"),
+                  "homicide": (debriefs.get("by_category") or {}).get("homicide"),
+                  "near-miss": (debriefs.get("by_category") or {}).get("near-miss"),
+                  "raised": actions.get("raised"), "completed": actions.get("completed"),
+                  "open": actions.get("open"), "overdue": actions.get("overdue")}
+        for key, value in values.items():
+            columns[key].append(value)
+        built = next((s.built for s in sources if s.force == force), "")
+        lines.append(f"| {escape_md(name.get(force, force))} | "
+                     + " | ".join(_figure(v, below) for v in values.values())
+                     + f" | {escape_md(built)} |")
+    lines.append("| **All forces** | " + " | ".join(
+        f"**{_total(columns[key], 5)}**" for key in
+        ("debriefs", "homicide", "near-miss", "raised", "completed", "open", "overdue"))
+        + " | |")
+    years: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for _, figures, _ in rows:
+        for year, counts in ((figures.get("debriefs") or {}).get("by_financial_year")
+                             or {}).items():
+            for category, value in counts.items():
+                years[year][category].append(value)
+    if years:
+        lines += ["", "## Debriefs by financial year, all forces", "",
+                  "| Financial year | Homicides | Near misses |", "|---|---|---|"]
+        for year in sorted(years):
+            lines.append(f"| {escape_md(year)} | {_total(years[year]['homicide'], 5)} | "
+                         f"{_total(years[year]['near-miss'], 5)} |")
+    return "\n".join(lines) + "\n"
+
+
+def similarity_page(pairs: list[tuple[str, str, float]]) -> str:
+    lines = ["# Possible duplicates", "",
+             "Entries from different forces whose text is nearly the same. The hub never "
+             "merges them: an editor reviews each pair with the forces.", ""]
+    if not pairs:
+        return "\n".join([*lines, "No near-identical entries across forces."]) + "\n"
+    lines += ["| Entry | Entry | Similarity |", "|---|---|---|"]
+    for first, second, score in pairs:
+        lines.append(f"| [[{first}]] | [[{second}]] | {round(score * 100)}% |")
+    return "\n".join(lines) + "\n"
+
+
+# --- build -----------------------------------------------------------------------------
+
+def _home(sources: list[HubSource], view: ProfileView) -> str:
+    names = {o.id: o.name for o in view.taxonomy.organisations.values()}
+    forces = ", ".join(escape_md(names.get(s.force, s.force))
+                       for s in sorted(sources, key=lambda s: s.force))
+    return (f"This national hub brings together the shared entries of {len(sources)} "
+            f"forces: {forces}. Every entry says which force shared it. The "
+            "[national problem profile](pages/national.md) adds up the forces' own "
+            "figures; [possible duplicates](pages/duplicates.md) lists near-identical "
+            "entries from different forces for an editor to review.\n")
+
+
+def hub_view(sources: list[HubSource], findings: list[Diagnostic], today: date
+             ) -> ProfileView:
+    chosen = _newest(sources, findings)
+    known = set(chosen)
+    entries = tuple(_published(source, record, known)
+                    for _, (source, record) in sorted(chosen.items()))
+    taxonomy = _taxonomy(sources, findings)
+    region = {o.id: o.region for o in taxonomy.organisations.values()}
+    entries = tuple(replace(e, region=e.region or region.get(str(e.meta["organisation"])))
+                    for e in entries)
+    return ProfileView("hub", HUB_PROFILE, entries, taxonomy, today, ())
+
+
+def build_hub(request: HubRequest) -> HubReport:
+    """Read, check and merge the sources, then build build/hub (or --out) and swap it in."""
+    from hpkb.guard import guard_outputs
+    from hpkb.pipeline import national_packs
+    from hpkb.search import INDEX_DIR, index_view, more_like_this
+    from hpkb.site import build_site
+    from hpkb.write import BUILD_DIR, inside_build, staged_directory
+
+    sources, findings = read_sources(request.sources)
+    if not sources:
+        findings.append(error("hub", 1, 1, "HP905", "no usable source: nothing to build",
+                              "name one or more forces' build/shared/export folders"))
+    if fails(findings, request.strict):
+        return HubReport(tuple(findings))
+    built = [date.fromisoformat(s.built) for s in sources
+             if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.built)]
+    today = request.today or max(built, default=date.today())
+    view = hub_view(sources, findings, today)
+    if fails(findings, request.strict):
+        return HubReport(tuple(findings))
+    pairs = similar_pairs(view.entries)
+    settings = Settings(request.root, request.site_name,
+                        HpkbSettings(profiles={"hub": HUB_PROFILE}, default_profile="hub"))
+    target = inside_build(request.root, request.out or Path(BUILD_DIR) / "hub")
+    pages = {"national.md": national_profile_page(sources, view.taxonomy),
+             "duplicates.md": similarity_page(pairs)}
+    refused: list[Diagnostic] = []
+
+    class _Refused(Exception):
+        pass
+
+    try:
+        with staged_directory(target) as staging:
+            previous = target / INDEX_DIR
+            index_view(view, staging / INDEX_DIR, previous if previous.is_dir() else None)
+            similar = more_like_this(staging / INDEX_DIR, [e.id for e in view.entries])
+            refused += national_packs(request.root, view, staging / "packs", target / "packs")
+            provenance = Provenance(None, request.site_name, None)
+            refused += build_site(request.root, settings, view, staging, similar,
+                                  staging / "packs", {}, previous=target if target.is_dir()
+                                  else None, provenance=provenance,
+                                  pages=(_home(sources, view), pages))
+            write_export(view, provenance, staging / "export")
+            (staging / "duplicates.json").write_text(json.dumps(
+                [{"entries": [a, b], "similarity": s} for a, b, s in pairs], indent=1) + "\n",
+                encoding="utf-8")
+            if not refused:
+                refused += guard_outputs(staging, view, Corpus.of((), view.taxonomy), [],
+                                         target if target.is_dir() else None)
+            if refused:
+                raise _Refused
+    except _Refused:
+        return HubReport(tuple(findings + refused))
+    return HubReport(tuple(findings), target, len(view.entries),
+                     tuple(sorted({s.force for s in sources})), tuple(pairs))

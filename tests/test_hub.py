@@ -1,0 +1,180 @@
+"""The national hub: three forces' repos built end to end through hpkb, then the hub."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from hpkb.scaffold import init_repo
+from hpkb.search import search_index
+from tests.conftest import AS_OF, run_cli
+from tests.test_guard import (
+    CANARIES,
+    CANARY_DEBRIEF,
+    CANARY_LIVE_LESSON,
+    CANARY_SENSITIVE,
+    _artefact_text,
+)
+
+FORCES = {"essex-police": "Essex Police", "kent-police": "Kent Police",
+          "west-mercia-police": "West Mercia Police"}
+
+
+def _force_repo(root: Path, force: str) -> Path:
+    init_repo(root)
+    for path in [root / "mkdocs.yml", *root.rglob("*.md")]:
+        path.write_text(path.read_text(encoding="utf-8").replace("essex-police", force),
+                        encoding="utf-8")
+    # Internal material every force holds: it must never reach the hub.
+    for rel, text in (("debriefs/RD-2024-002.md", CANARY_DEBRIEF),
+                      ("content/learning/LN-2024-002.md", CANARY_LIVE_LESSON),
+                      ("practice/PR-2024-002.md", CANARY_SENSITIVE)):
+        (root / rel).write_text(text.replace("essex-police", force), encoding="utf-8")
+    # One practice entry of each force's own, so not everything is a near-duplicate.
+    practice = root / "practice" / "PR-2024-001.md"
+    text = practice.read_text(encoding="utf-8")
+    practice.write_text(text.replace("## Aim\n", f"## Aim\n\nIn {FORCES[force]} the scheme "
+                                     f"is run by the {force.split('-')[0]} safeguarding "
+                                     "hub with the local authority.\n", 1), encoding="utf-8")
+    result = run_cli(root, "build", "--profile", "shared", "--skip", "packs", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return root / "build" / "shared" / "export"
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("forces")
+    return {force: _force_repo(base / force, force) for force in FORCES}
+
+
+def hub(root: Path, *args: str) -> tuple[int, str]:
+    root.mkdir(parents=True, exist_ok=True)
+    result = run_cli(root, "hub", "build", *args, "--as-of", AS_OF)
+    assert result.exception is None, result.exception
+    return result.exit_code, result.stdout + result.stderr
+
+
+def test_one_site_from_three_forces(exports: dict[str, Path], tmp_path: Path) -> None:
+    # Sources as given by forces: a folder, a build folder, and a .tar.gz archive.
+    archive = tmp_path / "west-mercia.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(exports["west-mercia-police"], arcname="export")
+    code, output = hub(tmp_path / "hub", str(exports["essex-police"]),
+                       str(exports["kent-police"].parent), str(archive))
+    assert code == 0, output
+    built = tmp_path / "hub" / "build" / "hub"
+    shared = json.loads((exports["kent-police"] / "entries.json").read_text("utf-8"))
+    assert f"{3 * len(shared['entries'])} entries from 3 forces" in output
+
+    # Attribution: each entry under its force, saying who shared it.
+    page = built / "site" / "practice" / "kent-police" / "PR-2024-001.html"
+    html = page.read_text(encoding="utf-8")
+    assert "Shared by" in html and "Kent Police" in html
+    assert "kent safeguarding hub" in html
+    # The finder offers a force facet with all three forces.
+    finder = json.loads((built / "docs" / "assets" / "finder.json").read_text("utf-8"))
+    forces = {f for item in finder["items"] for f in item["facets"]["force"]}
+    assert forces == set(FORCES)
+    assert {finder["labels"][f"force:{f}"] for f in FORCES} == set(FORCES.values())
+    # Cross-force theme pages and recommendation evidence list every force's entries.
+    theme = (built / "docs" / "themes" / "domestic-abuse.md").read_text("utf-8")
+    assert all(f"practice/{force}/PR-2024-001.md" in theme for force in FORCES)
+    # The national problem profile comes from the forces' aggregate figures.
+    national = (built / "docs" / "pages" / "national.md").read_text("utf-8")
+    assert all(name in national for name in FORCES.values()) and "All forces" in national
+    # Search over everything: site search (Pagefind) and the Whoosh index.
+    assert (built / "site" / "pagefind" / "pagefind.js").is_file()
+    found = search_index(built / "search", "safeguarding hub local authority", limit=10)
+    assert {r["id"] for r in found.results} >= {f"{f}:PR-2024-001" for f in FORCES}
+    assert set(found.facets["organisation"]) == set(FORCES)
+    # National packs.
+    assert sorted(p.name for p in (built / "packs").glob("national-*.pdf"))
+    # Near-identical entries from different forces are listed, never merged.
+    pairs = json.loads((built / "duplicates.json").read_text("utf-8"))
+    listed = {tuple(p["entries"]) for p in pairs}
+    assert ("essex-police:LN-2024-001", "kent-police:LN-2024-001") in listed
+    assert all(a.split(":")[0] != b.split(":")[0] for a, b in listed)
+    assert (built / "site" / "learning" / "essex-police" / "LN-2024-001.html").is_file()
+    assert (built / "site" / "learning" / "kent-police" / "LN-2024-001.html").is_file()
+
+    # Nothing internal from any force anywhere in the hub's output (PDFs, gzip included).
+    files = [p for p in built.rglob("*") if p.is_file()]
+    hits = {(p.relative_to(built).as_posix(), c) for p in files for c in CANARIES
+            if c in _artefact_text(p)}
+    assert hits == set()
+
+
+def _rewrite(export: Path, target: Path, change: object) -> Path:
+    shutil.copytree(export, target)
+    document = json.loads((target / "entries.json").read_text("utf-8"))
+    change(document)  # type: ignore[operator]
+    (target / "entries.json").write_text(json.dumps(document), encoding="utf-8")
+    return target
+
+
+def test_the_newest_export_of_an_entry_wins(exports: dict[str, Path], tmp_path: Path) -> None:
+    def older(document: dict) -> None:  # type: ignore[type-arg]
+        document["source"]["built"] = "2025-01-01"
+        for entry in document["entries"]:
+            entry["meta"]["title"] = "OLD TITLE " + entry["meta"]["title"]
+
+    old = _rewrite(exports["essex-police"], tmp_path / "old-essex", older)
+    for order in ([old, exports["essex-police"]], [exports["essex-police"], old]):
+        root = tmp_path / f"hub-{order[0].name}"
+        code, output = hub(root, *map(str, order), str(exports["kent-police"]))
+        assert code == 0, output
+        assert "HP903" in output and "essex-police:PR-2024-001 is in two exports" in output
+        html = (root / "build/hub/site/practice/essex-police/PR-2024-001.html").read_text(
+            encoding="utf-8")
+        assert "OLD TITLE" not in html
+
+
+def test_bad_sources_are_skipped_and_said(exports: dict[str, Path], tmp_path: Path) -> None:
+    def future(document: dict) -> None:  # type: ignore[type-arg]
+        document["schema_version"] = 2
+
+    def leaks(document: dict) -> None:  # type: ignore[type-arg]
+        document["entries"][0]["meta"]["subjects"] = [{"role": "victim", "name": "X"}]
+
+    def internal(document: dict) -> None:  # type: ignore[type-arg]
+        document["profile"] = "internal"
+        document["profile_ceiling"] = {"max_classification": "OFFICIAL-SENSITIVE",
+                                       "audiences": ["internal", "shared", "public"],
+                                       "personal": True}
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "entries.json").write_text("{not json", encoding="utf-8")
+    newer = _rewrite(exports["kent-police"], tmp_path / "v2", future)
+    leaky = _rewrite(exports["west-mercia-police"], tmp_path / "leaky", leaks)
+    wide = _rewrite(exports["kent-police"], tmp_path / "wide", internal)
+    sources = [exports["essex-police"], broken, newer, leaky, wide]
+    code, output = hub(tmp_path / "hub", *map(str, sources))
+    assert code == 0, output
+    assert f"{broken}:1:1: HP901" in output and "not JSON" in output
+    assert f"{newer}:1:1: HP901" in output and "schema version 2" in output
+    assert f"{wide}:1:1: HP901" in output and "kent-police exported its `internal`" in output
+    first = json.loads((leaky / "entries.json").read_text("utf-8"))["entries"][0]["id"]
+    assert f"west-mercia-police, entry {first}: skipped: it carries personal fields" in output
+    built = tmp_path / "hub" / "build" / "hub"
+    essex = json.loads((exports["essex-police"] / "entries.json").read_text("utf-8"))
+    west = json.loads((leaky / "entries.json").read_text("utf-8"))
+    assert f"{len(essex['entries']) + len(west['entries']) - 1} entries from 2 forces" in output
+    assert (built / "export" / "entries.json").is_file()
+
+    # --strict: anything skipped fails the build, and the previous hub build stays.
+    before = (built / "export" / "entries.json").read_bytes()
+    code, output = hub(tmp_path / "hub", "--strict", *map(str, sources))
+    assert code == 1 and "hub build refused" in output
+    assert (built / "export" / "entries.json").read_bytes() == before
+
+
+def test_no_usable_source_builds_nothing(tmp_path: Path) -> None:
+    code, output = hub(tmp_path / "hub", str(tmp_path / "missing"))
+    assert code == 1 and "HP901" in output and "no such file or folder" in output
+    assert "HP905" in output
+    assert not (tmp_path / "hub" / "build" / "hub").exists()

@@ -21,6 +21,12 @@ build: $(STAMP)
 	$(BIN)/hpkb build --profile internal
 	$(BIN)/hpkb build --profile shared
 	$(BIN)/hpkb build --profile public
+	# The national hub: this force's shared export and two more fictional forces'.
+	$(BIN)/hpkb --root examples/forces/marrowdale-police export --profile shared
+	$(BIN)/hpkb --root examples/forces/kestrelford-constabulary export --profile shared
+	$(BIN)/hpkb hub build build/shared/export \
+		examples/forces/marrowdale-police/build/shared/export \
+		examples/forces/kestrelford-constabulary/build/shared/export
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

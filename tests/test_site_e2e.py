@@ -237,3 +237,58 @@ def test_statistics_charts_are_local_images_with_text(page: Page, internal_url: 
         assert image.get_attribute("src", timeout=5000).startswith("assets/charts/")
         assert len(image.get_attribute("alt") or "") > 20
         assert image.evaluate("i => i.complete && i.naturalWidth > 0")
+
+
+@pytest.fixture(scope="module")
+def hub_url(example_build: Path) -> Iterator[str]:
+    """The example hub: this force's shared export and the two example forces'."""
+    import shutil
+
+    from tests.conftest import REPO_ROOT, run_cli
+
+    exports = [str(example_build / "build/shared/export")]
+    for force in ("marrowdale-police", "kestrelford-constabulary"):
+        repo = example_build / "forces" / force
+        shutil.copytree(REPO_ROOT / "examples" / "forces" / force, repo,
+                        ignore=shutil.ignore_patterns("build"))
+        assert run_cli(repo, "export", "--profile", "shared").exit_code == 0
+        exports.append(str(repo / "build/shared/export"))
+    result = run_cli(example_build, "hub", "build", *exports)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    with serve(example_build / "build/hub/site") as url:
+        yield url
+
+
+def test_hub_pages_load_and_links_resolve(hub_url: str, example_build: Path) -> None:
+    pages = _crawl(hub_url)
+    site = example_build / "build/hub/site"
+    built = {p.relative_to(site).as_posix() for p in site.rglob("*.html")} - {"404.html"}
+    assert {urlsplit(u).path.lstrip("/") for u in pages if u.endswith(".html")} == built
+    page = pages[urljoin(hub_url, "practice/kestrelford-constabulary/PR-2024-003.html")]
+    assert "Shared by" in page and "Kestrelford Constabulary" in page
+
+
+@pytest.mark.parametrize("path", [
+    "index.html", "practice/marrowdale-police/PR-2024-001.html", "finder.html",
+    "pages/national.html", "pages/duplicates.html", "themes/mental-health.html",
+])
+def test_hub_pages_have_no_axe_violations(page: Page, hub_url: str, path: str) -> None:
+    outside = _no_outside_requests(page, hub_url)
+    page.goto(urljoin(hub_url, path))
+    page.wait_for_load_state("networkidle")
+    assert _axe(page) == []
+    assert outside == []
+
+
+def test_hub_finder_filters_by_force(page: Page, hub_url: str) -> None:
+    page.goto(urljoin(hub_url, "finder.html"))
+    page.wait_for_selector("#hpkb-finder fieldset")
+    total = page.locator("#hpkb-finder-list li").count()
+    shared_by = page.locator("fieldset", has=page.locator("legend", has_text="Shared by"))
+    assert shared_by.locator("input").count() == 3  # one box per force
+    shared_by.get_by_label(re.compile(r"Marrowdale Police \(2\)")).check()
+    visible = page.locator("#hpkb-finder-list li:visible")
+    assert visible.count() == 2 < total
+    hrefs = [visible.nth(i).locator("a").first.get_attribute("href") or ""
+             for i in range(visible.count())]
+    assert all("marrowdale-police/" in h for h in hrefs)

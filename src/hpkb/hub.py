@@ -390,31 +390,42 @@ def national_profile_page(sources: list[HubSource], taxonomy: Taxonomy) -> str:
         rows.append((source.force, figures, below))
     name = {o.id: o.name for o in taxonomy.organisations.values()}
     lines = ["# National problem profile", "",
-             "Each force's shared figures, as its export gives them. Counts from 1 to 4 "
-             "are withheld by the force (shown as *fewer than 5*); totals that include a "
-             "withheld count say *at least*.", "",
-             "## Debriefs and actions by force", "",
-             "| Force | Debriefs | Homicides | Near misses | Actions raised | Completed "
-             "| Open | Overdue | Built |", "|---|---|---|---|---|---|---|---|---|"]
+             "Each force's shared figures, as its export gives them. Small counts are "
+             "withheld by the force (shown as *fewer than N*, N being the force's "
+             "threshold, usually 5); totals that include a withheld count say *at least*.",
+             ""]
+    # Two narrow tables rather than one wide one: a table wider than the page scrolls,
+    # and a scrolling region must be reachable by keyboard.
+    debrief_keys = ("debriefs", "homicide", "near-miss")
+    action_keys = ("raised", "completed", "open", "overdue")
     columns: dict[str, list[Any]] = defaultdict(list)
+    debrief_rows: list[str] = []
+    action_rows: list[str] = []
     for force, figures, below in rows:
         debriefs = figures.get("debriefs") or {}
         actions = figures.get("actions") or {}
         values = {"debriefs": debriefs.get("count"),
                   "homicide": (debriefs.get("by_category") or {}).get("homicide"),
                   "near-miss": (debriefs.get("by_category") or {}).get("near-miss"),
-                  "raised": actions.get("raised"), "completed": actions.get("completed"),
-                  "open": actions.get("open"), "overdue": actions.get("overdue")}
+                  **{key: actions.get(key) for key in action_keys}}
         for key, value in values.items():
             columns[key].append(value)
         built = next((s.built for s in sources if s.force == force), "")
-        lines.append(f"| {escape_md(name.get(force, force))} | "
-                     + " | ".join(_figure(v, below) for v in values.values())
-                     + f" | {escape_md(built)} |")
-    lines.append("| **All forces** | " + " | ".join(
-        f"**{_total(columns[key], 5)}**" for key in
-        ("debriefs", "homicide", "near-miss", "raised", "completed", "open", "overdue"))
-        + " | |")
+        label = escape_md(name.get(force, force))
+        debrief_rows.append(f"| {label} | " + " | ".join(
+            _figure(values[k], below) for k in debrief_keys) + f" | {escape_md(built)} |")
+        action_rows.append(f"| {label} | " + " | ".join(
+            _figure(values[k], below) for k in action_keys) + " |")
+    lines += ["## Debriefs by force", "",
+              "| Force | Debriefs | Homicides | Near misses | Figures as of |",
+              "|---|---|---|---|---|", *debrief_rows,
+              "| **All forces** | " + " | ".join(f"**{_total(columns[k], 5)}**"
+                                             for k in debrief_keys) + " | |",
+              "", "## Actions by force", "",
+              "| Force | Raised | Completed | Open | Overdue |", "|---|---|---|---|---|",
+              *action_rows,
+              "| **All forces** | " + " | ".join(f"**{_total(columns[k], 5)}**"
+                                             for k in action_keys) + " |"]
     years: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for _, figures, _ in rows:
         for year, counts in ((figures.get("debriefs") or {}).get("by_financial_year")

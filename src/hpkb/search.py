@@ -14,6 +14,7 @@ import re
 import shutil
 import sys
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -245,6 +246,7 @@ class IndexReader:
         self._store: Any = None
         self._searcher: Any = None
         self._stamp: tuple[str, int] | None = None
+        self._facets: FacetColumns = ([], [], [])
 
     def _open(self) -> tuple[Any, Any]:
         from whoosh import index
@@ -258,6 +260,13 @@ class IndexReader:
             self._store = index.open_dir(str(self.folder))
             self._searcher = self._store.searcher()
             self._stamp = stamp
+            reader = self._searcher.reader()
+            # Facet values of every document, read once per opened index: counting them
+            # over the matches is then a walk over plain lists.
+            self._facets = ([str(v) for v in reader.column_reader("kind")],
+                            [tuple(str(v).split(",")) if v else ()
+                             for v in reader.column_reader("themes")],
+                            [str(v) for v in reader.column_reader("organisation")])
         return self._store, self._searcher
 
     def close(self) -> None:
@@ -275,8 +284,8 @@ class IndexReader:
             raise SearchError(f"the query is longer than {MAX_QUERY_CHARS} characters")
         with self._lock:
             store, searcher = self._open()
-            return _run(store, searcher, query, kind, theme, organisation, since, until,
-                        max(1, min(limit, MAX_LIMIT)))
+            return _run(store, searcher, self._facets, query, kind, theme, organisation,
+                        since, until, max(1, min(limit, MAX_LIMIT)))
 
 
 def search_index(folder: Path, query: str, *, kind: str | None = None,
@@ -292,10 +301,47 @@ def search_index(folder: Path, query: str, *, kind: str | None = None,
         reader.close()
 
 
-def _run(store: Any, searcher: Any, query: str, kind: str | None, theme: str | None,
-         organisation: str | None, since: date | None, until: date | None,
-         limit: int) -> SearchResults:
-    from whoosh import sorting
+FacetColumns = tuple[list[str], list[tuple[str, ...]], list[str]]
+_SNIPPET_CHARS = 160
+
+
+def _snippet(text: str, stems: set[str]) -> str | None:
+    """The first place in ``text`` where a query word occurs (any word with the same
+    stem), about 160 characters around it, with the words marked. Much faster than
+    re-analysing the whole text, which is what made Whoosh's highlighter slow."""
+    from html import escape
+
+    from whoosh.lang.porter import stem
+
+    if not stems:
+        return None
+    # A stem's first characters begin every word it stems from ("polici" ← "policy"),
+    # so candidates are words starting with them; each is confirmed by stemming it.
+    prefixes = sorted({s[:max(1, len(s) - 1)] for s in stems}, key=len, reverse=True)
+    candidate = re.compile(r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*",
+                           re.IGNORECASE)
+    marks = [m for m in candidate.finditer(text) if stem(m.group(0).lower()) in stems]
+    if not marks:
+        return None
+    start = max(0, marks[0].start() - _SNIPPET_CHARS // 3)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + _SNIPPET_CHARS)
+    end = text.find(" ", end) if text.find(" ", end) != -1 else len(text)
+    out, at = [], start
+    for mark in marks:
+        if mark.start() < start or mark.end() > end:
+            continue
+        out += [escape(text[at:mark.start()]),
+                f'<b class="match">{escape(mark.group(0))}</b>']
+        at = mark.end()
+    out.append(escape(text[at:end]))
+    snippet = " ".join("".join(out).split())
+    return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
+
+
+def _run(store: Any, searcher: Any, facet_columns: FacetColumns, query: str,
+         kind: str | None, theme: str | None, organisation: str | None,
+         since: date | None, until: date | None, limit: int) -> SearchResults:
     from whoosh.qparser import MultifieldParser, OrGroup
     from whoosh.query import And, DateRange, Every, Or, Term
 
@@ -304,7 +350,7 @@ def _run(store: Any, searcher: Any, query: str, kind: str | None, theme: str | N
     # Fielded parts filter (all must hold); free words rank (more matches rank higher).
     text, fielded = split_query(query.strip())
     text, hints = take_hints(text)
-    parsed = parser.parse(text) if text else Every()
+    parsed = plain = parser.parse(text) if text else Every()
     words = [w for w in re.findall(r"\w+", text) if w.lower() not in ("and", "or", "not")]
     if len(words) > 1 and '"' not in text:
         # Words that stand together in the query rank higher when they stand together
@@ -324,31 +370,33 @@ def _run(store: Any, searcher: Any, query: str, kind: str | None, theme: str | N
         start = datetime.combine(since, datetime.min.time()) if since else None
         end = datetime.combine(until, datetime.max.time()) if until else None
         filters.append(DateRange("date", start, end))
-    facets = {"type": sorting.FieldFacet("kind"),
-              "themes": sorting.FieldFacet("themes", allow_overlap=True),
-              "organisation": sorting.FieldFacet("organisation")}
     final = And([parsed, *filters]) if filters else parsed
-    hits = searcher.search(final, limit=limit, groupedby=facets,
-                           maptype=sorting.Count, terms=True)
-    hits.fragmenter.maxchars = 160
+    # The page of results, scored (Whoosh skips blocks that cannot reach the top); then
+    # every match, unscored, for the total and the facet counts. The phrase and hint
+    # parts only rank (a document matching "a b" matches a or b already), so matching
+    # leaves them out: phrase matching is the slowest part of a query.
+    hits = searcher.search(final, limit=limit)
+    matched = list(searcher.docs_for_query(And([plain, *filters]) if filters else plain))
+    kinds, themes, organisations = facet_columns
+    counted = {"type": Counter(kinds[d] for d in matched),
+               "themes": Counter(t for d in matched for t in themes[d]),
+               "organisation": Counter(organisations[d] for d in matched)}
+    stems = {t.decode() if isinstance(t, bytes) else str(t)
+             for field, t in final.iter_all_terms() if field in ("body", "summary", "title")}
     results = []
-    for hit in hits[:limit]:  # with groupedby, Whoosh scores every match
-        snippet = hit.highlights("body", top=1) or hit.highlights("summary") or \
+    for hit in hits[:limit]:
+        snippet = _snippet(hit["body"], stems) or _snippet(hit["summary"], stems) or \
             hit["summary"]
         results.append({"id": hit["id"], "type": hit["kind"], "title": hit["title"],
                         "score": round(float(hit.score), 4), "snippet": snippet})
-    counts = {name: dict(sorted(hits.groups(facet).items(),
-                                key=lambda kv: (-kv[1], str(kv[0]))))
-              for name, facet in (("type", "type"), ("themes", "themes"),
-                                  ("organisation", "organisation"))}
+    counts = {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
+              for name, values in counted.items()}
     suggestion = None
-    if not hits.scored_length() and text:
+    if not matched and text:
         corrected = searcher.correct_query(parser.parse(text), text)
         if corrected.string and corrected.string != text:
             suggestion = corrected.string
-    total = len(hits)
-    return SearchResults(total, results, {k: {str(a): b for a, b in v.items()}
-                                          for k, v in counts.items()}, suggestion)
+    return SearchResults(len(matched), results, counts, suggestion)
 
 
 def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list[str]]:

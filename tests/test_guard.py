@@ -165,6 +165,26 @@ def test_output_guard_catches_what_slipped_through(starter: Path, tmp_path: Path
         ("build/shared/chunk.pf", 1, "HP603"), ("build/shared/site/page.html", 2, "HP603")]
 
 
+def test_output_guard_scans_large_files_in_overlapping_pieces(
+        starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A name that straddles two pieces is still found, on the right line."""
+    monkeypatch.setattr("hpkb.guard._PIECE", 64)
+    monkeypatch.setattr("hpkb.guard._OVERLAP", 32)
+    validation = validate_repo(starter)
+    seen = profile_view(validation, "shared")
+    out = tmp_path / "out"
+    (out / "search").mkdir(parents=True)
+    filler = "x" * 20 + "\n"
+    text = filler * 3 + "y" * 59 + " Imelda Castrow here\n" + filler * 10 + "Ottersby\n"
+    (out / "search" / "segment.seg").write_bytes(text.encode())
+    findings = guard_outputs(out, seen, validation.corpus, [])
+    assert [(f.file, f.line) for f in findings] == [("build/shared/search/segment.seg", 4)]
+    clean = tmp_path / "clean"
+    (clean / "search").mkdir(parents=True)
+    (clean / "search" / "segment.seg").write_bytes((filler * 40).encode())
+    assert guard_outputs(clean, seen, validation.corpus, []) == []
+
+
 CANARY_DEBRIEF = """---
 id: RD-2024-002
 title: CANARY-HIDDEN-TITLE shared debrief

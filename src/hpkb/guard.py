@@ -214,7 +214,7 @@ def guard_sources(profile_view: ProfileView, corpus: Corpus,
     return findings
 
 
-def _pdf_text(path: Path) -> str | None:
+def _pdf_text(path: Path) -> bytes | None:
     """A PDF's text and metadata (poppler's pdftotext and pdfinfo), None if unreadable."""
     try:
         text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
@@ -223,16 +223,34 @@ def _pdf_text(path: Path) -> str | None:
                               capture_output=True, check=True, timeout=60).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return (text + b"\n" + info).decode("utf-8", "replace")
+    return text + b"\n" + info
 
 
-def _readable(path: Path, data: bytes) -> str | None:
+def _readable(path: Path, data: bytes) -> bytes | None:
+    """The bytes to scan: a PDF's text, a gzip file's contents, other files as they are."""
     if path.suffix.lower() == ".pdf":
         return _pdf_text(path)
     if data[:2] == b"\x1f\x8b":  # gzip: Pagefind chunks, sitemap.xml.gz
         with contextlib.suppress(OSError, EOFError):
-            data = gzip.decompress(data)
-    return data.decode("utf-8", "replace")
+            return gzip.decompress(data)
+    return data
+
+
+# Large files (a search index segment runs to tens of MB) are scanned in overlapping
+# pieces, so the decoded and lower-cased copies of a piece are all that is held at once.
+_PIECE = 4 * 2**20
+_OVERLAP = 4096  # longer than any name, id or title (titles are at most 120 characters)
+
+
+def _pieces(raw: bytes) -> Iterator[tuple[int, str]]:
+    """(line number the piece starts on, less one; the piece as text)."""
+    lines_before = 0
+    for start in range(0, max(len(raw), 1), _PIECE):
+        piece = raw[start:start + _PIECE + _OVERLAP]
+        yield lines_before, piece.decode("utf-8", "replace")
+        lines_before += raw.count(b"\n", start, start + _PIECE)
+        if start + _PIECE >= len(raw):
+            break
 
 
 def _output_canaries(profile_view: ProfileView, corpus: Corpus
@@ -309,30 +327,33 @@ def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
             passed[rel.as_posix()] = digest
             continue
         where = f"build/{profile_view.name}/{rel.as_posix()}"
-        text = _readable(path, data)
-        if text is None:  # deny by default: what cannot be read cannot be published
+        raw = _readable(path, data)
+        if raw is None:  # deny by default: what cannot be read cannot be published
             findings.append(error(where, 1, 1, "HP605", "cannot read this PDF to check it",
                                   "install poppler-utils (pdftotext, pdfinfo); "
                                   "make build and .ci/run expect them"))
             continue
         in_index = INDEX_FOLDER in rel.parts[:1]
         hits = len(findings)
-        for what, pattern, owners in canaries:
-            if in_index and pattern is names:
-                if index_names is None:
-                    continue
-                pattern = index_names
-            reported: set[str] = set()
-            for start, found in pattern.finditer(text):
-                owner = owners.get(found, "")
-                if owner in reported or _allowed(text, Hit(what, start, found), allow):
-                    continue
-                reported.add(owner)
-                line = text.count("\n", 0, start) + 1
-                findings.append(error(where, line, 1, "HP603",
-                                      f"output contains {what}" + (f" {owner}" if owner else ""),
-                                      "the build was not published; report this: the view "
-                                      "should have removed it"))
+        reported: set[tuple[str, str]] = set()
+        for lines_before, text in _pieces(raw):
+            for what, pattern, owners in canaries:
+                if in_index and pattern is names:
+                    if index_names is None:
+                        continue
+                    pattern = index_names
+                for start, found in pattern.finditer(text):
+                    owner = owners.get(found, "")
+                    if (what, owner) in reported or \
+                            _allowed(text, Hit(what, start, found), allow):
+                        continue
+                    reported.add((what, owner))
+                    line = lines_before + text.count("\n", 0, start) + 1
+                    findings.append(error(
+                        where, line, 1, "HP603",
+                        f"output contains {what}" + (f" {owner}" if owner else ""),
+                        "the build was not published; report this: the view should have "
+                        "removed it"))
         if len(findings) == hits:
             passed[rel.as_posix()] = digest
     if not findings:

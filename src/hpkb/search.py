@@ -400,7 +400,7 @@ def _run(store: Any, searcher: Any, facet_columns: FacetColumns, query: str,
 
 
 def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list[str]]:
-    from whoosh import index, scoring
+    from whoosh import index, query, scoring
 
     related: dict[str, list[str]] = {}
     store = index.open_dir(str(folder))
@@ -408,13 +408,27 @@ def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list
     # a merge, so BM25's average length after an update differs from a fresh build's and
     # related entries would too. TF-IDF uses only term and document counts, which are exact.
     with store.searcher(weighting=scoring.TF_IDF()) as searcher:
+        common = max(10, searcher.doc_count() // 50)
         for entry_id in entry_ids:
             docnum = searcher.document_number(id=entry_id)
             if docnum is None:
                 continue
+            # Whoosh's more-like-this (its key terms, then an OR of them weighted), with
+            # terms in more than 2% of the entries (at least 10) left out, as Lucene's
+            # maxDocFreqPct does: they say little about likeness, and a query on them
+            # scores nearly every entry, so related entries grew with the square of the
+            # entries (198 s at 10,000).
+            terms = [(word, weight) for word, weight in
+                     searcher.key_terms([docnum], "body", numterms=24)
+                     if searcher.doc_frequency("body", word) <= common][:12]
+            if not terms:
+                related[entry_id] = []
+                continue
+            likeness = query.Or([query.Term("body", word, boost=weight)
+                                 for word, weight in terms])
             # A few spare hits, re-ranked by (score, id): Whoosh breaks ties by document
             # number, which differs between an updated index and a fresh one.
-            hits = searcher.more_like(docnum, "body", top=top + 4, numterms=12)
+            hits = searcher.search(likeness, limit=top + 4, mask={docnum})
             ranked = sorted((-hit.score, hit["id"]) for hit in hits)
             related[entry_id] = [hit_id for _, hit_id in ranked[:top]]
     store.close()

@@ -66,7 +66,9 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
         # Site search is Pagefind (a chunked index fetched on demand), not Material's
         # single search_index.json, which would be tens of MB at thousands of entries.
         "plugins": [],
-        "markdown_extensions": ["tables", "admonition", {"toc": {"permalink": True}}],
+        # md_in_html: generated link lists sit in a <div data-pagefind-ignore>.
+        "markdown_extensions": ["tables", "admonition", "md_in_html",
+                                {"toc": {"permalink": True}}],
         "extra_css": ["assets/hpkb.css"],
         "extra_javascript": ["assets/finder.js", "assets/search.js", "assets/tracker.js"],
         "extra": {"hpkb_marking": marking, "generator": False},

@@ -198,6 +198,22 @@ def stage_search_index(root: Path) -> Stage:
     return run
 
 
+def stage_search_index_all(root: Path) -> Stage:
+    """Whoosh index of every entry (the internal profile's view), from scratch."""
+    from hpkb.pipeline import profile_view
+    from hpkb.search import index_view
+    from hpkb.validate import validate_repo
+
+    seen = profile_view(validate_repo(root), "internal")
+    out = Path(tempfile.mkdtemp(prefix="hpkb-bench-index-all-"))
+
+    def run() -> int:
+        index_view(seen, out / "full", None)
+        return len(seen.entries)
+
+    return run
+
+
 def stage_packs(root: Path) -> Stage:
     """Every top-level theme's learning pack of the shared view, typeset on both cores;
     extras: one 100-entry theme pack on its own."""
@@ -376,6 +392,7 @@ STAGES: dict[str, Callable[[Path], Stage]] = {
     "mkdocs-baseline": stage_mkdocs_baseline,
     "site": stage_site,
     "search-index": stage_search_index,
+    "search-index-all": stage_search_index_all,
     "packs": stage_packs,
     "docs-tree": stage_docs_tree,
     "pagefind": stage_pagefind,

@@ -35,6 +35,8 @@ MAX_LIMIT = 100
 FIELD_ALIASES = {"theme": "themes", "type": "kind", "tag": "tags", "org": "organisation",
                  "recommendation": "recommendations"}
 _MARKDOWN = re.compile(r"[#*_`>|\[\]()!]+")
+_SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
+WORDS_FILE = "words.json"
 
 
 class SearchError(Exception):
@@ -49,9 +51,10 @@ def _schema() -> Any:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         kind=fields.ID(stored=True, sortable=True),
-        title=fields.TEXT(stored=True, analyzer=stem, field_boost=3.0, spelling=True),
-        summary=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0, spelling=True),
-        body=fields.TEXT(stored=True, analyzer=stem, vector=True, spelling=True),
+        title=fields.TEXT(stored=True, analyzer=stem, field_boost=3.0),
+        summary=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0),
+        body=fields.TEXT(stored=True, analyzer=stem, vector=True),
+
         # Theme titles, tags, topics and ratings as words, so plain-language queries
         # ("county lines practice that worked") find them.
         keywords=fields.TEXT(analyzer=stem, field_boost=1.5),
@@ -97,6 +100,7 @@ def _document(entry: PublishedEntry, taxonomy: Taxonomy) -> dict[str, Any]:
         "recommendations": ",".join(meta.get("recommendations", [])),
         "date": datetime.fromisoformat(str(meta["created"])),
     }
+
     digest = hashlib.sha256(json.dumps(document, default=str, sort_keys=True).encode())
     document["content_hash"] = digest.hexdigest()
     return document
@@ -143,6 +147,11 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None) -> I
         else:
             added += 1
         writer.update_document(**document)
+    # "Did you mean" suggests words as written in the entries: a plain word list beside
+    # the index (Whoosh's per-field spelling copies cost a third of indexing time).
+    words = sorted({w for d in documents.values() for w in _SPELL_WORD.findall(
+        f"{d['title']} {d['summary']} {d['body']}".lower())})
+    (out / WORDS_FILE).write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
     changed = bool(added or updated or removed)
     # After any change, one segment: deleted documents would still count in term
     # statistics, so scores and related entries would differ from a full build's.
@@ -247,6 +256,7 @@ class IndexReader:
         self._searcher: Any = None
         self._stamp: tuple[str, int] | None = None
         self._facets: FacetColumns = ([], [], [])
+        self._words: list[str] = []
 
     def _open(self) -> tuple[Any, Any]:
         from whoosh import index
@@ -267,6 +277,9 @@ class IndexReader:
                             [tuple(str(v).split(",")) if v else ()
                              for v in reader.column_reader("themes")],
                             [str(v) for v in reader.column_reader("organisation")])
+            words = self.folder / WORDS_FILE
+            self._words = json.loads(words.read_text(encoding="utf-8")) \
+                if words.is_file() else []
         return self._store, self._searcher
 
     def close(self) -> None:
@@ -284,8 +297,8 @@ class IndexReader:
             raise SearchError(f"the query is longer than {MAX_QUERY_CHARS} characters")
         with self._lock:
             store, searcher = self._open()
-            return _run(store, searcher, self._facets, query, kind, theme, organisation,
-                        since, until, max(1, min(limit, MAX_LIMIT)))
+            return _run(store, searcher, self._facets, self._words, query, kind, theme,
+                        organisation, since, until, max(1, min(limit, MAX_LIMIT)))
 
 
 def search_index(folder: Path, query: str, *, kind: str | None = None,
@@ -339,7 +352,8 @@ def _snippet(text: str, stems: set[str]) -> str | None:
     return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
 
 
-def _run(store: Any, searcher: Any, facet_columns: FacetColumns, query: str,
+def _run(store: Any, searcher: Any, facet_columns: FacetColumns, vocabulary: list[str],
+         query: str,
          kind: str | None, theme: str | None, organisation: str | None,
          since: date | None, until: date | None, limit: int) -> SearchResults:
     from whoosh.qparser import MultifieldParser, OrGroup
@@ -391,12 +405,29 @@ def _run(store: Any, searcher: Any, facet_columns: FacetColumns, query: str,
                         "score": round(float(hit.score), 4), "snippet": snippet})
     counts = {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))
               for name, values in counted.items()}
-    suggestion = None
-    if not matched and text:
-        corrected = searcher.correct_query(parser.parse(text), text)
-        if corrected.string and corrected.string != text:
-            suggestion = corrected.string
+    suggestion = _did_you_mean(vocabulary, text) if not matched and text else None
     return SearchResults(len(matched), results, counts, suggestion)
+
+
+def _did_you_mean(words: list[str], text: str) -> str | None:
+    """The query with each word no entry contains replaced by the nearest word that one
+    does (at most two edits, same first letter), or None when nothing changes."""
+    from whoosh.support.levenshtein import damerau_levenshtein
+
+    known = set(words)
+
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        if len(word) < 3 or lowered in known:
+            return word
+        near = [(damerau_levenshtein(lowered, w, 3), w) for w in words
+                if w[:1] == lowered[:1] and abs(len(w) - len(lowered)) <= 2]
+        best = min(((d, w) for d, w in near if d <= 2), default=None)
+        return best[1] if best else word
+
+    corrected = re.sub(r"[^\W\d_]+", fix, text)
+    return corrected if corrected != text else None
 
 
 def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list[str]]:

@@ -91,6 +91,9 @@ def test_one_site_from_three_forces(exports: dict[str, Path], tmp_path: Path) ->
     found = search_index(built / "search", "safeguarding hub local authority", limit=10)
     assert {r["id"] for r in found.results} >= {f"{f}:PR-2024-001" for f in FORCES}
     assert set(found.facets["organisation"]) == set(FORCES)
+    cli = run_cli(tmp_path / "hub", "hub", "search", "safeguarding hub local authority",
+                  "--json")
+    assert cli.exit_code == 0 and cli.json() == found.as_json()
     # National packs.
     assert sorted(p.name for p in (built / "packs").glob("national-*.pdf"))
     # Near-identical entries from different forces are listed, never merged.

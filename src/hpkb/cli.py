@@ -396,44 +396,40 @@ def _index_is_stale(root: Path, folder: Path) -> bool:
     return any(f.path.stat().st_mtime > built for f in files)
 
 
-@main.command()
-@click.argument("query", default="")
-@click.option("--type", "kind", type=click.Choice(list(ENTRY_KINDS)), help="Only this kind.")
-@click.option("--theme", help="Only entries under this theme (sub-themes included).")
-@click.option("--organisation", help="Only entries of this organisation id.")
-@click.option("--since", metavar="YYYY-MM-DD", help="Created on or after this date.")
-@click.option("--until", metavar="YYYY-MM-DD", help="Created on or before this date.")
-@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="JSON (stable shape).")
-@_PROFILE
-@click.pass_context
-def search(ctx: click.Context, query: str, kind: str | None, theme: str | None,
-           organisation: str | None, since: str | None, until: str | None, limit: int,
-           as_json: bool, profile: str | None) -> None:
-    """Fielded, faceted full-text search over a built profile's index.
+def _search_options(command: Any) -> Any:
+    """The query and filter options `search` and `hub search` share."""
+    for option in reversed([
+            click.argument("query", default=""),
+            click.option("--type", "kind", type=click.Choice(list(ENTRY_KINDS)),
+                         help="Only this kind."),
+            click.option("--theme", help="Only entries under this theme (sub-themes "
+                         "included)."),
+            click.option("--organisation", help="Only entries of this organisation id."),
+            click.option("--since", metavar="YYYY-MM-DD", help="Created on or after this date."),
+            click.option("--until", metavar="YYYY-MM-DD", help="Created on or before this date."),
+            click.option("--limit", type=click.IntRange(1, 100), default=10,
+                         show_default=True),
+            click.option("--json", "as_json", is_flag=True, help="JSON (stable shape).")]):
+        command = option(command)
+    return command
 
-    QUERY may use fields: theme:, type:, tags:, organisation:, region:, rating:, focus:
-    (e.g. `theme:county-lines rating:worked`). Titles and summaries weigh more than text.
 
-    Example: hpkb search "coercive control" --type learning --since 2023-01-01
-    """
+def _run_search(folder: Path, query: str, kind: str | None, theme: str | None,
+                organisation: str | None, since: str | None, until: str | None,
+                limit: int, as_json: bool, missing: str) -> None:
+    """Query an index folder and print the results (text or --json)."""
     import html
     import json
     import re
 
     from hpkb.search import SearchError, search_index
 
-    name, folder = _index_folder(ctx, profile)
     try:
         found = search_index(folder, query, kind=kind, theme=theme, organisation=organisation,
                              since=_period_date(since, "--since"),
                              until=_period_date(until, "--until"), limit=limit)
     except SearchError as exc:
-        raise HpkbError(f"{exc}: run `hpkb build --profile {name}` first", exit_code=1) \
-            from None
-    if _index_is_stale(_root(ctx), folder):
-        click.echo(f"note: content changed since the {name} index was built; run "
-                   f"`hpkb build --profile {name}` for current results", err=True)
+        raise HpkbError(f"{exc}: {missing}", exit_code=1) from None
     if as_json:
         click.echo(json.dumps(found.as_json(), indent=2, ensure_ascii=False))
         return
@@ -449,6 +445,28 @@ def search(ctx: click.Context, query: str, kind: str | None, theme: str | None,
         if counts:
             click.echo(f"  {facet}: " + ", ".join(f"{k} {v}" for k, v in counts.items()),
                        err=True)
+
+
+@main.command()
+@_search_options
+@_PROFILE
+@click.pass_context
+def search(ctx: click.Context, query: str, kind: str | None, theme: str | None,
+           organisation: str | None, since: str | None, until: str | None, limit: int,
+           as_json: bool, profile: str | None) -> None:
+    """Fielded, faceted full-text search over a built profile's index.
+
+    QUERY may use fields: theme:, type:, tags:, organisation:, region:, rating:, focus:
+    (e.g. `theme:county-lines rating:worked`). Titles and summaries weigh more than text.
+
+    Example: hpkb search "coercive control" --type learning --since 2023-01-01
+    """
+    name, folder = _index_folder(ctx, profile)
+    if folder.is_dir() and _index_is_stale(_root(ctx), folder):
+        click.echo(f"note: content changed since the {name} index was built; run "
+                   f"`hpkb build --profile {name}` for current results", err=True)
+    _run_search(folder, query, kind, theme, organisation, since, until, limit, as_json,
+                f"run `hpkb build --profile {name}` first")
 
 
 @main.command()
@@ -572,3 +590,58 @@ def hub_build(ctx: click.Context, sources: tuple[Path, ...], out: Path | None, s
     click.echo(f"hub: {report.entries} entries from {len(report.forces)} forces "
                f"({', '.join(report.forces)}), {len(report.similar)} possible duplicates "
                f"-> {report.output}", err=True)
+
+
+def _hub_folder(ctx: click.Context, out: Path | None) -> Path:
+    from hpkb.write import BUILD_DIR
+
+    return _root(ctx) / (out or Path(BUILD_DIR) / "hub")
+
+
+@hub.command("search")
+@_search_options
+@click.option("--out", type=click.Path(path_type=Path),
+              help="The hub's build folder (default build/hub).")
+@click.pass_context
+def hub_search(ctx: click.Context, query: str, kind: str | None, theme: str | None,
+               organisation: str | None, since: str | None, until: str | None, limit: int,
+               as_json: bool, out: Path | None) -> None:
+    """Search every force's entries in the hub's index (as `hpkb search` does).
+
+    Ids are global (essex-police:PR-2023-001): each result says which force shared it.
+
+    Example: hpkb hub search "carers discharge" --type practice
+    """
+    from hpkb.search import INDEX_DIR
+
+    _run_search(_hub_folder(ctx, out) / INDEX_DIR, query, kind, theme, organisation, since,
+                until, limit, as_json, "run `hpkb hub build` first")
+
+
+@hub.command("serve")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="The hub's build folder (default build/hub).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.pass_context
+def hub_serve(ctx: click.Context, out: Path | None, port: int) -> None:
+    """Serve the hub's site and its search API (GET /api/search) on 127.0.0.1.
+
+    Example: hpkb hub serve --port 8002
+    """
+    from waitress import create_server
+
+    from hpkb.serve import make_app
+
+    folder = _hub_folder(ctx, out)
+    if not (folder / "site").is_dir():
+        raise HpkbError("nothing to serve: run `hpkb hub build` first", exit_code=1)
+    server = create_server(make_app(folder), host="127.0.0.1", port=port, threads=4)
+    click.echo(f"serving the hub on http://127.0.0.1:{server.effective_port}/ "
+               "(Ctrl+C stops)", err=True)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()

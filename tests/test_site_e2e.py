@@ -271,6 +271,7 @@ def test_hub_pages_load_and_links_resolve(hub_url: str, example_build: Path) -> 
 @pytest.mark.parametrize("path", [
     "index.html", "practice/marrowdale-police/PR-2024-001.html", "finder.html",
     "pages/national.html", "pages/duplicates.html", "themes/mental-health.html",
+    "ratings/index.html", "regions/midlands.html",
 ])
 def test_hub_pages_have_no_axe_violations(page: Page, hub_url: str, path: str) -> None:
     outside = _no_outside_requests(page, hub_url)

@@ -215,6 +215,34 @@ class _Renderer:
             "recommendations.md.j2", "recommendations/index.md", counts=counts)
         return pages
 
+    def browse_pages(self) -> dict[str, str]:
+        """Practice by "Does it work?" rating, and every entry by region (across forces
+        on a hub)."""
+        pages: dict[str, str] = {}
+        practice = [e for e in self.view.entries if e.kind == "practice"]
+        groupings = (
+            ("ratings", "Practice by rating", "Rating", "Shared practice by its \"Does it "
+             "work?\" rating.", practice, lambda e: [str(e.meta["effectiveness"])]),
+            ("regions", "Entries by region", "Region", "Entries by the region of the "
+             "organisation they come from.", list(self.view.entries),
+             lambda e: [e.region] if e.region else []))
+        for folder, title, column, intro, entries, keys in groupings:
+            grouped: dict[str, list[PublishedEntry]] = defaultdict(list)
+            for entry in entries:
+                for key in keys(entry):
+                    grouped[key].append(entry)
+            groups = []
+            for key in sorted(grouped, key=lambda k: label(k).lower()):
+                page = f"{folder}/{key}.md"
+                pages[page] = self.render(
+                    "browse.md.j2", page, title=f"{column}: {label(key)}",
+                    intro=f"{len(grouped[key])} entries.", by_kind=_by_kind(grouped[key]))
+                groups.append((page, label(key), len(grouped[key])))
+            pages[f"{folder}/index.md"] = self.render(
+                "browse_index.md.j2", f"{folder}/index.md", title=title, intro=intro,
+                column=column, groups=groups)
+        return pages
+
     def listing_pages(self) -> dict[str, str]:
         by_kind = _by_kind(self.view.entries)
         return {f"{KIND_PAGES[kind]}/index.md": self.render(
@@ -363,6 +391,7 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     pages.update(renderer.theme_pages())
     pages.update(renderer.recommendation_pages())
     pages.update(renderer.listing_pages())
+    pages.update(renderer.browse_pages())
     pages["tags.md"] = renderer.tags_page()
     finder_page, finder_data = renderer.finder()
     pages["finder.md"] = finder_page

@@ -32,7 +32,8 @@ from hpkb.write import write_json, write_text
 
 __all__ = ["build_site", "mkdocs_config"]
 
-ENTRY_FOLDERS = ("debriefs", "learning", "practice", "themes", "recommendations", "pages")
+ENTRY_FOLDERS = ("debriefs", "learning", "practice", "themes", "recommendations", "pages",
+                 "ratings", "regions")
 
 
 def marking_of(profile_view: ProfileView) -> str:
@@ -45,7 +46,9 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
     nav: list[Any] = [{"Home": "index.md"}, {"Themes": "themes/index.md"},
                       {"Practice finder": "finder.md"}, {"Shared practice": "practice/index.md"},
                       {"Learning": "learning/index.md"}, {"Rapid debriefs": "debriefs/index.md"},
-                      {"Recommendations": "recommendations/index.md"}, {"Tags": "tags.md"},
+                      {"Recommendations": "recommendations/index.md"},
+                      {"By rating": "ratings/index.md"}, {"By region": "regions/index.md"},
+                      {"Tags": "tags.md"},
                       {"Search": "search.md"}, {"Statistics": "statistics.md"},
                       {"Authoring guide": "guide.md"}, {"Downloads": "downloads.md"}]
     if profile_view.profile.personal:

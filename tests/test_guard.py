@@ -126,6 +126,20 @@ def test_subject_name_in_shared_text_fails_the_build(starter: Path) -> None:
     assert internal.exit_code == 0  # the internal profile may show names
 
 
+def test_a_rebuild_rescans_what_a_new_name_makes_unsafe(starter: Path) -> None:
+    """The source guard skips entries it passed before only under the same rules: a new
+    subject whose surname an unchanged shared entry already uses is caught."""
+    _add_to_learning(starter, "Officers spoke to the Harwick family next door.")
+    assert run_cli(starter, "build", "--as-of", AS_OF, "--skip", "packs").exit_code == 0
+    assert (starter / "build/shared/guard-sources.json").is_file()
+    debrief = starter / "debriefs/RD-2024-001.md"
+    debrief.write_text(debrief.read_text("utf-8").replace(
+        "name: Bram Ottersby", "name: Dorran Harwick"), encoding="utf-8")
+    result = run_cli(starter, "build", "--as-of", AS_OF, "--skip", "packs")
+    assert result.exit_code == 1
+    assert "HP601" in result.stdout and "`Harwick`" in result.stdout
+
+
 @pytest.mark.parametrize("text,code", [
     ("The surname ottersby alone, in any case, is enough to identify him.", "HP601"),
     ("Call her on 07700 900123.", "HP602"),

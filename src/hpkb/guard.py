@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,8 @@ from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
 from hpkb.view import ProfileView, rewrite_references
 
-__all__ = ["GUARD_RECORD", "PII_RULES", "find_personal_data", "guard_outputs", "guard_sources",
-           "subject_names"]
+__all__ = ["GUARD_RECORD", "PII_RULES", "SOURCE_RECORD", "SourceCheck", "check_sources",
+           "find_personal_data", "guard_outputs", "guard_sources", "subject_names"]
 
 INDEX_FOLDER = "search"
 _NAME_HINT = ("remove the name: people are named only in a debrief's `subjects`, which "
@@ -160,16 +160,55 @@ def _published_strings(value: Any, path: tuple[str | int, ...] = ()
             yield from _published_strings(item, (*path, index))
 
 
+SOURCE_RECORD = "guard-sources.json"
+
+
+@dataclass(frozen=True)
+class SourceCheck:
+    """The source guard's findings, and the entries it passed (path → digest of what
+    was scanned) under the rules digest, for the next build to skip."""
+
+    findings: list[Diagnostic]
+    rules: str
+    passed: dict[str, str]
+
+    def record(self) -> dict[str, Any]:
+        return {"rules": self.rules, "passed": self.passed}
+
+
 def guard_sources(profile_view: ProfileView, corpus: Corpus,
                   allow: Iterable[str]) -> list[Diagnostic]:
     """Scan everything a non-personal profile would publish; each hit is an error."""
-    if profile_view.profile.personal:
-        return []
+    return check_sources(profile_view, corpus, allow).findings
+
+
+def _entry_digest(published: Any, entry: Any) -> str:
+    scanned = [dict(published.meta), entry.source.body, entry.source.body_line,
+               sorted(entry.source.positions.items(), key=repr)]
+    return hashlib.sha256(json.dumps(scanned, default=str, sort_keys=True).encode()
+                          ).hexdigest()
+
+
+def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str],
+                  previous: Mapping[str, Any] | None = None) -> SourceCheck:
+    """The source guard; an entry whose scanned text is unchanged since ``previous`` (a
+    record of the last build) under the same rules is not scanned again."""
     allow = list(allow)
-    names = _name_pattern(subject_names(corpus))
     visible = {e.id for e in profile_view.entries}
-    hidden = Literals.of((e.id for e in corpus.entries if e.id not in visible), words=True)
+    hidden_ids = sorted(e.id for e in corpus.entries if e.id not in visible)
+    all_names = subject_names(corpus)
+    rules = hashlib.sha256(json.dumps([code_digest(), profile_view.name, all_names,
+                                       hidden_ids, allow]).encode()).hexdigest()
+    if profile_view.profile.personal:
+        return SourceCheck([], rules, {})
+    before: Mapping[str, str] = {}
+    if previous and previous.get("rules") == rules and isinstance(previous.get("passed"),
+                                                                  dict):
+        before = previous["passed"]
+    names = _name_pattern(all_names)
+    hidden = Literals.of(hidden_ids, words=True)
     findings: list[Diagnostic] = []
+    passed: dict[str, str] = {}
 
     def scan(file: str, line: int, column: int, text: str, *, skip_email: bool) -> None:
         hits = [Hit("subject name", start, found)
@@ -202,6 +241,11 @@ def guard_sources(profile_view: ProfileView, corpus: Corpus,
 
     for published in profile_view.entries:
         entry = corpus.by_id[published.id]
+        digest = _entry_digest(published, entry)
+        if before.get(entry.source.path) == digest:
+            passed[entry.source.path] = digest
+            continue
+        already = len(findings)
         for path, text in _published_strings(dict(published.meta)):
             line, column = entry.source.where(path)
             # A practice's published contact address is meant to be public.
@@ -211,7 +255,9 @@ def guard_sources(profile_view: ProfileView, corpus: Corpus,
             # As published: references to hidden entries already plain text.
             scan(entry.source.path, line, 1, rewrite_references(text, visible),
                  skip_email=False)
-    return findings
+        if len(findings) == already:
+            passed[entry.source.path] = digest
+    return SourceCheck(findings, rules, passed)
 
 
 def _pdf_text(path: Path) -> bytes | None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
 from hpkb.export import provenance_of, source_commit, write_export
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
-from hpkb.guard import guard_outputs, guard_sources
+from hpkb.guard import SOURCE_RECORD, check_sources, guard_outputs, guard_sources
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
@@ -19,7 +21,14 @@ from hpkb.site import build_site
 from hpkb.templates_env import template_dirs
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
-from hpkb.write import BUILD_DIR, inside_build, own_directory, staged_directory, write_text
+from hpkb.write import (
+    BUILD_DIR,
+    inside_build,
+    own_directory,
+    staged_directory,
+    write_json,
+    write_text,
+)
 
 __all__ = ["STAGES", "BuildReport", "BuildRequest", "build", "export_only", "national_packs",
            "profile_view"]
@@ -135,6 +144,15 @@ def _guarded(validation: Validation, seen: ProfileView) -> ProfileView:
     return replace(seen, diagnostics=seen.diagnostics + tuple(guarded)) if guarded else seen
 
 
+def _read_record(path: Path) -> dict[str, Any] | None:
+    """A guard record of the live build, or None when missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def _checked(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
     validation, seen = _viewed(request)
     return validation, _guarded(validation, seen) if seen is not None else None
@@ -156,7 +174,10 @@ def build(request: BuildRequest) -> BuildReport:
         # The live build came from these very inputs, and passed the guard then.
         return BuildReport(validation.diagnostics + seen.diagnostics, target, (),
                            len(seen.entries), up_to_date=True)
-    seen = _guarded(validation, seen)
+    checked = check_sources(seen, validation.corpus, validation.settings.hpkb.allow,
+                            _read_record(target / SOURCE_RECORD))
+    if checked.findings:
+        seen = replace(seen, diagnostics=seen.diagnostics + tuple(checked.findings))
     findings = validation.diagnostics + seen.diagnostics
     if fails(seen.diagnostics, request.strict):
         return BuildReport(findings)
@@ -190,6 +211,7 @@ def build(request: BuildRequest) -> BuildReport:
                                                 target if target.is_dir() else None)
             if output_findings:
                 raise _OutputRefused
+            write_json(staging / SOURCE_RECORD, checked.record())
             write_text(staging / BUILD_STAMP, f"{fingerprint}\n{tree_state(staging)}\n")
     except _OutputRefused:
         return BuildReport(findings + tuple(output_findings))

@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from hpkb.diagnostics import Diagnostic, error
-from hpkb.workers import WorkerFailed, finish_worker, start_worker
+from hpkb.workers import WorkerFailed, finish_worker, send_work, start_worker
 
-__all__ = ["PARALLEL_MIN_PAGES", "run_mkdocs"]
+__all__ = ["PARALLEL_MIN_PAGES", "run_mkdocs", "start_renderer"]
 
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 150
@@ -143,11 +143,20 @@ def _reuse(site: Path, previous_site: Path, uris: Iterable[str], pages: Mapping[
             shutil.copy2(previous_site / rel, target)
 
 
+def start_renderer(config_path: Path) -> subprocess.Popen[str]:
+    """Start the second page-rendering process early: it imports MkDocs and the theme
+    while this process writes the docs tree, then waits for its share of the pages."""
+    return start_worker("hpkb.mkdocs_run", [str(config_path)])
+
+
 def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
-               previous_site: Path | None = None, workers: int = 2) -> list[Diagnostic]:
+               previous_site: Path | None = None, workers: int = 2,
+               renderer: subprocess.Popen[str] | None = None) -> list[Diagnostic]:
     """Build the site of ``config_path``. Pages named in ``unchanged`` (paths as in docs/)
-    are taken from ``previous_site`` as they are. Every warning becomes a finding."""
-    worker: subprocess.Popen[str] | None = None
+    are taken from ``previous_site`` as they are. ``renderer``: a second process started
+    with ``start_renderer`` (else one is started when there are enough pages). Every
+    warning becomes a finding."""
+    worker: subprocess.Popen[str] | None = renderer
     failure = None
     with _mkdocs_log() as collected:
         try:
@@ -155,9 +164,10 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             kept = [uri for uri in unchanged if uri in prepared.pages] if previous_site else []
             todo = [uri for uri in prepared.pages if uri not in set(kept)]
             split = len(todo) // 2 if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES else 0
-            if split:
-                worker = start_worker("hpkb.mkdocs_run", [str(config_path)],
-                                      todo[len(todo) - split:])
+            if split and worker is None:
+                worker = start_worker("hpkb.mkdocs_run", [str(config_path)])
+            if worker is not None:
+                send_work(worker, todo[len(todo) - split:])
             _write_shared(prepared)
             if previous_site is not None:
                 _reuse(Path(prepared.config.site_dir), previous_site, kept, prepared.pages)
@@ -165,6 +175,8 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             prepared.config.plugins.on_post_build(config=prepared.config)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"
+            if worker is not None and worker.stdin is not None:
+                send_work(worker, [])  # nothing for it to do: let it end
         messages = collected.messages
         if worker is not None:
             try:
@@ -182,10 +194,18 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
 
 def _worker_main(config_path: Path) -> None:
     """The second process: render the pages named on stdin; print warnings as JSON."""
+    # Imported while the parent is still writing the docs tree (see start_renderer).
+    import importlib
+
+    for name in ("mkdocs.commands.build", "mkdocs.config", "mkdocs.structure.pages",
+                 "material", "markdown", "pymdownx"):
+        importlib.import_module(name)
+
     uris = [line for line in sys.stdin.read().splitlines() if line]
     with _mkdocs_log() as collected:
         try:
-            _render(_prepare(config_path), uris)
+            if uris:
+                _render(_prepare(config_path), uris)
         except Exception as exc:  # reported to the parent as a finding, never a traceback
             collected.messages.append(f"{type(exc).__name__}: {exc}")
     print(json.dumps(collected.messages))

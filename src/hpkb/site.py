@@ -24,10 +24,11 @@ from hpkb.export import Provenance, export_document, provenance_of, write_schema
 from hpkb.fingerprint import code_digest
 from hpkb.html_check import check_site_html
 from hpkb.link import link
-from hpkb.mkdocs_run import run_mkdocs
+from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
 from hpkb.pages import SitePages, site_pages
 from hpkb.templates_env import template_dirs
 from hpkb.view import ProfileView
+from hpkb.workers import send_work
 from hpkb.write import write_json, write_text
 
 __all__ = ["build_site", "mkdocs_config"]
@@ -185,6 +186,11 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     With ``previous`` (the last build's folder), unchanged pages are not rendered again.
     ``pages`` (home text, extra pages) replaces the repo's content/pages (the hub's)."""
     home, extra = pages if pages is not None else _home_and_pages(root)
+    # Every page will be rendered: start the second renderer now, so its imports overlap
+    # writing the docs tree.
+    renderer = start_renderer(out / "mkdocs.yml") if (
+        len(profile_view.entries) >= PARALLEL_MIN_PAGES
+        and (previous is None or not (previous / "site").is_dir())) else None
     try:
         generated = _generate(root, settings, profile_view, home, extra, similar or {},
                               _pack_titles(packs, pack_titles or {}))
@@ -192,6 +198,9 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
         # Only a content repo's own template override can get here (hpkb's are tested).
         where = getattr(exc, "filename", None) or "templates/site"
         line = getattr(exc, "lineno", None) or 1
+        if renderer is not None:
+            send_work(renderer, [])
+            renderer.communicate()
         return [error(str(where), line, 1, "HP703", f"template error: {exc.message}",
                       "fix the template override in templates/site/")]
     docs = out / "docs"
@@ -214,7 +223,8 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     write_text(out / SITE_INPUTS, _site_inputs(out))
     unchanged = _unchanged_pages(out, previous)
     findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
-                          previous_site=previous / "site" if previous else None)
+                          previous_site=previous / "site" if previous else None,
+                          renderer=renderer)
     if findings:
         return findings
     # Pagefind (a separate process) indexes while this process checks the HTML (of the

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["WorkerFailed", "finish_worker", "start_worker"]
+__all__ = ["WorkerFailed", "finish_worker", "send_work", "start_worker"]
 
 WORKER_TIMEOUT_S = 1800
 
@@ -22,15 +22,22 @@ class WorkerFailed(Exception):
     """The second process failed or ran too long; the message says how."""
 
 
-def start_worker(module: str, args: Sequence[str], lines: Sequence[str]
+def start_worker(module: str, args: Sequence[str], lines: Sequence[str] | None = None
                  ) -> subprocess.Popen[str]:
+    """Start ``python -m module args…``; with ``lines``, send them as its work now,
+    otherwise later with ``send_work`` (the worker can import its libraries meanwhile)."""
     worker = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if lines is not None:
+        send_work(worker, lines)
+    return worker
+
+
+def send_work(worker: subprocess.Popen[str], lines: Sequence[str]) -> None:
     assert worker.stdin is not None
     worker.stdin.write("\n".join(lines))
     worker.stdin.close()
     worker.stdin = None  # written and closed: communicate() must not touch it again
-    return worker
 
 
 def finish_worker(worker: subprocess.Popen[str]) -> Any:

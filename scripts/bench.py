@@ -69,12 +69,12 @@ def stage_validate(root: Path) -> Stage:
     return run
 
 
-def _shared_view(root: Path) -> tuple[Any, Any]:
+def _shared_view(root: Path, profile: str = "shared") -> tuple[Any, Any]:
     from hpkb.pipeline import profile_view
     from hpkb.validate import validate_repo
 
     validation = validate_repo(root)
-    return validation.settings, profile_view(validation, "shared")
+    return validation.settings, profile_view(validation, profile)
 
 
 def stage_site(root: Path) -> Stage:
@@ -200,11 +200,9 @@ def stage_search_index(root: Path) -> Stage:
 
 def stage_search_index_all(root: Path) -> Stage:
     """Whoosh index of every entry (the internal profile's view), from scratch."""
-    from hpkb.pipeline import profile_view
     from hpkb.search import index_view
-    from hpkb.validate import validate_repo
 
-    seen = profile_view(validate_repo(root), "internal")
+    _, seen = _shared_view(root, "internal")
     out = Path(tempfile.mkdtemp(prefix="hpkb-bench-index-all-"))
 
     def run() -> int:

@@ -121,17 +121,22 @@ def _axe(page: Page) -> list[dict[str, Any]]:
             for v in result["violations"]]
 
 
+def _assert_accessible_and_local(page: Page, base: str, path: str) -> None:
+    """axe finds no violations on the page, and loading it asks nothing of another host."""
+    outside = _no_outside_requests(page, base)
+    page.goto(urljoin(base, path))
+    page.wait_for_load_state("networkidle")
+    assert _axe(page) == []
+    assert outside == []
+
+
 @pytest.mark.parametrize("path", [
     "index.html", "practice/PR-2023-001.html", "learning/LN-2024-003.html",
     "debriefs/RD-2024-011.html", "themes/coercive-control.html", "finder.html",
     "recommendations/hmicfrs-2023-r3.html", "guide.html", "statistics.html",
 ])
 def test_axe_finds_no_violations(page: Page, shared_url: str, path: str) -> None:
-    outside = _no_outside_requests(page, shared_url)
-    page.goto(urljoin(shared_url, path))
-    page.wait_for_load_state("networkidle")
-    assert _axe(page) == []
-    assert outside == []
+    _assert_accessible_and_local(page, shared_url, path)
 
 
 def _search(page: Page, base: str, query: str) -> list[str]:
@@ -206,11 +211,7 @@ def internal_url(example_build: Path) -> Iterator[str]:
                                   "debriefs/RD-2024-005.html"])
 def test_internal_pages_have_no_axe_violations(page: Page, internal_url: str,
                                                path: str) -> None:
-    outside = _no_outside_requests(page, internal_url)
-    page.goto(urljoin(internal_url, path))
-    page.wait_for_load_state("networkidle")
-    assert _axe(page) == []
-    assert outside == []
+    _assert_accessible_and_local(page, internal_url, path)
 
 
 def test_action_tracker_filters(page: Page, internal_url: str) -> None:
@@ -274,11 +275,7 @@ def test_hub_pages_load_and_links_resolve(hub_url: str, example_build: Path) -> 
     "ratings/index.html", "regions/midlands.html",
 ])
 def test_hub_pages_have_no_axe_violations(page: Page, hub_url: str, path: str) -> None:
-    outside = _no_outside_requests(page, hub_url)
-    page.goto(urljoin(hub_url, path))
-    page.wait_for_load_state("networkidle")
-    assert _axe(page) == []
-    assert outside == []
+    _assert_accessible_and_local(page, hub_url, path)
 
 
 def test_hub_finder_filters_by_force(page: Page, hub_url: str) -> None:

@@ -7,6 +7,7 @@ output could not be written safely; 2 usage errors (bad options, unknown profile
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -486,8 +487,6 @@ def serve(ctx: click.Context, profile: str | None, port: int, packs: bool) -> No
 
     Example: hpkb serve --profile internal --port 8001
     """
-    import threading
-
     from waitress import create_server
 
     from hpkb.pipeline import BuildRequest
@@ -519,7 +518,12 @@ def serve(ctx: click.Context, profile: str | None, port: int, packs: bool) -> No
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
     watcher.start()
-    click.echo(f"serving the {name} site on http://127.0.0.1:{server.effective_port}/ "
+    _serve_until_stopped(server, f"the {name} site", stop)
+
+
+def _serve_until_stopped(server: Any, what: str, stop: threading.Event) -> None:
+    """Run a waitress server until Ctrl+C; then set ``stop`` (a watcher may wait on it)."""
+    click.echo(f"serving {what} on http://127.0.0.1:{server.effective_port}/ "
                "(Ctrl+C stops)", err=True)
     try:
         server.run()
@@ -637,11 +641,4 @@ def hub_serve(ctx: click.Context, out: Path | None, port: int) -> None:
     if not (folder / "site").is_dir():
         raise HpkbError("nothing to serve: run `hpkb hub build` first", exit_code=1)
     server = create_server(make_app(folder), host="127.0.0.1", port=port, threads=4)
-    click.echo(f"serving the hub on http://127.0.0.1:{server.effective_port}/ "
-               "(Ctrl+C stops)", err=True)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
+    _serve_until_stopped(server, "the hub", threading.Event())

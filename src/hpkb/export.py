@@ -112,8 +112,8 @@ def export_document(profile_view: ProfileView, provenance: Provenance) -> dict[s
     """The export (format v1) as one JSON-ready document (entries in id order)."""
     from hpkb.report import period_report
 
-    owner = next((o.name for o in profile_view.taxonomy.organisations.values()
-                  if o.id == provenance.force), provenance.name)
+    force = profile_view.taxonomy.organisations.get(provenance.force or "")
+    owner = force.name if force is not None else provenance.name
     aggregates = period_report(profile_view, start=None, end=None, as_of=profile_view.today,
                                targets=provenance.targets, population=provenance.population)
     return {

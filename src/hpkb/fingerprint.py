@@ -14,13 +14,20 @@ from pathlib import Path
 
 from hpkb.model import KIND_FOLDERS
 
-__all__ = ["BUILD_STAMP", "build_fingerprint", "code_digest", "tree_state"]
+__all__ = ["BUILD_STAMP", "build_fingerprint", "code_digest", "files_digest", "tree_state"]
 
 BUILD_STAMP = "build-inputs.sha256"
 INPUTS = ("mkdocs.yml", "content", "templates", *KIND_FOLDERS.values())
 RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
                        "jinja2", "whoosh-reloaded", "pagefind", "pypandoc-binary", "typst",
                        "matplotlib")
+
+
+def files_digest(seed: str, base: Path, paths: Iterable[Path]) -> str:
+    """A digest of ``seed`` and the given files (names relative to ``base``, contents)."""
+    digest = hashlib.sha256(seed.encode())
+    _add_tree(digest, base, paths)
+    return digest.hexdigest()
 
 
 def _add_tree(digest: hashlib._Hash, base: Path, paths: Iterable[Path]) -> None:
@@ -36,27 +43,21 @@ def _add_tree(digest: hashlib._Hash, base: Path, paths: Iterable[Path]) -> None:
 def code_digest() -> str:
     """hpkb's own code and templates (even between releases) and the rendering libraries'
     versions."""
-    digest = hashlib.sha256()
     package = Path(__file__).parent
-    _add_tree(digest, package, (p for p in package.rglob("*")
-                                if "__pycache__" not in p.parts))
-    for name in RENDERING_LIBRARIES:
-        digest.update(f"{name}={version(name)}\n".encode())
-    return digest.hexdigest()
+    versions = "".join(f"{name}={version(name)}\n" for name in RENDERING_LIBRARIES)
+    return files_digest(versions, package,
+                        (p for p in package.rglob("*") if "__pycache__" not in p.parts))
 
 
 def build_fingerprint(root: Path, request: Iterable[str]) -> str:
     """The digest of a build's inputs: repo input files, code, and the request's terms."""
-    digest = hashlib.sha256(code_digest().encode())
-    for term in request:
-        digest.update(b"R" + term.encode() + b"\0")
+    seed = code_digest() + "".join(f"\0R{term}" for term in request)
+    paths: list[Path] = []
     for name in INPUTS:
         path = root / name
-        if path.is_dir() and not path.is_symlink():
-            _add_tree(digest, root, path.rglob("*"))
-        else:
-            _add_tree(digest, root, [path])
-    return digest.hexdigest()
+        is_tree = path.is_dir() and not path.is_symlink()
+        paths += path.rglob("*") if is_tree else [path]
+    return files_digest(seed, root, paths)
 
 
 def tree_state(folder: Path) -> str:

@@ -15,7 +15,7 @@ import hashlib
 import json
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -190,21 +190,17 @@ def _entry_digest(published: Any, entry: Any) -> str:
 
 
 def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str],
-                  previous: Mapping[str, Any] | None = None) -> SourceCheck:
-    """The source guard; an entry whose scanned text is unchanged since ``previous`` (a
-    record of the last build) under the same rules is not scanned again."""
+                  previous: Path | None = None) -> SourceCheck:
+    """The source guard; an entry whose scanned text is unchanged since the build in
+    ``previous`` under the same rules is not scanned again."""
     allow = list(allow)
     visible = {e.id for e in profile_view.entries}
     hidden_ids = sorted(e.id for e in corpus.entries if e.id not in visible)
     all_names = subject_names(corpus)
-    rules = hashlib.sha256(json.dumps([code_digest(), profile_view.name, all_names,
-                                       hidden_ids, allow]).encode()).hexdigest()
+    rules = _digest([code_digest(), profile_view.name, all_names, hidden_ids, allow])
     if profile_view.profile.personal:
         return SourceCheck([], rules, {})
-    before: Mapping[str, str] = {}
-    if previous and previous.get("rules") == rules and isinstance(previous.get("passed"),
-                                                                  dict):
-        before = previous["passed"]
+    before = _passed_before(previous, SOURCE_RECORD, rules)
     names = _name_pattern(all_names)
     hidden = Literals.of(hidden_ids, words=True)
     findings: list[Diagnostic] = []
@@ -318,17 +314,16 @@ def _output_canaries(profile_view: ProfileView, corpus: Corpus
 GUARD_RECORD = "guard-passed.json"
 
 
-def _rules_digest(canaries: list[tuple[str, Literals, dict[str, str]]], names: list[str],
-                  allow: list[str]) -> str:
-    """What the output guard looks for (as a digest: the record must not hold it)."""
-    terms = [code_digest(), names, allow,
-             [(what, sorted(owners.items())) for what, _, owners in canaries]]
+def _digest(terms: Any) -> str:
+    """What a guard looks for, as a digest: a record of what it passed must not hold the
+    names and titles themselves."""
     return hashlib.sha256(json.dumps(terms, sort_keys=True).encode()).hexdigest()
 
 
-def _passed_before(previous: Path | None, rules: str) -> dict[str, str]:
-    """Files (path → SHA-256) the previous build's guard passed under the same rules."""
-    record = previous / GUARD_RECORD if previous is not None else None
+def _passed_before(previous: Path | None, name: str, rules: str) -> dict[str, str]:
+    """What the previous build's guard passed (path → digest of what it scanned), from
+    its record ``name``, when it passed it under the same rules."""
+    record = previous / name if previous is not None else None
     if record is None or not record.is_file():
         return {}
     try:
@@ -353,7 +348,8 @@ def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
     canaries = _output_canaries(profile_view, corpus)
     all_names = subject_names(corpus)
     allow = list(allow)
-    rules = _rules_digest(canaries, all_names, allow)
+    rules = _digest([code_digest(), all_names, allow,
+                     [(what, sorted(owners.items())) for what, _, owners in canaries]])
     names = _name_pattern(all_names)
     if names is not None:
         canaries.insert(0, ("the name of a debrief subject", names, {}))
@@ -363,7 +359,7 @@ def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
     # are still checked in context, and the sources were checked line by line).
     allowed_words = {w.casefold() for phrase in allow for w in re.findall(r"[\w'-]+", phrase)}
     index_names = _name_pattern([n for n in all_names if n.casefold() not in allowed_words])
-    before = _passed_before(previous, rules)
+    before = _passed_before(previous, GUARD_RECORD, rules)
     passed: dict[str, str] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder)

@@ -19,8 +19,8 @@ import re
 import tarfile
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 from hpkb.body import REFERENCE, is_entry_id
 from hpkb.config import HpkbSettings, Profile, Settings
 from hpkb.diagnostics import Diagnostic, error, fails, warning
-from hpkb.export import EXPORT_FORMAT, SCHEMA_VERSION, Provenance, write_export
+from hpkb.export import EXPORT_FORMAT, SCHEMA_VERSION, Provenance
 from hpkb.markdown_text import escape_md
 from hpkb.model import ENTRY_KINDS, Corpus, kind_of_id
 from hpkb.schema import MODEL_BY_KIND
@@ -89,26 +89,32 @@ class HubReport:
 def _read_bytes(path: Path) -> bytes | str:
     """The bytes of a source's entries.json (export folder, build folder, the file itself,
     or a .zip / .tar.gz archive holding it), or a message saying why not."""
-    candidates = [path / "entries.json", path / "export" / "entries.json"]
+    found = _find_export(path)
+    if isinstance(found, str):
+        return found
+    size, read = found
+    return "entries.json is larger than 256 MiB" if size > MAX_EXPORT_BYTES else read()
+
+
+def _find_export(path: Path) -> tuple[int, Callable[[], bytes]] | str:
+    """Where a source's entries.json is: its size and how to read it (read only once
+    the size is known to be within the limit), or a message saying why not."""
     if path.is_dir():
-        for candidate in candidates:
+        for candidate in (path / "entries.json", path / "export" / "entries.json"):
             if candidate.is_file() and not candidate.is_symlink():
-                if candidate.stat().st_size > MAX_EXPORT_BYTES:
-                    return "entries.json is larger than 256 MiB"
-                return candidate.read_bytes()
+                return candidate.stat().st_size, candidate.read_bytes
         return "no entries.json in this folder (give an export folder or an archive)"
     if not path.is_file():
         return "no such file or folder"
     try:
         if zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
-                names = [i for i in archive.infolist() if i.filename.endswith("entries.json")]
-                if not names:
+                infos = [i for i in archive.infolist() if i.filename.endswith("entries.json")]
+                if not infos:
                     return "the archive holds no entries.json"
-                chosen = min(names, key=lambda i: i.filename.count("/"))
-                if chosen.file_size > MAX_EXPORT_BYTES:
-                    return "entries.json is larger than 256 MiB"
-                return archive.read(chosen)
+                info = min(infos, key=lambda i: i.filename.count("/"))
+                data = archive.read(info) if info.file_size <= MAX_EXPORT_BYTES else b""
+                return info.file_size, lambda: data
         if tarfile.is_tarfile(path):
             with tarfile.open(path) as archive:
                 members = [m for m in archive.getmembers()
@@ -116,15 +122,14 @@ def _read_bytes(path: Path) -> bytes | str:
                 if not members:
                     return "the archive holds no entries.json"
                 member = min(members, key=lambda m: m.name.count("/"))
-                if member.size > MAX_EXPORT_BYTES:
-                    return "entries.json is larger than 256 MiB"
-                handle = archive.extractfile(member)
-                return handle.read() if handle is not None else "unreadable archive member"
+                handle = archive.extractfile(member) if member.size <= MAX_EXPORT_BYTES \
+                    else None
+                data = handle.read() if handle is not None else b""
+                return member.size, lambda: data
     except (OSError, zipfile.BadZipFile, tarfile.TarError) as exc:
         return f"unreadable archive: {exc}"
     if path.name.endswith(".json"):
-        return path.read_bytes() if path.stat().st_size <= MAX_EXPORT_BYTES else \
-            "entries.json is larger than 256 MiB"
+        return path.stat().st_size, path.read_bytes
     return "not an export folder, entries.json, .zip or .tar.gz"
 
 
@@ -248,25 +253,22 @@ def _newest(sources: list[HubSource], findings: list[Diagnostic]
             ) -> dict[str, tuple[HubSource, dict[str, Any]]]:
     """Each global id once: the version from the newest build (then the newest update,
     then the later source on the command line)."""
-    chosen: dict[str, tuple[HubSource, dict[str, Any]]] = {}
-    rank: dict[str, tuple[str, str, int]] = {}
+    chosen: dict[str, tuple[tuple[str, str, int], HubSource, dict[str, Any]]] = {}
     for order, source in enumerate(sources):
         for record in source.entries:
             key = record["global_id"]
-            score = (source.built, str(record["meta"].get("updated", "")), order)
+            candidate = ((source.built, str(record["meta"].get("updated", "")), order),
+                         source, record)
             if key in chosen:
-                older, newer = sorted([(rank[key], chosen[key][0]), (score, source)],
-                                      key=lambda pair: pair[0])
+                older, newer = sorted([chosen[key], candidate], key=lambda c: c[0])
                 findings.append(warning(
                     older[1].path, 1, 1, "HP903",
                     f"{key} is in two exports: kept the one built {newer[0][0]} "
                     f"({newer[1].path}), not the one built {older[0][0]}",
                     "a force's newer export replaces its older one; drop the old source"))
-                if score < rank[key]:
-                    continue
-            chosen[key] = (source, record)
-            rank[key] = score
-    return chosen
+                candidate = newer
+            chosen[key] = candidate
+    return {key: (source, record) for key, (_, source, record) in chosen.items()}
 
 
 def _globalise(text: str, force: str, known: set[str]) -> str:
@@ -283,8 +285,8 @@ def _globalise(text: str, force: str, known: set[str]) -> str:
     return REFERENCE.sub(swap, text)
 
 
-def _published(source: HubSource, record: dict[str, Any], known: set[str]
-               ) -> PublishedEntry:
+def _published(source: HubSource, record: dict[str, Any], known: set[str],
+               taxonomy: Taxonomy) -> PublishedEntry:
     meta = dict(record["meta"])
     force = source.force
     full = record["global_id"]
@@ -293,7 +295,8 @@ def _published(source: HubSource, record: dict[str, Any], known: set[str]
         if isinstance(meta.get(name), list):
             meta[name] = [g for g in (f"{force}:{i}" for i in meta[name]) if g in known]
     return PublishedEntry(full, record["kind"], f"{source.path}#{record['id']}", meta,
-                          _globalise(record["body"], force, known), record.get("region"),
+                          _globalise(record["body"], force, known),
+                          record.get("region") or taxonomy.region_of(str(meta["organisation"])),
                           bool(record.get("stale")), int(record.get("hidden_sources") or 0),
                           source=force)
 
@@ -470,22 +473,16 @@ def hub_view(sources: list[HubSource], findings: list[Diagnostic], today: date
              ) -> ProfileView:
     chosen = _newest(sources, findings)
     known = set(chosen)
-    entries = tuple(_published(source, record, known)
-                    for _, (source, record) in sorted(chosen.items()))
     taxonomy = _taxonomy(sources, findings)
-    region = {o.id: o.region for o in taxonomy.organisations.values()}
-    entries = tuple(replace(e, region=e.region or region.get(str(e.meta["organisation"])))
-                    for e in entries)
+    entries = tuple(_published(source, record, known, taxonomy)
+                    for _, (source, record) in sorted(chosen.items()))
     return ProfileView("hub", HUB_PROFILE, entries, taxonomy, today, ())
 
 
 def build_hub(request: HubRequest) -> HubReport:
     """Read, check and merge the sources, then build build/hub (or --out) and swap it in."""
-    from hpkb.guard import guard_outputs
-    from hpkb.pipeline import national_packs
-    from hpkb.search import INDEX_DIR, index_view, more_like_this
-    from hpkb.site import build_site
-    from hpkb.write import BUILD_DIR, inside_build, staged_directory
+    from hpkb.pipeline import StagePlan, national_packs, write_stages
+    from hpkb.write import BUILD_DIR, inside_build, write_json
 
     sources, findings = read_sources(request.sources)
     if not sources:
@@ -505,32 +502,19 @@ def build_hub(request: HubRequest) -> HubReport:
     target = inside_build(request.root, request.out or Path(BUILD_DIR) / "hub")
     pages = {"national.md": national_profile_page(sources, view.taxonomy),
              "duplicates.md": similarity_page(pairs)}
-    refused: list[Diagnostic] = []
 
-    class _Refused(Exception):
-        pass
+    def duplicates(staging: Path) -> None:
+        write_json(staging / "duplicates.json",
+                   [{"entries": [a, b], "similarity": s} for a, b, s in pairs])
 
-    try:
-        with staged_directory(target) as staging:
-            previous = target / INDEX_DIR
-            index_view(view, staging / INDEX_DIR, previous if previous.is_dir() else None)
-            similar = more_like_this(staging / INDEX_DIR, [e.id for e in view.entries])
-            refused += national_packs(request.root, view, staging / "packs", target / "packs")
-            provenance = Provenance(None, request.site_name, None)
-            refused += build_site(request.root, settings, view, staging, similar,
-                                  staging / "packs", {}, previous=target if target.is_dir()
-                                  else None, provenance=provenance,
-                                  pages=(_home(sources, view), pages))
-            write_export(view, provenance, staging / "export")
-            (staging / "duplicates.json").write_text(json.dumps(
-                [{"entries": [a, b], "similarity": s} for a, b, s in pairs], indent=1) + "\n",
-                encoding="utf-8")
-            if not refused:
-                refused += guard_outputs(staging, view, Corpus.of((), view.taxonomy), [],
-                                         target if target.is_dir() else None)
-            if refused:
-                raise _Refused
-    except _Refused:
+    # The hub knows nothing hidden (exports hold none), so its output guard has no names
+    # or hidden entries to look for; it still refuses a PDF it cannot read.
+    plan = StagePlan(request.root, settings, view, Corpus.of((), view.taxonomy), [],
+                     Provenance(None, request.site_name, None), frozenset(), {},
+                     lambda out, previous: national_packs(request.root, view, out, previous),
+                     pages=(_home(sources, view), pages), before_guard=duplicates)
+    _, refused = write_stages(target, plan)
+    if refused:
         return HubReport(tuple(findings + refused))
     return HubReport(tuple(findings), target, len(view.entries),
                      tuple(sorted({s.force for s in sources})), tuple(pairs))

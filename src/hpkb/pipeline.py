@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
+from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
-from hpkb.export import provenance_of, source_commit, write_export
+from hpkb.export import Provenance, provenance_of, source_commit, write_export
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
 from hpkb.guard import SOURCE_RECORD, check_sources, guard_outputs, guard_sources
+from hpkb.model import Corpus
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
@@ -30,8 +30,8 @@ from hpkb.write import (
     write_text,
 )
 
-__all__ = ["STAGES", "BuildReport", "BuildRequest", "build", "export_only", "national_packs",
-           "profile_view"]
+__all__ = ["STAGES", "BuildReport", "BuildRequest", "StagePlan", "build", "export_only",
+           "national_packs", "profile_view", "write_stages"]
 
 STAGES = ("site", "search", "packs", "export")
 
@@ -144,15 +144,6 @@ def _guarded(validation: Validation, seen: ProfileView) -> ProfileView:
     return replace(seen, diagnostics=seen.diagnostics + tuple(guarded)) if guarded else seen
 
 
-def _read_record(path: Path) -> dict[str, Any] | None:
-    """A guard record of the live build, or None when missing or unreadable."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _checked(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
     validation, seen = _viewed(request)
     return validation, _guarded(validation, seen) if seen is not None else None
@@ -175,47 +166,86 @@ def build(request: BuildRequest) -> BuildReport:
         return BuildReport(validation.diagnostics + seen.diagnostics, target, (),
                            len(seen.entries), up_to_date=True)
     checked = check_sources(seen, validation.corpus, validation.settings.hpkb.allow,
-                            _read_record(target / SOURCE_RECORD))
+                            target if target.is_dir() else None)
     if checked.findings:
         seen = replace(seen, diagnostics=seen.diagnostics + tuple(checked.findings))
     findings = validation.diagnostics + seen.diagnostics
     if fails(seen.diagnostics, request.strict):
         return BuildReport(findings)
-    provenance = provenance_of(validation.settings, commit)
+    settings = validation.settings
+
+    def records(staging: Path) -> None:
+        # Last: the stamp covers every other file of the build as it stands.
+        write_json(staging / SOURCE_RECORD, checked.record())
+        write_text(staging / BUILD_STAMP, f"{fingerprint}\n{tree_state(staging)}\n")
+
+    plan = StagePlan(
+        request.root, settings, seen, validation.corpus, settings.hpkb.allow,
+        provenance_of(settings, commit), request.skip, {p.id: p.title for p in validation.packs},
+        lambda out, previous: _packs_stage(request, validation, seen, out, previous),
+        after_guard=records)
+    done, refused = write_stages(target, plan)
+    if refused:
+        return BuildReport(findings + tuple(refused))
+    return BuildReport(findings, target, done, len(seen.entries))
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """What the output stages (search, packs, site, export, then the output guard) need:
+    a force's build and the national hub both run them through ``write_stages``."""
+
+    root: Path
+    settings: Settings
+    seen: ProfileView
+    corpus: Corpus  # what the output guard knows is hidden
+    allow: list[str]
+    provenance: Provenance
+    skip: frozenset[str]
+    pack_titles: Mapping[str, str]
+    packs: Callable[[Path, Path], list[Diagnostic]]  # (out, previous) → findings
+    pages: tuple[str, dict[str, str]] | None = None  # the site's home text and extra pages
+    before_guard: Callable[[Path], None] | None = None  # more outputs, checked too
+    after_guard: Callable[[Path], None] | None = None  # the build's own records
+
+
+def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
+    """Write every stage not skipped into a staging folder, guard it, and swap it in for
+    ``target``: (the stages written, no findings), or ((), the findings refusing it)."""
+    seen = plan.seen
+    previous = target if target.is_dir() else None
     done: list[str] = []
-    output_findings: list[Diagnostic] = []
+    refused: list[Diagnostic] = []
     try:
         with staged_directory(target) as staging:
             similar: dict[str, list[str]] = {}
-            if "search" not in request.skip:
-                previous = target / INDEX_DIR
-                index_view(seen, staging / INDEX_DIR, previous if previous.is_dir() else None)
+            if "search" not in plan.skip:
+                index = target / INDEX_DIR
+                index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None)
                 similar = more_like_this(staging / INDEX_DIR, [e.id for e in seen.entries])
                 done.append("search")
-            if "packs" not in request.skip:
-                output_findings += _packs_stage(request, validation, seen, staging / "packs",
-                                                target / "packs")
+            if "packs" not in plan.skip:
+                refused += plan.packs(staging / "packs", target / "packs")
                 done.append("packs")
-            if "site" not in request.skip:
-                output_findings += build_site(
-                    request.root, validation.settings, seen, staging, similar,
-                    staging / "packs", {p.id: p.title for p in validation.packs},
-                    previous=target if target.is_dir() else None, provenance=provenance)
+            if "site" not in plan.skip:
+                refused += build_site(plan.root, plan.settings, seen, staging, similar,
+                                      staging / "packs", plan.pack_titles, previous=previous,
+                                      provenance=plan.provenance, pages=plan.pages)
                 done.append("site")
-            if "export" not in request.skip:
-                write_export(seen, provenance, staging / "export")
+            if "export" not in plan.skip:
+                write_export(seen, plan.provenance, staging / "export")
                 done.append("export")
-            if not output_findings:
-                output_findings += guard_outputs(staging, seen, validation.corpus,
-                                                validation.settings.hpkb.allow,
-                                                target if target.is_dir() else None)
-            if output_findings:
+            if plan.before_guard is not None:
+                plan.before_guard(staging)
+            if not refused:
+                refused += guard_outputs(staging, seen, plan.corpus, plan.allow, previous)
+            if refused:
                 raise _OutputRefused
-            write_json(staging / SOURCE_RECORD, checked.record())
-            write_text(staging / BUILD_STAMP, f"{fingerprint}\n{tree_state(staging)}\n")
+            if plan.after_guard is not None:
+                plan.after_guard(staging)
     except _OutputRefused:
-        return BuildReport(findings + tuple(output_findings))
-    return BuildReport(findings, target, tuple(done), len(seen.entries))
+        return (), refused
+    return tuple(done), []
 
 
 PartWriter = Callable[[Validation, ProfileView, Path, Path], list[Diagnostic]]

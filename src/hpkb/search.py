@@ -54,7 +54,6 @@ def _schema() -> Any:
         title=fields.TEXT(stored=True, analyzer=stem, field_boost=3.0),
         summary=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0),
         body=fields.TEXT(stored=True, analyzer=stem, vector=True),
-
         # Theme titles, tags, topics and ratings as words, so plain-language queries
         # ("county lines practice that worked") find them.
         keywords=fields.TEXT(analyzer=stem, field_boost=1.5),
@@ -100,7 +99,6 @@ def _document(entry: PublishedEntry, taxonomy: Taxonomy) -> dict[str, Any]:
         "recommendations": ",".join(meta.get("recommendations", [])),
         "date": datetime.fromisoformat(str(meta["created"])),
     }
-
     digest = hashlib.sha256(json.dumps(document, default=str, sort_keys=True).encode())
     document["content_hash"] = digest.hexdigest()
     return document
@@ -342,25 +340,43 @@ def _matching(searcher: Any, query: Any) -> set[int]:
     return set(searcher.docs_for_query(query))
 
 
-def _together(hit: Any, pairs: list[tuple[str, str]]) -> float:
-    """1 plus the share of the query's word pairs found side by side (any word forms
-    with the same stem start) in the entry's title, summary or body."""
-    if not pairs:
-        return 1.0
+def _stem_start(word_stem: str) -> str:
+    """The characters every word with this stem starts with ("polici" ← "policy")."""
+    return re.escape(word_stem[:max(1, len(word_stem) - 1)])
+
+
+def _side_by_side(pairs: list[tuple[str, str]]) -> list[re.Pattern[str]]:
+    """For each pair of query words, a pattern for the two standing side by side in any
+    form with the same stem starts."""
     from whoosh.lang.porter import stem
 
+    return [re.compile(rf"\b{_stem_start(stem(a.lower()))}\w*[^\w\n]+"
+                       rf"{_stem_start(stem(b.lower()))}", re.IGNORECASE)
+            for a, b in pairs]
+
+
+def _together(hit: Any, pairs: list[re.Pattern[str]]) -> float:
+    """1 plus the share of the query's word pairs found side by side in the entry's
+    title, summary or body."""
+    if not pairs:
+        return 1.0
     text = f"{hit['title']}\n{hit['summary']}\n{hit['body']}"
-    found = 0
-    for first, second in pairs:
-        a, b = (re.escape(stem(w.lower())[:max(1, len(stem(w.lower())) - 1)])
-                for w in (first, second))
-        if re.search(rf"\b{a}\w*[^\w\n]+{b}", text, re.IGNORECASE):
-            found += 1
-    return 1.0 + found / len(pairs)
+    return 1.0 + sum(1 for pair in pairs if pair.search(text)) / len(pairs)
+
+
 _SNIPPET_CHARS = 160
 
 
-def _snippet(text: str, stems: set[str]) -> str | None:
+def _marker(stems: set[str]) -> re.Pattern[str] | None:
+    """Candidates for the query's words in a text: words starting as a stem does (each
+    is confirmed by stemming it)."""
+    if not stems:
+        return None
+    starts = sorted({_stem_start(s) for s in stems}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(starts) + r")\w*", re.IGNORECASE)
+
+
+def _snippet(text: str, stems: set[str], candidate: re.Pattern[str] | None) -> str | None:
     """The first place in ``text`` where a query word occurs (any word with the same
     stem), about 160 characters around it, with the words marked. Much faster than
     re-analysing the whole text, which is what made Whoosh's highlighter slow."""
@@ -368,13 +384,8 @@ def _snippet(text: str, stems: set[str]) -> str | None:
 
     from whoosh.lang.porter import stem
 
-    if not stems:
+    if candidate is None:
         return None
-    # A stem's first characters begin every word it stems from ("polici" ← "policy"),
-    # so candidates are words starting with them; each is confirmed by stemming it.
-    prefixes = sorted({s[:max(1, len(s) - 1)] for s in stems}, key=len, reverse=True)
-    candidate = re.compile(r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*",
-                           re.IGNORECASE)
     marks = [m for m in candidate.finditer(text) if stem(m.group(0).lower()) in stems]
     if not marks:
         return None
@@ -408,7 +419,7 @@ def _run(store: Any, searcher: Any, facet_columns: FacetColumns, vocabulary: lis
     text, hints = take_hints(text)
     parsed = plain = parser.parse(text) if text else Every()
     words = [w for w in re.findall(r"\w+", text) if w.lower() not in ("and", "or", "not")]
-    pairs = list(itertools.pairwise(words)) if '"' not in text else []
+    pairs = _side_by_side(list(itertools.pairwise(words))) if '"' not in text else []
     if hints:
         parsed = And([parsed, Or([Every(), *(Term(f, v, boost=3.0) for f, v in hints)])])
     filters = [Term(name, value) for name, value in fielded]
@@ -441,10 +452,11 @@ def _run(store: Any, searcher: Any, facet_columns: FacetColumns, vocabulary: lis
     # order never depends on how the index happens to be laid out.
     ranked = sorted(((-_together(hit, pairs) * float(hit.score), hit["id"], hit)
                      for hit in hits), key=lambda item: (item[0], item[1]))
+    candidate = _marker(stems)
     results = []
     for negative, _, hit in ranked[:limit]:
-        snippet = _snippet(hit["body"], stems) or _snippet(hit["summary"], stems) or \
-            hit["summary"]
+        snippet = _snippet(hit["body"], stems, candidate) or \
+            _snippet(hit["summary"], stems, candidate) or hit["summary"]
         results.append({"id": hit["id"], "type": hit["kind"], "title": hit["title"],
                         "score": round(-negative, 4), "snippet": snippet})
     counts = {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0])))

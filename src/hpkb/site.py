@@ -7,7 +7,6 @@ folder the pipeline swaps in, and runs strict: any MkDocs warning fails the buil
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import yaml
 from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import Provenance, export_document, provenance_of, write_schemas
-from hpkb.fingerprint import code_digest
+from hpkb.fingerprint import code_digest, files_digest
 from hpkb.html_check import check_site_html
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
@@ -145,13 +144,8 @@ SITE_INPUTS = "site-inputs.sha256"
 def _site_inputs(out: Path) -> str:
     """A digest of everything every page's HTML depends on besides its own Markdown: the
     MkDocs config, the theme overrides, and the code that renders."""
-    digest = hashlib.sha256(code_digest().encode())
-    digest.update((out / "mkdocs.yml").read_bytes())
-    for path in sorted((out / "overrides").rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(out).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_digest(code_digest(), out,
+                        [out / "mkdocs.yml", *(out / "overrides").rglob("*")])
 
 
 def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:

@@ -60,19 +60,21 @@ def _pagefind_view(folder: Path) -> dict[str, object]:
 
 def _search_view(folder: Path) -> list[dict[str, object]]:
     """The Whoosh index as content (segment files have random names): every stored
-    document, and ranked results with scores."""
+    document, and what searches answer, scores included."""
     from whoosh import index
-    from whoosh.qparser import QueryParser
+
+    from hpkb.search import IndexReader
 
     store = index.open_dir(str(folder))
-    parser = QueryParser("body", store.schema)
     with store.searcher() as searcher:
         stored = sorted(searcher.all_stored_fields(), key=lambda f: str(f["id"]))
-        hits = [[(h["id"], round(h.score, 9)) for h in searcher.search(parser.parse(word),
-                                                                       limit=20)]
-                for word in ("supervision", "weekend", "night", "partner")]
     store.close()
-    return [*stored, {"hits": hits}]
+    reader = IndexReader(folder)
+    answers = [reader.search(query, limit=20).as_json()
+               for query in ("supervision", "weekend night shifts", "partner", "records",
+                             "county lines practice that worked", "theme:county-lines")]
+    reader.close()
+    return [*stored, {"answers": answers}]
 
 
 def assert_same_build(one: Path, other: Path) -> None:

@@ -3,6 +3,7 @@ incremental updates, and the HTTP API over a real socket."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import threading
@@ -14,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from waitress import create_server
+from whoosh import index
 
 from hpkb.pipeline import profile_view
-from hpkb.search import index_view, search_index
+from hpkb.search import index_view, more_like_this, search_index
 from hpkb.serve import make_app
 from hpkb.validate import validate_repo
 from tests.conftest import AS_OF, run_cli
@@ -133,6 +135,63 @@ def test_incremental_update(starter: Path, tmp_path: Path) -> None:
     assert (update.added, update.updated, update.removed) == (0, 2, 1)
     assert search_index(third, "reserve the advocate").results[0]["id"] == "PR-2024-001"
     assert search_index(second, "reserve").total == 0  # the previous index is untouched
+
+
+def _answers(folder: Path) -> list[dict[str, object]]:
+    return [search_index(folder, query, limit=20).as_json() for query in (
+        "supervision", "county lines practice that worked", "night time economy",
+        "knife", "partner agencies theme:county-lines", "records --x", "domestic abuse")]
+
+
+def test_an_updated_index_answers_as_a_fresh_one(example: Path, tmp_path: Path) -> None:
+    view = profile_view(validate_repo(example), "internal")
+    first = tmp_path / "first"
+    index_view(view, first, None)
+    entries = list(view.entries)
+    for at in (0, 3):
+        entries[at] = dataclasses.replace(entries[at], body=entries[at].body
+                                          + "\n\nSupervision of night time economy patrols.")
+    removed = entries.pop(5)
+    edited = dataclasses.replace(view, entries=tuple(entries))
+    updated, fresh = tmp_path / "updated", tmp_path / "fresh"
+    index_view(edited, updated, first)
+    index_view(edited, fresh, None)
+    # The update wrote a small segment beside the previous one (shared, not copied) and
+    # kept the old versions as deleted documents: scores leave those out.
+    store = index.open_dir(str(updated))
+    with store.reader() as reader:
+        assert reader.has_deletions() and len(reader.leaf_readers()) == 2
+    store.close()
+    assert {p.stat().st_ino for p in first.glob("*.seg")} <= \
+        {p.stat().st_ino for p in updated.glob("*.seg")}
+    assert _answers(updated) == _answers(fresh)
+    ids = [e.id for e in edited.entries]
+    assert more_like_this(updated, ids) == more_like_this(fresh, ids)
+    assert removed.id not in {r["id"] for r in search_index(updated, removed.title).results}
+    # When deleted documents pile up, the update merges them away.
+    for at in range(len(entries) // 5):
+        entries[at] = dataclasses.replace(entries[at], body=entries[at].body + " Revised.")
+    again = tmp_path / "again"
+    index_view(dataclasses.replace(view, entries=tuple(entries)), again, updated)
+    store = index.open_dir(str(again))
+    with store.reader() as reader:
+        assert not reader.has_deletions()
+    store.close()
+
+
+def test_free_text_scores_as_whoosh_scores_it(example: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain words are scored a term at a time with numpy; Whoosh's own matchers, which
+    score every other query shape, must rank and score them the same."""
+    import hpkb.search
+
+    folder = example / "build/shared/search"
+    queries = ("supervision", "night time economy", "knife crime", "partner agencies",
+               "street triage mental health", "records")
+    fast = [search_index(folder, query, limit=20).as_json() for query in queries]
+    monkeypatch.setattr(hpkb.search, "_free_text_shape", lambda parsed: None)
+    assert [search_index(folder, query, limit=20).as_json() for query in queries] == fast
+    assert all(answer["results"] for answer in fast)
 
 
 @pytest.fixture(scope="module")

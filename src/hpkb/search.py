@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import re
 import shutil
 import sys
@@ -37,6 +38,8 @@ FIELD_ALIASES = {"theme": "themes", "type": "kind", "tag": "tags", "org": "organ
 _MARKDOWN = re.compile(r"[#*_`>|\[\]()!]+")
 _SPELL_WORD = re.compile(r"[^\W\d_]{3,}")
 WORDS_FILE = "words.json"
+# The fields queries score; each keeps term vectors (see hpkb.index_stats).
+SCORED_FIELDS = ("title", "summary", "body", "keywords")
 
 
 class SearchError(Exception):
@@ -51,12 +54,12 @@ def _schema() -> Any:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         kind=fields.ID(stored=True, sortable=True),
-        title=fields.TEXT(stored=True, analyzer=stem, field_boost=3.0),
-        summary=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0),
+        title=fields.TEXT(stored=True, analyzer=stem, field_boost=3.0, vector=True),
+        summary=fields.TEXT(stored=True, analyzer=stem, field_boost=2.0, vector=True),
         body=fields.TEXT(stored=True, analyzer=stem, vector=True),
         # Theme titles, tags, topics and ratings as words, so plain-language queries
         # ("county lines practice that worked") find them.
-        keywords=fields.TEXT(analyzer=stem, field_boost=1.5),
+        keywords=fields.TEXT(analyzer=stem, field_boost=1.5, vector=True),
         themes=fields.KEYWORD(stored=True, commas=True, sortable=True),
         tags=fields.KEYWORD(stored=True, commas=True),
         organisation=fields.ID(stored=True, sortable=True),
@@ -65,7 +68,6 @@ def _schema() -> Any:
         focus=fields.ID(stored=True),
         recommendations=fields.KEYWORD(commas=True),
         date=fields.DATETIME(stored=True, sortable=True),
-        content_hash=fields.STORED,
     )
 
 
@@ -114,31 +116,62 @@ class IndexReport:
     unchanged: int
 
 
+# The record beside the index of what it holds: each entry's content hash, and the
+# layout's version (a different layout is rebuilt from scratch, not updated).
+INDEXED_FILE = "indexed.json"
+INDEX_LAYOUT = 2
+# Deleted documents stay in the index until segments merge; queries skip them and scores
+# leave them out (hpkb.index_stats), so merging all is needed only when they pile up.
+MERGE_DELETED_SHARE = 0.1
+
+
+def _indexed(folder: Path) -> dict[str, str] | None:
+    """The content hash of each entry in the index in ``folder``, or None when there is
+    no usable index there."""
+    from whoosh import index
+
+    try:
+        record = json.loads((folder / INDEXED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("layout") != INDEX_LAYOUT \
+            or not index.exists_in(str(folder)):
+        return None
+    hashes = record.get("hashes")
+    return hashes if isinstance(hashes, dict) else None
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """Whoosh never rewrites a segment file, so the previous build's can be shared;
+    everything else (the table of contents, records) is copied, as it is rewritten."""
+    if source.endswith(".seg"):
+        os.link(source, target)
+    else:
+        shutil.copy2(source, target)
+
+
 def index_view(profile_view: ProfileView, out: Path, previous: Path | None) -> IndexReport:
     """Write the profile's index into ``out``, starting from ``previous`` when usable."""
     from whoosh import index
 
     documents = {e.id: _document(e, profile_view.taxonomy) for e in profile_view.entries}
-    if previous is not None and index.exists_in(str(previous)):
-        shutil.copytree(previous, out, dirs_exist_ok=True)
-        existing = index.open_dir(str(out))
-        if existing.schema.names() != _schema().names():
-            existing.close()
-            shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
-    if not index.exists_in(str(out)):
-        store = index.create_in(str(out), _schema())
-    else:
+    hashes = {entry_id: document.pop("content_hash")
+              for entry_id, document in documents.items()}
+    known = _indexed(previous) if previous is not None else None
+    if known is not None and previous is not None:
+        shutil.copytree(previous, out, dirs_exist_ok=True, copy_function=_link_or_copy)
         store = index.open_dir(str(out))
-    with store.searcher() as searcher:
-        known = {fields["id"]: fields["content_hash"] for fields in searcher.all_stored_fields()}
+    else:
+        known = {}
+        out.mkdir(parents=True, exist_ok=True)
+        store = index.create_in(str(out), _schema())
     writer = store.writer()
     removed = updated = added = 0
     for entry_id in known.keys() - documents.keys():
         writer.delete_by_term("id", entry_id)
         removed += 1
     for entry_id, document in documents.items():
-        if known.get(entry_id) == document["content_hash"]:
+        if known.get(entry_id) == hashes[entry_id]:
             continue
         if entry_id in known:
             updated += 1
@@ -149,44 +182,22 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None) -> I
     # the index (Whoosh's per-field spelling copies cost a third of indexing time).
     words = sorted({w for d in documents.values() for w in _SPELL_WORD.findall(
         f"{d['title']} {d['summary']} {d['body']}".lower())})
-    (out / WORDS_FILE).write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
-    changed = bool(added or updated or removed)
-    # After any change, one segment: deleted documents would still count in term
-    # statistics, so scores and related entries would differ from a full build's.
-    writer.commit(optimize=changed)
+    _replace_file(out / WORDS_FILE, json.dumps(words, ensure_ascii=False))
+    gone = removed + updated
+    with store.reader() as reader:
+        gone += reader.doc_count_all() - reader.doc_count()
+        total = reader.doc_count_all() + added + updated
+    writer.commit(optimize=gone > MERGE_DELETED_SHARE * total)
     store.close()
-    if changed:
-        _settle_field_lengths(out)
+    _replace_file(out / INDEXED_FILE, json.dumps(
+        {"layout": INDEX_LAYOUT, "hashes": dict(sorted(hashes.items()))}))
     return IndexReport(added, updated, removed, len(documents) - added - updated)
 
 
-def _settle_field_lengths(folder: Path) -> None:
-    """Make each field's total length the sum of its documents' stored lengths.
-
-    BM25 divides by the average field length. Whoosh sums exact lengths when it writes a
-    segment but the stored, rounded ones when it merges, and never subtracts a deleted
-    document's: an updated index and a fresh one would score differently. Both are
-    settled to the same sum here (the index holds one segment after any change)."""
-    from whoosh import index
-    from whoosh.filedb.filestore import FileStorage
-    from whoosh.index import _DEF_INDEX_NAME, TOC
-
-    storage = FileStorage(str(folder))
-    toc = TOC.read(storage, _DEF_INDEX_NAME)
-    if len(toc.segments) != 1:
-        return
-    segment = toc.segments[0]
-    store = index.open_dir(str(folder))
-    with store.reader() as reader:
-        totals = {name: sum(reader.doc_field_length(docnum, name)
-                            for docnum in reader.all_doc_ids())
-                  for name in segment._fieldlengths}
-    store.close()
-    segment._fieldlengths.update(totals)
-    stale = TOC._filename(_DEF_INDEX_NAME, toc.generation)
-    toc.generation += 1  # a new generation, as a commit would write; then drop the old
-    toc.write(storage, _DEF_INDEX_NAME)
-    storage.delete_file(stale)
+def _replace_file(path: Path, text: str) -> None:
+    """Write a new file rather than into the old one, which the previous build may share."""
+    path.unlink(missing_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -255,9 +266,12 @@ class IndexReader:
         self._stamp: tuple[str, int] | None = None
         self._facets: FacetColumns = ([], [], [])
         self._words: list[str] = []
+        self._scores: Any = None
 
     def _open(self) -> tuple[Any, Any]:
         from whoosh import index
+
+        from hpkb.term_scores import TermScores
 
         tocs = sorted(self.folder.glob("*.toc"))
         if not tocs or not index.exists_in(str(self.folder)):
@@ -266,7 +280,8 @@ class IndexReader:
         if stamp != self._stamp:
             self.close()
             self._store = index.open_dir(str(self.folder))
-            self._searcher = self._store.searcher()
+            self._searcher = _searcher(self._store)
+            self._scores = TermScores(self._searcher.reader(), self._searcher.weighting.stats)
             self._stamp = stamp
             reader = self._searcher.reader()
             # Facet values of every document, read once per opened index: counting them
@@ -285,7 +300,7 @@ class IndexReader:
             self._searcher.close()
         if self._store is not None:
             self._store.close()
-        self._store = self._searcher = self._stamp = None
+        self._store = self._searcher = self._stamp = self._scores = None
 
     def search(self, query: str, *, kind: str | None = None, theme: str | None = None,
                organisation: str | None = None, since: date | None = None,
@@ -295,8 +310,9 @@ class IndexReader:
             raise SearchError(f"the query is longer than {MAX_QUERY_CHARS} characters")
         with self._lock:
             store, searcher = self._open()
-            return _run(store, searcher, self._facets, self._words, query, kind, theme,
-                        organisation, since, until, max(1, min(limit, MAX_LIMIT)))
+            return _run(store, searcher, self._scores, self._facets, self._words, query,
+                        kind, theme, organisation, since, until,
+                        max(1, min(limit, MAX_LIMIT)))
 
 
 def search_index(folder: Path, query: str, *, kind: str | None = None,
@@ -355,7 +371,7 @@ def _side_by_side(pairs: list[tuple[str, str]]) -> list[re.Pattern[str]]:
             for a, b in pairs]
 
 
-def _together(hit: Any, pairs: list[re.Pattern[str]]) -> float:
+def _together(hit: dict[str, Any], pairs: list[re.Pattern[str]]) -> float:
     """1 plus the share of the query's word pairs found side by side in the entry's
     title, summary or body."""
     if not pairs:
@@ -405,12 +421,79 @@ def _snippet(text: str, stems: set[str], candidate: re.Pattern[str] | None) -> s
     return ("…" if start else "") + snippet + ("…" if end < len(text) else "")
 
 
-def _run(store: Any, searcher: Any, facet_columns: FacetColumns, vocabulary: list[str],
-         query: str,
+def _best(searcher: Any, scored: Any, count: int, **options: Any) -> list[Any]:
+    """The best ``count`` hits, and any more scoring as the last of them: Whoosh breaks
+    ties by document number, which differs between an updated and a fresh index, so
+    which of the tied hits it returns must not decide what is shown."""
+    limit = count + 4
+    while True:
+        # Not list(): that asks the results for their length, which counts every match.
+        hits = [hit for hit in searcher.search(scored, limit=limit, **options)]
+        if len(hits) < limit or hits[-1].score < hits[count - 1].score:
+            return [hit for hit in hits if hit.score >= hits[count - 1].score] \
+                if len(hits) >= count else hits
+        limit *= 2
+
+
+# A free-text query as the term-at-a-time scorer takes it: its terms (field, text,
+# boost), or None for "every entry"; the coordination scale; the query's boost.
+FreeText = tuple[list[tuple[str, str, float]] | None, float | None, float]
+
+
+def _free_text_shape(parsed: Any) -> FreeText | None:
+    """What the parser makes of plain words (an OR of terms, one term, or nothing:
+    every entry) as plain data; None for anything else (phrases, wildcards, AND, NOT),
+    which Whoosh scores itself."""
+    from whoosh.query import Every, Or, Term
+
+    if type(parsed) is Every:
+        return None, None, 1.0
+    if type(parsed) is Term:
+        return [(parsed.fieldname, parsed.text, parsed.boost)], None, 1.0
+    if type(parsed) is Or and all(type(q) is Term for q in parsed.subqueries):
+        return ([(q.fieldname, q.text, q.boost) for q in parsed.subqueries], parsed.scale,
+                parsed.boost)
+    return None
+
+
+def _best_by_terms(searcher: Any, term_scores: Any, shape: FreeText,
+                   hints: list[tuple[str, str]], filters: list[Any], count: int
+                   ) -> tuple[list[tuple[float, dict[str, Any]]], list[int]]:
+    """The best ``count`` matches (and any scoring as the last of them) with their
+    stored fields, and every match, for a free-text query with hints and filters."""
+    import numpy as np
+    from whoosh.query import Term
+
+    terms, scale, boost = shape
+    if terms is None:
+        matched = term_scores.live.copy()
+        scores = matched.astype(np.float64)
+    else:
+        scores, matched = term_scores.free_text(terms, scale, boost)
+    for condition in filters:  # filters decide what matches, not how it ranks
+        matched &= term_scores.mask(_matching(searcher, condition))
+    if hints:  # as Whoosh scores AND(words, OR(every entry, each hint with boost 3))
+        scores = scores + 1.0 + 3.0 * sum(
+            term_scores.mask(_matching(searcher, Term(f, v))).astype(np.float64)
+            for f, v in hints)
+    docnums = np.flatnonzero(matched)
+    best = docnums
+    if len(docnums) > count:
+        values = scores[docnums]
+        least = np.partition(values, len(values) - count)[len(values) - count]
+        best = docnums[values >= least]
+    found = [(float(scores[d]), searcher.stored_fields(int(d))) for d in best]
+    return found, [int(d) for d in docnums]
+
+
+def _run(store: Any, searcher: Any, term_scores: Any, facet_columns: FacetColumns,
+         vocabulary: list[str], query: str,
          kind: str | None, theme: str | None, organisation: str | None,
          since: date | None, until: date | None, limit: int) -> SearchResults:
     from whoosh.qparser import MultifieldParser, OrGroup
     from whoosh.query import And, DateRange, Every, Or, Term
+
+    from hpkb.index_stats import stable_query
 
     parser = MultifieldParser(["title", "summary", "body", "keywords"], store.schema,
                               group=OrGroup.factory(0.9))
@@ -437,8 +520,14 @@ def _run(store: Any, searcher: Any, facet_columns: FacetColumns, vocabulary: lis
     # The best matches, scored (Whoosh skips blocks that cannot reach the top); then
     # every match, unscored, for the total and the facet counts (hints only rank, so
     # matching leaves them out).
-    hits = searcher.search(final, limit=max(limit, RERANK) if pairs else limit)
-    matched = sorted(_matching(searcher, And([plain, *filters]) if filters else plain))
+    count = max(limit, RERANK) if pairs else limit
+    shape = _free_text_shape(plain)
+    if shape is not None and term_scores is not None:
+        found, matched = _best_by_terms(searcher, term_scores, shape, hints, filters, count)
+    else:
+        found = [(hit.score, hit.fields()) for hit in
+                 _best(searcher, stable_query(final, searcher.weighting.stats), count)]
+        matched = sorted(_matching(searcher, And([plain, *filters]) if filters else plain))
     kinds, themes, organisations = facet_columns
     counted = {"type": Counter(kinds[d] for d in matched),
                "themes": Counter(t for d in matched for t in themes[d]),
@@ -450,8 +539,8 @@ def _run(store: Any, searcher: Any, facet_columns: FacetColumns, vocabulary: lis
     # how many of the query's word pairs they hold side by side. (A phrase query for the
     # same took most of the time of a query on common words.) Ties go by id, so the
     # order never depends on how the index happens to be laid out.
-    ranked = sorted(((-_together(hit, pairs) * float(hit.score), hit["id"], hit)
-                     for hit in hits), key=lambda item: (item[0], item[1]))
+    ranked = sorted(((-_together(hit, pairs) * score, hit["id"], hit)
+                     for score, hit in found), key=lambda item: (item[0], item[1]))
     candidate = _marker(stems)
     results = []
     for negative, _, hit in ranked[:limit]:
@@ -486,16 +575,29 @@ def _did_you_mean(words: list[str], text: str) -> str | None:
     return corrected if corrected != text else None
 
 
+def _searcher(store: Any, *, tf_idf: bool = False) -> Any:
+    """A searcher whose scores use the statistics of the live documents only: BM25F, or
+    TF-IDF (what related entries have always used)."""
+    from whoosh.searching import Searcher
+
+    from hpkb.index_stats import LiveStats, exact_bm25f, exact_tf_idf
+
+    reader = store.reader()
+    stats = LiveStats(reader, SCORED_FIELDS)
+    return Searcher(reader, weighting=exact_tf_idf(stats) if tf_idf else exact_bm25f(stats),
+                    fromindex=store)
+
+
 def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list[str]]:
-    from whoosh import index, query, scoring
+    from whoosh import index, query
+
+    from hpkb.index_stats import stable_query
 
     related: dict[str, list[str]] = {}
     store = index.open_dir(str(folder))
-    # TF-IDF, not BM25: Whoosh keeps a deleted document's length in a field's total after
-    # a merge, so BM25's average length after an update differs from a fresh build's and
-    # related entries would too. TF-IDF uses only term and document counts, which are exact.
-    with store.searcher(weighting=scoring.TF_IDF()) as searcher:
-        common = max(10, searcher.doc_count() // 50)
+    with _searcher(store, tf_idf=True) as searcher:
+        stats = searcher.weighting.stats
+        common = max(10, stats.doc_count // 50)
         for entry_id in entry_ids:
             docnum = searcher.document_number(id=entry_id)
             if docnum is None:
@@ -505,17 +607,14 @@ def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list
             # maxDocFreqPct does: they say little about likeness, and a query on them
             # scores nearly every entry, so related entries grew with the square of the
             # entries (198 s at 10,000).
-            terms = [(word, weight) for word, weight in
-                     searcher.key_terms([docnum], "body", numterms=24)
-                     if searcher.doc_frequency("body", word) <= common][:12]
+            terms = [(word, weight) for word, weight in stats.key_terms(docnum, "body", 24)
+                     if stats.doc_frequency("body", word) <= common][:12]
             if not terms:
                 related[entry_id] = []
                 continue
             likeness = query.Or([query.Term("body", word, boost=weight)
                                  for word, weight in terms])
-            # A few spare hits, re-ranked by (score, id): Whoosh breaks ties by document
-            # number, which differs between an updated index and a fresh one.
-            hits = searcher.search(likeness, limit=top + 4, mask={docnum})
+            hits = _best(searcher, stable_query(likeness, stats), top, mask={docnum})
             ranked = sorted((-hit.score, hit["id"]) for hit in hits)
             related[entry_id] = [hit_id for _, hit_id in ranked[:top]]
     store.close()

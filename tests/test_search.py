@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from waitress import create_server
-from whoosh import index
+from whoosh import index, query
 
 from hpkb.pipeline import profile_view
 from hpkb.search import index_view, more_like_this, search_index
@@ -192,6 +192,32 @@ def test_free_text_scores_as_whoosh_scores_it(example: Path,
     monkeypatch.setattr(hpkb.search, "_free_text_shape", lambda parsed: None)
     assert [search_index(folder, query, limit=20).as_json() for query in queries] == fast
     assert all(answer["results"] for answer in fast)
+
+
+def test_related_entries_are_whoosh_more_like_this(example: Path) -> None:
+    """Related entries are scored a term at a time too: the same entries, in the same
+    order, as Whoosh's own search for each entry's key terms gives."""
+    from hpkb.index_stats import stable_query
+    from hpkb.search import _searcher
+
+    folder = example / "build/shared/search"
+    ids = [e.id for e in profile_view(validate_repo(example), "shared").entries]
+    related = more_like_this(folder, ids)
+    store = index.open_dir(str(folder))
+    with _searcher(store, tf_idf=True) as searcher:
+        stats = searcher.weighting.stats
+        for entry_id in ids:
+            docnum = searcher.document_number(id=entry_id)
+            terms = [(word, weight) for word, weight in stats.key_terms(docnum, "body", 24)
+                     if stats.doc_frequency("body", word) <= 10][:12]
+            likeness = query.Or([query.Term("body", word, boost=weight)
+                                 for word, weight in terms])
+            hits = searcher.search(stable_query(likeness, stats), limit=None, mask={docnum})
+            expected = [hit_id for _, hit_id in sorted(
+                (-round(hit.score, 9), hit["id"]) for hit in hits)][:4]
+            assert related[entry_id] == expected, entry_id
+    store.close()
+    assert sum(1 for found in related.values() if found) > len(ids) / 2
 
 
 @pytest.fixture(scope="module")

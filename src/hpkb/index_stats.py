@@ -49,15 +49,25 @@ class LiveStats:
                         self._gone_docs[field, text] += 1
                         self._gone_weight[field, text] += weight
         self._lengths: dict[str, int] = {}
+        # Related entries ask for the same terms' counts thousands of times.
+        self._doc_frequency: dict[tuple[str, str], int] = {}
+        self._frequency: dict[tuple[str, str], float] = {}
 
     def doc_frequency(self, field: str, text: str | bytes) -> int:
         """How many live documents hold the term."""
-        return int(self._reader.doc_frequency(field, text)) - self._gone_docs[field, _text(text)]
+        key = (field, _text(text))
+        if key not in self._doc_frequency:
+            self._doc_frequency[key] = int(self._reader.doc_frequency(*key)) - \
+                self._gone_docs[key]
+        return self._doc_frequency[key]
 
     def frequency(self, field: str, text: str | bytes) -> float:
         """How often the term occurs over the live documents."""
-        return float(self._reader.frequency(field, text)) - \
-            self._gone_weight[field, _text(text)]
+        key = (field, _text(text))
+        if key not in self._frequency:
+            self._frequency[key] = float(self._reader.frequency(*key)) - \
+                self._gone_weight[key]
+        return self._frequency[key]
 
     def average_length(self, field: str) -> float:
         if field not in self._lengths:

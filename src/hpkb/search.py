@@ -464,6 +464,8 @@ def _best_by_terms(searcher: Any, term_scores: Any, shape: FreeText,
     import numpy as np
     from whoosh.query import Term
 
+    from hpkb.term_scores import best
+
     terms, scale, boost = shape
     if terms is None:
         matched = term_scores.live.copy()
@@ -476,14 +478,9 @@ def _best_by_terms(searcher: Any, term_scores: Any, shape: FreeText,
         scores = scores + 1.0 + 3.0 * sum(
             term_scores.mask(_matching(searcher, Term(f, v))).astype(np.float64)
             for f, v in hints)
-    docnums = np.flatnonzero(matched)
-    best = docnums
-    if len(docnums) > count:
-        values = scores[docnums]
-        least = np.partition(values, len(values) - count)[len(values) - count]
-        best = docnums[values >= least]
-    found = [(float(scores[d]), searcher.stored_fields(int(d))) for d in best]
-    return found, [int(d) for d in docnums]
+    found = [(float(scores[d]), searcher.stored_fields(int(d)))
+             for d in best(scores, matched, count)]
+    return found, [int(d) for d in np.flatnonzero(matched)]
 
 
 def _run(store: Any, searcher: Any, term_scores: Any, facet_columns: FacetColumns,
@@ -589,33 +586,32 @@ def _searcher(store: Any, *, tf_idf: bool = False) -> Any:
 
 
 def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list[str]]:
-    from whoosh import index, query
+    from whoosh import index
 
-    from hpkb.index_stats import stable_query
+    from hpkb.term_scores import TermScores, best
 
     related: dict[str, list[str]] = {}
     store = index.open_dir(str(folder))
     with _searcher(store, tf_idf=True) as searcher:
         stats = searcher.weighting.stats
+        scorer = TermScores(searcher.reader(), stats)
         common = max(10, stats.doc_count // 50)
         for entry_id in entry_ids:
             docnum = searcher.document_number(id=entry_id)
             if docnum is None:
                 continue
-            # Whoosh's more-like-this (its key terms, then an OR of them weighted), with
-            # terms in more than 2% of the entries (at least 10) left out, as Lucene's
-            # maxDocFreqPct does: they say little about likeness, and a query on them
-            # scores nearly every entry, so related entries grew with the square of the
-            # entries (198 s at 10,000).
-            terms = [(word, weight) for word, weight in stats.key_terms(docnum, "body", 24)
+            # Whoosh's more-like-this (its key terms, then an OR of them weighted, under
+            # TF-IDF; scored here a term at a time), with terms in more than 2% of the
+            # entries (at least 10) left out, as Lucene's maxDocFreqPct does: they say
+            # little about likeness, and a query on them scores nearly every entry, so
+            # related entries grew with the square of the entries (198 s at 10,000).
+            terms = [("body", word, weight) for word, weight
+                     in stats.key_terms(docnum, "body", 24)
                      if stats.doc_frequency("body", word) <= common][:12]
-            if not terms:
-                related[entry_id] = []
-                continue
-            likeness = query.Or([query.Term("body", word, boost=weight)
-                                 for word, weight in terms])
-            hits = _best(searcher, stable_query(likeness, stats), top, mask={docnum})
-            ranked = sorted((-hit.score, hit["id"]) for hit in hits)
+            scores, matched = scorer.tf_idf(terms)
+            matched[docnum] = False
+            ids = scorer.stored_ids()
+            ranked = sorted((-scores[d], ids[d]) for d in best(scores, matched, top))
             related[entry_id] = [hit_id for _, hit_id in ranked[:top]]
     store.close()
     return related

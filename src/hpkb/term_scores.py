@@ -18,7 +18,7 @@ import numpy.typing as npt
 
 from hpkb.index_stats import LiveStats
 
-__all__ = ["TermScores"]
+__all__ = ["TermScores", "best"]
 
 Floats = npt.NDArray[np.float64]
 Flags = npt.NDArray[np.bool_]
@@ -37,6 +37,7 @@ class TermScores:
         self.live[list(reader.all_doc_ids())] = True
         self._lengths: dict[str, Floats] = {}
         self._postings: dict[tuple[str, str], tuple[npt.NDArray[np.int64], Floats]] = {}
+        self._ids: list[str] | None = None
 
     def _length(self, field: str) -> Floats:
         if field not in self._lengths:
@@ -89,6 +90,24 @@ class TermScores:
                 ((present - 1) / present)
         return np.where(matched, scores, 0.0), matched
 
+    def tf_idf(self, terms: list[tuple[str, str, float]]) -> tuple[Floats, Flags]:
+        """Scores and matches of an OR of terms (field, text, boost) under Whoosh's
+        TF-IDF: each term's weight in the document times its idf, times its boost."""
+        scores = np.zeros(self.size, dtype=np.float64)
+        matched = np.zeros(self.size, dtype=bool)
+        for field, text, boost in terms:
+            ids, weights = self.postings(field, text)
+            scores[ids] += weights * self._stats.idf(field, text) * boost
+            matched[ids] = True
+        return scores, matched
+
+    def stored_ids(self) -> list[str]:
+        """Each document's id, by document number (deleted ones too)."""
+        if self._ids is None:
+            stored = self._reader.stored_fields
+            self._ids = [str(stored(docnum).get("id", "")) for docnum in range(self.size)]
+        return self._ids
+
     def mask(self, docnums: set[int]) -> Flags:
         flags = np.zeros(self.size, dtype=bool)
         flags[list(docnums)] = True
@@ -110,3 +129,15 @@ def _read_all(matcher: Any, offset: int, ids: list[int], weights: list[float]) -
         ids.append(matcher.id() + offset)
         weights.append(matcher.weight())
         matcher.next()
+
+
+def best(scores: Floats, matched: Flags, count: int) -> npt.NDArray[np.int64]:
+    """The matched documents with the ``count`` highest scores, and any more scoring as
+    the last of them (which of tied documents to show is decided by id, later)."""
+    docnums = np.flatnonzero(matched)
+    if len(docnums) <= count:
+        return docnums
+    values = scores[docnums]
+    least = np.partition(values, len(values) - count)[len(values) - count]
+    chosen: npt.NDArray[np.int64] = docnums[values >= least]
+    return chosen

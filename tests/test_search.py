@@ -197,15 +197,22 @@ def test_free_text_scores_as_whoosh_scores_it(example: Path,
 def test_related_entries_are_whoosh_more_like_this(example: Path) -> None:
     """Related entries are scored a term at a time too: the same entries, in the same
     order, as Whoosh's own search for each entry's key terms gives."""
-    from hpkb.index_stats import stable_query
-    from hpkb.search import _searcher
+    from whoosh import scoring
+    from whoosh.searching import Searcher
+
+    from hpkb.index_stats import LiveIdf, LiveStats, stable_query
+    from hpkb.search import SCORED_FIELDS
+
+    class LiveTFIDF(LiveIdf, scoring.TF_IDF):  # type: ignore[misc]
+        """Whoosh's TF-IDF, which related entries use, over the live documents."""
 
     folder = example / "build/shared/search"
     ids = [e.id for e in profile_view(validate_repo(example), "shared").entries]
     related = more_like_this(folder, ids)
     store = index.open_dir(str(folder))
-    with _searcher(store, tf_idf=True) as searcher:
-        stats = searcher.weighting.stats
+    reader = store.reader()
+    stats = LiveStats(reader, SCORED_FIELDS)
+    with Searcher(reader, weighting=LiveTFIDF(stats), fromindex=store) as searcher:
         for entry_id in ids:
             docnum = searcher.document_number(id=entry_id)
             terms = [(word, weight) for word, weight in stats.key_terms(docnum, "body", 24)

@@ -21,7 +21,7 @@ from typing import Any
 
 from whoosh import matching, query, scoring
 
-__all__ = ["LiveStats", "exact_bm25f", "exact_tf_idf", "stable_query"]
+__all__ = ["LiveIdf", "LiveStats", "exact_bm25f", "stable_query"]
 
 
 class LiveStats:
@@ -48,33 +48,44 @@ class LiveStats:
                     for text, weight in leaf.vector_as("weight", docnum, field):
                         self._gone_docs[field, text] += 1
                         self._gone_weight[field, text] += weight
-        self._lengths: dict[str, int] = {}
+        self._lengths: dict[str, list[int]] = {}
+        self._averages: dict[str, float] = {}
         # Related entries ask for the same terms' counts thousands of times.
-        self._doc_frequency: dict[tuple[str, str], int] = {}
-        self._frequency: dict[tuple[str, str], float] = {}
+        self._counts: dict[tuple[str, str], tuple[int, float]] = {}
+
+    def _live_counts(self, field: str, text: str | bytes) -> tuple[int, float]:
+        """(documents holding the term, its occurrences) over the live documents."""
+        key = (field, _text(text))
+        if key not in self._counts:
+            self._counts[key] = (
+                int(self._reader.doc_frequency(*key)) - self._gone_docs[key],
+                float(self._reader.frequency(*key)) - self._gone_weight[key])
+        return self._counts[key]
 
     def doc_frequency(self, field: str, text: str | bytes) -> int:
         """How many live documents hold the term."""
-        key = (field, _text(text))
-        if key not in self._doc_frequency:
-            self._doc_frequency[key] = int(self._reader.doc_frequency(*key)) - \
-                self._gone_docs[key]
-        return self._doc_frequency[key]
+        return self._live_counts(field, text)[0]
 
     def frequency(self, field: str, text: str | bytes) -> float:
         """How often the term occurs over the live documents."""
-        key = (field, _text(text))
-        if key not in self._frequency:
-            self._frequency[key] = float(self._reader.frequency(*key)) - \
-                self._gone_weight[key]
-        return self._frequency[key]
+        return self._live_counts(field, text)[1]
+
+    def field_lengths(self, field: str) -> list[int]:
+        """Each document's stored length of the field, by document number (deleted
+        documents too: callers mask them)."""
+        if field not in self._lengths:
+            length = self._reader.doc_field_length
+            self._lengths[field] = [length(docnum, field)
+                                    for docnum in range(self._reader.doc_count_all())]
+        return self._lengths[field]
 
     def average_length(self, field: str) -> float:
-        if field not in self._lengths:
-            reader = self._reader
-            self._lengths[field] = sum(reader.doc_field_length(docnum, field)
-                                       for docnum in reader.all_doc_ids())
-        return self._lengths[field] / (self.doc_count or 1)
+        if field not in self._averages:
+            deleted = self._reader.is_deleted
+            total = sum(length for docnum, length in enumerate(self.field_lengths(field))
+                        if not deleted(docnum))
+            self._averages[field] = total / (self.doc_count or 1)
+        return self._averages[field]
 
     def idf(self, field: str, text: str | bytes) -> float:
         """Whoosh's inverse document frequency, over live documents."""
@@ -118,7 +129,9 @@ class _ExactBM25FScorer(scoring.BM25FScorer):  # type: ignore[misc]
         self.setup(searcher, field, text)
 
 
-class _ExactBM25F(scoring.BM25F):  # type: ignore[misc]
+class LiveIdf:
+    """Mixed into a Whoosh weighting model: its idf over the live documents."""
+
     def __init__(self, stats: LiveStats) -> None:
         super().__init__()
         self.stats = stats
@@ -126,6 +139,8 @@ class _ExactBM25F(scoring.BM25F):  # type: ignore[misc]
     def idf(self, searcher: Any, fieldname: str, text: str) -> float:
         return self.stats.idf(fieldname, text)
 
+
+class _ExactBM25F(LiveIdf, scoring.BM25F):  # type: ignore[misc]
     def scorer(self, searcher: Any, fieldname: str, text: str, qf: float = 1) -> Any:
         if not searcher.schema[fieldname].scorable:
             return scoring.WeightScorer.for_(searcher, fieldname, text)
@@ -133,23 +148,9 @@ class _ExactBM25F(scoring.BM25F):  # type: ignore[misc]
                                  qf)
 
 
-class _ExactTFIDF(scoring.TF_IDF):  # type: ignore[misc]
-    def __init__(self, stats: LiveStats) -> None:
-        super().__init__()
-        self.stats = stats
-
-    def idf(self, searcher: Any, fieldname: str, text: str) -> float:
-        return self.stats.idf(fieldname, text)
-
-
 def exact_bm25f(stats: LiveStats) -> Any:
     """Whoosh's BM25F (its default weighting) over the live documents' statistics."""
     return _ExactBM25F(stats)
-
-
-def exact_tf_idf(stats: LiveStats) -> Any:
-    """Whoosh's TF-IDF over the live documents' statistics."""
-    return _ExactTFIDF(stats)
 
 
 class _Coordination(matching.CoordMatcher):  # type: ignore[misc]

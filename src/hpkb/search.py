@@ -572,16 +572,14 @@ def _did_you_mean(words: list[str], text: str) -> str | None:
     return corrected if corrected != text else None
 
 
-def _searcher(store: Any, *, tf_idf: bool = False) -> Any:
-    """A searcher whose scores use the statistics of the live documents only: BM25F, or
-    TF-IDF (what related entries have always used)."""
+def _searcher(store: Any) -> Any:
+    """A searcher whose scores (BM25F) use the statistics of the live documents only."""
     from whoosh.searching import Searcher
 
-    from hpkb.index_stats import LiveStats, exact_bm25f, exact_tf_idf
+    from hpkb.index_stats import LiveStats, exact_bm25f
 
     reader = store.reader()
-    stats = LiveStats(reader, SCORED_FIELDS)
-    return Searcher(reader, weighting=exact_tf_idf(stats) if tf_idf else exact_bm25f(stats),
+    return Searcher(reader, weighting=exact_bm25f(LiveStats(reader, SCORED_FIELDS)),
                     fromindex=store)
 
 
@@ -592,9 +590,10 @@ def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list
 
     related: dict[str, list[str]] = {}
     store = index.open_dir(str(folder))
-    with _searcher(store, tf_idf=True) as searcher:
+    with _searcher(store) as searcher:
         stats = searcher.weighting.stats
         scorer = TermScores(searcher.reader(), stats)
+        ids = scorer.stored_ids()
         common = max(10, stats.doc_count // 50)
         for entry_id in entry_ids:
             docnum = searcher.document_number(id=entry_id)
@@ -610,7 +609,6 @@ def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list
                      if stats.doc_frequency("body", word) <= common][:12]
             scores, matched = scorer.tf_idf(terms)
             matched[docnum] = False
-            ids = scorer.stored_ids()
             ranked = sorted((-scores[d], ids[d]) for d in best(scores, matched, top))
             related[entry_id] = [hit_id for _, hit_id in ranked[:top]]
     store.close()

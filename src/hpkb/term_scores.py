@@ -41,10 +41,8 @@ class TermScores:
 
     def _length(self, field: str) -> Floats:
         if field not in self._lengths:
-            reader = self._reader
-            self._lengths[field] = np.array(
-                [reader.doc_field_length(docnum, field, 1) for docnum in range(self.size)],
-                dtype=np.float64)
+            self._lengths[field] = np.array(self._stats.field_lengths(field),
+                                            dtype=np.float64)
         return self._lengths[field]
 
     def postings(self, field: str, text: str) -> tuple[npt.NDArray[np.int64], Floats]:

@@ -179,6 +179,42 @@ def test_an_updated_index_answers_as_a_fresh_one(example: Path, tmp_path: Path) 
     store.close()
 
 
+def test_an_index_written_by_two_processes_answers_as_one_writes_it(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many entries to index: every other one goes to a second process, whose segment
+    joins the index. Answers, related entries and updates must not tell the difference."""
+    import hpkb.search
+    from hpkb.diagnostics import HpkbError
+
+    view = profile_view(validate_repo(example), "internal")
+    single, double = tmp_path / "single", tmp_path / "double"
+    index_view(view, single, None, workers=1)
+    monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 4)
+    index_view(view, double, None)
+    store = index.open_dir(str(double))
+    with store.reader() as reader:
+        assert len(reader.leaf_readers()) == 2
+        assert reader.doc_count() == reader.doc_count_all() == len(view.entries)
+    store.close()
+    assert not [p for p in double.iterdir() if p.is_dir()]  # the second one's folder went
+    assert _answers(double) == _answers(single)
+    ids = [e.id for e in view.entries]
+    assert more_like_this(double, ids) == more_like_this(single, ids)
+    # An update of many entries is shared out too, on top of the two-process index.
+    entries = [dataclasses.replace(e, body=e.body + " Revised after the inspection.")
+               if at % 3 == 0 else e for at, e in enumerate(view.entries)]
+    edited = dataclasses.replace(view, entries=tuple(entries))
+    updated, fresh = tmp_path / "updated", tmp_path / "fresh"
+    report = index_view(edited, updated, double)
+    assert report.updated == len(range(0, len(entries), 3))
+    index_view(edited, fresh, None, workers=1)
+    assert _answers(updated) == _answers(fresh)
+    # A failing second process is one clear error (a build stages its index, so the
+    # previous build stays).
+    monkeypatch.setattr(hpkb.search, "_as_line", lambda document: "not json")
+    with pytest.raises(HpkbError, match="indexing entries for search failed"):
+        index_view(view, tmp_path / "failed", None)
+
 def test_free_text_scores_as_whoosh_scores_it(example: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Plain words are scored a term at a time with numpy; Whoosh's own matchers, which

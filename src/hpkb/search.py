@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from hpkb.body import REFERENCE
+from hpkb.diagnostics import HpkbError
 from hpkb.taxonomy import Taxonomy
 from hpkb.view import ProfileView, PublishedEntry
 from hpkb.workers import WorkerFailed, finish_worker, start_worker
@@ -123,6 +124,8 @@ INDEX_LAYOUT = 2
 # Deleted documents stay in the index until segments merge; queries skip them and scores
 # leave them out (hpkb.index_stats), so merging all is needed only when they pile up.
 MERGE_DELETED_SHARE = 0.1
+# Below this many entries to index or relate, a second process costs more than it saves.
+PARALLEL_MIN_ENTRIES = 200
 
 
 def _indexed(folder: Path) -> dict[str, str] | None:
@@ -150,8 +153,10 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def index_view(profile_view: ProfileView, out: Path, previous: Path | None) -> IndexReport:
-    """Write the profile's index into ``out``, starting from ``previous`` when usable."""
+def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
+               workers: int = 2) -> IndexReport:
+    """Write the profile's index into ``out``, starting from ``previous`` when usable;
+    when many entries need indexing, half of them go to a second process."""
     from whoosh import index
 
     documents = {e.id: _document(e, profile_view.taxonomy) for e in profile_view.entries}
@@ -165,33 +170,101 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None) -> I
         known = {}
         out.mkdir(parents=True, exist_ok=True)
         store = index.create_in(str(out), _schema())
+    removed = known.keys() - documents.keys()
+    changed = [entry_id for entry_id, document in documents.items()
+               if known.get(entry_id) != hashes[entry_id]]
+    updated = sum(1 for entry_id in changed if entry_id in known)
+    # Every other changed entry to the second process (bodies vary in length; taking
+    # turns balances the halves better than cutting the list in two).
+    handed = changed[1::2] if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES else []
+    part = out / PART_DIR
+    worker = start_worker("hpkb.search", ["index", str(part)],
+                          [_as_line(documents[i]) for i in handed]) if handed else None
     writer = store.writer()
-    removed = updated = added = 0
-    for entry_id in known.keys() - documents.keys():
+    for entry_id in removed | {i for i in changed if i in known}:
         writer.delete_by_term("id", entry_id)
-        removed += 1
-    for entry_id, document in documents.items():
-        if known.get(entry_id) == hashes[entry_id]:
-            continue
-        if entry_id in known:
-            updated += 1
-        else:
-            added += 1
-        writer.update_document(**document)
+    for entry_id in changed[0::2] if handed else changed:
+        writer.add_document(**documents[entry_id])
     # "Did you mean" suggests words as written in the entries: a plain word list beside
     # the index (Whoosh's per-field spelling copies cost a third of indexing time).
     words = sorted({w for d in documents.values() for w in _SPELL_WORD.findall(
         f"{d['title']} {d['summary']} {d['body']}".lower())})
     _replace_file(out / WORDS_FILE, json.dumps(words, ensure_ascii=False))
-    gone = removed + updated
+    gone = len(removed) + updated
     with store.reader() as reader:
         gone += reader.doc_count_all() - reader.doc_count()
-        total = reader.doc_count_all() + added + updated
-    writer.commit(optimize=gone > MERGE_DELETED_SHARE * total)
+        total = reader.doc_count_all() + len(changed)
+    optimize = gone > MERGE_DELETED_SHARE * total
+    if worker is None:
+        writer.commit(optimize=optimize)
+    else:
+        try:
+            finish_worker(worker)
+        except WorkerFailed as exc:
+            writer.cancel()
+            raise HpkbError(f"indexing entries for search failed: {exc}") from None
+        writer.commit(mergetype=_joining(_moved_segments(part, out), optimize))
+        shutil.rmtree(part)
     store.close()
     _replace_file(out / INDEXED_FILE, json.dumps(
         {"layout": INDEX_LAYOUT, "hashes": dict(sorted(hashes.items()))}))
-    return IndexReport(added, updated, removed, len(documents) - added - updated)
+    added = len(changed) - updated
+    return IndexReport(added, updated, len(removed), len(documents) - len(changed))
+
+
+# The second indexing process writes a whole index of its half here, inside the index
+# folder being written; its segment then moves up into that index.
+PART_DIR = "part"
+
+
+def _as_line(document: dict[str, Any]) -> str:
+    return json.dumps(document, default=lambda value: value.isoformat())
+
+
+def _index_part(folder: Path, lines: Iterable[str]) -> int:
+    """The second process's half: a complete index of these documents in ``folder``."""
+    from whoosh import index
+
+    folder.mkdir()
+    store = index.create_in(str(folder), _schema())
+    writer = store.writer()
+    count = 0
+    for line in lines:
+        document = json.loads(line)
+        document["date"] = datetime.fromisoformat(document["date"])
+        writer.add_document(**document)
+        count += 1
+    writer.commit()
+    store.close()
+    return count
+
+
+def _moved_segments(part: Path, out: Path) -> list[Any]:
+    """The segments of the index in ``part``, their files moved into ``out``'s folder
+    (segment files are named by the index and a random segment id, so they keep their
+    names)."""
+    from whoosh import index
+
+    store = index.open_dir(str(part))
+    segments = list(store._read_toc().segments)  # Whoosh has no public list of them
+    for segment in segments:
+        for name in segment.list_files(store.storage):
+            os.replace(part / name, out / name)
+    store.close()
+    return segments
+
+
+def _joining(segments: list[Any], optimize: bool) -> Any:
+    """A Whoosh merge policy that keeps the index's own segments (or merges all, when
+    ``optimize``) and adds ``segments`` written by the second process."""
+    from whoosh.writing import MERGE_SMALL, OPTIMIZE
+
+    def policy(writer: Any, own: list[Any]) -> list[Any]:
+        if optimize:
+            return list(OPTIMIZE(writer, own + segments))
+        return list(MERGE_SMALL(writer, own)) + segments
+
+    return policy
 
 
 def _replace_file(path: Path, text: str) -> None:
@@ -615,10 +688,6 @@ def _similar(folder: Path, entry_ids: Iterable[str], top: int) -> dict[str, list
     return related
 
 
-# Below this many entries a second process costs more than it saves.
-PARALLEL_MIN_ENTRIES = 200
-
-
 def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4, workers: int = 2
                    ) -> dict[str, list[str]]:
     """For each entry, the most similar entries in the same (profile's) index; half the
@@ -627,14 +696,18 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4, workers
     split = len(ids) // 2 if workers > 1 and len(ids) >= PARALLEL_MIN_ENTRIES else 0
     if not split:
         return _similar(folder, ids, top)
-    worker = start_worker("hpkb.search", [str(folder), str(top)], ids[split:])
+    worker = start_worker("hpkb.search", ["related", str(folder), str(top)], ids[split:])
     related = _similar(folder, ids[:split], top)
     try:
         related.update(finish_worker(worker))
     except WorkerFailed as exc:
-        raise SearchError(f"finding related entries failed: {exc}") from None
+        raise HpkbError(f"finding related entries failed: {exc}") from None
     return {entry_id: related[entry_id] for entry_id in ids if entry_id in related}
 
 
-if __name__ == "__main__":  # the second process of more_like_this
-    print(json.dumps(_similar(Path(sys.argv[1]), sys.stdin.read().split(), int(sys.argv[2]))))
+if __name__ == "__main__":  # the second process of index_view or more_like_this
+    if sys.argv[1] == "index":
+        print(json.dumps(_index_part(Path(sys.argv[2]), sys.stdin.read().splitlines())))
+    else:
+        print(json.dumps(_similar(Path(sys.argv[2]), sys.stdin.read().split(),
+                                  int(sys.argv[3]))))

@@ -167,6 +167,21 @@ def test_search_only_indexes_entries(page: Page, shared_url: str) -> None:
     assert titles and not any(t in ("Tags", "Themes", "Recommendations") for t in titles)
 
 
+def test_search_page_readies_its_engine_before_typing(page: Page, shared_url: str) -> None:
+    """The first search must not wait for the engine to start (it did, in 50 ms steps):
+    the page readies it, shown by its filter data arriving before anything is typed,
+    without moving the reader's focus into the box."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url))
+    page.goto(urljoin(shared_url, "search.html"))
+    page.wait_for_selector(".pagefind-ui__search-input")
+    page.wait_for_load_state("networkidle")
+    assert any("/pagefind/filter/" in url for url in fetched), fetched
+    assert page.evaluate("document.activeElement === document.body")
+    page.get_by_label("Search entries").fill("defibrillator")
+    page.wait_for_selector(".pagefind-ui__result-title", timeout=10_000)
+
+
 def test_finder_filters_instantly(page: Page, shared_url: str) -> None:
     page.goto(urljoin(shared_url, "finder.html"))
     page.wait_for_selector("#hpkb-finder fieldset")

@@ -27,7 +27,12 @@
                                 translations: { placeholder: "Search entries" } });
       /* Pagefind names its box only by a title; give it a real accessible name. */
       var box = root.querySelector("input[type=text], input[type=search]");
-      if (box) { box.setAttribute("aria-label", "Search entries"); }
+      if (box) {
+        box.setAttribute("aria-label", "Search entries");
+        /* Pagefind UI readies its engine when the box gets focus, and a search typed
+           before that waits for it in 50 ms steps: ready it now (focus stays put). */
+        box.dispatchEvent(new FocusEvent("focus"));
+      }
       var query = new URLSearchParams(window.location.search).get("q");
       if (query) { ui.triggerSearch(query); }
     };

@@ -114,3 +114,51 @@ def test_free_pages_are_validated(starter: Path) -> None:
     assert result.exit_code == 1
     assert [(f["file"], f["code"]) for f in result.json()] == [
         ("content/pages/contribute.md", "HP401")]
+
+
+@pytest.mark.parametrize(("html", "problem"), [
+    ('<article><p>fine <a href="../x.html" class="y">link</a></p></article>', None),
+    ("<article><script>alert(1)</script></article>", "element <script>"),
+    ('<article><p onclick="x()">t</p></article>', "attribute onclick on <p>"),
+    ('<article><a href="java\nscript:x()">t</a></article>', "URL 'java\\nscript:x()' in href"),
+    ('<article><img src="https://example.org/t.png" alt=""></article>',
+     "URL 'https://example.org/t.png' in src"),
+    ("<article><!-- note --></article>", "HTML comment"),
+    ("<header><script>theme()</script></header><article><p>t</p></article>", None),
+])
+def test_the_html_check_allows_only_listed_content(html: str, problem: str | None) -> None:
+    from hpkb.html_check import check_html
+
+    assert [p for _, p in check_html(html)] == ([problem] if problem else [])
+
+
+HINT = "(this should have been refused in validation; report it)"
+
+
+def test_html_a_theme_override_lets_through_is_refused_on_both_renderers(
+        starter: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each MkDocs process checks the pages it writes: every page is named, whichever
+    process rendered it, and the previous build stays."""
+    import hpkb.mkdocs_run
+    import hpkb.site
+
+    build_profiles(starter, "shared")
+    before = (starter / "build/shared/site/index.html").read_bytes()
+    docs = starter / "build/shared/docs"
+    pages = {"site/" + p.relative_to(docs).with_suffix(".html").as_posix()
+             for p in docs.rglob("*.md")}
+    monkeypatch.setattr(hpkb.mkdocs_run, "PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr(hpkb.site, "PARALLEL_MIN_PAGES", 2)
+    override = starter / "templates/site/overrides/main.html"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text('{% extends "base.html" %}\n{% block content %}{{ super() }}'
+                        '<iframe src="https://example.org/"></iframe>{% endblock %}\n',
+                        encoding="utf-8")
+    result = run_cli(starter, "build", "--profile", "shared", "--as-of", AS_OF)
+    assert result.exit_code == 1 and result.exception is None
+    findings = [line.split(" ", 1) for line in result.stdout.splitlines() if " HP7" in line]
+    assert {message for _, message in findings} == {
+        "HP702 error built page contains element <iframe> " + HINT,
+        "HP702 error built page contains URL 'https://example.org/' in src " + HINT}
+    assert pages <= {where.split(":", 1)[0] for where, _ in findings}
+    assert (starter / "build/shared/site/index.html").read_bytes() == before

@@ -4,14 +4,15 @@ this catches a template or renderer that lets something through."""
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Iterable, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from hpkb.diagnostics import Diagnostic, error
 
-__all__ = ["ALLOWED_TAGS", "check_html", "check_site_html"]
+__all__ = ["ALLOWED_TAGS", "check_built_pages", "check_html", "html_findings"]
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "article", "b", "blockquote", "br", "caption", "code", "dd", "del", "details",
@@ -76,14 +77,15 @@ def check_html(text: str) -> list[tuple[int, str]]:
     return [(line + offset, problem) for line, problem in checker.problems]
 
 
-def check_site_html(site: Path, skip: Set[str] = frozenset()) -> list[Diagnostic]:
-    """Check every built page but those in ``skip`` (paths relative to ``site``)."""
-    findings: list[Diagnostic] = []
-    for page in sorted(site.rglob("*.html")):
-        if page.relative_to(site).as_posix() in skip:
-            continue
-        rel = page.relative_to(site.parent).as_posix()
-        for line, problem in check_html(page.read_text(encoding="utf-8")):
-            findings.append(error(rel, line, 1, "HP702", f"built page contains {problem}",
-                                  "this should have been refused in validation; report it"))
-    return findings
+def check_built_pages(site: Path, pages: Iterable[str]) -> list[tuple[str, int, str]]:
+    """(page, line, problem) for the named built pages (paths relative to ``site``; a
+    page MkDocs chose not to write has nothing to check)."""
+    return [(page, line, problem) for page in pages if (site / page).is_file()
+            for line, problem in check_html((site / page).read_text(encoding="utf-8"))]
+
+
+def html_findings(problems: Iterable[Sequence[Any]]) -> list[Diagnostic]:
+    """Findings for (page, line, problem) of ``check_built_pages``."""
+    return [error(f"site/{page}", line, 1, "HP702", f"built page contains {problem}",
+                  "this should have been refused in validation; report it")
+            for page, line, problem in problems]

@@ -29,12 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from hpkb.diagnostics import Diagnostic, error
-from hpkb.workers import WorkerFailed, finish_worker, send_work, start_worker
+from hpkb.html_check import check_built_pages, html_findings
+from hpkb.workers import WorkerFailed, finish_worker, send_line, send_work, start_worker
 
 __all__ = ["PARALLEL_MIN_PAGES", "run_mkdocs", "start_renderer"]
 
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 150
+# The first line a renderer started early may get: the docs tree is written, prepare.
+PREPARE = "--prepare--"
 
 
 class _Collect(logging.Handler):
@@ -102,8 +105,9 @@ def _prepare(config_path: Path) -> _Prepared:
     return _Prepared(config, files, nav, env, pages)
 
 
-def _render(prepared: _Prepared, uris: Sequence[str]) -> None:
-    """Render and write the named pages (MkDocs' own per-page steps)."""
+def _render(prepared: _Prepared, uris: Sequence[str]) -> list[tuple[str, int, str]]:
+    """Render and write the named pages (MkDocs' own per-page steps); check each page's
+    HTML as it is written (hpkb.html_check), on whichever process renders it."""
     from mkdocs.commands.build import _build_page, _populate_page
 
     doc_files = prepared.files.documentation_pages()
@@ -115,10 +119,13 @@ def _render(prepared: _Prepared, uris: Sequence[str]) -> None:
     level = prepared.config.validation.links.anchors
     for uri in uris:
         prepared.pages[uri].validate_anchor_links(files=prepared.files, log_level=level)
+    return check_built_pages(Path(prepared.config.site_dir),
+                             [prepared.pages[uri].file.dest_uri for uri in uris])
 
 
-def _write_shared(prepared: _Prepared) -> None:
-    """Static files and theme templates (sitemap, 404), before any page."""
+def _write_shared(prepared: _Prepared) -> list[tuple[str, int, str]]:
+    """Static files and theme templates (sitemap, 404), before any page; the HTML
+    templates' check, as for pages."""
     from mkdocs.commands.build import _build_extra_template, _build_theme_template
 
     config = prepared.config
@@ -127,6 +134,9 @@ def _write_shared(prepared: _Prepared) -> None:
         _build_theme_template(template, prepared.env, prepared.files, config, prepared.nav)
     for template in config.extra_templates:
         _build_extra_template(template, prepared.files, config, prepared.nav)
+    written = [*config.theme.static_templates, *config.extra_templates]
+    return check_built_pages(Path(config.site_dir),
+                             [name for name in written if name.endswith(".html")])
 
 
 def _reuse(site: Path, previous_site: Path, uris: Iterable[str], pages: Mapping[str, Any]
@@ -157,21 +167,26 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
     with ``start_renderer`` (else one is started when there are enough pages). Every
     warning becomes a finding."""
     worker: subprocess.Popen[str] | None = renderer
+    if worker is not None:  # the docs tree is written: both processes prepare at once
+        send_line(worker, PREPARE)
     failure = None
+    problems: list[Sequence[Any]] = []  # (page, line, problem) of the HTML check
     with _mkdocs_log() as collected:
         try:
             prepared = _prepare(config_path)
             kept = [uri for uri in unchanged if uri in prepared.pages] if previous_site else []
             todo = [uri for uri in prepared.pages if uri not in set(kept)]
-            split = len(todo) // 2 if workers > 1 and len(todo) >= PARALLEL_MIN_PAGES else 0
-            if split and worker is None:
+            parallel = workers > 1 and len(todo) >= PARALLEL_MIN_PAGES
+            if parallel and worker is None:
                 worker = start_worker("hpkb.mkdocs_run", [str(config_path)])
+            # Every other page to the second process: listing and theme pages cost more
+            # than entry pages, and taking turns shares each kind out evenly.
             if worker is not None:
-                send_work(worker, todo[len(todo) - split:])
-            _write_shared(prepared)
+                send_work(worker, todo[1::2] if parallel else [])
+            problems += _write_shared(prepared)
             if previous_site is not None:
                 _reuse(Path(prepared.config.site_dir), previous_site, kept, prepared.pages)
-            _render(prepared, todo[:len(todo) - split])
+            problems += _render(prepared, todo[0::2] if parallel else todo)
             prepared.config.plugins.on_post_build(config=prepared.config)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"
@@ -180,7 +195,9 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
         messages = collected.messages
         if worker is not None:
             try:
-                messages += finish_worker(worker)
+                answer = finish_worker(worker)
+                messages += answer["messages"]
+                problems += answer["problems"]
             except WorkerFailed as exc:
                 messages.append(str(exc))
     findings = [error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {message}",
@@ -189,7 +206,7 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
     if failure and not findings:
         findings.append(error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {failure}",
                               "a generated page or template is at fault"))
-    return findings
+    return findings + html_findings(problems)
 
 
 def _worker_main(config_path: Path) -> None:
@@ -201,14 +218,20 @@ def _worker_main(config_path: Path) -> None:
                  "material", "markdown", "pymdownx"):
         importlib.import_module(name)
 
-    uris = [line for line in sys.stdin.read().splitlines() if line]
+    first = sys.stdin.readline().strip()
+    problems: list[tuple[str, int, str]] = []
     with _mkdocs_log() as collected:
         try:
+            # Told that the docs tree is ready, prepare while the parent does too.
+            prepared = _prepare(config_path) if first == PREPARE else None
+            uris = [line for line in sys.stdin.read().splitlines() if line]
+            if first and first != PREPARE:
+                uris.insert(0, first)
             if uris:
-                _render(_prepare(config_path), uris)
+                problems = _render(prepared or _prepare(config_path), uris)
         except Exception as exc:  # reported to the parent as a finding, never a traceback
             collected.messages.append(f"{type(exc).__name__}: {exc}")
-    print(json.dumps(collected.messages))
+    print(json.dumps({"messages": collected.messages, "problems": problems}))
 
 
 if __name__ == "__main__":

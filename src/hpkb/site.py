@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,6 @@ from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import Provenance, export_document, provenance_of, write_schemas
 from hpkb.fingerprint import code_digest, files_digest
-from hpkb.html_check import check_site_html
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
 from hpkb.pages import SitePages, site_pages
@@ -167,10 +166,6 @@ def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:
             and (docs / rel).read_bytes() == (before / rel).read_bytes()]
 
 
-def _html_of(pages: Iterable[str]) -> set[str]:
-    return {page.removesuffix(".md") + ".html" for page in pages}
-
-
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
@@ -216,16 +211,14 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     write_text(out / SITE_INPUTS, _site_inputs(out))
     unchanged = _unchanged_pages(out, previous)
+    # The renderers check each page's HTML as they write it (the pages taken from the
+    # previous build passed the same check when they were rendered).
     findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
                           previous_site=previous / "site" if previous else None,
                           renderer=renderer)
     if findings:
         return findings
-    # Pagefind (a separate process) indexes while this process checks the HTML (of the
-    # pages rendered now: the others passed the same check when they were rendered).
-    indexing = start_pagefind(out / "site")
-    findings = check_site_html(out / "site", skip=_html_of(unchanged))
-    return findings + finish_pagefind(indexing, out / "site")
+    return finish_pagefind(start_pagefind(out / "site"), out / "site")
 
 
 PAGEFIND_TIMEOUT_S = 600

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["WorkerFailed", "finish_worker", "send_work", "start_worker"]
+__all__ = ["WorkerFailed", "finish_worker", "send_line", "send_work", "start_worker"]
 
 WORKER_TIMEOUT_S = 1800
 
@@ -31,6 +31,13 @@ def start_worker(module: str, args: Sequence[str], lines: Sequence[str] | None =
     if lines is not None:
         send_work(worker, lines)
     return worker
+
+
+def send_line(worker: subprocess.Popen[str], line: str) -> None:
+    """One line now, more to follow (with ``send_work``)."""
+    assert worker.stdin is not None
+    worker.stdin.write(line + "\n")
+    worker.stdin.flush()
 
 
 def send_work(worker: subprocess.Popen[str], lines: Sequence[str]) -> None:

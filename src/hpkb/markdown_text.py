@@ -7,6 +7,7 @@ hpkb itself built (links, validated bodies) is marked `Md` and passed through.
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -39,8 +40,16 @@ def escape_md(value: Any) -> str:
 
 def relative_url(from_page: str, to_page: str) -> str:
     """A relative link from one generated page (docs-relative path) to another."""
-    base = posixpath.dirname(from_page)
-    return posixpath.relpath(to_page, base or ".")
+    folder, name = posixpath.split(to_page)
+    between = _relative_folder(folder, posixpath.dirname(from_page))
+    return name if between == "." else f"{between}/{name}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _relative_folder(folder: str, base: str) -> str:
+    # Pages sit in a handful of folders: the relative path between two folders is worked
+    # out once (posixpath.relpath cost a fifth of writing the docs tree).
+    return posixpath.relpath(folder or ".", base or ".")
 
 
 def page_link(from_page: str, to_page: str, text: Any) -> Md:

@@ -7,7 +7,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from hpkb.diagnostics import Diagnostic
@@ -56,3 +56,22 @@ def test_whole_validation_survives_yamlish_entries(starter: Path, front: str, bo
     assert time.monotonic() - started < 2.0
     for finding in result.diagnostics:
         assert finding.code.startswith("HP") and finding.line >= 1 and finding.message
+
+
+_PATH_PART = st.sampled_from(["index.md", "practice", "themes", "a", "b.md", ".", "..", ""])
+
+
+@given(st.lists(_PATH_PART, min_size=1, max_size=4), st.lists(_PATH_PART, min_size=1,
+                                                               max_size=4))
+def test_relative_links_are_what_relpath_gives(here: list[str], there: list[str]) -> None:
+    """Links between generated pages work the folders out once (cached); every answer
+    must be posixpath.relpath's."""
+    import posixpath
+
+    from hpkb.markdown_text import relative_url
+
+    from_page, to_page = "/".join(here), "/".join(there)
+    assume(from_page.strip("/.") and to_page.strip("/") and not from_page.startswith("/")
+           and not to_page.startswith("/") and ".." not in here)
+    expected = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    assert relative_url(from_page, to_page) == expected

@@ -40,8 +40,12 @@ def escape_md(value: Any) -> str:
 
 def relative_url(from_page: str, to_page: str) -> str:
     """A relative link from one generated page (docs-relative path) to another."""
+    base = posixpath.normpath(posixpath.dirname(from_page) or ".")
+    to_page = posixpath.normpath(to_page)
     folder, name = posixpath.split(to_page)
-    between = _relative_folder(folder, posixpath.dirname(from_page))
+    if name in (".", "..") or f"{base}/".startswith(f"{to_page}/"):
+        return _relative_folder(to_page, base)  # a folder (or above): relpath's own way
+    between = _relative_folder(folder, base)
     return name if between == "." else f"{between}/{name}"
 
 

@@ -162,3 +162,15 @@ def test_html_a_theme_override_lets_through_is_refused_on_both_renderers(
         "HP702 error built page contains URL 'https://example.org/' in src " + HINT}
     assert pages <= {where.split(":", 1)[0] for where, _ in findings}
     assert (starter / "build/shared/site/index.html").read_bytes() == before
+
+
+def test_a_profile_without_entries_still_gets_a_site_search(starter: Path) -> None:
+    """Pagefind reads entry pages only, and needs one page at least: with no entry in
+    the view (the starter has nothing public) it indexes the site's pages instead."""
+    result = run_cli(starter, "build", "--profile", "public", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "build: 0 entries" in result.stderr
+    assert (starter / "build/public/site/pagefind/pagefind.js").is_file()
+    build_profiles(starter, "shared")
+    fragments = list((starter / "build/shared/site/pagefind/fragment").iterdir())
+    assert len(fragments) == 2  # the two shared entries, nothing else

@@ -22,7 +22,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +38,10 @@ __all__ = ["PARALLEL_MIN_PAGES", "run_mkdocs", "start_renderer"]
 PARALLEL_MIN_PAGES = 150
 # The first line a renderer started early may get: the docs tree is written, prepare.
 PREPARE = "--prepare--"
+# Between the pages to render first and the others; and what the renderer says when it
+# has written its share of the first ones.
+THEN = "--then--"
+FIRST_DONE = "--first-done--"
 
 
 class _Collect(logging.Handler):
@@ -124,8 +128,9 @@ def _render(prepared: _Prepared, uris: Sequence[str]) -> list[tuple[str, int, st
 
 
 def _write_shared(prepared: _Prepared) -> list[tuple[str, int, str]]:
-    """Static files and theme templates (sitemap, 404), before any page; the HTML
-    templates' check, as for pages."""
+    """Static files and theme templates (sitemap, 404), before any page (as MkDocs does:
+    the sitemap is made before pages are filled in); the HTML templates' check, as for
+    pages."""
     from mkdocs.commands.build import _build_extra_template, _build_theme_template
 
     config = prepared.config
@@ -161,11 +166,15 @@ def start_renderer(config_path: Path) -> subprocess.Popen[str]:
 
 def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
                previous_site: Path | None = None, workers: int = 2,
-               renderer: subprocess.Popen[str] | None = None) -> list[Diagnostic]:
+               renderer: subprocess.Popen[str] | None = None,
+               first: Collection[str] = (), after_first: Callable[[], None] | None = None
+               ) -> list[Diagnostic]:
     """Build the site of ``config_path``. Pages named in ``unchanged`` (paths as in docs/)
     are taken from ``previous_site`` as they are. ``renderer``: a second process started
-    with ``start_renderer`` (else one is started when there are enough pages). Every
-    warning becomes a finding."""
+    with ``start_renderer`` (else one is started when there are enough pages). The pages
+    in ``first`` are rendered before the others, by both processes, and ``after_first``
+    is called once they are all written (the site's search indexes them while the other
+    pages render). Every warning becomes a finding."""
     worker: subprocess.Popen[str] | None = renderer
     if worker is not None:  # the docs tree is written: both processes prepare at once
         send_line(worker, PREPARE)
@@ -176,17 +185,24 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             prepared = _prepare(config_path)
             kept = [uri for uri in unchanged if uri in prepared.pages] if previous_site else []
             todo = [uri for uri in prepared.pages if uri not in set(kept)]
+            head = [uri for uri in todo if uri in first]
+            tail = [uri for uri in todo if uri not in first]
             parallel = workers > 1 and len(todo) >= PARALLEL_MIN_PAGES
             if parallel and worker is None:
                 worker = start_worker("hpkb.mkdocs_run", [str(config_path)])
             # Every other page to the second process: listing and theme pages cost more
             # than entry pages, and taking turns shares each kind out evenly.
             if worker is not None:
-                send_work(worker, todo[1::2] if parallel else [])
+                send_work(worker, [*head[1::2], THEN, *tail[1::2]] if parallel else [])
             problems += _write_shared(prepared)
             if previous_site is not None:
                 _reuse(Path(prepared.config.site_dir), previous_site, kept, prepared.pages)
-            problems += _render(prepared, todo[0::2] if parallel else todo)
+            problems += _render(prepared, head[0::2] if parallel else head)
+            if parallel and worker is not None:
+                _wait_for(worker, FIRST_DONE)
+            if after_first is not None:
+                after_first()
+            problems += _render(prepared, tail[0::2] if parallel else tail)
             prepared.config.plugins.on_post_build(config=prepared.config)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"
@@ -209,8 +225,16 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
     return findings + html_findings(problems)
 
 
+def _wait_for(worker: subprocess.Popen[str], line: str) -> None:
+    """Until the worker prints ``line`` (or ends: its failure is reported at the end)."""
+    assert worker.stdout is not None
+    while (said := worker.stdout.readline()) and said.strip() != line:
+        pass
+
+
 def _worker_main(config_path: Path) -> None:
-    """The second process: render the pages named on stdin; print warnings as JSON."""
+    """The second process: render the pages named on stdin (those before THEN first,
+    printing FIRST_DONE once they are written); print warnings as JSON."""
     # Imported while the parent is still writing the docs tree (see start_renderer).
     import importlib
 
@@ -224,11 +248,16 @@ def _worker_main(config_path: Path) -> None:
         try:
             # Told that the docs tree is ready, prepare while the parent does too.
             prepared = _prepare(config_path) if first == PREPARE else None
-            uris = [line for line in sys.stdin.read().splitlines() if line]
+            lines = [line for line in sys.stdin.read().splitlines() if line]
             if first and first != PREPARE:
-                uris.insert(0, first)
-            if uris:
-                problems = _render(prepared or _prepare(config_path), uris)
+                lines.insert(0, first)
+            head, tail = (lines[:lines.index(THEN)], lines[lines.index(THEN) + 1:]) \
+                if THEN in lines else (lines, [])
+            if lines:
+                prepared = prepared or _prepare(config_path)
+                problems = _render(prepared, head)
+                print(FIRST_DONE, flush=True)
+                problems += _render(prepared, tail)
         except Exception as exc:  # reported to the parent as a finding, never a traceback
             collected.messages.append(f"{type(exc).__name__}: {exc}")
     print(json.dumps({"messages": collected.messages, "problems": problems}))

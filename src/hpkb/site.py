@@ -23,7 +23,7 @@ from hpkb.export import Provenance, export_document, provenance_of, write_schema
 from hpkb.fingerprint import code_digest, files_digest
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
-from hpkb.pages import SitePages, site_pages
+from hpkb.pages import SitePages, entry_page, site_pages
 from hpkb.templates_env import template_dirs
 from hpkb.view import ProfileView
 from hpkb.workers import send_work
@@ -211,23 +211,38 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     write_text(out / SITE_INPUTS, _site_inputs(out))
     unchanged = _unchanged_pages(out, previous)
-    # The renderers check each page's HTML as they write it (the pages taken from the
-    # previous build passed the same check when they were rendered).
+    # Entry pages (all Pagefind indexes) are rendered first; Pagefind then indexes them
+    # while the other pages render. The renderers check each page's HTML as they write
+    # it (the pages taken from the previous build passed the same check then).
+    indexing: list[subprocess.Popen[str]] = []
     findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
                           previous_site=previous / "site" if previous else None,
-                          renderer=renderer)
+                          renderer=renderer,
+                          first={entry_page(e.id, e.kind) for e in profile_view.entries},
+                          after_first=lambda: indexing.append(
+                              start_pagefind(out / "site", bool(profile_view.entries))))
     if findings:
+        for process in indexing:
+            process.kill()
+            process.communicate()
         return findings
-    return finish_pagefind(start_pagefind(out / "site"), out / "site")
+    return finish_pagefind(indexing[0], out / "site")
 
 
 PAGEFIND_TIMEOUT_S = 600
 
 
-def start_pagefind(site: Path) -> subprocess.Popen[str]:
-    """Start indexing the built entry pages with Pagefind (binary from the PyPI wheel)."""
+# Entry pages only (ids are RD-, LN- or PR-…; the hub puts them in a folder per force):
+# Pagefind must not read a listing page MkDocs may still be writing.
+ENTRY_PAGES_GLOB = "{debriefs,learning,practice}/**/{RD,LN,PR}-*.html"
+
+
+def start_pagefind(site: Path, entries: bool = True) -> subprocess.Popen[str]:
+    """Start indexing the built entry pages with Pagefind (binary from the PyPI wheel);
+    a site without entries has every page indexed (Pagefind needs one page at least)."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent",
-               "--exclude-selectors", ".headerlink"]
+               "--exclude-selectors", ".headerlink",
+               *(["--glob", ENTRY_PAGES_GLOB] if entries else [])]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 

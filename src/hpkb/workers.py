@@ -58,7 +58,7 @@ def finish_worker(worker: subprocess.Popen[str]) -> Any:
     if worker.returncode != 0:
         lines = problem.strip().splitlines() or ["no output"]
         raise WorkerFailed(f"a worker process failed: {lines[-1]}")
-    try:
-        return json.loads(out)
+    try:  # the result is the last line (a worker may report progress before it)
+        return json.loads(out.strip().rsplit("\n", 1)[-1])
     except ValueError:
         raise WorkerFailed("a worker process gave no result") from None

@@ -100,10 +100,14 @@ def _prepare(config_path: Path) -> _Prepared:
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     pages: dict[str, Any] = {}
+    in_nav = {id(page) for page in nav.pages}
     for file in files.documentation_pages():
         page = file.page if file.page is not None else Page(None, file, config)
-        # Metadata and titles of every page, so navigation renders the same everywhere.
-        page.read_source(config)
+        # Metadata and titles of the pages in the navigation, so it renders the same
+        # everywhere; every other page is read when rendered (entries stay out of the
+        # navigation, so no page shows their titles but their own).
+        if id(page) in in_nav:
+            page.read_source(config)
         pages[file.src_uri] = page
     env = config.plugins.on_env(env, config=config, files=files)
     return _Prepared(config, files, nav, env, pages)
@@ -128,9 +132,8 @@ def _render(prepared: _Prepared, uris: Sequence[str]) -> list[tuple[str, int, st
 
 
 def _write_shared(prepared: _Prepared) -> list[tuple[str, int, str]]:
-    """Static files and theme templates (sitemap, 404), before any page (as MkDocs does:
-    the sitemap is made before pages are filled in); the HTML templates' check, as for
-    pages."""
+    """Static files and theme templates (sitemap, 404); the HTML templates' check, as
+    for pages."""
     from mkdocs.commands.build import _build_extra_template, _build_theme_template
 
     config = prepared.config
@@ -194,7 +197,6 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             # than entry pages, and taking turns shares each kind out evenly.
             if worker is not None:
                 send_work(worker, [*head[1::2], THEN, *tail[1::2]] if parallel else [])
-            problems += _write_shared(prepared)
             if previous_site is not None:
                 _reuse(Path(prepared.config.site_dir), previous_site, kept, prepared.pages)
             problems += _render(prepared, head[0::2] if parallel else head)
@@ -202,6 +204,10 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
                 _wait_for(worker, FIRST_DONE)
             if after_first is not None:
                 after_first()
+            # Static files, sitemap and 404 do not depend on rendered pages (the sitemap
+            # lists every page's address; the 404 page shows the navigation, whose titles
+            # were read first): written while the search indexes.
+            problems += _write_shared(prepared)
             problems += _render(prepared, tail[0::2] if parallel else tail)
             prepared.config.plugins.on_post_build(config=prepared.config)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension

@@ -214,18 +214,24 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     # Entry pages (all Pagefind indexes) are rendered first; Pagefind then indexes them
     # while the other pages render. The renderers check each page's HTML as they write
     # it (the pages taken from the previous build passed the same check then).
+    # Without entries Pagefind indexes every page, so it waits for them all.
+    entries = {entry_page(e.id, e.kind) for e in profile_view.entries}
     indexing: list[subprocess.Popen[str]] = []
+
+    def start_indexing() -> None:
+        indexing.append(start_pagefind(out / "site", bool(entries)))
+
     findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
                           previous_site=previous / "site" if previous else None,
-                          renderer=renderer,
-                          first={entry_page(e.id, e.kind) for e in profile_view.entries},
-                          after_first=lambda: indexing.append(
-                              start_pagefind(out / "site", bool(profile_view.entries))))
+                          renderer=renderer, first=entries,
+                          after_first=start_indexing if entries else None)
     if findings:
         for process in indexing:
             process.kill()
             process.communicate()
         return findings
+    if not indexing:
+        start_indexing()
     return finish_pagefind(indexing[0], out / "site")
 
 
@@ -237,10 +243,20 @@ PAGEFIND_TIMEOUT_S = 600
 ENTRY_PAGES_GLOB = "{debriefs,learning,practice}/**/{RD,LN,PR}-*.html"
 
 
+def _pagefind_command() -> list[str]:
+    # The wheel's binary itself: `python -m pagefind` would start an interpreter first,
+    # and Pagefind is the last step of the site stage.
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+    except ImportError:
+        return [sys.executable, "-m", "pagefind"]
+    return [str(get_executable())]
+
+
 def start_pagefind(site: Path, entries: bool = True) -> subprocess.Popen[str]:
     """Start indexing the built entry pages with Pagefind (binary from the PyPI wheel);
     a site without entries has every page indexed (Pagefind needs one page at least)."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--silent",
+    command = [*_pagefind_command(), "--site", str(site), "--silent",
                "--exclude-selectors", ".headerlink",
                *(["--glob", ENTRY_PAGES_GLOB] if entries else [])]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -122,6 +122,32 @@ def test_a_build_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "nothing changed" not in result.stderr
 
 
+def test_a_rebuild_with_nothing_changed_replays_the_view_only_when_it_spoke(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The view is decided from the build's inputs: a no-change rebuild decides it again
+    only when it had findings to show (the example's shared view holds a lesson back:
+    HP311); otherwise the stamp's entry count stands for it."""
+    import hpkb.pipeline
+
+    root = copy_example(tmp_path / "repo")
+    build(root, "--skip", "packs")
+    result = run_cli(root, "build", "--profile", "shared", "--as-of", AS_OF, "--skip", "packs")
+    assert "nothing changed" in result.stderr and "HP311" in result.stdout + result.stderr
+    build(root, "--profile", "public", "--skip", "packs")
+    entries = re.search(r"build: (\d+) entries", build(root, "--profile", "public",
+                                                     "--skip", "packs"))
+    assert entries is not None and int(entries.group(1)) > 0
+
+    def no_view(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the view was decided again")
+
+    monkeypatch.setattr(hpkb.pipeline, "view", no_view)
+    again = build(root, "--profile", "public", "--skip", "packs")
+    assert "nothing changed" in again and f"build: {entries.group(1)} entries" in again
+    with pytest.raises(AssertionError, match="decided again"):
+        build(root, "--profile", "shared", "--skip", "packs")
+
+
 def test_pages_rendered_on_two_cores_are_the_ones_one_core_renders(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     serial = copy_example(tmp_path / "serial")

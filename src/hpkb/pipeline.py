@@ -64,6 +64,10 @@ class BuildReport:
         return self.output is not None
 
 
+# In a build's stamp: the view had no findings, and held this many entries.
+QUIET_VIEW = "quiet view: "
+
+
 class _OutputRefused(Exception):
     """Internal: an output check failed; the staging folder is discarded."""
 
@@ -116,15 +120,22 @@ def national_packs(root: Path, seen: ProfileView, out: Path, previous: Path
                     "National homicide prevention hub")
 
 
+def _profile_name(validation: Validation, name: str | None) -> str:
+    """The named profile (the configured default when None), checked to exist."""
+    settings = validation.settings
+    chosen = name or settings.hpkb.default_profile
+    if settings.profile(chosen) is None:
+        known = ", ".join(settings.hpkb.profiles)
+        raise HpkbError(f"unknown profile `{chosen}`; the profiles are: {known}")
+    return chosen
+
+
 def profile_view(validation: Validation, name: str | None, *, drafts: bool = False,
                  today: date | None = None) -> ProfileView:
     """The named profile's view of a validated repo (the configured default when None)."""
-    settings = validation.settings
-    chosen = name or settings.hpkb.default_profile
-    profile = settings.profile(chosen)
-    if profile is None:
-        known = ", ".join(settings.hpkb.profiles)
-        raise HpkbError(f"unknown profile `{chosen}`; the profiles are: {known}")
+    chosen = _profile_name(validation, name)
+    profile = validation.settings.profile(chosen)
+    assert profile is not None
     return view(validation.corpus, chosen, profile, drafts=drafts, today=today)
 
 
@@ -149,22 +160,43 @@ def _checked(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
     return validation, _guarded(validation, seen) if seen is not None else None
 
 
+def _live_stamp(target: Path, fingerprint: str) -> list[str] | None:
+    """The live build's stamp past its first two lines, when the build came from these
+    very inputs and stands as it was left (else None)."""
+    stamp = target / BUILD_STAMP
+    if not stamp.is_file():
+        return None
+    lines = stamp.read_text(encoding="utf-8").splitlines()
+    if lines[:2] != [fingerprint, tree_state(target)]:
+        return None
+    return lines[2:]
+
+
 def build(request: BuildRequest) -> BuildReport:
     """Validate, decide the profile's view, write every stage, then swap the build in."""
-    validation, seen = _viewed(request)
-    if seen is None:
+    validation = validate_repo(request.root, today=request.today)
+    if fails(validation.diagnostics, request.strict):
         return BuildReport(validation.diagnostics)
-    target = inside_build(request.root, request.out or Path(BUILD_DIR) / seen.name)
+    name = _profile_name(validation, request.profile)
+    today = request.today or date.today()
+    target = inside_build(request.root, request.out or Path(BUILD_DIR) / name)
     commit = source_commit(request.root)
     fingerprint = build_fingerprint(request.root, (
-        seen.name, f"drafts={request.drafts}", "skip=" + ",".join(sorted(request.skip)),
-        seen.today.isoformat(), f"commit={commit}"))
-    stamp = target / BUILD_STAMP
-    if stamp.is_file() and not fails(seen.diagnostics, request.strict) and \
-            stamp.read_text(encoding="utf-8") == f"{fingerprint}\n{tree_state(target)}\n":
-        # The live build came from these very inputs, and passed the guard then.
+        name, f"drafts={request.drafts}", "skip=" + ",".join(sorted(request.skip)),
+        today.isoformat(), f"commit={commit}"))
+    live = _live_stamp(target, fingerprint)
+    # The live build came from these very inputs, and passed the guard then. The view
+    # is a function of those inputs too: when it had nothing to say then (the stamp
+    # records its entry count), it has nothing now, and need not be decided again.
+    quiet = [line for line in live or [] if line.startswith(QUIET_VIEW)]
+    if quiet:
+        return BuildReport(validation.diagnostics, target, (),
+                           int(quiet[0].removeprefix(QUIET_VIEW)), up_to_date=True)
+    seen = profile_view(validation, name, drafts=request.drafts, today=today)
+    if live is not None and not fails(seen.diagnostics, request.strict):
         return BuildReport(validation.diagnostics + seen.diagnostics, target, (),
                            len(seen.entries), up_to_date=True)
+    view_findings = seen.diagnostics
     checked = check_sources(seen, validation.corpus, validation.settings.hpkb.allow,
                             target if target.is_dir() else None)
     if checked.findings:
@@ -177,7 +209,8 @@ def build(request: BuildRequest) -> BuildReport:
     def records(staging: Path) -> None:
         # Last: the stamp covers every other file of the build as it stands.
         write_json(staging / SOURCE_RECORD, checked.record())
-        write_text(staging / BUILD_STAMP, f"{fingerprint}\n{tree_state(staging)}\n")
+        quiet = "" if view_findings else f"{QUIET_VIEW}{len(seen.entries)}\n"
+        write_text(staging / BUILD_STAMP, f"{fingerprint}\n{tree_state(staging)}\n{quiet}")
 
     plan = StagePlan(
         request.root, settings, seen, validation.corpus, settings.hpkb.allow,

@@ -3,8 +3,9 @@
 MkDocs renders pages one by one in one process (4 to 20 ms of CPU each) and has no correct
 incremental build. hpkb drives MkDocs' own build steps (pinned MkDocs 1.6) itself:
 
-- every process reads every page's source (so navigation and metadata are complete), but
-  renders only its share: a second process (`python -m hpkb.mkdocs_run`) takes half;
+- every process prepares MkDocs in full and reads the navigation pages' sources (so the
+  navigation renders the same everywhere), but renders only its share: a second process
+  (`python -m hpkb.mkdocs_run`) takes every other page, and each checks the HTML it writes;
 - a page whose generated Markdown is byte-identical to the previous build's, under an
   identical configuration, theme overrides and versions, is not rendered again: its HTML
   is hard-linked from the previous build (every page's HTML depends only on its own
@@ -36,7 +37,7 @@ __all__ = ["PARALLEL_MIN_PAGES", "run_mkdocs", "start_renderer"]
 
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 150
-# The first line a renderer started early may get: the docs tree is written, prepare.
+# The first line a renderer gets once the docs tree is written: prepare MkDocs.
 PREPARE = "--prepare--"
 # Between the pages to render first and the others; and what the renderer says when it
 # has written its share of the first ones.
@@ -193,6 +194,7 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             parallel = workers > 1 and len(todo) >= PARALLEL_MIN_PAGES
             if parallel and worker is None:
                 worker = start_worker("hpkb.mkdocs_run", [str(config_path)])
+                send_line(worker, PREPARE)
             # Every other page to the second process: listing and theme pages cost more
             # than entry pages, and taking turns shares each kind out evenly.
             if worker is not None:
@@ -248,22 +250,18 @@ def _worker_main(config_path: Path) -> None:
                  "material", "markdown", "pymdownx"):
         importlib.import_module(name)
 
-    first = sys.stdin.readline().strip()
     problems: list[tuple[str, int, str]] = []
     with _mkdocs_log() as collected:
         try:
-            # Told that the docs tree is ready, prepare while the parent does too.
-            prepared = _prepare(config_path) if first == PREPARE else None
-            lines = [line for line in sys.stdin.read().splitlines() if line]
-            if first and first != PREPARE:
-                lines.insert(0, first)
-            head, tail = (lines[:lines.index(THEN)], lines[lines.index(THEN) + 1:]) \
-                if THEN in lines else (lines, [])
-            if lines:
-                prepared = prepared or _prepare(config_path)
-                problems = _render(prepared, head)
+            # Nothing but PREPARE (the docs tree is ready) means there is work: prepare
+            # while the parent does too, then render what it sends.
+            if sys.stdin.readline().strip() == PREPARE:
+                prepared = _prepare(config_path)
+                lines = [line for line in sys.stdin.read().splitlines() if line]
+                at = lines.index(THEN) if THEN in lines else len(lines)
+                problems = _render(prepared, lines[:at])
                 print(FIRST_DONE, flush=True)
-                problems += _render(prepared, tail)
+                problems += _render(prepared, lines[at + 1:])
         except Exception as exc:  # reported to the parent as a finding, never a traceback
             collected.messages.append(f"{type(exc).__name__}: {exc}")
     print(json.dumps({"messages": collected.messages, "problems": problems}))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from hpkb.config import Settings
+from hpkb.config import Profile, Settings
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
 from hpkb.export import Provenance, provenance_of, source_commit, write_export
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
@@ -120,22 +120,21 @@ def national_packs(root: Path, seen: ProfileView, out: Path, previous: Path
                     "National homicide prevention hub")
 
 
-def _profile_name(validation: Validation, name: str | None) -> str:
-    """The named profile (the configured default when None), checked to exist."""
+def _profile(validation: Validation, name: str | None) -> tuple[str, Profile]:
+    """The named profile (the configured default when None): its name and settings."""
     settings = validation.settings
     chosen = name or settings.hpkb.default_profile
-    if settings.profile(chosen) is None:
+    profile = settings.profile(chosen)
+    if profile is None:
         known = ", ".join(settings.hpkb.profiles)
         raise HpkbError(f"unknown profile `{chosen}`; the profiles are: {known}")
-    return chosen
+    return chosen, profile
 
 
 def profile_view(validation: Validation, name: str | None, *, drafts: bool = False,
                  today: date | None = None) -> ProfileView:
     """The named profile's view of a validated repo (the configured default when None)."""
-    chosen = _profile_name(validation, name)
-    profile = validation.settings.profile(chosen)
-    assert profile is not None
+    chosen, profile = _profile(validation, name)
     return view(validation.corpus, chosen, profile, drafts=drafts, today=today)
 
 
@@ -177,7 +176,7 @@ def build(request: BuildRequest) -> BuildReport:
     validation = validate_repo(request.root, today=request.today)
     if fails(validation.diagnostics, request.strict):
         return BuildReport(validation.diagnostics)
-    name = _profile_name(validation, request.profile)
+    name, _ = _profile(validation, request.profile)
     today = request.today or date.today()
     target = inside_build(request.root, request.out or Path(BUILD_DIR) / name)
     commit = source_commit(request.root)

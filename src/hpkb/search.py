@@ -171,9 +171,9 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
         out.mkdir(parents=True, exist_ok=True)
         store = index.create_in(str(out), _schema())
     removed = known.keys() - documents.keys()
-    changed = [entry_id for entry_id, document in documents.items()
+    changed = [entry_id for entry_id in documents
                if known.get(entry_id) != hashes[entry_id]]
-    updated = sum(1 for entry_id in changed if entry_id in known)
+    updated = {entry_id for entry_id in changed if entry_id in known}
     # Every other changed entry to the second process (bodies vary in length; taking
     # turns balances the halves better than cutting the list in two).
     handed = changed[1::2] if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES else []
@@ -181,7 +181,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     worker = start_worker("hpkb.search", ["index", str(part)],
                           [_as_line(documents[i]) for i in handed]) if handed else None
     writer = store.writer()
-    for entry_id in removed | {i for i in changed if i in known}:
+    for entry_id in removed | updated:
         writer.delete_by_term("id", entry_id)
     for entry_id in changed[0::2] if handed else changed:
         writer.add_document(**documents[entry_id])
@@ -190,7 +190,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     words = sorted({w for d in documents.values() for w in _SPELL_WORD.findall(
         f"{d['title']} {d['summary']} {d['body']}".lower())})
     _replace_file(out / WORDS_FILE, json.dumps(words, ensure_ascii=False))
-    gone = len(removed) + updated
+    gone = len(removed) + len(updated)
     with store.reader() as reader:
         gone += reader.doc_count_all() - reader.doc_count()
         total = reader.doc_count_all() + len(changed)
@@ -208,8 +208,8 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     store.close()
     _replace_file(out / INDEXED_FILE, json.dumps(
         {"layout": INDEX_LAYOUT, "hashes": dict(sorted(hashes.items()))}))
-    added = len(changed) - updated
-    return IndexReport(added, updated, len(removed), len(documents) - len(changed))
+    return IndexReport(len(changed) - len(updated), len(updated), len(removed),
+                       len(documents) - len(changed))
 
 
 # The second indexing process writes a whole index of its half here, inside the index

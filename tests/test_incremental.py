@@ -148,6 +148,35 @@ def test_a_rebuild_with_nothing_changed_replays_the_view_only_when_it_spoke(
         build(root, "--profile", "shared", "--skip", "packs")
 
 
+def test_a_rebuild_with_nothing_changed_does_not_validate_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Validation is a function of the build's inputs too: a no-change rebuild shows the
+    findings recorded for those inputs, and --strict still fails on their warnings."""
+    import hpkb.pipeline
+
+    root = copy_example(tmp_path / "repo")
+    path = root / EDITED
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("tags: [stalking,", "tags: [stalking, stalkings,", 1),
+                    encoding="utf-8")
+    first = run_cli(root, "build", "--profile", "public", "--as-of", AS_OF, "--skip", "packs")
+    assert first.exit_code == 0 and "HP308" in first.stdout + first.stderr
+
+    def no_validation(*args: object, **kwargs: object) -> None:
+        raise AssertionError("validated again")
+
+    monkeypatch.setattr(hpkb.pipeline, "validate_repo", no_validation)
+    again = run_cli(root, "build", "--profile", "public", "--as-of", AS_OF, "--skip", "packs")
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert "nothing changed" in again.stderr and "HP308" in again.stdout + again.stderr
+    strict = run_cli(root, "build", "--profile", "public", "--as-of", AS_OF, "--skip",
+                     "packs", "--strict")
+    assert strict.exit_code == 1 and "HP308" in strict.stdout + strict.stderr
+    path.write_text(text, encoding="utf-8")  # a changed input is validated again
+    changed = run_cli(root, "build", "--profile", "public", "--as-of", AS_OF, "--skip", "packs")
+    assert isinstance(changed.exception, AssertionError)
+
+
 def test_pages_rendered_on_two_cores_are_the_ones_one_core_renders(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     serial = copy_example(tmp_path / "serial")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from hpkb.config import Profile, Settings
-from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
+from hpkb.config import Profile, Settings, load_settings
+from hpkb.diagnostics import Diagnostic, HpkbError, Severity, error, fails
 from hpkb.export import Provenance, provenance_of, source_commit, write_export
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
 from hpkb.guard import SOURCE_RECORD, check_sources, guard_outputs, guard_sources
@@ -171,26 +173,96 @@ def _live_stamp(target: Path, fingerprint: str) -> list[str] | None:
     return lines[2:]
 
 
-def build(request: BuildRequest) -> BuildReport:
-    """Validate, decide the profile's view, write every stage, then swap the build in."""
-    validation = validate_repo(request.root, today=request.today)
-    if fails(validation.diagnostics, request.strict):
-        return BuildReport(validation.diagnostics)
-    name, _ = _profile(validation, request.profile)
-    today = request.today or date.today()
+# Validation's findings for a build's inputs (build/.cache, outside every profile's
+# folder: they speak of every entry, whichever profile it belongs to).
+FINDINGS_CACHE = Path(BUILD_DIR) / ".cache"
+
+
+def _findings_file(root: Path, target: Path) -> Path:
+    name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
+    return root / FINDINGS_CACHE / f"validation-{name}.json"
+
+
+def _recorded_findings(root: Path, target: Path, fingerprint: str
+                       ) -> tuple[Diagnostic, ...] | None:
+    """Validation's findings recorded for these very inputs, or None (none recorded,
+    other inputs, or an unreadable record: validate again)."""
+    try:
+        data = json.loads(_findings_file(root, target).read_text(encoding="utf-8"))
+        if data["fingerprint"] != fingerprint:
+            return None
+        return tuple(Diagnostic(d["file"], d["line"], d["column"], d["code"],
+                                Severity(d["severity"]), d["message"], d["hint"])
+                     for d in data["diagnostics"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _record_findings(root: Path, target: Path, fingerprint: str,
+                     diagnostics: tuple[Diagnostic, ...]) -> None:
+    path = inside_build(root, _findings_file(root, target))
+    write_json(path, {"fingerprint": fingerprint,
+                      "diagnostics": [d.as_json() for d in diagnostics]})
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """Which build a request asks for: its profile, folder and inputs' fingerprint, and
+    the rest of the live build's stamp when that build came from the same inputs."""
+
+    name: str
+    target: Path
+    commit: str | None
+    fingerprint: str
+    live: list[str] | None
+
+    @property
+    def quiet_entries(self) -> int | None:
+        """The live build's entry count, when its view had no findings."""
+        quiet = [line for line in self.live or [] if line.startswith(QUIET_VIEW)]
+        return int(quiet[0].removeprefix(QUIET_VIEW)) if quiet else None
+
+
+def _identity(request: BuildRequest, settings: Settings) -> _Identity | None:
+    """None when the profile is unknown (validation, then `_profile`, say so)."""
+    name = request.profile or settings.hpkb.default_profile
+    if settings.profile(name) is None:
+        return None
     target = inside_build(request.root, request.out or Path(BUILD_DIR) / name)
+    today = request.today or date.today()
     commit = source_commit(request.root)
     fingerprint = build_fingerprint(request.root, (
         name, f"drafts={request.drafts}", "skip=" + ",".join(sorted(request.skip)),
         today.isoformat(), f"commit={commit}"))
-    live = _live_stamp(target, fingerprint)
-    # The live build came from these very inputs, and passed the guard then. The view
-    # is a function of those inputs too: when it had nothing to say then (the stamp
-    # records its entry count), it has nothing now, and need not be decided again.
-    quiet = [line for line in live or [] if line.startswith(QUIET_VIEW)]
-    if quiet:
-        return BuildReport(validation.diagnostics, target, (),
-                           int(quiet[0].removeprefix(QUIET_VIEW)), up_to_date=True)
+    return _Identity(name, target, commit, fingerprint, _live_stamp(target, fingerprint))
+
+
+def build(request: BuildRequest) -> BuildReport:
+    """Validate, decide the profile's view, write every stage, then swap the build in."""
+    # The live build came from these very inputs, and passed the guard then. Validation
+    # and the view are functions of those inputs too: when the view had nothing to say
+    # then (the stamp records its entry count), neither is decided again, and
+    # validation's findings are the ones recorded for these inputs.
+    settings, problems = load_settings(request.root)
+    early = None if problems else _identity(request, settings)
+    if early is not None and early.quiet_entries is not None:
+        known = _recorded_findings(request.root, early.target, early.fingerprint)
+        if known is not None and fails(known, request.strict):
+            return BuildReport(known)
+        if known is not None:
+            return BuildReport(known, early.target, (), early.quiet_entries, up_to_date=True)
+    validation = validate_repo(request.root, today=request.today)
+    if fails(validation.diagnostics, request.strict):
+        return BuildReport(validation.diagnostics)
+    name, _ = _profile(validation, request.profile)
+    identity = early or _identity(request, validation.settings)
+    assert identity is not None  # _profile has refused an unknown profile
+    target, fingerprint, live = identity.target, identity.fingerprint, identity.live
+    _record_findings(request.root, target, fingerprint, validation.diagnostics)
+    if identity.quiet_entries is not None:
+        return BuildReport(validation.diagnostics, target, (), identity.quiet_entries,
+                           up_to_date=True)
+    today = request.today or date.today()
     seen = profile_view(validation, name, drafts=request.drafts, today=today)
     if live is not None and not fails(seen.diagnostics, request.strict):
         return BuildReport(validation.diagnostics + seen.diagnostics, target, (),
@@ -213,7 +285,8 @@ def build(request: BuildRequest) -> BuildReport:
 
     plan = StagePlan(
         request.root, settings, seen, validation.corpus, settings.hpkb.allow,
-        provenance_of(settings, commit), request.skip, {p.id: p.title for p in validation.packs},
+        provenance_of(settings, identity.commit), request.skip,
+        {p.id: p.title for p in validation.packs},
         lambda out, previous: _packs_stage(request, validation, seen, out, previous),
         after_guard=records)
     done, refused = write_stages(target, plan)

@@ -63,3 +63,13 @@ def test_same_hits_as_a_plain_case_insensitive_search(strings: list[str], text: 
         for match in re.finditer(re.escape(string.lower()).replace(r"\ ", r"\s+"), lowered):
             # Matches never overlap, so another (longer or earlier) hit covers this place.
             assert any(start <= match.start() < start + len(hit) for start, hit in hits)
+
+
+@given(st.lists(words, min_size=1, max_size=8), st.text(alphabet="abAB -'x\n", max_size=40),
+       st.integers(min_value=1, max_value=4), st.booleans())
+def test_found_by_their_heads_as_found_whole(strings: list[str], text: str, head: int,
+                                             fold: bool) -> None:
+    """Strings found first by their opening characters (the guard's hidden titles) give
+    exactly the hits of the whole strings' pattern."""
+    assert found(Literals.of(strings, fold=fold, head=head), text) == \
+        found(Literals.of(strings, fold=fold), text)

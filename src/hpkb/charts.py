@@ -4,11 +4,14 @@ web fonts, nothing fetched)."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
+import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 __all__ = ["Chart", "bar_chart", "line_chart"]
 
@@ -57,10 +60,42 @@ def _describe(labels: Sequence[str], series: Mapping[str, Sequence[float]]) -> s
     return "; ".join(parts) + "."
 
 
+def _cached(cache: Path | None, name: str, spec: list[object], draw: Callable[[], Chart]
+            ) -> Chart:
+    """The chart drawn from ``spec``, or the one drawn from the same spec last time (kept
+    in ``cache``, one file per chart name): an unchanged chart needs no matplotlib, whose
+    import alone takes 0.3 s of a one-entry rebuild."""
+    if cache is None:
+        return draw()
+    from importlib.metadata import version
+
+    key = hashlib.sha256(json.dumps([spec, version("matplotlib"), Path(__file__).read_text(
+        encoding="utf-8")], sort_keys=True).encode()).hexdigest()
+    path = cache / f"{name}.json"
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+        if kept["key"] == key:
+            return Chart(**kept["chart"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    chart = draw()
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"key": key, "chart": asdict(chart)}), encoding="utf-8")
+    return chart
+
+
 def bar_chart(name: str, title: str, labels: Sequence[str],
               series: Mapping[str, Sequence[float]], *, stacked: bool = True,
-              horizontal: bool = False) -> Chart:
+              horizontal: bool = False, cache: Path | None = None) -> Chart:
     """Bars for each label, one colour per series (stacked or side by side)."""
+    spec: list[object] = ["bar", title, list(labels),
+                          {k: list(v) for k, v in series.items()}, stacked, horizontal]
+    return _cached(cache, name, spec, lambda: _bars(name, title, labels, series, stacked,
+                                                     horizontal))
+
+
+def _bars(name: str, title: str, labels: Sequence[str],
+          series: Mapping[str, Sequence[float]], stacked: bool, horizontal: bool) -> Chart:
     figure, axes = _figure(title)
     positions = list(range(len(labels)))
     bottom = [0.0] * len(labels)
@@ -81,8 +116,14 @@ def bar_chart(name: str, title: str, labels: Sequence[str],
 
 
 def line_chart(name: str, title: str, labels: Sequence[str],
-               series: Mapping[str, Sequence[float]]) -> Chart:
+               series: Mapping[str, Sequence[float]], *, cache: Path | None = None) -> Chart:
     """Lines over labels (months or quarters), one per series."""
+    spec: list[object] = ["line", title, list(labels), {k: list(v) for k, v in series.items()}]
+    return _cached(cache, name, spec, lambda: _lines(name, title, labels, series))
+
+
+def _lines(name: str, title: str, labels: Sequence[str],
+           series: Mapping[str, Sequence[float]]) -> Chart:
     figure, axes = _figure(title)
     positions = list(range(len(labels)))
     for number, (series_name, values) in enumerate(series.items()):

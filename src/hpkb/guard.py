@@ -30,8 +30,9 @@ from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
 from hpkb.view import ProfileView, rewrite_references
 
-__all__ = ["GUARD_RECORD", "PII_RULES", "SOURCE_RECORD", "SourceCheck", "check_sources",
-           "find_personal_data", "guard_outputs", "guard_sources", "subject_names"]
+__all__ = ["GUARD_RECORD", "PII_RULES", "SOURCE_RECORD", "OutputGuard", "SourceCheck",
+           "check_sources", "find_personal_data", "guard_outputs", "guard_sources",
+           "subject_names"]
 
 INDEX_FOLDER = "search"
 _NAME_HINT = ("remove the name: people are named only in a debrief's `subjects`, which "
@@ -304,7 +305,7 @@ def _output_canaries(profile_view: ProfileView, corpus: Corpus
     ids = Literals.of((e.id for e in hidden), words=True)
     if ids is not None:
         canaries.append(("the id of hidden entry", ids, {e.id: e.id for e in hidden}))
-    titles = Literals.of(e.meta.title for e in hidden)
+    titles = Literals.of((e.meta.title for e in hidden), head=24)
     if titles is not None:
         canaries.append(("the title of hidden entry", titles,
                          {e.meta.title: e.id for e in hidden}))
@@ -336,70 +337,108 @@ def _passed_before(previous: Path | None, name: str, rules: str) -> dict[str, st
     return passed if isinstance(passed, dict) else {}
 
 
-def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
-                  allow: Iterable[str], previous: Path | None = None) -> list[Diagnostic]:
-    """Scan every file of a finished (not yet live) build for names and hidden entries.
+class OutputGuard:
+    """Scans a finished (not yet live) build's files for names and hidden entries, in as
+    many goes as the build likes (a part can be checked while another is still being
+    written), then records what it passed.
 
     A file byte-identical to one at the same place in ``previous`` that passed under the
     same rules (names, hidden entries, allow-list, code) is not scanned again.
     """
-    if profile_view.profile.personal:
-        return []
-    canaries = _output_canaries(profile_view, corpus)
-    all_names = subject_names(corpus)
-    allow = list(allow)
-    rules = _digest([code_digest(), all_names, allow,
-                     [(what, sorted(owners.items())) for what, _, owners in canaries]])
-    names = _name_pattern(all_names)
-    if names is not None:
-        canaries.insert(0, ("the name of a debrief subject", names, {}))
-    findings: list[Diagnostic] = []
-    # A search index holds single words, out of context: a name the allow-list lets
-    # through in some reviewed phrase cannot be judged there (the text files around it
-    # are still checked in context, and the sources were checked line by line).
-    allowed_words = {w.casefold() for phrase in allow for w in re.findall(r"[\w'-]+", phrase)}
-    index_names = _name_pattern([n for n in all_names if n.casefold() not in allowed_words])
-    before = _passed_before(previous, GUARD_RECORD, rules)
-    passed: dict[str, str] = {}
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder)
+
+    def __init__(self, folder: Path, profile_view: ProfileView, corpus: Corpus,
+                 allow: Iterable[str], previous: Path | None = None) -> None:
+        self.folder = folder
+        self.findings: list[Diagnostic] = []
+        self._where = f"build/{profile_view.name}"
+        self._passed: dict[str, str] = {}
+        self._scanned: set[str] = set()
+        self._clean: set[tuple[str, bool]] = set()  # (digest, in the search index)
+        self._off = bool(profile_view.profile.personal)
+        if self._off:
+            return
+        self._canaries = _output_canaries(profile_view, corpus)
+        all_names = subject_names(corpus)
+        self._allow = list(allow)
+        self._rules = _digest([code_digest(), all_names, self._allow,
+                               [(what, sorted(owners.items()))
+                                for what, _, owners in self._canaries]])
+        self._names = _name_pattern(all_names)
+        if self._names is not None:
+            self._canaries.insert(0, ("the name of a debrief subject", self._names, {}))
+        # A search index holds single words, out of context: a name the allow-list lets
+        # through in some reviewed phrase cannot be judged there (the text files around
+        # it are still checked in context, and the sources were checked line by line).
+        allowed_words = {w.casefold() for phrase in self._allow
+                         for w in re.findall(r"[\w'-]+", phrase)}
+        self._index_names = _name_pattern([n for n in all_names
+                                           if n.casefold() not in allowed_words])
+        self._before = _passed_before(previous, GUARD_RECORD, self._rules)
+
+    def scan(self, paths: Iterable[Path]) -> None:
+        """Scan these files (of ``folder``; any already scanned are passed over)."""
+        if self._off:
+            return
+        for path in sorted(paths):
+            rel = path.relative_to(self.folder).as_posix()
+            if rel in self._scanned or not path.is_file():
+                continue
+            self._scanned.add(rel)
+            self._scan_file(path, rel)
+
+    def _scan_file(self, path: Path, rel: str) -> None:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        if before.get(rel.as_posix()) == digest:
-            passed[rel.as_posix()] = digest
-            continue
-        where = f"build/{profile_view.name}/{rel.as_posix()}"
+        in_index = rel.split("/", 1)[0] == INDEX_FOLDER
+        # The same bytes passed before here, or elsewhere in this build under the same
+        # rules (the entries' JSON is in the export, the docs tree and the site).
+        if self._before.get(rel) == digest or (digest, in_index) in self._clean:
+            self._passed[rel] = digest
+            return
+        where = f"{self._where}/{rel}"
         raw = _readable(path, data)
         if raw is None:  # deny by default: what cannot be read cannot be published
-            findings.append(error(where, 1, 1, "HP605", "cannot read this PDF to check it",
-                                  "install poppler-utils (pdftotext, pdfinfo); "
-                                  "make build and .ci/run expect them"))
-            continue
-        in_index = INDEX_FOLDER in rel.parts[:1]
-        hits = len(findings)
+            self.findings.append(error(where, 1, 1, "HP605", "cannot read this PDF to check "
+                                       "it", "install poppler-utils (pdftotext, pdfinfo); "
+                                       "make build and .ci/run expect them"))
+            return
+        hits = len(self.findings)
         reported: set[tuple[str, str]] = set()
         for lines_before, text in _pieces(raw):
-            for what, pattern, owners in canaries:
-                if in_index and pattern is names:
-                    if index_names is None:
+            for what, pattern, owners in self._canaries:
+                if in_index and pattern is self._names:
+                    if self._index_names is None:
                         continue
-                    pattern = index_names
+                    pattern = self._index_names
                 for start, found in pattern.finditer(text):
                     owner = owners.get(found, "")
                     if (what, owner) in reported or \
-                            _allowed(text, Hit(what, start, found), allow):
+                            _allowed(text, Hit(what, start, found), self._allow):
                         continue
                     reported.add((what, owner))
                     line = lines_before + text.count("\n", 0, start) + 1
-                    findings.append(error(
+                    self.findings.append(error(
                         where, line, 1, "HP603",
                         f"output contains {what}" + (f" {owner}" if owner else ""),
                         "the build was not published; report this: the view should have "
                         "removed it"))
-        if len(findings) == hits:
-            passed[rel.as_posix()] = digest
-    if not findings:
-        (folder / GUARD_RECORD).write_text(
-            json.dumps({"rules": rules, "passed": passed}, indent=0, sort_keys=True) + "\n",
-            encoding="utf-8")
-    return findings
+        if len(self.findings) == hits:
+            self._passed[rel] = digest
+            self._clean.add((digest, in_index))
+
+    def finish(self) -> list[Diagnostic]:
+        """Scan whatever files are left, and when all passed, record what passed (in the
+        folder, for the next build); the findings otherwise."""
+        self.scan(p for p in self.folder.rglob("*") if p.is_file())
+        if not self.findings and not self._off:
+            (self.folder / GUARD_RECORD).write_text(
+                json.dumps({"rules": self._rules, "passed": self._passed}, indent=0,
+                           sort_keys=True) + "\n", encoding="utf-8")
+        return self.findings
+
+
+def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
+                  allow: Iterable[str], previous: Path | None = None) -> list[Diagnostic]:
+    """Scan every file of a finished (not yet live) build for names and hidden entries
+    (`OutputGuard`, in one go)."""
+    return OutputGuard(folder, profile_view, corpus, allow, previous).finish()

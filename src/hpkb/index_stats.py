@@ -16,12 +16,13 @@ coordination bonus counts the terms each segment holds, not the index.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from math import log, log2
 from typing import Any
 
 from whoosh import matching, query, scoring
 
-__all__ = ["LiveIdf", "LiveStats", "exact_bm25f", "stable_query"]
+__all__ = ["LiveIdf", "LiveStats", "exact_bm25f", "stable_query", "telling_terms"]
 
 
 class LiveStats:
@@ -92,24 +93,31 @@ class LiveStats:
         return log(self.doc_count / (self.doc_frequency(field, text) + 1)) + 1
 
     def key_terms(self, docnum: int, field: str, count: int) -> list[tuple[str, float]]:
-        """The document's most telling terms in the field: Whoosh's `key_terms` (the Bo1
-        model over its term vector, scores normalised), over live documents."""
-        vector = list(self._reader.vector_as("weight", docnum, field))
+        """The document's most telling terms in the field (`telling_terms`), over live
+        documents."""
+        return telling_terms(self._reader.vector_as("weight", docnum, field),
+                             lambda text: self.frequency(field, text), self.doc_count, count)
 
-        def bo1(weight: float, share: float) -> float:
-            return weight * log2((1.0 + share) / share) + log2(1.0 + share)
 
-        scored = []
-        for text, weight in vector:
-            collection = self.frequency(field, text)
-            if collection > 0:
-                scored.append((bo1(weight, collection / (self.doc_count or 1)), text))
-        if not scored:
-            return []
-        top = max(score for score, _ in scored)
-        norm = bo1(top, top / (self.doc_count or 1)) if top else 1.0
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        return [(text, score / norm) for score, text in scored[:count]]
+def telling_terms(vector: Iterable[tuple[str, float]], frequency: Callable[[str], float],
+                  doc_count: int, count: int) -> list[tuple[str, float]]:
+    """A document's ``count`` most telling terms, from its term vector (term, weight) and
+    each term's occurrences over the collection: Whoosh's `key_terms` (the Bo1 model,
+    scores normalised), best first, ties by term."""
+    def bo1(weight: float, share: float) -> float:
+        return weight * log2((1.0 + share) / share) + log2(1.0 + share)
+
+    scored = []
+    for text, weight in vector:
+        collection = frequency(text)
+        if collection > 0:
+            scored.append((bo1(weight, collection / (doc_count or 1)), text))
+    if not scored:
+        return []
+    top = max(score for score, _ in scored)
+    norm = bo1(top, top / (doc_count or 1)) if top else 1.0
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    return [(text, score / norm) for score, text in scored[:count]]
 
 
 def _text(term: str | bytes) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Literals"]
@@ -51,33 +51,69 @@ def _lowered(text: str) -> str:
     return text.replace("\u0130", "i").lower()
 
 
+def _compiled(strings: Iterable[str], tail: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{_trie_regex(strings)}){tail}")
+
+
+def _collapsed(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
 @dataclass(frozen=True)
 class Literals:
-    """A compiled set of literal strings; ``finditer`` yields (offset, matched text)."""
+    """A compiled set of literal strings; ``finditer`` yields (offset, matched text).
+
+    With ``heads``, ``pattern`` finds only the strings' first characters, and a string
+    is matched whole where one of those is found (its pattern compiled then, once):
+    compiling a pattern of 478 titles took 0.25 s a build, their first 24 characters
+    a fifth of that, and a hidden title's opening words are rare in the output."""
 
     pattern: re.Pattern[str]
     words: bool
     fold: bool
+    heads: dict[str, list[str]] | None = None  # collapsed first characters → strings
+    tail: str = ""
+    _whole: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, strings: Iterable[str], *, words: bool = False, fold: bool = False,
-           possessive: bool = False) -> Literals | None:
+           possessive: bool = False, head: int | None = None) -> Literals | None:
         """None when there is nothing to find. ``words``: whole words only (hyphens count
-        as word characters); ``fold``: any case; ``possessive``: an apostrophe-s may follow."""
+        as word characters); ``fold``: any case; ``possessive``: an apostrophe-s may
+        follow; ``head``: find the strings by their first ``head`` characters first."""
         chosen = sorted({s.lower() if fold else s for s in strings if s})
         if not chosen:
             return None
         tail = (r"(?:['\u2019]s)?" if possessive else "") + (r"(?![\w-])" if words else "")
-        return cls(re.compile(f"(?:{_trie_regex(chosen)}){tail}"), words, fold)
+        if head is None:
+            return cls(_compiled(chosen, tail), words, fold)
+        heads: dict[str, list[str]] = {}
+        for text in chosen:
+            heads.setdefault(_collapsed(text[:head]), []).append(text)
+        return cls(_compiled({text[:head] for text in chosen}, ""), words, fold, heads, tail)
+
+    def _match(self, haystack: str, start: int, found: str) -> int | None:
+        """Where the whole string starting at ``start`` ends (its head was ``found``)."""
+        if self.heads is None:
+            return start + len(found)
+        key = _collapsed(found)
+        if key not in self._whole:
+            # A shorter string may start here too, its head being the start of this one.
+            self._whole[key] = _compiled([text for known, texts in self.heads.items()
+                                          if key.startswith(known) for text in texts],
+                                         self.tail)
+        whole = self._whole[key].match(haystack, start)
+        return whole.end() if whole is not None else None
 
     def finditer(self, text: str) -> Iterator[tuple[int, str]]:
         haystack = _lowered(text) if self.fold else text
         position = 0
         while (match := self.pattern.search(haystack, position)) is not None:
-            start, end = match.span()
+            start = match.start()
+            end = self._match(haystack, start, match.group(0))
             # Checked here, not as a look-behind, which would stop the engine skipping
             # quickly to places where a first character matches.
-            if self.words and start > 0 and _WORD_CHAR.match(text, start - 1):
+            if end is None or (self.words and start > 0 and _WORD_CHAR.match(text, start - 1)):
                 position = start + 1
                 continue
             yield start, text[start:end]

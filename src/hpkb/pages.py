@@ -286,8 +286,10 @@ class _Renderer:
             return self.taxonomy.organisations[value].name
         return label(value)
 
-    def statistics(self, population: int | None, small: int) -> tuple[str, dict[str, str]]:
-        """The statistics page and its charts (small numbers suppressed unless personal)."""
+    def statistics(self, population: int | None, small: int, cache: Path | None = None
+                   ) -> tuple[str, dict[str, str]]:
+        """The statistics page and its charts (small numbers suppressed unless personal;
+        charts drawn before are taken from ``cache``)."""
         from hpkb.charts import bar_chart, line_chart
         from hpkb.report import (
             action_rows,
@@ -319,22 +321,24 @@ class _Renderer:
             charts["incidents-by-year"] = bar_chart(
                 "incidents-by-year", "Homicides and near misses by financial year",
                 list(by_year), {"Homicide": [c["homicide"] for c in by_year.values()],
-                                "Near miss": [c["near-miss"] for c in by_year.values()]})
+                                "Near miss": [c["near-miss"] for c in by_year.values()]},
+                cache=cache)
         rolling = tables["profile"]["rolling_12_months"]
         if rolling and drawable(rolling.values()):
             charts["rolling"] = line_chart("rolling", "Incidents in the previous 12 months",
-                                           list(rolling), {"Incidents": list(rolling.values())})
+                                           list(rolling), {"Incidents": list(rolling.values())},
+                                           cache=cache)
         quarters = tables["actions"]
         if quarters and drawable(v for c in quarters.values() for v in c.values()):
             charts["actions"] = bar_chart(
                 "actions", "Actions by quarter raised, by status now", list(quarters),
                 {label(k): [c[k] for c in quarters.values()]
-                 for k in ("completed", "in-progress", "open", "dropped")})
+                 for k in ("completed", "in-progress", "open", "dropped")}, cache=cache)
         if tables["overdue"] and drawable(tables["overdue"].values()):
             charts["overdue"] = bar_chart("overdue", "Overdue actions by owner",
                                           list(tables["overdue"]),
                                           {"Overdue": list(tables["overdue"].values())},
-                                          horizontal=True)
+                                          horizontal=True, cache=cache)
         timely = tables["timeliness"]
         if timely and drawable(v for c in timely.values() for v in c.values()):
             charts["timeliness"] = bar_chart(
@@ -342,7 +346,7 @@ class _Renderer:
                 {"Debriefs": [c["debriefs"] for c in timely.values()],
                  "Review within target": [c["review_within"] for c in timely.values()],
                  "Report within target": [c["report_within"] for c in timely.values()]},
-                stacked=False)
+                stacked=False, cache=cache)
 
         def count(value: int) -> str:
             return (f"fewer than {small}" if not personal and 0 < value < small
@@ -382,9 +386,10 @@ def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[Publishe
 def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
                extra_pages: dict[str, str], population: int | None = None,
-               small_numbers: int = 5, packs: list[tuple[str, str]] | None = None
-               ) -> SitePages:
-    """Every page of the site, and the finder's data file."""
+               small_numbers: int = 5, packs: list[tuple[str, str]] | None = None,
+               chart_cache: Path | None = None) -> SitePages:
+    """Every page of the site, and the finder's data file (charts drawn before are taken
+    from ``chart_cache``)."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
                          home_text)
     pages = {entry_page(e.id, e.kind): renderer.entry(e) for e in profile_view.entries}
@@ -400,7 +405,7 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     pages["downloads.md"] = renderer.render("downloads.md.j2", "downloads.md",
                                             packs=packs or [])
     pages["search.md"] = renderer.render("search.md.j2", "search.md")
-    statistics, charts = renderer.statistics(population, small_numbers)
+    statistics, charts = renderer.statistics(population, small_numbers, chart_cache)
     pages["statistics.md"] = statistics
     if profile_view.profile.personal:  # management pages: the internal site only
         pages["tracker.md"] = renderer.tracker()

@@ -14,17 +14,24 @@ from hpkb.config import Profile, Settings, load_settings
 from hpkb.diagnostics import Diagnostic, HpkbError, Severity, error, fails
 from hpkb.export import Provenance, provenance_of, source_commit, write_export
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
-from hpkb.guard import SOURCE_RECORD, check_sources, guard_outputs, guard_sources
+from hpkb.guard import (
+    SOURCE_RECORD,
+    OutputGuard,
+    check_sources,
+    guard_outputs,
+    guard_sources,
+)
 from hpkb.model import Corpus
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
-from hpkb.site import build_site
+from hpkb.site import SiteBuild, start_site
 from hpkb.templates_env import template_dirs
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
 from hpkb.write import (
     BUILD_DIR,
+    CACHE_DIR,
     inside_build,
     own_directory,
     staged_directory,
@@ -173,14 +180,11 @@ def _live_stamp(target: Path, fingerprint: str) -> list[str] | None:
     return lines[2:]
 
 
-# Validation's findings for a build's inputs (build/.cache, outside every profile's
-# folder: they speak of every entry, whichever profile it belongs to).
-FINDINGS_CACHE = Path(BUILD_DIR) / ".cache"
-
-
 def _findings_file(root: Path, target: Path) -> Path:
+    # In build/.cache, outside every profile's folder: validation's findings speak of
+    # every entry, whichever profile it belongs to.
     name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
-    return root / FINDINGS_CACHE / f"validation-{name}.json"
+    return root / CACHE_DIR / f"validation-{name}.json"
 
 
 def _recorded_findings(root: Path, target: Path, fingerprint: str
@@ -332,18 +336,20 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             if "packs" not in plan.skip:
                 refused += plan.packs(staging / "packs", target / "packs")
                 done.append("packs")
+            site = None
             if "site" not in plan.skip:
-                refused += build_site(plan.root, plan.settings, seen, staging, similar,
-                                      staging / "packs", plan.pack_titles, previous=previous,
-                                      provenance=plan.provenance, pages=plan.pages)
+                site = start_site(plan.root, plan.settings, seen, staging, similar,
+                                  staging / "packs", plan.pack_titles, previous=previous,
+                                  provenance=plan.provenance, pages=plan.pages)
                 done.append("site")
             if "export" not in plan.skip:
-                write_export(seen, plan.provenance, staging / "export")
-                done.append("export")
-            if plan.before_guard is not None:
-                plan.before_guard(staging)
-            if not refused:
-                refused += guard_outputs(staging, seen, plan.corpus, plan.allow, previous)
+                done.append("export")  # written while Pagefind indexes the site
+            try:
+                refused += _finish_and_guard(plan, staging, previous, site, refused)
+            except BaseException:
+                if site is not None:
+                    site.cancel()
+                raise
             if refused:
                 raise _OutputRefused
             if plan.after_guard is not None:
@@ -351,6 +357,26 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     except _OutputRefused:
         return (), refused
     return tuple(done), []
+
+
+def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
+                      site: SiteBuild | None, refused: list[Diagnostic]) -> list[Diagnostic]:
+    """The export, then the output guard; while Pagefind indexes the site, the guard
+    checks every other file (on two cores, most of Pagefind's time is hidden)."""
+    if "export" not in plan.skip:
+        write_export(plan.seen, plan.provenance, staging / "export")
+    if plan.before_guard is not None:
+        plan.before_guard(staging)
+    guard = OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous)
+    findings: list[Diagnostic] = []
+    if site is not None:
+        if not refused and not site.findings:
+            index = staging / "site" / "pagefind"
+            guard.scan(p for p in staging.rglob("*") if index not in p.parents)
+        findings += site.finish()
+    if refused or findings:
+        return findings
+    return guard.finish()
 
 
 PartWriter = Callable[[Validation, ProfileView, Path, Path], list[Diagnostic]]

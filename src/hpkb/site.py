@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,14 @@ from hpkb.export import Provenance, export_document, provenance_of, write_schema
 from hpkb.fingerprint import code_digest, files_digest
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
+from hpkb.pagefind_files import prune, seed
 from hpkb.pages import SitePages, entry_page, site_pages
 from hpkb.templates_env import template_dirs
 from hpkb.view import ProfileView
 from hpkb.workers import send_work
-from hpkb.write import write_json, write_text
+from hpkb.write import CACHE_DIR, inside_build, write_json, write_text
 
-__all__ = ["build_site", "mkdocs_config"]
+__all__ = ["SiteBuild", "build_site", "mkdocs_config", "start_site"]
 
 ENTRY_FOLDERS = ("debriefs", "learning", "practice", "themes", "recommendations", "pages",
                  "ratings", "regions")
@@ -134,7 +136,7 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
                  settings.hpkb.timeliness.report_days),
         template_dirs=template_dirs(root), home_text=home, extra_pages=extra,
         population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers,
-        packs=packs)
+        packs=packs, chart_cache=inside_build(root, root / CACHE_DIR / "charts"))
 
 
 SITE_INPUTS = "site-inputs.sha256"
@@ -166,14 +168,59 @@ def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:
             and (docs / rel).read_bytes() == (before / rel).read_bytes()]
 
 
+@dataclass(frozen=True)
+class SiteBuild:
+    """A site whose pages are written, with its search index (Pagefind) perhaps still
+    being built: ``finish`` waits for it."""
+
+    findings: list[Diagnostic]
+    site: Path
+    indexing: subprocess.Popen[str] | None = None
+    seeded: bool = False  # Pagefind started on the last build's files (pagefind_files)
+    entries: bool = True
+
+    def finish(self) -> list[Diagnostic]:
+        """The site's findings, once its search index is written (or failed)."""
+        if self.findings or self.indexing is None:
+            return self.findings
+        findings = finish_pagefind(self.indexing, self.site)
+        if findings or not self.seeded:
+            return findings
+        try:
+            prune(self.site / "pagefind")
+        except (OSError, ValueError, KeyError, IndexError, TypeError):
+            # Metadata this code cannot read (another Pagefind version): index afresh.
+            shutil.rmtree(self.site / "pagefind")
+            return finish_pagefind(start_pagefind(self.site, self.entries), self.site)
+        return []
+
+    def cancel(self) -> None:
+        """Stop indexing (the build is being abandoned)."""
+        if self.indexing is not None and self.indexing.poll() is None:
+            self.indexing.kill()
+            self.indexing.communicate()
+
+
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
                previous: Path | None = None, provenance: Provenance | None = None,
                pages: tuple[str, dict[str, str]] | None = None) -> list[Diagnostic]:
-    """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site.
-    With ``previous`` (the last build's folder), unchanged pages are not rendered again.
-    ``pages`` (home text, extra pages) replaces the repo's content/pages (the hub's)."""
+    """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site
+    (`start_site`, then wait for its search index)."""
+    return start_site(root, settings, profile_view, out, similar, packs, pack_titles,
+                      previous, provenance, pages).finish()
+
+
+def start_site(root: Path, settings: Settings, profile_view: ProfileView,
+               out: Path, similar: dict[str, list[str]] | None = None,
+               packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
+               previous: Path | None = None, provenance: Provenance | None = None,
+               pages: tuple[str, dict[str, str]] | None = None) -> SiteBuild:
+    """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site's pages;
+    its search index may still be building on return. With ``previous`` (the last
+    build's folder), unchanged pages are not rendered again. ``pages`` (home text, extra
+    pages) replaces the repo's content/pages (the hub's)."""
     home, extra = pages if pages is not None else _home_and_pages(root)
     # Every page will be rendered: start the second renderer now, so its imports overlap
     # writing the docs tree.
@@ -190,8 +237,8 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
         if renderer is not None:
             send_work(renderer, [])
             renderer.communicate()
-        return [error(str(where), line, 1, "HP703", f"template error: {exc.message}",
-                      "fix the template override in templates/site/")]
+        return SiteBuild([error(str(where), line, 1, "HP703", f"template error: {exc.message}",
+                                "fix the template override in templates/site/")], out / "site")
     docs = out / "docs"
     for rel, text in generated.pages.items():
         write_text(docs / rel, text)
@@ -217,8 +264,13 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     # Without entries Pagefind indexes every page, so it waits for them all.
     entries = {entry_page(e.id, e.kind) for e in profile_view.entries}
     indexing: list[subprocess.Popen[str]] = []
+    # Pages are reused only from a previous site built from the same shared inputs
+    # (Pagefind's version among them): its index files can seed this one.
+    seeded = previous / "site" / "pagefind" if previous is not None and unchanged else None
 
     def start_indexing() -> None:
+        if seeded is not None and seeded.is_dir():
+            seed(seeded, out / "site" / "pagefind")
         indexing.append(start_pagefind(out / "site", bool(entries)))
 
     findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
@@ -229,10 +281,10 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
         for process in indexing:
             process.kill()
             process.communicate()
-        return findings
+        return SiteBuild(findings, out / "site")
     if not indexing:
         start_indexing()
-    return finish_pagefind(indexing[0], out / "site")
+    return SiteBuild([], out / "site", indexing[0], seeded is not None, bool(entries))
 
 
 PAGEFIND_TIMEOUT_S = 600

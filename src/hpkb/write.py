@@ -19,6 +19,7 @@ from typing import Any
 from hpkb.diagnostics import HpkbError
 
 __all__ = [
+    "CACHE_DIR",
     "MARKER",
     "inside_build",
     "own_directory",
@@ -29,6 +30,7 @@ __all__ = [
 
 MARKER = ".hpkb-build"
 BUILD_DIR = "build"
+CACHE_DIR = f"{BUILD_DIR}/.cache"  # what a build keeps to be quicker next time, no output
 
 
 def inside_build(root: Path, target: Path) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 from hpkb.config import Profile, Settings, load_settings
 from hpkb.diagnostics import Diagnostic, HpkbError, Severity, error, fails
 from hpkb.export import Provenance, provenance_of, source_commit, write_export
-from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
+from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, code_digest, tree_state
 from hpkb.guard import (
     SOURCE_RECORD,
     OutputGuard,
@@ -23,6 +23,7 @@ from hpkb.guard import (
 )
 from hpkb.model import Corpus
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
+from hpkb.parse_cache import ParseCache
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
 from hpkb.site import SiteBuild, start_site
@@ -184,7 +185,7 @@ def _findings_file(root: Path, target: Path) -> Path:
     # In build/.cache, outside every profile's folder: validation's findings speak of
     # every entry, whichever profile it belongs to.
     name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
-    return root / CACHE_DIR / f"validation-{name}.json"
+    return inside_build(root, Path(CACHE_DIR) / f"validation-{name}.json")
 
 
 def _recorded_findings(root: Path, target: Path, fingerprint: str
@@ -204,8 +205,7 @@ def _recorded_findings(root: Path, target: Path, fingerprint: str
 
 def _record_findings(root: Path, target: Path, fingerprint: str,
                      diagnostics: tuple[Diagnostic, ...]) -> None:
-    path = inside_build(root, _findings_file(root, target))
-    write_json(path, {"fingerprint": fingerprint,
+    write_json(_findings_file(root, target), {"fingerprint": fingerprint,
                       "diagnostics": [d.as_json() for d in diagnostics]})
 
 
@@ -255,7 +255,11 @@ def build(request: BuildRequest) -> BuildReport:
             return BuildReport(known)
         if known is not None:
             return BuildReport(known, early.target, (), early.quiet_entries, up_to_date=True)
-    validation = validate_repo(request.root, today=request.today)
+    # Front matter parsed by the last build is kept, once there was a last build.
+    kept = ParseCache(inside_build(request.root, Path(CACHE_DIR) / "front-matter"),
+                      code_digest(), keep=(request.root / BUILD_DIR).is_dir())
+    validation = validate_repo(request.root, today=request.today, parse=kept.parse)
+    kept.prune()
     if fails(validation.diagnostics, request.strict):
         return BuildReport(validation.diagnostics)
     name, _ = _profile(validation, request.profile)

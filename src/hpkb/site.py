@@ -136,7 +136,7 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
                  settings.hpkb.timeliness.report_days),
         template_dirs=template_dirs(root), home_text=home, extra_pages=extra,
         population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers,
-        packs=packs, chart_cache=inside_build(root, root / CACHE_DIR / "charts"))
+        packs=packs, chart_cache=inside_build(root, Path(CACHE_DIR) / "charts"))
 
 
 SITE_INPUTS = "site-inputs.sha256"

@@ -347,6 +347,57 @@ def stage_rebuild_edit(root: Path) -> Stage:
     return run
 
 
+def stage_serve_reload(root: Path) -> Stage:
+    """`hpkb serve` (a process of its own) with an entry's page open in Chromium: from
+    saving an edit to the entry's Markdown to the page showing it, reloaded by itself."""
+    import atexit
+    import re
+    import secrets
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from playwright.sync_api import sync_playwright
+    from tests.site_helpers import CHROMIUM, CHROMIUM_ARGS
+
+    repo = _copy(root, "serve")
+    _build(repo)
+    edited = next(p for p in sorted((repo / "practice").glob("*.md"))
+                  if "audience: shared" in p.read_text(encoding="utf-8"))
+    entry_id = re.search(r"^id: (\S+)$", edited.read_text(encoding="utf-8"), re.M)
+    assert entry_id is not None
+    server = subprocess.Popen([sys.executable, "-m", "hpkb", "--root", str(repo), "serve",
+                               "--port", "0"], stderr=subprocess.PIPE, text=True)
+    atexit.register(server.terminate)
+    assert server.stderr is not None
+    address = ""
+    while not address:
+        line = server.stderr.readline()
+        if not line:
+            raise SystemExit("hpkb serve stopped")
+        found = re.search(r"on (http://\S+/) ", line)
+        address = found.group(1) if found else ""
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page()
+    page.goto(f"{address}practice/{entry_id.group(1)}.html")
+    page.wait_for_timeout(1500)  # the page has asked for the live build's generation
+
+    def run() -> int:
+        word = "".join(secrets.choice("bcdfghjklmnpqrstvwz") for _ in range(10))
+        text = edited.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        edited.write_text(text.replace("## Aim\n", f"## Aim\n\nNow also {word}.\n", 1),
+                          encoding="utf-8")
+        page.wait_for_function(f"document.body.innerText.includes('{word}')",
+                               polling=10, timeout=120_000)
+        print(json.dumps({"reload_s": time.perf_counter() - started}))
+        browser.close()
+        playwright.stop()
+        server.terminate()
+        return sum(1 for _ in (repo / "build" / "shared" / "site").glob("*/*-*.html"))
+
+    return run
+
+
 def stage_guard(root: Path) -> Stage:
     """The output guard over a whole shared build, from scratch (no previous record)."""
     from hpkb.guard import guard_outputs
@@ -424,9 +475,11 @@ STAGES: dict[str, Callable[[Path], Stage]] = {
     "build": stage_build,
     "rebuild-noop": stage_rebuild_noop,
     "rebuild-edit": stage_rebuild_edit,
+    "serve-reload": stage_serve_reload,
 }
 BASELINE_OF = {"validate": "yaml-baseline", "site": "mkdocs-baseline",
-               "build": "mkdocs-baseline", "rebuild-noop": "build", "rebuild-edit": "build"}
+               "build": "mkdocs-baseline", "rebuild-noop": "build", "rebuild-edit": "build",
+               "serve-reload": "build"}
 
 
 def _measure_here(stage: str, root: Path) -> None:

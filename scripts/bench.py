@@ -502,7 +502,9 @@ def measure(stage: str, root: Path, repeat: int) -> dict[str, float]:
     runs = []
     for _ in range(repeat):
         out = subprocess.run([sys.executable, __file__, "--measure", stage, str(root)],
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True)
+        if out.returncode != 0:
+            raise SystemExit(f"stage {stage} failed:\n{out.stdout[-2000:]}{out.stderr[-4000:]}")
         lines = [json.loads(line) for line in out.stdout.strip().splitlines()
                  if line.startswith("{")]
         run = lines[-1]

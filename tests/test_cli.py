@@ -99,6 +99,8 @@ def test_init_makes_a_working_repo(tmp_path: Path) -> None:
                  "templates/new/debrief.md.j2", "debriefs/RD-2024-001.md",
                  "content/learning/LN-2024-001.md", "practice/PR-2024-001.md"):
         assert (target / path).is_file(), path
+    # build/ (previous builds, hpkb's cache) is hpkb's own: a new repository ignores it.
+    assert "/build/" in (target / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert run_cli(target, "validate", "--strict", "--as-of", AS_OF).exit_code == 0
     assert run_cli(target, "build", "--as-of", AS_OF).exit_code == 0
 

@@ -214,3 +214,25 @@ def test_pages_rendered_on_two_cores_are_the_ones_one_core_renders(
     monkeypatch.setattr("hpkb.search.PARALLEL_MIN_ENTRIES", 2)
     build(parallel, "--skip", "packs")
     assert_same_build(serial / "build" / "shared", parallel / "build" / "shared")
+
+
+def test_a_worker_result_right_after_its_first_share_is_not_lost() -> None:
+    """The second renderer says when its entry pages are written, then gives its result
+    when done. When the parent looks late, both lines wait in the pipe together: reading
+    the first must not swallow the second (a build once failed with HP701 this way)."""
+    import subprocess
+    import sys
+    import time
+
+    from hpkb.mkdocs_run import FIRST_DONE, _wait_for
+    from hpkb.workers import finish_worker
+
+    worker = subprocess.Popen(
+        [sys.executable, "-c", f"print('progress'); print({FIRST_DONE!r}); "
+                               "print('{\"pages\": 3}', flush=True)"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    worker.stdin.close()  # type: ignore[union-attr]
+    worker.stdin = None
+    time.sleep(1.0)  # both lines are in the pipe before the parent reads
+    _wait_for(worker, FIRST_DONE)
+    assert finish_worker(worker) == {"pages": 3}

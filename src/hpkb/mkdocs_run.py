@@ -234,10 +234,20 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
 
 
 def _wait_for(worker: subprocess.Popen[str], line: str) -> None:
-    """Until the worker prints ``line`` (or ends: its failure is reported at the end)."""
+    """Until the worker prints ``line`` (or ends: its failure is reported at the end).
+    The pipe is read a byte at a time: a buffered read could also take in the worker's
+    result, when it follows soon after, and `finish_worker` (whose communicate() reads
+    the pipe itself) would never see it."""
     assert worker.stdout is not None
-    while (said := worker.stdout.readline()) and said.strip() != line:
-        pass
+    wanted = line.encode()
+    said = bytearray()
+    while byte := os.read(worker.stdout.fileno(), 1):
+        if byte != b"\n":
+            said += byte
+        elif said.strip() == wanted:
+            return
+        else:
+            said.clear()
 
 
 def _worker_main(config_path: Path) -> None:

@@ -236,3 +236,38 @@ def test_a_worker_result_right_after_its_first_share_is_not_lost() -> None:
     time.sleep(1.0)  # both lines are in the pipe before the parent reads
     _wait_for(worker, FIRST_DONE)
     assert finish_worker(worker) == {"pages": 3}
+
+
+def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild's guard does not read the files it hard-linked from a live build that
+    stands as its stamp recorded it; a live page edited by hand (linked into the
+    rebuild all the same, its Markdown being unchanged) is read, and refused."""
+    import hpkb.guard
+
+    root = copy_example(tmp_path / "repo")
+    build(root, "--skip", "packs")
+    linked: list[str] = []
+    same_file = hpkb.guard.same_file
+
+    def spied(path: Path, other: Path) -> bool:
+        found = same_file(path, other)
+        if found:
+            linked.append(path.name)
+        return found
+
+    monkeypatch.setattr(hpkb.guard, "same_file", spied)
+    edit(root)
+    build(root, "--skip", "packs")
+    assert "tags.html" in linked and "PR-2023-003.html" not in linked
+    hidden = (root / "debriefs/RD-2023-004.md").read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", hidden, re.M)
+    assert title is not None
+    page = root / "build/shared/site/tags.html"
+    page.write_text(page.read_text(encoding="utf-8") + title.group(1), encoding="utf-8")
+    path = root / EDITED
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    refused = run_cli(root, "build", "--profile", "shared", "--as-of", AS_OF, "--skip", "packs")
+    assert refused.exit_code == 1
+    assert "build/shared/site/tags.html" in refused.stdout + refused.stderr
+    assert "HP603" in refused.stdout + refused.stderr

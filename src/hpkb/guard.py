@@ -29,6 +29,7 @@ from hpkb.literals import Literals
 from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
 from hpkb.view import ProfileView, rewrite_references
+from hpkb.write import same_file
 
 __all__ = ["GUARD_RECORD", "PII_RULES", "SOURCE_RECORD", "OutputGuard", "SourceCheck",
            "check_sources", "find_personal_data", "guard_outputs", "guard_sources",
@@ -343,12 +344,16 @@ class OutputGuard:
     written), then records what it passed.
 
     A file byte-identical to one at the same place in ``previous`` that passed under the
-    same rules (names, hidden entries, allow-list, code) is not scanned again.
+    same rules (names, hidden entries, allow-list, code) is not scanned again. With
+    ``linked`` (``previous`` stands as it was left when its guard passed it: its stamp
+    says so), a file that *is* that file, hard-linked into this build, is not even read.
     """
 
     def __init__(self, folder: Path, profile_view: ProfileView, corpus: Corpus,
-                 allow: Iterable[str], previous: Path | None = None) -> None:
+                 allow: Iterable[str], previous: Path | None = None, *,
+                 linked: bool = False) -> None:
         self.folder = folder
+        self._previous = previous if linked else None
         self.findings: list[Diagnostic] = []
         self._where = f"build/{profile_view.name}"
         self._passed: dict[str, str] = {}
@@ -387,6 +392,10 @@ class OutputGuard:
             self._scan_file(path, rel)
 
     def _scan_file(self, path: Path, rel: str) -> None:
+        if self._previous is not None and rel in self._before and \
+                same_file(path, self._previous / rel):
+            self._passed[rel] = self._before[rel]
+            return
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         in_index = rel.split("/", 1)[0] == INDEX_FOLDER

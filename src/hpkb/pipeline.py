@@ -169,16 +169,16 @@ def _checked(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
     return validation, _guarded(validation, seen) if seen is not None else None
 
 
-def _live_stamp(target: Path, fingerprint: str) -> list[str] | None:
+def _live_stamp(target: Path, fingerprint: str) -> tuple[list[str] | None, bool]:
     """The live build's stamp past its first two lines, when the build came from these
-    very inputs and stands as it was left (else None)."""
+    very inputs and stands as it was left (else None); and whether it stands as it was
+    left (its files' names, sizes and times as its stamp recorded them)."""
     stamp = target / BUILD_STAMP
     if not stamp.is_file():
-        return None
+        return None, False
     lines = stamp.read_text(encoding="utf-8").splitlines()
-    if lines[:2] != [fingerprint, tree_state(target)]:
-        return None
-    return lines[2:]
+    intact = len(lines) > 1 and lines[1] == tree_state(target)
+    return (lines[2:] if intact and lines[0] == fingerprint else None), intact
 
 
 def _findings_file(root: Path, target: Path) -> Path:
@@ -219,6 +219,7 @@ class _Identity:
     commit: str | None
     fingerprint: str
     live: list[str] | None
+    intact: bool  # the live build stands as it was left (whatever its inputs)
 
     @property
     def quiet_entries(self) -> int | None:
@@ -238,7 +239,7 @@ def _identity(request: BuildRequest, settings: Settings) -> _Identity | None:
     fingerprint = build_fingerprint(request.root, (
         name, f"drafts={request.drafts}", "skip=" + ",".join(sorted(request.skip)),
         today.isoformat(), f"commit={commit}"))
-    return _Identity(name, target, commit, fingerprint, _live_stamp(target, fingerprint))
+    return _Identity(name, target, commit, fingerprint, *_live_stamp(target, fingerprint))
 
 
 def build(request: BuildRequest) -> BuildReport:
@@ -296,7 +297,7 @@ def build(request: BuildRequest) -> BuildReport:
         provenance_of(settings, identity.commit), request.skip,
         {p.id: p.title for p in validation.packs},
         lambda out, previous: _packs_stage(request, validation, seen, out, previous),
-        after_guard=records)
+        after_guard=records, previous_intact=identity.intact)
     done, refused = write_stages(target, plan)
     if refused:
         return BuildReport(findings + tuple(refused))
@@ -320,6 +321,7 @@ class StagePlan:
     pages: tuple[str, dict[str, str]] | None = None  # the site's home text and extra pages
     before_guard: Callable[[Path], None] | None = None  # more outputs, checked too
     after_guard: Callable[[Path], None] | None = None  # the build's own records
+    previous_intact: bool = False  # the live build stands as its stamp recorded it
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
@@ -371,7 +373,8 @@ def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
         write_export(plan.seen, plan.provenance, staging / "export")
     if plan.before_guard is not None:
         plan.before_guard(staging)
-    guard = OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous)
+    guard = OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous,
+                        linked=plan.previous_intact)
     findings: list[Diagnostic] = []
     if site is not None:
         if not refused and not site.findings:

@@ -29,7 +29,14 @@ from hpkb.pages import SitePages, entry_page, site_pages
 from hpkb.templates_env import template_dirs
 from hpkb.view import ProfileView
 from hpkb.workers import send_work
-from hpkb.write import CACHE_DIR, inside_build, write_json, write_text
+from hpkb.write import (
+    CACHE_DIR,
+    inside_build,
+    same_file,
+    write_json,
+    write_or_link,
+    write_text,
+)
 
 __all__ = ["SiteBuild", "build_site", "mkdocs_config", "start_site"]
 
@@ -165,7 +172,8 @@ def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:
     if then - now:
         return []
     return [rel for rel in sorted(now & then) if rel.endswith(".md")
-            and (docs / rel).read_bytes() == (before / rel).read_bytes()]
+            and (same_file(docs / rel, before / rel)
+                 or (docs / rel).read_bytes() == (before / rel).read_bytes())]
 
 
 @dataclass(frozen=True)
@@ -240,8 +248,9 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
         return SiteBuild([error(str(where), line, 1, "HP703", f"template error: {exc.message}",
                                 "fix the template override in templates/site/")], out / "site")
     docs = out / "docs"
+    before = previous / "docs" if previous is not None else None
     for rel, text in generated.pages.items():
-        write_text(docs / rel, text)
+        write_or_link(docs / rel, text, before / rel if before is not None else None)
     for name in ("hpkb.css", "finder.js", "search.js", "tracker.js"):
         write_text(docs / "assets" / name, _asset(root, name))
     for name, text in generated.data.items():

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind, Source
-from hpkb.strict_yaml import ParsedYaml, YamlParser, parse_yaml
+from hpkb.strict_yaml import ParsedYaml, parse_yaml
 
 __all__ = ["MAX_FILE_BYTES", "LoadResult", "find_entry_files", "load_entries", "read_text"]
 
@@ -116,7 +116,7 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic
                  "add a line `---` after the last front-matter field")
 
 
-def load_source(entry_file: EntryFile, parse: YamlParser = parse_yaml) -> Source | Diagnostic:
+def load_source(entry_file: EntryFile) -> Source | Diagnostic:
     """Read one entry file into a Source, or the first finding that stops it."""
     rel = entry_file.rel
     text = read_text(entry_file.path, rel)
@@ -126,7 +126,7 @@ def load_source(entry_file: EntryFile, parse: YamlParser = parse_yaml) -> Source
     if isinstance(split, Diagnostic):
         return split
     front_text, body, body_line = split
-    parsed = parse(front_text, rel, 1)
+    parsed = parse_yaml(front_text, rel, line_offset=1)
     if isinstance(parsed, Diagnostic):
         return parsed
     return _source_of(entry_file, parsed, body, body_line)
@@ -144,12 +144,12 @@ def _source_of(
                   body, body_line)
 
 
-def load_entries(root: Path, parse: YamlParser = parse_yaml) -> LoadResult:
-    """Load every entry file under ``root`` (front matter read by ``parse``)."""
+def load_entries(root: Path) -> LoadResult:
+    """Load every entry file under ``root``."""
     files, findings = find_entry_files(root)
     sources: list[Source] = []
     for entry_file in files:
-        loaded = load_source(entry_file, parse)
+        loaded = load_source(entry_file)
         if isinstance(loaded, Diagnostic):
             findings.append(loaded)
         else:

@@ -13,7 +13,7 @@ from pathlib import Path
 from hpkb.config import Profile, Settings, load_settings
 from hpkb.diagnostics import Diagnostic, HpkbError, Severity, error, fails
 from hpkb.export import Provenance, provenance_of, source_commit, write_export
-from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, code_digest, tree_state
+from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
 from hpkb.guard import (
     SOURCE_RECORD,
     OutputGuard,
@@ -23,7 +23,6 @@ from hpkb.guard import (
 )
 from hpkb.model import Corpus
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
-from hpkb.parse_cache import ParseCache
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
 from hpkb.site import SiteBuild, start_site
@@ -256,11 +255,7 @@ def build(request: BuildRequest) -> BuildReport:
             return BuildReport(known)
         if known is not None:
             return BuildReport(known, early.target, (), early.quiet_entries, up_to_date=True)
-    # Front matter parsed by the last build is kept, once there was a last build.
-    kept = ParseCache(inside_build(request.root, Path(CACHE_DIR) / "front-matter"),
-                      code_digest(), keep=(request.root / BUILD_DIR).is_dir())
-    validation = validate_repo(request.root, today=request.today, parse=kept.parse)
-    kept.prune()
+    validation = validate_repo(request.root, today=request.today)
     if fails(validation.diagnostics, request.strict):
         return BuildReport(validation.diagnostics)
     name, _ = _profile(validation, request.profile)

@@ -12,7 +12,6 @@ It reads libyaml's event stream and builds plain values itself, so that:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,7 +20,7 @@ import yaml
 
 from hpkb.diagnostics import Diagnostic, error
 
-__all__ = ["MAX_DEPTH", "ParsedYaml", "Path", "Positions", "YamlParser", "parse_yaml"]
+__all__ = ["MAX_DEPTH", "ParsedYaml", "Path", "Positions", "parse_yaml"]
 
 Path = tuple[str | int, ...]
 Positions = dict[Path, tuple[int, int]]
@@ -44,10 +43,6 @@ class ParsedYaml:
 
     value: Any
     positions: Positions
-
-
-# parse_yaml's shape (text, file, lines before the text), for a caller that keeps results.
-YamlParser = Callable[[str, str, int], "ParsedYaml | Diagnostic"]
 
 
 class _Refused(Exception):

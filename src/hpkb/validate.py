@@ -24,10 +24,9 @@ from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_i
 from hpkb.packs import PackDef, load_packs
 from hpkb.rules import entry_findings
 from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, LearningMeta
-from hpkb.strict_yaml import YamlParser, parse_yaml
 from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_term
 
-__all__ = ["Validation", "paused_gc", "validate_repo"]
+__all__ = ["Validation", "validate_repo"]
 
 
 @dataclass(frozen=True)
@@ -211,7 +210,7 @@ def _duplicate_findings(sources: Iterable[Source]) -> tuple[dict[str, str], list
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def _paused_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while loading: the loaded data are trees (no
     cycles), and repeated full collections over a growing heap cost 40% at 5,000 entries."""
     was_enabled = gc.isenabled()
@@ -223,19 +222,17 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def validate_repo(root: Path, today: date | None = None, parse: YamlParser = parse_yaml
-                  ) -> Validation:
-    """Load and check everything under ``root``: taxonomy, entries, cross-references
-    (entries' front matter read by ``parse``, which may answer from a cache)."""
-    with paused_gc():
-        return _validate(root, today or date.today(), parse)
+def validate_repo(root: Path, today: date | None = None) -> Validation:
+    """Load and check everything under ``root``: taxonomy, entries, cross-references."""
+    with _paused_gc():
+        return _validate(root, today or date.today())
 
 
-def _validate(root: Path, today: date, parse: YamlParser) -> Validation:
+def _validate(root: Path, today: date) -> Validation:
     settings, findings = load_settings(root)
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings
-    loaded = load_entries(root, parse)
+    loaded = load_entries(root)
     findings += loaded.diagnostics
     known, duplicate_findings = _duplicate_findings(loaded.sources)
     findings += duplicate_findings

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -271,3 +272,31 @@ def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
     assert refused.exit_code == 1
     assert "build/shared/site/tags.html" in refused.stdout + refused.stderr
     assert "HP603" in refused.stdout + refused.stderr
+
+
+def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_cores(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The source guard runs while the Whoosh index's second process works: a name it
+    finds still refuses the build and stops that process, and nothing is left behind
+    (no build, no staging folder, no index part)."""
+    import hpkb.search
+
+    monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 2)
+    started: list[object] = []
+    start_worker = hpkb.search.start_worker
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        started.append(worker := start_worker(*args, **kwargs))
+        return worker
+
+    monkeypatch.setattr(hpkb.search, "start_worker", spied)
+    root = copy_example(tmp_path / "repo")
+    path = root / EDITED
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n", 1),
+                    encoding="utf-8")
+    refused = run_cli(root, "build", "--profile", "shared", "--as-of", AS_OF, "--skip", "packs")
+    assert refused.exit_code == 1
+    assert "HP601" in refused.stdout + refused.stderr
+    assert len(started) == 1 and started[0].poll() is not None  # type: ignore[attr-defined]
+    assert sorted(p.name for p in (root / "build").iterdir()) == [".cache"]

@@ -17,6 +17,7 @@ from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
 from hpkb.guard import (
     SOURCE_RECORD,
     OutputGuard,
+    SourceCheck,
     check_sources,
     guard_outputs,
     guard_sources,
@@ -271,20 +272,23 @@ def build(request: BuildRequest) -> BuildReport:
     if live is not None and not fails(seen.diagnostics, request.strict):
         return BuildReport(validation.diagnostics + seen.diagnostics, target, (),
                            len(seen.entries), up_to_date=True)
-    view_findings = seen.diagnostics
-    checked = check_sources(seen, validation.corpus, validation.settings.hpkb.allow,
-                            target if target.is_dir() else None)
-    if checked.findings:
-        seen = replace(seen, diagnostics=seen.diagnostics + tuple(checked.findings))
     findings = validation.diagnostics + seen.diagnostics
     if fails(seen.diagnostics, request.strict):
         return BuildReport(findings)
     settings = validation.settings
+    checked: list[SourceCheck] = []
+
+    def source_guard() -> list[Diagnostic]:
+        # Any finding refuses the build (they are all errors); write_stages runs this
+        # while the Whoosh index's second process works.
+        checked.append(check_sources(seen, validation.corpus, settings.hpkb.allow,
+                                     target if target.is_dir() else None))
+        return checked[0].findings
 
     def records(staging: Path) -> None:
         # Last: the stamp covers every other file of the build as it stands.
-        write_json(staging / SOURCE_RECORD, checked.record())
-        quiet = "" if view_findings else f"{QUIET_VIEW}{len(seen.entries)}\n"
+        write_json(staging / SOURCE_RECORD, checked[0].record())
+        quiet = "" if seen.diagnostics else f"{QUIET_VIEW}{len(seen.entries)}\n"
         write_text(staging / BUILD_STAMP, f"{fingerprint}\n{tree_state(staging)}\n{quiet}")
 
     plan = StagePlan(
@@ -292,7 +296,7 @@ def build(request: BuildRequest) -> BuildReport:
         provenance_of(settings, identity.commit), request.skip,
         {p.id: p.title for p in validation.packs},
         lambda out, previous: _packs_stage(request, validation, seen, out, previous),
-        after_guard=records, previous_intact=identity.intact)
+        after_guard=records, previous_intact=identity.intact, source_guard=source_guard)
     done, refused = write_stages(target, plan)
     if refused:
         return BuildReport(findings + tuple(refused))
@@ -317,6 +321,7 @@ class StagePlan:
     before_guard: Callable[[Path], None] | None = None  # more outputs, checked too
     after_guard: Callable[[Path], None] | None = None  # the build's own records
     previous_intact: bool = False  # the live build stands as its stamp recorded it
+    source_guard: Callable[[], list[Diagnostic]] | None = None  # findings refuse it
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
@@ -328,12 +333,21 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     refused: list[Diagnostic] = []
     try:
         with staged_directory(target) as staging:
+            def source_guard() -> None:
+                if plan.source_guard is not None and (found := plan.source_guard()):
+                    refused.extend(found)
+                    raise _OutputRefused
+
             similar: dict[str, list[str]] = {}
             if "search" not in plan.skip:
                 index = target / INDEX_DIR
-                index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None)
+                # The source guard (one core) runs while the index's second process works.
+                index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
+                           meanwhile=source_guard)
                 similar = more_like_this(staging / INDEX_DIR, [e.id for e in seen.entries])
                 done.append("search")
+            else:
+                source_guard()
             if "packs" not in plan.skip:
                 refused += plan.packs(staging / "packs", target / "packs")
                 done.append("packs")

@@ -17,7 +17,7 @@ import shutil
 import sys
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from math import log
@@ -156,9 +156,12 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
-               workers: int = 2) -> IndexReport:
+               workers: int = 2, meanwhile: Callable[[], None] | None = None
+               ) -> IndexReport:
     """Write the profile's index into ``out``, starting from ``previous`` when usable;
-    when many entries need indexing, half of them go to a second process."""
+    when many entries need indexing, half of them go to a second process. ``meanwhile``
+    runs once that process has started, before this one indexes its half (work that
+    would otherwise leave the second core idle); if it raises, indexing stops."""
     from whoosh import index
 
     documents = {e.id: _document(e, profile_view.taxonomy) for e in profile_view.entries}
@@ -183,6 +186,16 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     worker = start_worker("hpkb.search", ["index", str(part)],
                           [_as_line(documents[i]) for i in handed]) if handed else None
     writer = store.writer()
+    if meanwhile is not None:
+        try:
+            meanwhile()
+        except BaseException:
+            writer.cancel()
+            store.close()
+            if worker is not None:
+                worker.kill()
+                worker.communicate()
+            raise
     for entry_id in removed | updated:
         writer.delete_by_term("id", entry_id)
     for entry_id in changed[0::2] if handed else changed:

@@ -431,12 +431,14 @@ def stage_export(root: Path) -> Stage:
 
 def stage_docs_tree(root: Path) -> Stage:
     """Generating the Markdown docs tree (every page) from the shared view."""
+    from hpkb.fingerprint import code_digest
     from hpkb.site import _generate
 
     settings, seen = _shared_view(root)
+    code = code_digest()
 
     def run() -> int:
-        _generate(root, settings, seen, "", {}, {}, [])
+        _generate(root, settings, seen, "", {}, {}, [], code)
         return len(seen.entries)
 
     return run

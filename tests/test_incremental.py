@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from hpkb.pagefind_files import read_pagefind
-from tests.conftest import AS_OF, run_cli
+from tests.conftest import AS_OF, Result, run_cli
 from tests.site_helpers import copy_example
 
 EDITED = "practice/PR-2023-003.md"
@@ -20,18 +20,24 @@ EDITED = "practice/PR-2023-003.md"
 OWN_RECORDS = {"guard-passed.json", "build-inputs.sha256"}
 
 
+def attempt(root: Path, *extra: str, profile: str = "shared") -> Result:
+    return run_cli(root, "build", "--profile", profile, "--as-of", AS_OF, *extra)
+
+
 def build(root: Path, *extra: str) -> str:
-    result = run_cli(root, "build", "--profile", "shared", "--as-of", AS_OF, *extra)
+    result = attempt(root, *extra)
     assert result.exit_code == 0, result.stdout + result.stderr
     return result.stderr
 
 
-def edit(root: Path) -> None:
+def edit(root: Path, old: str = "\n## Aim\n",
+         new: str = "\n## Aim\n\nThe pilot now also covers weekend night shifts.\n") -> str:
+    """Replace ``old`` with ``new`` (once) in the edited entry; its text before."""
     path = root / EDITED
     text = path.read_text(encoding="utf-8")
-    assert "\n## Aim\n" in text
-    path.write_text(text.replace("\n## Aim\n", "\n## Aim\n\nThe pilot now also covers "
-                                 "weekend night shifts.\n", 1), encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text
 
 
 def _pagefind_view(folder: Path) -> dict[str, object]:
@@ -159,7 +165,7 @@ def test_a_rebuild_with_nothing_changed_replays_the_view_only_when_it_spoke(
 
     root = copy_example(tmp_path / "repo")
     build(root, "--skip", "packs")
-    result = run_cli(root, "build", "--profile", "shared", "--as-of", AS_OF, "--skip", "packs")
+    result = attempt(root, "--skip", "packs")
     assert "nothing changed" in result.stderr and "HP311" in result.stdout + result.stderr
     build(root, "--profile", "public", "--skip", "packs")
     entries = re.search(r"build: (\d+) entries", build(root, "--profile", "public",
@@ -183,25 +189,21 @@ def test_a_rebuild_with_nothing_changed_does_not_validate_again(
     import hpkb.pipeline
 
     root = copy_example(tmp_path / "repo")
-    path = root / EDITED
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("tags: [stalking,", "tags: [stalking, stalkings,", 1),
-                    encoding="utf-8")
-    first = run_cli(root, "build", "--profile", "public", "--as-of", AS_OF, "--skip", "packs")
+    text = edit(root, "tags: [stalking,", "tags: [stalking, stalkings,")
+    first = attempt(root, "--skip", "packs", profile="public")
     assert first.exit_code == 0 and "HP308" in first.stdout + first.stderr
 
     def no_validation(*args: object, **kwargs: object) -> None:
         raise AssertionError("validated again")
 
     monkeypatch.setattr(hpkb.pipeline, "validate_repo", no_validation)
-    again = run_cli(root, "build", "--profile", "public", "--as-of", AS_OF, "--skip", "packs")
+    again = attempt(root, "--skip", "packs", profile="public")
     assert again.exit_code == 0, again.stdout + again.stderr
     assert "nothing changed" in again.stderr and "HP308" in again.stdout + again.stderr
-    strict = run_cli(root, "build", "--profile", "public", "--as-of", AS_OF, "--skip",
-                     "packs", "--strict")
+    strict = attempt(root, "--skip", "packs", "--strict", profile="public")
     assert strict.exit_code == 1 and "HP308" in strict.stdout + strict.stderr
-    path.write_text(text, encoding="utf-8")  # a changed input is validated again
-    changed = run_cli(root, "build", "--profile", "public", "--as-of", AS_OF, "--skip", "packs")
+    (root / EDITED).write_text(text, encoding="utf-8")  # a changed input is validated again
+    changed = attempt(root, "--skip", "packs", profile="public")
     assert isinstance(changed.exception, AssertionError)
 
 
@@ -225,8 +227,8 @@ def test_a_worker_result_right_after_its_first_share_is_not_lost() -> None:
     import sys
     import time
 
-    from hpkb.mkdocs_run import FIRST_DONE, _wait_for
-    from hpkb.workers import finish_worker
+    from hpkb.mkdocs_run import FIRST_DONE
+    from hpkb.workers import finish_worker, wait_for_line
 
     worker = subprocess.Popen(
         [sys.executable, "-c", f"print('progress'); print({FIRST_DONE!r}); "
@@ -235,7 +237,7 @@ def test_a_worker_result_right_after_its_first_share_is_not_lost() -> None:
     worker.stdin.close()  # type: ignore[union-attr]
     worker.stdin = None
     time.sleep(1.0)  # both lines are in the pipe before the parent reads
-    _wait_for(worker, FIRST_DONE)
+    wait_for_line(worker, FIRST_DONE)
     assert finish_worker(worker) == {"pages": 3}
 
 
@@ -266,9 +268,8 @@ def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
     assert title is not None
     page = root / "build/shared/site/tags.html"
     page.write_text(page.read_text(encoding="utf-8") + title.group(1), encoding="utf-8")
-    path = root / EDITED
-    path.write_text(path.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
-    refused = run_cli(root, "build", "--profile", "shared", "--as-of", AS_OF, "--skip", "packs")
+    edit(root, "\n## Aim\n", "\n## Aim\n\nOne more line.\n")
+    refused = attempt(root, "--skip", "packs")
     assert refused.exit_code == 1
     assert "build/shared/site/tags.html" in refused.stdout + refused.stderr
     assert "HP603" in refused.stdout + refused.stderr
@@ -291,11 +292,8 @@ def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_core
 
     monkeypatch.setattr(hpkb.search, "start_worker", spied)
     root = copy_example(tmp_path / "repo")
-    path = root / EDITED
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n", 1),
-                    encoding="utf-8")
-    refused = run_cli(root, "build", "--profile", "shared", "--as-of", AS_OF, "--skip", "packs")
+    edit(root, "\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n")
+    refused = attempt(root, "--skip", "packs")
     assert refused.exit_code == 1
     assert "HP601" in refused.stdout + refused.stderr
     assert len(started) == 1 and started[0].poll() is not None  # type: ignore[attr-defined]

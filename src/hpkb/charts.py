@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-__all__ = ["Chart", "bar_chart", "line_chart"]
+__all__ = ["Chart", "ChartCache", "bar_chart", "line_chart"]
 
 COLOURS = ("#1f3a93", "#a30000", "#2e7d32", "#6a1b9a", "#e65100")
 
@@ -60,18 +60,25 @@ def _describe(labels: Sequence[str], series: Mapping[str, Sequence[float]]) -> s
     return "; ".join(parts) + "."
 
 
-def _cached(cache: Path | None, name: str, spec: list[object], draw: Callable[[], Chart]
-            ) -> Chart:
-    """The chart drawn from ``spec``, or the one drawn from the same spec last time (kept
-    in ``cache``, one file per chart name): an unchanged chart needs no matplotlib, whose
-    import alone takes 0.3 s of a one-entry rebuild."""
+@dataclass(frozen=True)
+class ChartCache:
+    """Where charts drawn by an earlier build are kept (one file per chart name), and
+    what else they were drawn by: hpkb's code and the libraries' versions
+    (`fingerprint.code_digest`)."""
+
+    folder: Path
+    seed: str
+
+
+def _cached(cache: ChartCache | None, name: str, spec: list[object],
+            draw: Callable[[], Chart]) -> Chart:
+    """The chart drawn from ``spec``, or the one drawn from the same spec last time: an
+    unchanged chart needs no matplotlib, whose import alone takes 0.3 s of a one-entry
+    rebuild."""
     if cache is None:
         return draw()
-    from importlib.metadata import version
-
-    key = hashlib.sha256(json.dumps([spec, version("matplotlib"), Path(__file__).read_text(
-        encoding="utf-8")], sort_keys=True).encode()).hexdigest()
-    path = cache / f"{name}.json"
+    key = hashlib.sha256(json.dumps([spec, cache.seed]).encode()).hexdigest()
+    path = cache.folder / f"{name}.json"
     try:
         kept = json.loads(path.read_text(encoding="utf-8"))
         if kept["key"] == key:
@@ -79,14 +86,14 @@ def _cached(cache: Path | None, name: str, spec: list[object], draw: Callable[[]
     except (OSError, ValueError, KeyError, TypeError):
         pass
     chart = draw()
-    cache.mkdir(parents=True, exist_ok=True)
+    cache.folder.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"key": key, "chart": asdict(chart)}), encoding="utf-8")
     return chart
 
 
 def bar_chart(name: str, title: str, labels: Sequence[str],
               series: Mapping[str, Sequence[float]], *, stacked: bool = True,
-              horizontal: bool = False, cache: Path | None = None) -> Chart:
+              horizontal: bool = False, cache: ChartCache | None = None) -> Chart:
     """Bars for each label, one colour per series (stacked or side by side)."""
     spec: list[object] = ["bar", title, list(labels),
                           {k: list(v) for k, v in series.items()}, stacked, horizontal]
@@ -116,7 +123,8 @@ def _bars(name: str, title: str, labels: Sequence[str],
 
 
 def line_chart(name: str, title: str, labels: Sequence[str],
-               series: Mapping[str, Sequence[float]], *, cache: Path | None = None) -> Chart:
+               series: Mapping[str, Sequence[float]], *,
+               cache: ChartCache | None = None) -> Chart:
     """Lines over labels (months or quarters), one per series."""
     spec: list[object] = ["line", title, list(labels), {k: list(v) for k, v in series.items()}]
     return _cached(cache, name, spec, lambda: _lines(name, title, labels, series))

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "Diagnostic",
@@ -72,6 +72,13 @@ class Diagnostic:
         data = asdict(self)
         data["severity"] = self.severity.value
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Diagnostic:
+        """The finding ``as_json`` gave (KeyError or ValueError when it is not one)."""
+        return cls(str(data["file"]), int(data["line"]), int(data["column"]),
+                   str(data["code"]), Severity(data["severity"]), str(data["message"]),
+                   str(data["hint"]))
 
 
 class HpkbError(Exception):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -31,7 +30,15 @@ from typing import Any
 
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.html_check import check_built_pages, html_findings
-from hpkb.workers import WorkerFailed, finish_worker, send_line, send_work, start_worker
+from hpkb.workers import (
+    WorkerFailed,
+    finish_worker,
+    send_line,
+    send_work,
+    start_worker,
+    wait_for_line,
+)
+from hpkb.write import link_or_copy
 
 __all__ = ["PARALLEL_MIN_PAGES", "run_mkdocs", "start_renderer"]
 
@@ -150,16 +157,12 @@ def _write_shared(prepared: _Prepared) -> list[tuple[str, int, str]]:
 
 def _reuse(site: Path, previous_site: Path, uris: Iterable[str], pages: Mapping[str, Any]
            ) -> None:
-    """Hard-link (or copy) the previous HTML of unchanged pages into the new site. Hard
-    links are safe: nothing in a build ever writes into an existing file."""
+    """Hard-link (or copy) the previous HTML of unchanged pages into the new site."""
     for uri in uris:
         rel = pages[uri].file.dest_uri
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(previous_site / rel, target)
-        except OSError:
-            shutil.copy2(previous_site / rel, target)
+        link_or_copy(previous_site / rel, target)
 
 
 def start_renderer(config_path: Path) -> subprocess.Popen[str]:
@@ -188,7 +191,8 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
         try:
             prepared = _prepare(config_path)
             kept = [uri for uri in unchanged if uri in prepared.pages] if previous_site else []
-            todo = [uri for uri in prepared.pages if uri not in set(kept)]
+            taken = set(kept)
+            todo = [uri for uri in prepared.pages if uri not in taken]
             head = [uri for uri in todo if uri in first]
             tail = [uri for uri in todo if uri not in first]
             parallel = workers > 1 and len(todo) >= PARALLEL_MIN_PAGES
@@ -203,7 +207,7 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
                 _reuse(Path(prepared.config.site_dir), previous_site, kept, prepared.pages)
             problems += _render(prepared, head[0::2] if parallel else head)
             if parallel and worker is not None:
-                _wait_for(worker, FIRST_DONE)
+                wait_for_line(worker, FIRST_DONE)
             if after_first is not None:
                 after_first()
             # Static files, sitemap and 404 do not depend on rendered pages (the sitemap
@@ -231,23 +235,6 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
         findings.append(error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {failure}",
                               "a generated page or template is at fault"))
     return findings + html_findings(problems)
-
-
-def _wait_for(worker: subprocess.Popen[str], line: str) -> None:
-    """Until the worker prints ``line`` (or ends: its failure is reported at the end).
-    The pipe is read a byte at a time: a buffered read could also take in the worker's
-    result, when it follows soon after, and `finish_worker` (whose communicate() reads
-    the pipe itself) would never see it."""
-    assert worker.stdout is not None
-    wanted = line.encode()
-    said = bytearray()
-    while byte := os.read(worker.stdout.fileno(), 1):
-        if byte != b"\n":
-            said += byte
-        elif said.strip() == wanted:
-            return
-        else:
-            said.clear()
 
 
 def _worker_main(config_path: Path) -> None:

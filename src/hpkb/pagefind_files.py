@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import shutil
 import struct
 from pathlib import Path
 from typing import Any
+
+from hpkb.write import link_or_copy
 
 __all__ = ["CONTENT_FOLDERS", "prune", "read_pagefind", "seed", "used_files"]
 
@@ -102,10 +102,7 @@ def seed(previous: Path, folder: Path) -> None:
         (folder / name).mkdir(parents=True, exist_ok=True)
         for path in source.iterdir():
             if path.suffix == suffix and path.is_file() and not path.is_symlink():
-                try:
-                    os.link(path, folder / name / path.name)
-                except OSError:
-                    shutil.copy2(path, folder / name / path.name)
+                link_or_copy(path, folder / name / path.name)
 
 
 def prune(folder: Path) -> None:

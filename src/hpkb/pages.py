@@ -19,6 +19,7 @@ from typing import Any
 import jinja2
 
 from hpkb.body import REFERENCE, is_entry_id
+from hpkb.charts import ChartCache
 from hpkb.figures import debrief_timeliness, is_overdue
 from hpkb.guide import guide_sections
 from hpkb.link import Links
@@ -286,8 +287,8 @@ class _Renderer:
             return self.taxonomy.organisations[value].name
         return label(value)
 
-    def statistics(self, population: int | None, small: int, cache: Path | None = None
-                   ) -> tuple[str, dict[str, str]]:
+    def statistics(self, population: int | None, small: int,
+                   cache: ChartCache | None = None) -> tuple[str, dict[str, str]]:
         """The statistics page and its charts (small numbers suppressed unless personal;
         charts drawn before are taken from ``cache``)."""
         from hpkb.charts import bar_chart, line_chart
@@ -387,7 +388,7 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
                extra_pages: dict[str, str], population: int | None = None,
                small_numbers: int = 5, packs: list[tuple[str, str]] | None = None,
-               chart_cache: Path | None = None) -> SitePages:
+               chart_cache: ChartCache | None = None) -> SitePages:
     """Every page of the site, and the finder's data file (charts drawn before are taken
     from ``chart_cache``)."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,

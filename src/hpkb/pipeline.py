@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from hpkb.config import Profile, Settings, load_settings
-from hpkb.diagnostics import Diagnostic, HpkbError, Severity, error, fails
+from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
 from hpkb.export import Provenance, provenance_of, source_commit, write_export
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
 from hpkb.guard import (
@@ -196,17 +196,15 @@ def _recorded_findings(root: Path, target: Path, fingerprint: str
         data = json.loads(_findings_file(root, target).read_text(encoding="utf-8"))
         if data["fingerprint"] != fingerprint:
             return None
-        return tuple(Diagnostic(d["file"], d["line"], d["column"], d["code"],
-                                Severity(d["severity"]), d["message"], d["hint"])
-                     for d in data["diagnostics"])
+        return tuple(Diagnostic.from_json(d) for d in data["diagnostics"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def _record_findings(root: Path, target: Path, fingerprint: str,
                      diagnostics: tuple[Diagnostic, ...]) -> None:
-    write_json(_findings_file(root, target), {"fingerprint": fingerprint,
-                      "diagnostics": [d.as_json() for d in diagnostics]})
+    write_json(_findings_file(root, target),
+               {"fingerprint": fingerprint, "diagnostics": [d.as_json() for d in diagnostics]})
 
 
 @dataclass(frozen=True)

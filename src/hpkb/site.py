@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 import yaml
 
+from hpkb.charts import ChartCache
 from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import Provenance, export_document, provenance_of, write_schemas
@@ -28,7 +29,7 @@ from hpkb.pagefind_files import prune, seed
 from hpkb.pages import SitePages, entry_page, site_pages
 from hpkb.templates_env import template_dirs
 from hpkb.view import ProfileView
-from hpkb.workers import send_work
+from hpkb.workers import send_work, stop
 from hpkb.write import (
     CACHE_DIR,
     inside_build,
@@ -135,7 +136,7 @@ def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[st
 
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
               extra: dict[str, str], similar: dict[str, list[str]],
-              packs: list[tuple[str, str]]) -> SitePages:
+              packs: list[tuple[str, str]], code: str) -> SitePages:
     return site_pages(
         profile_view, link(profile_view, similar), site_name=settings.site_name,
         marking=marking_of(profile_view),
@@ -143,16 +144,17 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
                  settings.hpkb.timeliness.report_days),
         template_dirs=template_dirs(root), home_text=home, extra_pages=extra,
         population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers,
-        packs=packs, chart_cache=inside_build(root, Path(CACHE_DIR) / "charts"))
+        packs=packs, chart_cache=ChartCache(inside_build(root, Path(CACHE_DIR) / "charts"),
+                                            code))
 
 
 SITE_INPUTS = "site-inputs.sha256"
 
 
-def _site_inputs(out: Path) -> str:
+def _site_inputs(out: Path, code: str) -> str:
     """A digest of everything every page's HTML depends on besides its own Markdown: the
-    MkDocs config, the theme overrides, and the code that renders."""
-    return files_digest(code_digest(), out,
+    MkDocs config, the theme overrides, and the code that renders (``code``)."""
+    return files_digest(code, out,
                         [out / "mkdocs.yml", *(out / "overrides").rglob("*")])
 
 
@@ -204,9 +206,8 @@ class SiteBuild:
 
     def cancel(self) -> None:
         """Stop indexing (the build is being abandoned)."""
-        if self.indexing is not None and self.indexing.poll() is None:
-            self.indexing.kill()
-            self.indexing.communicate()
+        if self.indexing is not None:
+            stop(self.indexing)
 
 
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
@@ -230,6 +231,7 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
     build's folder), unchanged pages are not rendered again. ``pages`` (home text, extra
     pages) replaces the repo's content/pages (the hub's)."""
     home, extra = pages if pages is not None else _home_and_pages(root)
+    code = code_digest()  # hpkb's code and the rendering libraries' versions
     # Every page will be rendered: start the second renderer now, so its imports overlap
     # writing the docs tree.
     renderer = start_renderer(out / "mkdocs.yml") if (
@@ -237,7 +239,7 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
         and (previous is None or not (previous / "site").is_dir())) else None
     try:
         generated = _generate(root, settings, profile_view, home, extra, similar or {},
-                              _pack_titles(packs, pack_titles or {}))
+                              _pack_titles(packs, pack_titles or {}), code)
     except jinja2.TemplateError as exc:
         # Only a content repo's own template override can get here (hpkb's are tested).
         where = getattr(exc, "filename", None) or "templates/site"
@@ -265,7 +267,7 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
     _copy_overrides(root, out / "overrides")
     config = mkdocs_config(settings, profile_view, sorted(extra))
     write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    write_text(out / SITE_INPUTS, _site_inputs(out))
+    write_text(out / SITE_INPUTS, _site_inputs(out, code))
     unchanged = _unchanged_pages(out, previous)
     # Entry pages (all Pagefind indexes) are rendered first; Pagefind then indexes them
     # while the other pages render. The renderers check each page's HTML as they write
@@ -288,8 +290,7 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
                           after_first=start_indexing if entries else None)
     if findings:
         for process in indexing:
-            process.kill()
-            process.communicate()
+            stop(process)
         return SiteBuild(findings, out / "site")
     if not indexing:
         start_indexing()
@@ -328,8 +329,7 @@ def finish_pagefind(indexing: subprocess.Popen[str], site: Path) -> list[Diagnos
     try:
         stdout, stderr = indexing.communicate(timeout=PAGEFIND_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        indexing.kill()
-        indexing.communicate()
+        stop(indexing)
         return [error("site", 1, 1, "HP704", "the search index took too long to build",
                       f"Pagefind ran over {PAGEFIND_TIMEOUT_S} s")]
     if indexing.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():

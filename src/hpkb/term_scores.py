@@ -37,7 +37,6 @@ class TermScores:
         self.live[list(reader.all_doc_ids())] = True
         self._lengths: dict[str, Floats] = {}
         self._postings: dict[tuple[str, str], tuple[npt.NDArray[np.int64], Floats]] = {}
-        self._ids: list[str] | None = None
 
     def _length(self, field: str) -> Floats:
         if field not in self._lengths:
@@ -87,24 +86,6 @@ class TermScores:
             scores = (scores + (matching - 1) / (present - scale) ** 2) * \
                 ((present - 1) / present)
         return np.where(matched, scores, 0.0), matched
-
-    def tf_idf(self, terms: list[tuple[str, str, float]]) -> tuple[Floats, Flags]:
-        """Scores and matches of an OR of terms (field, text, boost) under Whoosh's
-        TF-IDF: each term's weight in the document times its idf, times its boost."""
-        scores = np.zeros(self.size, dtype=np.float64)
-        matched = np.zeros(self.size, dtype=bool)
-        for field, text, boost in terms:
-            ids, weights = self.postings(field, text)
-            scores[ids] += weights * self._stats.idf(field, text) * boost
-            matched[ids] = True
-        return scores, matched
-
-    def stored_ids(self) -> list[str]:
-        """Each document's id, by document number (deleted ones too)."""
-        if self._ids is None:
-            stored = self._reader.stored_fields
-            self._ids = [str(stored(docnum).get("id", "")) for docnum in range(self.size)]
-        return self._ids
 
     def mask(self, docnums: set[int]) -> Flags:
         flags = np.zeros(self.size, dtype=bool)

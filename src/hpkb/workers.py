@@ -1,4 +1,4 @@
-"""A second process for half of a CPU-bound stage (MkDocs pages, related entries).
+"""A second process for half of a CPU-bound stage (MkDocs pages, the Whoosh index).
 
 A fresh interpreter (`python -m MODULE ARGS…`) rather than a fork: a build may run beside
 threads (typesetting, the preview server), and forking a threaded process can deadlock.
@@ -8,12 +8,14 @@ Work goes in as lines on stdin; the result comes back as JSON on stdout.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["WorkerFailed", "finish_worker", "send_line", "send_work", "start_worker"]
+__all__ = ["WorkerFailed", "finish_worker", "send_line", "send_work", "start_worker", "stop",
+           "wait_for_line"]
 
 WORKER_TIMEOUT_S = 1800
 
@@ -52,8 +54,7 @@ def finish_worker(worker: subprocess.Popen[str]) -> Any:
     try:
         out, problem = worker.communicate(timeout=WORKER_TIMEOUT_S)
     except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.communicate()
+        stop(worker)
         raise WorkerFailed(f"a worker process ran over {WORKER_TIMEOUT_S} s") from None
     if worker.returncode != 0:
         lines = problem.strip().splitlines() or ["no output"]
@@ -62,3 +63,27 @@ def finish_worker(worker: subprocess.Popen[str]) -> Any:
         return json.loads(out.strip().rsplit("\n", 1)[-1])
     except ValueError:
         raise WorkerFailed("a worker process gave no result") from None
+
+
+def wait_for_line(worker: subprocess.Popen[str], line: str) -> None:
+    """Until the worker prints ``line`` before its result (or ends: `finish_worker`
+    reports why). The pipe is read a byte at a time: a buffered read could also take in
+    the result, when it follows soon after, and `finish_worker` (whose communicate()
+    reads the pipe itself) would never see it."""
+    assert worker.stdout is not None
+    wanted = line.encode()
+    said = bytearray()
+    while byte := os.read(worker.stdout.fileno(), 1):
+        if byte != b"\n":
+            said += byte
+        elif said.strip() == wanted:
+            return
+        else:
+            said.clear()
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """End a helper process the build no longer needs (a worker, Pagefind) and reap it."""
+    if process.poll() is None:
+        process.kill()
+    process.communicate()

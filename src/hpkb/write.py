@@ -22,6 +22,7 @@ __all__ = [
     "CACHE_DIR",
     "MARKER",
     "inside_build",
+    "link_or_copy",
     "own_directory",
     "same_file",
     "staged_directory",
@@ -109,6 +110,15 @@ def same_file(path: Path, other: Path) -> bool:
     except OSError:
         return False
     return (mine.st_ino, mine.st_dev) == (theirs.st_ino, theirs.st_dev)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """Hard-link a previous build's file into this one (a copy where links cannot be
+    made). Safe because nothing in a build ever writes into an existing file."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def write_text(path: Path, text: str) -> None:

@@ -7,6 +7,7 @@ Refresh the golden pages after an intended change with:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -176,3 +177,47 @@ def test_a_profile_without_entries_still_gets_a_site_search(starter: Path) -> No
     build_profiles(starter, "shared")
     fragments = list((starter / "build/shared/site/pagefind/fragment").iterdir())
     assert len(fragments) == 2  # the two shared entries, nothing else
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
+        starter: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both renderers keep compiled templates in build/.cache/templates; Jinja checks
+    each template's source, so an edited override shows in the next build."""
+    import hpkb.mkdocs_run
+    import hpkb.site
+
+    monkeypatch.setattr(hpkb.mkdocs_run, "PARALLEL_MIN_PAGES", 2)
+    monkeypatch.setattr(hpkb.site, "PARALLEL_MIN_PAGES", 2)
+    theme = starter / "templates/site/overrides/main.html"
+    page = starter / "templates/site/page.md.j2"
+    theme.parent.mkdir(parents=True, exist_ok=True)
+
+    def build_with(marker: str) -> None:
+        theme.write_text('{% extends "base.html" %}\n{% block content %}{{ super() }}'
+                         f"<p>theme {marker}</p>{{% endblock %}}\n", encoding="utf-8")
+        page.write_text(f"# Page {marker}\n\n{{{{ text }}}}\n", encoding="utf-8")
+        assert run_cli(starter, "build", "--profile", "shared", "--skip", "packs",
+                       "--as-of", AS_OF).exit_code == 0
+
+    def compiled() -> dict[str, int]:
+        folder = starter / "build/.cache/templates"
+        return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+                for p in folder.rglob("*.cache")}
+
+    build_with("one")
+    before = compiled()
+    assert len(before) > 10  # the site's templates and the theme's
+    build_with("two")
+    site = starter / "build/shared/site"
+    for html in (site / "index.html", site / "pages/contribute.html"):
+        text = html.read_text("utf-8")
+        assert "<p>theme two</p>" in text and "theme one" not in text
+    contribute = (site / "pages/contribute.html").read_text("utf-8")
+    assert "Page two" in contribute and "Page one" not in contribute
+    after = compiled()
+    # The same files (overrides are read from each build's staging folder, which must
+    # not make new ones), and only the two edited templates compiled again.
+    assert after.keys() == before.keys()
+    key = {name: hashlib.sha1(name.encode()).hexdigest() for name in ("page.md.j2", "main.html")}
+    assert {name for name in before if after[name] != before[name]} == {
+        f"site/__jinja2_{key['page.md.j2']}.cache", f"theme/__jinja2_{key['main.html']}.cache"}

@@ -30,6 +30,7 @@ from typing import Any
 
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.html_check import check_built_pages, html_findings
+from hpkb.templates_env import CompiledTemplates
 from hpkb.workers import (
     WorkerFailed,
     finish_worker,
@@ -88,8 +89,9 @@ class _Prepared:
     pages: dict[str, Any]  # src_uri → Page
 
 
-def _prepare(config_path: Path) -> _Prepared:
-    """MkDocs' own build steps up to rendering, as `mkdocs build` does them."""
+def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepared:
+    """MkDocs' own build steps up to rendering, as `mkdocs build` does them (the theme's
+    compiled templates kept in ``templates``)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
     from mkdocs.config import load_config
@@ -102,6 +104,7 @@ def _prepare(config_path: Path) -> _Prepared:
     config.plugins.on_pre_build(config=config)
     files = get_files(config)
     env = config.theme.get_env()
+    env.bytecode_cache = templates.cache("theme") if templates else None
     files.add_files_from_theme(env, config)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
@@ -165,23 +168,29 @@ def _reuse(site: Path, previous_site: Path, uris: Iterable[str], pages: Mapping[
         link_or_copy(previous_site / rel, target)
 
 
-def start_renderer(config_path: Path) -> subprocess.Popen[str]:
+def start_renderer(config_path: Path, templates: CompiledTemplates | None = None
+                   ) -> subprocess.Popen[str]:
     """Start the second page-rendering process early: it imports MkDocs and the theme
     while this process writes the docs tree, then waits for its share of the pages."""
-    return start_worker("hpkb.mkdocs_run", [str(config_path)])
+    return start_worker("hpkb.mkdocs_run", _worker_args(config_path, templates))
+
+
+def _worker_args(config_path: Path, templates: CompiledTemplates | None) -> list[str]:
+    return [str(config_path), *([str(templates.folder), templates.seed] if templates else [])]
 
 
 def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
                previous_site: Path | None = None, workers: int = 2,
                renderer: subprocess.Popen[str] | None = None,
-               first: Collection[str] = (), after_first: Callable[[], None] | None = None
-               ) -> list[Diagnostic]:
+               first: Collection[str] = (), after_first: Callable[[], None] | None = None,
+               templates: CompiledTemplates | None = None) -> list[Diagnostic]:
     """Build the site of ``config_path``. Pages named in ``unchanged`` (paths as in docs/)
     are taken from ``previous_site`` as they are. ``renderer``: a second process started
     with ``start_renderer`` (else one is started when there are enough pages). The pages
     in ``first`` are rendered before the others, by both processes, and ``after_first``
     is called once they are all written (the site's search indexes them while the other
-    pages render). Every warning becomes a finding."""
+    pages render). ``templates``: where both processes keep compiled templates.
+    Every warning becomes a finding."""
     worker: subprocess.Popen[str] | None = renderer
     if worker is not None:  # the docs tree is written: both processes prepare at once
         send_line(worker, PREPARE)
@@ -189,7 +198,7 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
     problems: list[Sequence[Any]] = []  # (page, line, problem) of the HTML check
     with _mkdocs_log() as collected:
         try:
-            prepared = _prepare(config_path)
+            prepared = _prepare(config_path, templates)
             kept = [uri for uri in unchanged if uri in prepared.pages] if previous_site else []
             taken = set(kept)
             todo = [uri for uri in prepared.pages if uri not in taken]
@@ -197,7 +206,8 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             tail = [uri for uri in todo if uri not in first]
             parallel = workers > 1 and len(todo) >= PARALLEL_MIN_PAGES
             if parallel and worker is None:
-                worker = start_worker("hpkb.mkdocs_run", [str(config_path)])
+                worker = start_worker("hpkb.mkdocs_run",
+                                      _worker_args(config_path, templates))
                 send_line(worker, PREPARE)
             # Every other page to the second process: listing and theme pages cost more
             # than entry pages, and taking turns shares each kind out evenly.
@@ -237,7 +247,7 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
     return findings + html_findings(problems)
 
 
-def _worker_main(config_path: Path) -> None:
+def _worker_main(config_path: Path, templates: CompiledTemplates | None) -> None:
     """The second process: render the pages named on stdin (those before THEN first,
     printing FIRST_DONE once they are written); print warnings as JSON."""
     # Imported while the parent is still writing the docs tree (see start_renderer).
@@ -253,7 +263,7 @@ def _worker_main(config_path: Path) -> None:
             # Nothing but PREPARE (the docs tree is ready) means there is work: prepare
             # while the parent does too, then render what it sends.
             if sys.stdin.readline().strip() == PREPARE:
-                prepared = _prepare(config_path)
+                prepared = _prepare(config_path, templates)
                 lines = [line for line in sys.stdin.read().splitlines() if line]
                 at = lines.index(THEN) if THEN in lines else len(lines)
                 problems = _render(prepared, lines[:at])
@@ -265,4 +275,5 @@ def _worker_main(config_path: Path) -> None:
 
 
 if __name__ == "__main__":
-    _worker_main(Path(sys.argv[1]))
+    _worker_main(Path(sys.argv[1]), CompiledTemplates(Path(sys.argv[2]), sys.argv[3])
+                 if len(sys.argv) > 3 else None)

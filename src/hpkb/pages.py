@@ -96,7 +96,8 @@ class _Renderer:
 
     def __init__(self, profile_view: ProfileView, links: Links, site_name: str,
                  marking: str, targets: tuple[int, int], template_dirs: Iterable[Path],
-                 home_text: str) -> None:
+                 home_text: str, template_cache: jinja2.BytecodeCache | None = None
+                 ) -> None:
         self.view = profile_view
         self.links = links
         self.by_id = {e.id: e for e in profile_view.entries}
@@ -105,7 +106,8 @@ class _Renderer:
         self.env = jinja2.Environment(loader=template_loader(template_dirs, "site"),
                                       undefined=jinja2.StrictUndefined, autoescape=False,
                                       finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
-                                      keep_trailing_newline=True)
+                                      keep_trailing_newline=True,
+                                      bytecode_cache=template_cache)
         # Page meta goes into MkDocs' raw <title> and <meta content="…">: HTML-escape it.
         self.env.filters.update(label=label, date=long_date,
                                 yaml=lambda v: Md(yaml_string(html.escape(str(v), quote=True))),
@@ -388,11 +390,12 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
                extra_pages: dict[str, str], population: int | None = None,
                small_numbers: int = 5, packs: list[tuple[str, str]] | None = None,
-               chart_cache: ChartCache | None = None) -> SitePages:
+               chart_cache: ChartCache | None = None,
+               template_cache: jinja2.BytecodeCache | None = None) -> SitePages:
     """Every page of the site, and the finder's data file (charts drawn before are taken
     from ``chart_cache``)."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
-                         home_text)
+                         home_text, template_cache)
     pages = {entry_page(e.id, e.kind): renderer.entry(e) for e in profile_view.entries}
     pages.update(renderer.theme_pages())
     pages.update(renderer.recommendation_pages())

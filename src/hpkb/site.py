@@ -27,7 +27,7 @@ from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
 from hpkb.pagefind_files import prune, seed
 from hpkb.pages import SitePages, entry_page, site_pages
-from hpkb.templates_env import template_dirs
+from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
 from hpkb.workers import send_work, stop
 from hpkb.write import (
@@ -145,7 +145,12 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
         template_dirs=template_dirs(root), home_text=home, extra_pages=extra,
         population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers,
         packs=packs, chart_cache=ChartCache(inside_build(root, Path(CACHE_DIR) / "charts"),
-                                            code))
+                                            code),
+        template_cache=_compiled_templates(root, code).cache("site"))
+
+
+def _compiled_templates(root: Path, code: str) -> CompiledTemplates:
+    return CompiledTemplates(inside_build(root, Path(CACHE_DIR) / "templates"), code)
 
 
 SITE_INPUTS = "site-inputs.sha256"
@@ -234,7 +239,7 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
     code = code_digest()  # hpkb's code and the rendering libraries' versions
     # Every page will be rendered: start the second renderer now, so its imports overlap
     # writing the docs tree.
-    renderer = start_renderer(out / "mkdocs.yml") if (
+    renderer = start_renderer(out / "mkdocs.yml", _compiled_templates(root, code)) if (
         len(profile_view.entries) >= PARALLEL_MIN_PAGES
         and (previous is None or not (previous / "site").is_dir())) else None
     try:
@@ -287,7 +292,8 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
     findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
                           previous_site=previous / "site" if previous else None,
                           renderer=renderer, first=entries,
-                          after_first=start_indexing if entries else None)
+                          after_first=start_indexing if entries else None,
+                          templates=_compiled_templates(root, code))
     if findings:
         for process in indexing:
             stop(process)

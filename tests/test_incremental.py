@@ -298,3 +298,59 @@ def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_core
     assert "HP601" in refused.stdout + refused.stderr
     assert len(started) == 1 and started[0].poll() is not None  # type: ignore[attr-defined]
     assert sorted(p.name for p in (root / "build").iterdir()) == [".cache"]
+
+
+def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: Path) -> None:
+    """`hpkb serve` previews a save (the pages, with the last build's site search, export
+    and packs), then builds; both share what they made in memory. The preview shows the
+    edit, its stamp makes the next build work, and that build is a full build's equal."""
+    from dataclasses import replace
+    from datetime import date
+
+    from hpkb.memo import Memo
+    from hpkb.pipeline import BuildRequest
+    from hpkb.pipeline import build as run_build
+
+    incremental = copy_example(tmp_path / "incremental")
+    request = BuildRequest(incremental, "shared", today=date.fromisoformat(AS_OF), memo=Memo())
+    assert run_build(request).built
+    live = incremental / "build" / "shared"
+    kept = ("site/pagefind", "export", "packs", "docs/downloads")
+    before = {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
+              if p.is_file()}
+    edit(incremental)
+    preview = run_build(replace(request, preview=True))
+    assert preview.built and not preview.up_to_date
+    assert preview.deferred == ("export", "packs", "site-search")
+    assert "weekend night shifts" in (live / "site/practice/PR-2023-003.html").read_text()
+    # The deferred parts are the last build's very files (and the guard passed them).
+    assert {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
+            if p.is_file()} == before
+    assert "weekend night shifts" not in (live / "export/entries.json").read_text()
+
+    after = run_build(request)
+    assert after.built and not after.up_to_date and after.deferred == ()
+    assert "weekend night shifts" in (live / "export/entries.json").read_text()
+    assert run_build(request).up_to_date
+    full = tmp_path / "full"
+    shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
+    build(full)
+    assert_same_build(live, full / "build" / "shared")
+
+
+def test_an_entry_hidden_since_the_last_build_leaves_no_copy_in_the_index(
+        tmp_path: Path) -> None:
+    """Whoosh only marks a deleted document; the segment holding it is written again
+    without it, or the output guard (rightly) refuses every later build."""
+    incremental = copy_example(tmp_path / "incremental")
+    build(incremental, "--skip", "packs")
+    edit(incremental, "audience: shared", "audience: internal")
+    build(incremental, "--skip", "packs")
+    live = incremental / "build" / "shared"
+    assert not (live / "site" / "practice" / "PR-2023-003.html").exists()
+    assert [p.name for p in (live / "search").iterdir()
+            if b"PR-2023-003" in p.read_bytes()] == []
+    full = tmp_path / "full"
+    shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
+    build(full, "--skip", "packs")
+    assert_same_build(live, full / "build" / "shared")

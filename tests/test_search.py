@@ -151,7 +151,6 @@ def test_an_updated_index_answers_as_a_fresh_one(example: Path, tmp_path: Path) 
     for at in (0, 3):
         entries[at] = dataclasses.replace(entries[at], body=entries[at].body
                                           + "\n\nSupervision of night time economy patrols.")
-    removed = entries.pop(5)
     edited = dataclasses.replace(view, entries=tuple(entries))
     updated, fresh = tmp_path / "updated", tmp_path / "fresh"
     index_view(edited, updated, first)
@@ -167,12 +166,27 @@ def test_an_updated_index_answers_as_a_fresh_one(example: Path, tmp_path: Path) 
     assert _answers(updated) == _answers(fresh)
     ids = [e.id for e in edited.entries]
     assert more_like_this(updated, ids) == more_like_this(fresh, ids)
-    assert removed.id not in {r["id"] for r in search_index(updated, removed.title).results}
+    # An entry gone from the view leaves no copy in any file: every segment holding a
+    # deleted document is written again without it.
+    removed = entries.pop(5)
+    edited = dataclasses.replace(view, entries=tuple(entries))
+    shrunk, fresh = tmp_path / "shrunk", tmp_path / "fresh-shrunk"
+    index_view(edited, shrunk, updated)
+    index_view(edited, fresh, None)
+    store = index.open_dir(str(shrunk))
+    with store.reader() as reader:
+        assert not reader.has_deletions()
+    store.close()
+    assert [p.name for p in shrunk.iterdir() if removed.id.encode() in p.read_bytes()] == []
+    assert _answers(shrunk) == _answers(fresh)
+    ids = [e.id for e in edited.entries]
+    assert more_like_this(shrunk, ids) == more_like_this(fresh, ids)
+    assert removed.id not in {r["id"] for r in search_index(shrunk, removed.title).results}
     # When deleted documents pile up, the update merges them away.
     for at in range(len(entries) // 5):
         entries[at] = dataclasses.replace(entries[at], body=entries[at].body + " Revised.")
     again = tmp_path / "again"
-    index_view(dataclasses.replace(view, entries=tuple(entries)), again, updated)
+    index_view(dataclasses.replace(view, entries=tuple(entries)), again, shrunk)
     store = index.open_dir(str(again))
     with store.reader() as reader:
         assert not reader.has_deletions()

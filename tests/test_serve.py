@@ -5,11 +5,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import sync_playwright
 from waitress import create_server
 
 from hpkb.pipeline import BuildRequest, build
-from hpkb.serve import RELOAD_PATH, Generation, make_app, watch
+from hpkb.serve import RELOAD_PATH, Generation, make_app, rebuilder, watch
 from tests.conftest import AS_OF
 from tests.site_helpers import CHROMIUM, CHROMIUM_ARGS, copy_example
 
@@ -25,18 +26,18 @@ def test_saving_a_file_reloads_the_open_page(tmp_path: Path) -> None:
     assert build(request).built
     generation = Generation()
     rebuilt: list[list[str]] = []
+    rebuild_parts = rebuilder(request, generation, lambda found: None)
 
     def rebuild(changed: list[str]) -> None:
-        report = build(request)
+        rebuild_parts(changed)  # a preview, then the full build
         rebuilt.append(changed)
-        if report.built and not report.up_to_date:
-            generation.advance()
 
     server = create_server(make_app(root / "build/shared", generation), host="127.0.0.1",
                            port=0)
     threading.Thread(target=server.run, daemon=True).start()
     stop = threading.Event()
-    threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True).start()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    watcher.start()
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM,
@@ -55,7 +56,100 @@ def test_saving_a_file_reloads_the_open_page(tmp_path: Path) -> None:
             browser.close()
     finally:
         stop.set()
+        watcher.join(timeout=120)  # the full build after the preview
         server.close()
     assert ["practice/PR-2023-003.md"] in rebuilt
+    # The preview's stamp never matches: the full build followed, and nothing is left.
+    assert build(request).up_to_date
     # The built files themselves never carry the preview's reload script.
     assert RELOAD_PATH not in (root / "build/shared/site" / PAGE).read_text(encoding="utf-8")
+
+
+def test_a_preview_refused_over_the_last_builds_files_gives_way_to_the_full_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hiding an entry changes what the guard looks for, so it reads the last build's
+    export and site search again, which still hold that entry: the preview is refused,
+    and says nothing; the full build follows, and the page reloads once."""
+    from datetime import date
+
+    import hpkb.serve
+    from hpkb.diagnostics import Diagnostic
+    from hpkb.pipeline import BuildReport
+    reports: list[tuple[bool, BuildReport]] = []
+
+    def spied(request: BuildRequest) -> BuildReport:
+        reports.append((request.preview, build(request)))
+        return reports[-1][1]
+
+    monkeypatch.setattr(hpkb.serve, "build", spied)
+
+    root = copy_example(tmp_path / "repo")
+    request = BuildRequest(root, "shared", skip=frozenset({"packs"}),
+                           today=date.fromisoformat(AS_OF))
+    shown: list[Diagnostic] = []
+    generation = Generation()
+    rebuild = rebuilder(request, generation, shown.extend)
+    rebuild([])
+    started = generation.value
+    live = root / "build/shared"
+    title = "Knife surrender bins in town centres"
+    assert title in (live / "export/entries.json").read_text(encoding="utf-8")
+    source = root / "practice/PR-2024-008.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "audience: shared", "audience: internal", 1), encoding="utf-8")
+    reports.clear()
+    rebuild(["practice/PR-2024-008.md"])
+    assert [(preview, report.built) for preview, report in reports] == [(True, False),
+                                                                         (False, True)]
+    assert {d.code for d in reports[0][1].diagnostics} >= {"HP603"}
+    assert [d for d in shown if d.code.startswith("HP6")] == []
+    assert generation.value == started + 1
+    assert not (live / "site/practice/PR-2024-008.html").exists()
+    for path in live.rglob("*"):
+        if path.is_file() and path.suffix in {".json", ".html"}:
+            assert title not in path.read_text(encoding="utf-8"), path
+
+
+def test_after_a_save_only_the_saved_file_is_parsed_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview server keeps what each build made (`Memo`); when its first build found
+    nothing changed, it fills the memo from the live build's inputs instead."""
+    from datetime import date
+
+    from whoosh.reading import SegmentReader
+
+    import hpkb.load
+    from hpkb.serve import rebuilder
+
+    root = copy_example(tmp_path / "repo")
+    # A view with nothing to say (no entry held back): then a rebuild with nothing
+    # changed does not even validate.
+    debrief = root / "debriefs/RD-2025-001.md"
+    debrief.write_text(debrief.read_text(encoding="utf-8").replace(
+        "proceedings: live", "proceedings: concluded"), encoding="utf-8")
+    request = BuildRequest(root, "shared", skip=frozenset({"packs"}),
+                           today=date.fromisoformat(AS_OF))
+    assert build(request).built
+    rebuild = rebuilder(request, Generation(), lambda found: None)
+    rebuild([])  # nothing changed since the build above
+    parsed: list[str] = []
+    real = hpkb.load._parse_source
+
+    def spied(entry_file: hpkb.load.EntryFile, text: str) -> object:
+        parsed.append(entry_file.rel)
+        return real(entry_file, text)
+
+    monkeypatch.setattr(hpkb.load, "_parse_source", spied)
+    read: list[int] = []  # documents read from the search index
+    stored_fields = SegmentReader.stored_fields
+    monkeypatch.setattr(SegmentReader, "stored_fields",
+                        lambda self, docnum: read.append(docnum) or stored_fields(self, docnum))
+    source = root / "practice/PR-2023-003.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "\n## Aim\n", "\n## Aim\n\nIt now covers the weekend rota too.\n", 1), encoding="utf-8")
+    rebuild(["practice/PR-2023-003.md"])  # the preview, then the full build
+    assert parsed == ["practice/PR-2023-003.md"]
+    assert len(read) == 1  # the new version of the saved entry (of 21 entries)
+    assert build(request).up_to_date
+    page = root / "build/shared/site/practice/PR-2023-003.html"
+    assert "weekend rota" in page.read_text(encoding="utf-8")

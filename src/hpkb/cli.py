@@ -490,23 +490,18 @@ def serve(ctx: click.Context, profile: str | None, port: int, packs: bool) -> No
     from waitress import create_server
 
     from hpkb.pipeline import BuildRequest
-    from hpkb.pipeline import build as run_build
-    from hpkb.serve import Generation, make_app, watch
+    from hpkb.serve import Generation, make_app, rebuilder, watch
 
     root = _root(ctx)
     # A preview: packs (slow to typeset) only when asked for; the rest as `hpkb build`.
     request = BuildRequest(root, profile, skip=frozenset() if packs else frozenset({"packs"}))
     generation = Generation()
+    rebuild_parts = rebuilder(request, generation, lambda found: _report(found, "text", False))
 
     def rebuild(changed: list[str]) -> None:
         if changed:
             click.echo("changed: " + ", ".join(changed), err=True)
-        report = run_build(request)
-        # Findings for the saved files first, then any others.
-        ordered = sorted(report.diagnostics, key=lambda d: d.file not in changed)
-        _report(tuple(ordered), "text", False)
-        if report.built and not report.up_to_date:
-            generation.advance()  # open pages reload themselves
+        rebuild_parts(changed)
 
     rebuild([])
     name, _ = _index_folder(ctx, profile)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hpkb.diagnostics import Diagnostic, error
+from hpkb.memo import Memo
 from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind, Source
 from hpkb.strict_yaml import ParsedYaml, parse_yaml
 
@@ -116,12 +117,20 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic
                  "add a line `---` after the last front-matter field")
 
 
-def load_source(entry_file: EntryFile) -> Source | Diagnostic:
-    """Read one entry file into a Source, or the first finding that stops it."""
-    rel = entry_file.rel
-    text = read_text(entry_file.path, rel)
+def load_source(entry_file: EntryFile, memo: Memo | None = None) -> Source | Diagnostic:
+    """Read one entry file into a Source, or the first finding that stops it (from
+    ``memo`` when the file's text is what an earlier build read)."""
+    text = read_text(entry_file.path, entry_file.rel)
     if isinstance(text, Diagnostic):
         return text
+    if memo is None:
+        return _parse_source(entry_file, text)
+    return memo.get(("source", entry_file.rel, entry_file.kind, text),
+                    lambda: _parse_source(entry_file, text))
+
+
+def _parse_source(entry_file: EntryFile, text: str) -> Source | Diagnostic:
+    rel = entry_file.rel
     split = split_front_matter(text, rel)
     if isinstance(split, Diagnostic):
         return split
@@ -144,12 +153,12 @@ def _source_of(
                   body, body_line)
 
 
-def load_entries(root: Path) -> LoadResult:
+def load_entries(root: Path, memo: Memo | None = None) -> LoadResult:
     """Load every entry file under ``root``."""
     files, findings = find_entry_files(root)
     sources: list[Source] = []
     for entry_file in files:
-        loaded = load_source(entry_file)
+        loaded = load_source(entry_file, memo)
         if isinstance(loaded, Diagnostic):
             findings.append(loaded)
         else:

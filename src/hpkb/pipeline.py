@@ -6,7 +6,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from hpkb.guard import (
     guard_outputs,
     guard_sources,
 )
+from hpkb.memo import Memo
 from hpkb.model import Corpus
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pdf import build_packs
@@ -34,6 +35,7 @@ from hpkb.write import (
     BUILD_DIR,
     CACHE_DIR,
     inside_build,
+    link_tree,
     own_directory,
     staged_directory,
     write_json,
@@ -41,7 +43,7 @@ from hpkb.write import (
 )
 
 __all__ = ["STAGES", "BuildReport", "BuildRequest", "StagePlan", "build", "export_only",
-           "national_packs", "profile_view", "write_stages"]
+           "national_packs", "profile_view", "warm", "write_stages"]
 
 STAGES = ("site", "search", "packs", "export")
 
@@ -57,6 +59,12 @@ class BuildRequest:
     skip: frozenset[str] = frozenset()
     out: Path | None = None
     today: date | None = None
+    # `hpkb serve`'s first pass after a save: everything the pages show, but the site's
+    # search index, the export and the packs taken as they are from the live build (its
+    # stamp then never says "nothing changed"); a full build follows it.
+    preview: bool = False
+    # What earlier builds in this process (`hpkb serve`) made that this one may reuse.
+    memo: Memo | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,7 @@ class BuildReport:
     stages: tuple[str, ...] = ()
     entries: int = 0
     up_to_date: bool = False  # nothing changed since the live build: nothing was written
+    deferred: tuple[str, ...] = ()  # a preview's parts taken from the last build (DEFERRABLE)
 
     @property
     def built(self) -> bool:
@@ -76,6 +85,12 @@ class BuildReport:
 
 # In a build's stamp: the view had no findings, and held this many entries.
 QUIET_VIEW = "quiet view: "
+# A preview's stamp in place of its inputs' fingerprint: no build's inputs match it.
+PREVIEW_STAMP = "preview"
+# What a preview may take from the live build as it is: (the stage it is part of, its
+# folder in the build).
+DEFERRABLE = {"site-search": ("site", "site/pagefind"), "export": ("export", "export"),
+              "packs": ("packs", "packs")}
 
 
 class _OutputRefused(Exception):
@@ -231,7 +246,7 @@ def _identity(request: BuildRequest, settings: Settings) -> _Identity | None:
     name = request.profile or settings.hpkb.default_profile
     if settings.profile(name) is None:
         return None
-    target = inside_build(request.root, request.out or Path(BUILD_DIR) / name)
+    target = _target(request, name)
     today = request.today or date.today()
     commit = source_commit(request.root)
     fingerprint = build_fingerprint(request.root, (
@@ -240,12 +255,31 @@ def _identity(request: BuildRequest, settings: Settings) -> _Identity | None:
     return _Identity(name, target, commit, fingerprint, *_live_stamp(target, fingerprint))
 
 
+def _target(request: BuildRequest, profile: str) -> Path:
+    return inside_build(request.root, request.out or Path(BUILD_DIR) / profile)
+
+
+def warm(request: BuildRequest) -> None:
+    """Fill ``request.memo`` as a build would have: validation, and the live search
+    index's documents. `hpkb serve` calls it when its first build found nothing changed
+    (and so made nothing), so that the first save is previewed as quickly as the next."""
+    if request.memo is None:
+        return
+    validation = validate_repo(request.root, today=request.today, memo=request.memo)
+    index = _target(request, request.profile or validation.settings.hpkb.default_profile
+                    ) / INDEX_DIR
+    if index.is_dir():
+        more_like_this(index, (), memo=request.memo)
+
+
 def build(request: BuildRequest) -> BuildReport:
     """Validate, decide the profile's view, write every stage, then swap the build in."""
     # The live build came from these very inputs, and passed the guard then. Validation
     # and the view are functions of those inputs too: when the view had nothing to say
     # then (the stamp records its entry count), neither is decided again, and
     # validation's findings are the ones recorded for these inputs.
+    if request.memo is not None:
+        request.memo.turn()
     settings, problems = load_settings(request.root)
     early = None if problems else _identity(request, settings)
     if early is not None and early.quiet_entries is not None:
@@ -254,7 +288,7 @@ def build(request: BuildRequest) -> BuildReport:
             return BuildReport(known)
         if known is not None:
             return BuildReport(known, early.target, (), early.quiet_entries, up_to_date=True)
-    validation = validate_repo(request.root, today=request.today)
+    validation = validate_repo(request.root, today=request.today, memo=request.memo)
     if fails(validation.diagnostics, request.strict):
         return BuildReport(validation.diagnostics)
     name, _ = _profile(validation, request.profile)
@@ -275,6 +309,12 @@ def build(request: BuildRequest) -> BuildReport:
         return BuildReport(findings)
     settings = validation.settings
     checked: list[SourceCheck] = []
+    # Only from a live build that stands as its stamp recorded it (its guard passed
+    # those very files), and only parts it has.
+    deferred = frozenset(
+        part for part, (stage, folder) in DEFERRABLE.items()
+        if request.preview and identity.intact and stage not in request.skip
+        and (target / folder).is_dir())
 
     def source_guard() -> list[Diagnostic]:
         # Any finding refuses the build (they are all errors); write_stages runs this
@@ -287,18 +327,21 @@ def build(request: BuildRequest) -> BuildReport:
         # Last: the stamp covers every other file of the build as it stands.
         write_json(staging / SOURCE_RECORD, checked[0].record())
         quiet = "" if seen.diagnostics else f"{QUIET_VIEW}{len(seen.entries)}\n"
-        write_text(staging / BUILD_STAMP, f"{fingerprint}\n{tree_state(staging)}\n{quiet}")
+        inputs = PREVIEW_STAMP if deferred else fingerprint
+        write_text(staging / BUILD_STAMP, f"{inputs}\n{tree_state(staging)}\n{quiet}")
 
     plan = StagePlan(
         request.root, settings, seen, validation.corpus, settings.hpkb.allow,
         provenance_of(settings, identity.commit), request.skip,
         {p.id: p.title for p in validation.packs},
         lambda out, previous: _packs_stage(request, validation, seen, out, previous),
-        after_guard=records, previous_intact=identity.intact, source_guard=source_guard)
+        after_guard=records, previous_intact=identity.intact, source_guard=source_guard,
+        deferred=deferred, memo=request.memo)
     done, refused = write_stages(target, plan)
     if refused:
         return BuildReport(findings + tuple(refused))
-    return BuildReport(findings, target, done, len(seen.entries))
+    return BuildReport(findings, target, done, len(seen.entries),
+                       deferred=tuple(sorted(deferred)))
 
 
 @dataclass(frozen=True)
@@ -320,6 +363,8 @@ class StagePlan:
     after_guard: Callable[[Path], None] | None = None  # the build's own records
     previous_intact: bool = False  # the live build stands as its stamp recorded it
     source_guard: Callable[[], list[Diagnostic]] | None = None  # findings refuse it
+    deferred: frozenset[str] = frozenset()  # parts linked from the live build (DEFERRABLE)
+    memo: Memo | None = None  # what earlier builds in this process made (BuildRequest)
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
@@ -342,20 +387,26 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 # The source guard (one core) runs while the index's second process works.
                 index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
                            meanwhile=source_guard)
-                similar = more_like_this(staging / INDEX_DIR, [e.id for e in seen.entries])
+                similar = more_like_this(staging / INDEX_DIR, [e.id for e in seen.entries],
+                                         memo=plan.memo)
                 done.append("search")
             else:
                 source_guard()
-            if "packs" not in plan.skip:
+            if "packs" in plan.deferred:
+                link_tree(target / "packs", staging / "packs")
+            elif "packs" not in plan.skip:
                 refused += plan.packs(staging / "packs", target / "packs")
                 done.append("packs")
             site = None
             if "site" not in plan.skip:
                 site = start_site(plan.root, plan.settings, seen, staging, similar,
                                   staging / "packs", plan.pack_titles, previous=previous,
-                                  provenance=plan.provenance, pages=plan.pages)
+                                  provenance=plan.provenance, pages=plan.pages,
+                                  search_index="site-search" not in plan.deferred,
+                                  downloads=target / "docs" / "downloads"
+                                  if "export" in plan.deferred else None)
                 done.append("site")
-            if "export" not in plan.skip:
+            if "export" not in plan.skip | plan.deferred:
                 done.append("export")  # written while Pagefind indexes the site
             try:
                 refused += _finish_and_guard(plan, staging, previous, site, refused)
@@ -376,7 +427,9 @@ def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
                       site: SiteBuild | None, refused: list[Diagnostic]) -> list[Diagnostic]:
     """The export, then the output guard; while Pagefind indexes the site, the guard
     checks every other file (on two cores, most of Pagefind's time is hidden)."""
-    if "export" not in plan.skip:
+    if "export" in plan.deferred and previous is not None:
+        link_tree(previous / "export", staging / "export")
+    elif "export" not in plan.skip:
         write_export(plan.seen, plan.provenance, staging / "export")
     if plan.before_guard is not None:
         plan.before_guard(staging)

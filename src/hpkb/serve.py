@@ -7,19 +7,27 @@ profile's paths; no request can name another). A watcher rebuilds on change.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import mimetypes
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote
 
+from hpkb.diagnostics import Diagnostic
+from hpkb.memo import Memo
+from hpkb.pipeline import BuildRequest, build, warm
 from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
 
-__all__ = ["Generation", "make_app", "watch"]
+__all__ = ["Generation", "make_app", "rebuilder", "watch"]
+
+T = TypeVar("T")
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
@@ -66,7 +74,8 @@ def _search(reader: IndexReader, environ: dict[str, Any], start: StartResponse
 
 
 # Only the preview server adds this (the built files never hold it): a page asks every
-# second which build it is looking at, and reloads itself when a newer one is live.
+# 0.1 s (a tiny local request) which build it is looking at, and reloads itself when a
+# newer one is live.
 RELOAD_PATH = "/__hpkb/reload.js"
 GENERATION_PATH = "/__hpkb/generation"
 RELOAD_SCRIPT = b"""(function () {
@@ -76,7 +85,7 @@ RELOAD_SCRIPT = b"""(function () {
       .then(function (d) {
         if (seen !== null && d.generation !== seen) { location.reload(); }
         seen = d.generation;
-      }).catch(function () {}).finally(function () { setTimeout(check, 250); });
+      }).catch(function () {}).finally(function () { setTimeout(check, 100); });
   }
   check();
 })();
@@ -98,6 +107,67 @@ class Generation:
     def advance(self) -> None:
         with self._lock:
             self._value += 1
+
+
+def _yielding(work: Callable[[], T]) -> T:
+    """``work``'s result, done in a thread of its own at a lower CPU priority (on Linux
+    a thread has its own; the processes it starts inherit it)."""
+    done: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        # Where threads have no priority of their own, it runs as is.
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        try:
+            done.append(work())
+        except BaseException as exc:  # handed back to the caller's thread
+            failed.append(exc)
+
+    worker = threading.Thread(target=run, name="hpkb-full-build")
+    worker.start()
+    worker.join()
+    if failed:
+        raise failed[0]
+    return done[0]
+
+
+def rebuilder(request: BuildRequest, generation: Generation,
+              show: Callable[[tuple[Diagnostic, ...]], object]
+              ) -> Callable[[list[str]], None]:
+    """What the watcher calls with the changed files: after a save, a preview build first
+    (the pages, with the last build's site search, export and packs), and the open pages
+    reload; then the full build, which leaves the build exactly as `hpkb build` would.
+    ``show`` gets the findings once, those about the changed files first. What a build
+    made that the next may reuse is kept in memory (`Memo`)."""
+    request = replace(request, memo=Memo())
+
+    def shown(diagnostics: tuple[Diagnostic, ...], changed: list[str],
+              already: tuple[Diagnostic, ...] = ()) -> None:
+        new = [d for d in diagnostics if d not in already]
+        show(tuple(sorted(new, key=lambda d: d.file not in changed)))
+
+    def rebuild(changed: list[str]) -> None:
+        # At start (nothing changed yet) there is nothing to preview.
+        preview = build(replace(request, preview=True)) if changed else None
+        if preview is not None and preview.built:
+            shown(preview.diagnostics, changed)
+            if not preview.up_to_date:
+                generation.advance()
+            if not preview.deferred:
+                return
+        # A preview refused (its findings may be about the last build's files) says
+        # nothing: the full build's findings are the ones that count.
+        # After a preview, the page is reloading: the full build must not slow that down.
+        report = build(request) if preview is None else _yielding(lambda: build(request))
+        if not changed and report.up_to_date:
+            warm(request)  # the live build made nothing this process could keep
+        previewed = preview.diagnostics if preview is not None and preview.built else None
+        shown(report.diagnostics, changed, previewed or ())
+        if report.built and not report.up_to_date and previewed is None:
+            generation.advance()  # open pages reload themselves
+
+    return rebuild
 
 
 def _static(site: Path, path: str, start: StartResponse, live_reload: bool

@@ -33,6 +33,7 @@ from hpkb.workers import send_work, stop
 from hpkb.write import (
     CACHE_DIR,
     inside_build,
+    link_tree,
     same_file,
     write_json,
     write_or_link,
@@ -230,11 +231,14 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
                previous: Path | None = None, provenance: Provenance | None = None,
-               pages: tuple[str, dict[str, str]] | None = None) -> SiteBuild:
+               pages: tuple[str, dict[str, str]] | None = None, search_index: bool = True,
+               downloads: Path | None = None) -> SiteBuild:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site's pages;
     its search index may still be building on return. With ``previous`` (the last
     build's folder), unchanged pages are not rendered again. ``pages`` (home text, extra
-    pages) replaces the repo's content/pages (the hub's)."""
+    pages) replaces the repo's content/pages (the hub's). Without ``search_index``, the
+    previous site's search index is taken as it is, and so are the files of a
+    ``downloads`` folder (a preview's: the last build's export and packs)."""
     home, extra = pages if pages is not None else _home_and_pages(root)
     code = code_digest()  # hpkb's code and the rendering libraries' versions
     # Every page will be rendered: start the second renderer now, so its imports overlap
@@ -262,10 +266,13 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
         write_text(docs / "assets" / name, _asset(root, name))
     for name, text in generated.data.items():
         write_text(docs / "assets" / name, text)
-    write_json(docs / "downloads" / "entries.json",
-               export_document(profile_view, provenance or provenance_of(settings, None)))
-    write_schemas(docs / "downloads" / "schemas")
-    if packs is not None and packs.is_dir():
+    if downloads is not None and downloads.is_dir():
+        link_tree(downloads, docs / "downloads")
+    else:
+        write_json(docs / "downloads" / "entries.json",
+                   export_document(profile_view, provenance or provenance_of(settings, None)))
+        write_schemas(docs / "downloads" / "schemas")
+    if packs is not None and packs.is_dir() and downloads is None:
         (docs / "downloads" / "packs").mkdir(parents=True, exist_ok=True)
         for pdf in sorted(packs.glob("*.pdf")):
             shutil.copy2(pdf, docs / "downloads" / "packs" / pdf.name)
@@ -283,6 +290,7 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
     # Pages are reused only from a previous site built from the same shared inputs
     # (Pagefind's version among them): its index files can seed this one.
     seeded = previous / "site" / "pagefind" if previous is not None and unchanged else None
+    indexed = search_index or previous is None
 
     def start_indexing() -> None:
         if seeded is not None and seeded.is_dir():
@@ -291,13 +299,16 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
 
     findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
                           previous_site=previous / "site" if previous else None,
-                          renderer=renderer, first=entries,
-                          after_first=start_indexing if entries else None,
+                          renderer=renderer, first=entries if indexed else (),
+                          after_first=start_indexing if entries and indexed else None,
                           templates=_compiled_templates(root, code))
     if findings:
         for process in indexing:
             stop(process)
         return SiteBuild(findings, out / "site")
+    if not search_index and previous is not None:  # a preview's: the last build's index
+        link_tree(previous / "site" / "pagefind", out / "site" / "pagefind")
+        return SiteBuild([], out / "site")
     if not indexing:
         start_indexing()
     return SiteBuild([], out / "site", indexing[0], seeded is not None, bool(entries))

@@ -20,6 +20,7 @@ from hpkb.config import Settings, load_settings
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.load import load_entries, read_text
+from hpkb.memo import Memo
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
 from hpkb.packs import PackDef, load_packs
 from hpkb.rules import entry_findings
@@ -222,24 +223,43 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def validate_repo(root: Path, today: date | None = None) -> Validation:
-    """Load and check everything under ``root``: taxonomy, entries, cross-references."""
+def validate_repo(root: Path, today: date | None = None, memo: Memo | None = None
+                  ) -> Validation:
+    """Load and check everything under ``root``: taxonomy, entries, cross-references.
+    With ``memo`` (`hpkb serve`), a file read as before is neither parsed nor typed again
+    (the checks across entries are all made again)."""
     with _paused_gc():
-        return _validate(root, today or date.today())
+        return _validate(root, today or date.today(), memo)
 
 
-def _validate(root: Path, today: date) -> Validation:
+def _typed_once(source: Source, today: date, memo: Memo | None
+                ) -> tuple[Entry | None, list[Diagnostic]]:
+    if memo is None:
+        return _typed(source, today)
+    # The memo keeps the source it was typed from, so no other object can have its id:
+    # found means this very source (the file was read as before).
+    _, entry, findings = memo.get(("typed", source.path, today, id(source)),
+                                  lambda: (source, *_frozen(_typed(source, today))))
+    return entry, list(findings)
+
+
+def _frozen(typed: tuple[Entry | None, list[Diagnostic]]
+            ) -> tuple[Entry | None, tuple[Diagnostic, ...]]:
+    return typed[0], tuple(typed[1])
+
+
+def _validate(root: Path, today: date, memo: Memo | None) -> Validation:
     settings, findings = load_settings(root)
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings
-    loaded = load_entries(root)
+    loaded = load_entries(root, memo)
     findings += loaded.diagnostics
     known, duplicate_findings = _duplicate_findings(loaded.sources)
     findings += duplicate_findings
     duplicated = {(d.file) for d in duplicate_findings}
     entries: list[Entry] = []
     for source in loaded.sources:
-        entry, entry_problems = _typed(source, today)
+        entry, entry_problems = _typed_once(source, today, memo)
         findings += entry_problems
         if entry is None:
             continue

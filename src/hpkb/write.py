@@ -23,6 +23,7 @@ __all__ = [
     "MARKER",
     "inside_build",
     "link_or_copy",
+    "link_tree",
     "own_directory",
     "same_file",
     "staged_directory",
@@ -119,6 +120,12 @@ def link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """A previous build's folder, every file hard-linked (`link_or_copy`)."""
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    copy_function=lambda one, other: link_or_copy(Path(one), Path(other)))
 
 
 def write_text(path: Path, text: str) -> None:

@@ -142,8 +142,11 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
     monkeypatch.setattr(hpkb.load, "_parse_source", spied)
     read: list[int] = []  # documents read from the search index
     stored_fields = SegmentReader.stored_fields
-    monkeypatch.setattr(SegmentReader, "stored_fields",
-                        lambda self, docnum: read.append(docnum) or stored_fields(self, docnum))
+    def counted(self: SegmentReader, docnum: int) -> object:
+        read.append(docnum)
+        return stored_fields(self, docnum)
+
+    monkeypatch.setattr(SegmentReader, "stored_fields", counted)
     source = root / "practice/PR-2023-003.md"
     source.write_text(source.read_text(encoding="utf-8").replace(
         "\n## Aim\n", "\n## Aim\n\nIt now covers the weekend rota too.\n", 1), encoding="utf-8")
@@ -153,3 +156,37 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
     assert build(request).up_to_date
     page = root / "build/shared/site/practice/PR-2023-003.html"
     assert "weekend rota" in page.read_text(encoding="utf-8")
+
+
+def test_a_rebuild_that_fails_outside_the_content_does_not_stop_the_watching(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from hpkb.diagnostics import HpkbError
+
+    root = tmp_path / "repo"
+    (root / "practice").mkdir(parents=True)
+    calls: list[list[str]] = []
+    second = threading.Event()
+
+    def rebuild(changed: list[str]) -> None:
+        calls.append(changed)
+        if len(calls) == 1:
+            raise HpkbError("indexing entries for search failed: worker gave no result")
+        second.set()
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop, 0.02), daemon=True)
+    watcher.start()
+    try:
+        stop.wait(0.3)  # the watcher's first look (at an empty folder) is done
+        (root / "practice" / "PR-2024-001.md").write_text("---\n---\n", encoding="utf-8")
+        for _ in range(500):  # up to 10 s
+            if calls:
+                break
+            stop.wait(0.02)
+        (root / "practice" / "PR-2024-002.md").write_text("---\n---\n", encoding="utf-8")
+        assert second.wait(10)  # the failure did not end the watching
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert calls == [["practice/PR-2024-001.md"], ["practice/PR-2024-002.md"]]
+    assert "error: indexing entries for search failed" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,11 @@ from hpkb.config import Settings
 from hpkb.model import ENTRY_KINDS
 from hpkb.schema import json_schema
 from hpkb.view import ProfileView
-from hpkb.write import own_directory, write_json
+from hpkb.write import json_text, own_directory, write_text
 
-__all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "Provenance", "export_document", "global_id",
-           "provenance_of", "source_commit", "suppress_small", "write_export", "write_schemas"]
+__all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "Provenance", "export_document", "export_files",
+           "global_id", "provenance_of", "source_commit", "suppress_small", "write_export",
+           "write_files"]
 
 EXPORT_FORMAT = "hpkb-export"
 SCHEMA_VERSION = 1
@@ -135,18 +137,26 @@ def export_document(profile_view: ProfileView, provenance: Provenance) -> dict[s
     }
 
 
-def write_schemas(folder: Path) -> list[Path]:
-    """Write <kind>.schema.json for every entry kind into ``folder``."""
-    written = []
-    for kind in ENTRY_KINDS:
-        path = folder / f"{kind}.schema.json"
-        write_json(path, json_schema(kind))
-        written.append(path)
-    return written
+def export_files(profile_view: ProfileView, provenance: Provenance) -> dict[str, str]:
+    """The export's files by their path in its folder (entries.json, then
+    schemas/<kind>.schema.json), made once: the site's downloads hold the same."""
+    files = {"entries.json": json_text(export_document(profile_view, provenance))}
+    files.update({f"schemas/{kind}.schema.json": json_text(json_schema(kind))
+                  for kind in ENTRY_KINDS})
+    return files
 
 
-def write_export(profile_view: ProfileView, provenance: Provenance, out: Path) -> list[Path]:
-    """Write entries.json and schemas/<kind>.schema.json into ``out``; return the files."""
+def write_files(files: Mapping[str, str], out: Path) -> list[Path]:
+    """Write ``files`` (path in ``out`` → text) into ``out``; return them."""
+    for rel, text in files.items():
+        write_text(out / rel, text)
+    return [out / rel for rel in files]
+
+
+def write_export(profile_view: ProfileView, provenance: Provenance, out: Path,
+                 files: Mapping[str, str] | None = None) -> list[Path]:
+    """Write entries.json and schemas/<kind>.schema.json into ``out`` (``files``, when
+    `export_files` made them already); return the files."""
     own_directory(out)
-    write_json(out / "entries.json", export_document(profile_view, provenance))
-    return [out / "entries.json", *write_schemas(out / "schemas")]
+    return write_files(files if files is not None else export_files(profile_view, provenance),
+                       out)

@@ -12,7 +12,13 @@ from pathlib import Path
 
 from hpkb.config import Profile, Settings, load_settings
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
-from hpkb.export import Provenance, provenance_of, source_commit, write_export
+from hpkb.export import (
+    Provenance,
+    export_files,
+    provenance_of,
+    source_commit,
+    write_export,
+)
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
 from hpkb.guard import (
     SOURCE_RECORD,
@@ -397,6 +403,9 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             elif "packs" not in plan.skip:
                 refused += plan.packs(staging / "packs", target / "packs")
                 done.append("packs")
+            # The export's files, made once for the export and the site's downloads.
+            exported = export_files(seen, plan.provenance) if "export" not in plan.deferred \
+                and not {"site", "export"} <= plan.skip else None
             site = None
             if "site" not in plan.skip:
                 site = start_site(plan.root, plan.settings, seen, staging, similar,
@@ -404,12 +413,12 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                                   provenance=plan.provenance, pages=plan.pages,
                                   search_index="site-search" not in plan.deferred,
                                   downloads=target / "docs" / "downloads"
-                                  if "export" in plan.deferred else None)
+                                  if "export" in plan.deferred else None, exported=exported)
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
                 done.append("export")  # written while Pagefind indexes the site
             try:
-                refused += _finish_and_guard(plan, staging, previous, site, refused)
+                refused += _finish_and_guard(plan, staging, previous, site, refused, exported)
             except BaseException:
                 if site is not None:
                     site.cancel()
@@ -424,13 +433,14 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
 
 
 def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
-                      site: SiteBuild | None, refused: list[Diagnostic]) -> list[Diagnostic]:
+                      site: SiteBuild | None, refused: list[Diagnostic],
+                      exported: Mapping[str, str] | None) -> list[Diagnostic]:
     """The export, then the output guard; while Pagefind indexes the site, the guard
     checks every other file (on two cores, most of Pagefind's time is hidden)."""
     if "export" in plan.deferred and previous is not None:
         link_tree(previous / "export", staging / "export")
     elif "export" not in plan.skip:
-        write_export(plan.seen, plan.provenance, staging / "export")
+        write_export(plan.seen, plan.provenance, staging / "export", exported)
     if plan.before_guard is not None:
         plan.before_guard(staging)
     guard = OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous,

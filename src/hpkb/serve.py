@@ -11,6 +11,7 @@ import contextlib
 import json
 import mimetypes
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote
 
-from hpkb.diagnostics import Diagnostic
+from hpkb.diagnostics import Diagnostic, HpkbError
 from hpkb.memo import Memo
 from hpkb.pipeline import BuildRequest, build, warm
 from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
@@ -243,5 +244,9 @@ def watch(root: Path, rebuild: Callable[[list[str]], None], stop: threading.Even
                              if current.get(k) != seen.get(k))
             seen = current
             started = time.monotonic()
-            rebuild(changed)
+            try:
+                rebuild(changed)
+            except HpkbError as exc:  # say so, and keep watching: the next save may mend it
+                print(f"error: {exc}", file=sys.stderr, flush=True)
+                continue
             print(f"rebuilt in {time.monotonic() - started:.1f} s", flush=True)

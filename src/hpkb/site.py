@@ -21,7 +21,7 @@ import yaml
 from hpkb.charts import ChartCache
 from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
-from hpkb.export import Provenance, export_document, provenance_of, write_schemas
+from hpkb.export import Provenance, export_files, provenance_of, write_files
 from hpkb.fingerprint import code_digest, files_digest
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
@@ -35,7 +35,6 @@ from hpkb.write import (
     inside_build,
     link_tree,
     same_file,
-    write_json,
     write_or_link,
     write_text,
 )
@@ -232,13 +231,15 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
                previous: Path | None = None, provenance: Provenance | None = None,
                pages: tuple[str, dict[str, str]] | None = None, search_index: bool = True,
-               downloads: Path | None = None) -> SiteBuild:
+               downloads: Path | None = None, exported: Mapping[str, str] | None = None
+               ) -> SiteBuild:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site's pages;
     its search index may still be building on return. With ``previous`` (the last
     build's folder), unchanged pages are not rendered again. ``pages`` (home text, extra
     pages) replaces the repo's content/pages (the hub's). Without ``search_index``, the
     previous site's search index is taken as it is, and so are the files of a
-    ``downloads`` folder (a preview's: the last build's export and packs)."""
+    ``downloads`` folder (a preview's: the last build's export and packs). ``exported``:
+    the export's files (`export_files`), when made already."""
     home, extra = pages if pages is not None else _home_and_pages(root)
     code = code_digest()  # hpkb's code and the rendering libraries' versions
     # Every page will be rendered: start the second renderer now, so its imports overlap
@@ -269,9 +270,8 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
     if downloads is not None and downloads.is_dir():
         link_tree(downloads, docs / "downloads")
     else:
-        write_json(docs / "downloads" / "entries.json",
-                   export_document(profile_view, provenance or provenance_of(settings, None)))
-        write_schemas(docs / "downloads" / "schemas")
+        write_files(exported if exported is not None else export_files(
+            profile_view, provenance or provenance_of(settings, None)), docs / "downloads")
     if packs is not None and packs.is_dir() and downloads is None:
         (docs / "downloads" / "packs").mkdir(parents=True, exist_ok=True)
         for pdf in sorted(packs.glob("*.pdf")):

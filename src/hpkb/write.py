@@ -22,6 +22,7 @@ __all__ = [
     "CACHE_DIR",
     "MARKER",
     "inside_build",
+    "json_text",
     "link_or_copy",
     "link_tree",
     "own_directory",
@@ -150,5 +151,10 @@ def write_or_link(path: Path, text: str, previous: Path | None) -> None:
     path.write_bytes(data)
 
 
+def json_text(data: Any) -> str:
+    """JSON as hpkb writes it: indented, UTF-8 as is, keys in their order."""
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
 def write_json(path: Path, data: Any) -> None:
-    write_text(path, json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    write_text(path, json_text(data))

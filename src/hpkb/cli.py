@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, get_args
@@ -498,10 +498,10 @@ def serve(ctx: click.Context, profile: str | None, port: int, packs: bool) -> No
     generation = Generation()
     rebuild_parts = rebuilder(request, generation, lambda found: _report(found, "text", False))
 
-    def rebuild(changed: list[str]) -> None:
+    def rebuild(changed: list[str]) -> Callable[[], None] | None:
         if changed:
             click.echo("changed: " + ", ".join(changed), err=True)
-        rebuild_parts(changed)
+        return rebuild_parts(changed)
 
     rebuild([])
     name, _ = _index_folder(ctx, profile)

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote
@@ -29,6 +30,10 @@ from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
 __all__ = ["Generation", "make_app", "rebuilder", "watch"]
 
 T = TypeVar("T")
+R = TypeVar("R")
+# Called with the changed files; returns the rest of the build, to run once the author
+# pauses (or None).
+Rebuild = Callable[[list[str]], Callable[[], None] | None]
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
@@ -134,13 +139,15 @@ def _yielding(work: Callable[[], T]) -> T:
 
 
 def rebuilder(request: BuildRequest, generation: Generation,
-              show: Callable[[tuple[Diagnostic, ...]], object]
-              ) -> Callable[[list[str]], None]:
-    """What the watcher calls with the changed files: after a save, a preview build first
+              show: Callable[[tuple[Diagnostic, ...]], object]) -> Rebuild:
+    """What the watcher calls with the changed files. After a save, a preview build
     (the pages, with the last build's site search, export and packs), and the open pages
-    reload; then the full build, which leaves the build exactly as `hpkb build` would.
-    ``show`` gets the findings once, those about the changed files first. What a build
-    made that the next may reuse is kept in memory (`Memo`)."""
+    reload; it returns the full build, which leaves the build exactly as `hpkb build`
+    would, for the watcher to run once the author pauses. Without a preview (at start,
+    or when the preview is refused: its findings may be about the last build's files)
+    the full build runs at once. ``show`` gets the findings once, those about the
+    changed files first. What a build made that the next may reuse is kept in memory
+    (`Memo`)."""
     request = replace(request, memo=Memo())
 
     def shown(diagnostics: tuple[Diagnostic, ...], changed: list[str],
@@ -148,7 +155,7 @@ def rebuilder(request: BuildRequest, generation: Generation,
         new = [d for d in diagnostics if d not in already]
         show(tuple(sorted(new, key=lambda d: d.file not in changed)))
 
-    def rebuild(changed: list[str]) -> None:
+    def rebuild(changed: list[str]) -> Callable[[], None] | None:
         # At start (nothing changed yet) there is nothing to preview.
         preview = build(replace(request, preview=True)) if changed else None
         if preview is not None and preview.built:
@@ -156,17 +163,21 @@ def rebuilder(request: BuildRequest, generation: Generation,
             if not preview.up_to_date:
                 generation.advance()
             if not preview.deferred:
-                return
-        # A preview refused (its findings may be about the last build's files) says
-        # nothing: the full build's findings are the ones that count.
-        # After a preview, the page is reloading: the full build must not slow that down.
-        report = build(request) if preview is None else _yielding(lambda: build(request))
+                return None
+            previewed = preview.diagnostics
+
+            def finish() -> None:
+                # A page may be reloading, or read: the full build must not slow it down.
+                shown(_yielding(lambda: build(request)).diagnostics, changed, previewed)
+
+            return finish
+        report = build(request)
         if not changed and report.up_to_date:
             warm(request)  # the live build made nothing this process could keep
-        previewed = preview.diagnostics if preview is not None and preview.built else None
-        shown(report.diagnostics, changed, previewed or ())
-        if report.built and not report.up_to_date and previewed is None:
+        shown(report.diagnostics, changed)
+        if report.built and not report.up_to_date:
             generation.advance()  # open pages reload themselves
+        return None
 
     return rebuild
 
@@ -228,13 +239,20 @@ def _modified(root: Path) -> dict[str, int]:
             for p in watched if p.is_file()}
 
 
-def watch(root: Path, rebuild: Callable[[list[str]], None], stop: threading.Event,
-          interval: float = 0.15) -> None:
+def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float = 0.15,
+          settle: float = 1.0) -> None:
     """Call ``rebuild`` with the changed author files whenever some change, until
-    ``stop`` is set. Files are looked at every ``interval`` seconds, or less often when
-    looking takes long (it is 13 ms at 1,000 entries): at most a fifth of the time."""
+    ``stop`` is set; what it returns (the rest of the build) runs once nothing has changed
+    for ``settle`` seconds, unless another change comes first (its own rebuild covers
+    both). Files are looked at every ``interval`` seconds, or less often when looking
+    takes long (it is 13 ms at 1,000 entries): at most a fifth of the time. A rebuild
+    that fails outside the content (`HpkbError`) is reported, and the watching goes on:
+    the next save may mend it. Stopped with the rest pending, the build stays a preview,
+    whose stamp makes the next build complete it."""
     seen = _modified(root)
     pause = interval
+    pending: Callable[[], None] | None = None
+    changed_at = 0.0
     while not stop.wait(pause):
         looked = time.monotonic()
         current = _modified(root)
@@ -243,10 +261,21 @@ def watch(root: Path, rebuild: Callable[[list[str]], None], stop: threading.Even
             changed = sorted(k for k in current.keys() | seen.keys()
                              if current.get(k) != seen.get(k))
             seen = current
-            started = time.monotonic()
-            try:
-                rebuild(changed)
-            except HpkbError as exc:  # say so, and keep watching: the next save may mend it
-                print(f"error: {exc}", file=sys.stderr, flush=True)
-                continue
-            print(f"rebuilt in {time.monotonic() - started:.1f} s", flush=True)
+            pending = _reported(partial(rebuild, changed), "rebuilt", "previewed")
+            changed_at = time.monotonic()
+        elif pending is not None and time.monotonic() - changed_at >= settle:
+            rest, pending = pending, None
+            _reported(rest, "finished the build")
+
+
+def _reported(work: Callable[[], R], done: str, partly: str = "") -> R | None:
+    """``work``'s result, saying how long it took (``partly`` when more is to come)."""
+    started = time.monotonic()
+    try:
+        result = work()
+    except HpkbError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return None
+    print(f"{partly if result is not None and partly else done} in "
+          f"{time.monotonic() - started:.1f} s", flush=True)
+    return result

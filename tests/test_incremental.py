@@ -318,11 +318,19 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     kept = ("site/pagefind", "export", "packs", "docs/downloads")
     before = {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
               if p.is_file()}
+    pages = {p: p.stat().st_ino for part in ("docs", "site") for p in (live / part).rglob("*")
+             if p.suffix in (".md", ".html")}
+    edit(incremental, "title: ", "title: Revised ")
     edit(incremental)
-    preview = run_build(replace(request, preview=True))
+    preview = run_build(replace(request, preview=True, saved=frozenset({EDITED})))
     assert preview.built and not preview.up_to_date
     assert preview.deferred == ("export", "packs", "site-search")
     assert "weekend night shifts" in (live / "site/practice/PR-2023-003.html").read_text()
+    # Only the saved entry's page was written again; the listing catches up in the build.
+    assert {p.relative_to(live).as_posix() for p, inode in pages.items()
+            if p.stat().st_ino != inode} == {"docs/practice/PR-2023-003.md",
+                                             "site/practice/PR-2023-003.html", "site/404.html"}
+    assert "Revised " not in (live / "site/practice/index.html").read_text()
     # The deferred parts are the last build's very files (and the guard passed them).
     assert {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
             if p.is_file()} == before
@@ -331,7 +339,16 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     after = run_build(request)
     assert after.built and not after.up_to_date and after.deferred == ()
     assert "weekend night shifts" in (live / "export/entries.json").read_text()
+    assert "Revised " in (live / "site/practice/index.html").read_text()
     assert run_build(request).up_to_date
+    # A saved file other than an entry's: the preview writes every page.
+    taxonomy = next((incremental / "content/taxonomy").glob("*.yml"))
+    taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    edit(incremental, "title: Revised ", "title: Revised again ")
+    saved = frozenset({EDITED, taxonomy.relative_to(incremental).as_posix()})
+    assert run_build(replace(request, preview=True, saved=saved)).deferred
+    assert "Revised again " in (live / "site/practice/index.html").read_text()
+    assert run_build(request).built
     full = tmp_path / "full"
     shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
     build(full)
@@ -354,3 +371,31 @@ def test_an_entry_hidden_since_the_last_build_leaves_no_copy_in_the_index(
     shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
     build(full, "--skip", "packs")
     assert_same_build(live, full / "build" / "shared")
+
+
+def test_a_preview_of_an_entry_leaving_the_view_is_refused_and_the_build_takes_it_away(
+        tmp_path: Path) -> None:
+    """A preview of a saved entry that the save hides: the last build's site search and
+    export still name it, so the guard refuses the preview (the live build stays as it
+    was) and the full build (which `hpkb serve` then runs) takes the entry away."""
+    from dataclasses import replace
+    from datetime import date
+
+    from hpkb.pipeline import BuildRequest
+    from hpkb.pipeline import build as run_build
+
+    root = copy_example(tmp_path / "repo")
+    request = BuildRequest(root, "shared", skip=frozenset({"packs"}),
+                           today=date.fromisoformat(AS_OF))
+    assert run_build(request).built
+    live = root / "build" / "shared"
+    page = live / "site" / "practice" / "PR-2023-003.html"
+    inode = page.stat().st_ino
+    edit(root, "audience: shared", "audience: internal")
+    preview = run_build(replace(request, preview=True, saved=frozenset({EDITED})))
+    assert not preview.built
+    assert {d.code for d in preview.diagnostics if d.severity.value == "error"} == {"HP603"}
+    assert page.stat().st_ino == inode
+    assert run_build(request).built
+    assert not page.exists() and not (live / "docs" / "practice" / "PR-2023-003.md").exists()
+    assert "PR-2023-003" not in (live / "site" / "practice" / "index.html").read_text()

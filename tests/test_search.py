@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from waitress import create_server
@@ -191,6 +192,63 @@ def test_an_updated_index_answers_as_a_fresh_one(example: Path, tmp_path: Path) 
     with store.reader() as reader:
         assert not reader.has_deletions()
     store.close()
+
+
+def _segment_ids(folder: Path) -> set[str]:
+    store = index.open_dir(str(folder))
+    with store.reader() as reader:
+        names = {leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()}
+    store.close()
+    return names
+
+
+def test_a_segment_read_for_related_entries_is_not_read_again(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Related entries need every document's term vector; the cache keeps each segment's,
+    as Whoosh never rewrites a segment. After an update only the new segment is read,
+    and the answers are the index's own."""
+    import hpkb.search
+
+    view = profile_view(validate_repo(example), "internal")
+    ids = [e.id for e in view.entries]
+    first, cache = tmp_path / "first", tmp_path / "cache"
+    index_view(view, first, None)
+    expected = more_like_this(first, ids)
+    read: list[int] = []
+    reading = hpkb.search._read_documents
+
+    def counted(leaf: Any) -> Any:
+        read.append(leaf.doc_count())
+        return reading(leaf)
+
+    monkeypatch.setattr(hpkb.search, "_read_documents", counted)
+    assert more_like_this(first, ids, cache=cache) == expected
+    assert read == [len(ids)]
+    assert {p.stem for p in cache.iterdir()} == _segment_ids(first)
+    assert more_like_this(first, ids, cache=cache) == expected
+    assert read == [len(ids)]  # from the cache
+    entries = list(view.entries)
+    entries[2] = dataclasses.replace(entries[2], body=entries[2].body + " Street triage.")
+    updated = tmp_path / "updated"
+    index_view(dataclasses.replace(view, entries=tuple(entries)), updated, first)
+    expected = more_like_this(updated, ids)
+    read.clear()
+    assert more_like_this(updated, ids, cache=cache) == expected
+    assert read == [1]  # the new segment only
+    assert {p.stem for p in cache.iterdir()} == _segment_ids(updated)
+    # A cache file that cannot be read is read from the index again, and replaced.
+    for file in cache.iterdir():
+        file.write_text('{"layout": 1, "segment"', encoding="utf-8")
+    read.clear()
+    assert more_like_this(updated, ids, cache=cache) == expected
+    assert sorted(read) == [1, len(ids) - 1]
+    assert more_like_this(updated, ids, cache=cache) == expected
+    assert len(read) == 2
+    # A segment gone from the index leaves the cache.
+    shrunk = tmp_path / "shrunk"
+    index_view(dataclasses.replace(view, entries=tuple(entries[1:])), shrunk, updated)
+    assert more_like_this(shrunk, ids[1:], cache=cache) == more_like_this(shrunk, ids[1:])
+    assert {p.stem for p in cache.iterdir()} == _segment_ids(shrunk) != _segment_ids(updated)
 
 
 def test_an_index_written_by_two_processes_answers_as_one_writes_it(

@@ -391,12 +391,16 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
                extra_pages: dict[str, str], population: int | None = None,
                small_numbers: int = 5, packs: list[tuple[str, str]] | None = None,
                chart_cache: ChartCache | None = None,
-               template_cache: jinja2.BytecodeCache | None = None) -> SitePages:
+               template_cache: jinja2.BytecodeCache | None = None,
+               only: frozenset[str] | None = None) -> SitePages:
     """Every page of the site, and the finder's data file (charts drawn before are taken
-    from ``chart_cache``)."""
+    from ``chart_cache``); with ``only``, just the pages of those entries."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
                          home_text, template_cache)
-    pages = {entry_page(e.id, e.kind): renderer.entry(e) for e in profile_view.entries}
+    pages = {entry_page(e.id, e.kind): renderer.entry(e) for e in profile_view.entries
+             if only is None or e.id in only}
+    if only is not None:
+        return SitePages(pages, {})
     pages.update(renderer.theme_pages())
     pages.update(renderer.recommendation_pages())
     pages.update(renderer.listing_pages())

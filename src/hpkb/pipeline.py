@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from hpkb.body import is_entry_id
 from hpkb.config import Profile, Settings, load_settings
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
 from hpkb.export import (
@@ -31,6 +32,7 @@ from hpkb.guard import (
 from hpkb.memo import Memo
 from hpkb.model import Corpus
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
+from hpkb.pages import entry_page
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
 from hpkb.site import SiteBuild, start_site
@@ -69,6 +71,9 @@ class BuildRequest:
     # search index, the export and the packs taken as they are from the live build (its
     # stamp then never says "nothing changed"); a full build follows it.
     preview: bool = False
+    # The author files saved since the last build (paths in the repo, as `hpkb serve`'s
+    # watcher saw them): a preview of saved entries writes only their pages.
+    saved: frozenset[str] = frozenset()
     # What earlier builds in this process (`hpkb serve`) made that this one may reuse.
     memo: Memo | None = field(default=None, compare=False, repr=False)
 
@@ -202,11 +207,16 @@ def _live_stamp(target: Path, fingerprint: str) -> tuple[list[str] | None, bool]
     return (lines[2:] if intact and lines[0] == fingerprint else None), intact
 
 
+def _cache_of(root: Path, target: Path, what: str) -> Path:
+    """Where in build/.cache ``what`` is kept for the build in ``target``."""
+    name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
+    return inside_build(root, Path(CACHE_DIR) / f"{what}-{name}")
+
+
 def _findings_file(root: Path, target: Path) -> Path:
     # In build/.cache, outside every profile's folder: validation's findings speak of
     # every entry, whichever profile it belongs to.
-    name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
-    return inside_build(root, Path(CACHE_DIR) / f"validation-{name}.json")
+    return _cache_of(root, target, "validation").with_suffix(".json")
 
 
 def _recorded_findings(root: Path, target: Path, fingerprint: str
@@ -272,10 +282,10 @@ def warm(request: BuildRequest) -> None:
     if request.memo is None:
         return
     validation = validate_repo(request.root, today=request.today, memo=request.memo)
-    index = _target(request, request.profile or validation.settings.hpkb.default_profile
-                    ) / INDEX_DIR
-    if index.is_dir():
-        more_like_this(index, (), memo=request.memo)
+    target = _target(request, request.profile or validation.settings.hpkb.default_profile)
+    if (target / INDEX_DIR).is_dir():
+        more_like_this(target / INDEX_DIR, (), memo=request.memo,
+                       cache=_cache_of(request.root, target, "vectors"))
 
 
 def build(request: BuildRequest) -> BuildReport:
@@ -322,6 +332,8 @@ def build(request: BuildRequest) -> BuildReport:
         if request.preview and identity.intact and stage not in request.skip
         and (target / folder).is_dir())
 
+    only = _saved_entries(request.saved, seen, target) if deferred else None
+
     def source_guard() -> list[Diagnostic]:
         # Any finding refuses the build (they are all errors); write_stages runs this
         # while the Whoosh index's second process works.
@@ -342,12 +354,29 @@ def build(request: BuildRequest) -> BuildReport:
         {p.id: p.title for p in validation.packs},
         lambda out, previous: _packs_stage(request, validation, seen, out, previous),
         after_guard=records, previous_intact=identity.intact, source_guard=source_guard,
-        deferred=deferred, memo=request.memo)
+        deferred=deferred, memo=request.memo, only=only)
     done, refused = write_stages(target, plan)
     if refused:
         return BuildReport(findings + tuple(refused))
     return BuildReport(findings, target, done, len(seen.entries),
                        deferred=tuple(sorted(deferred)))
+
+
+def _saved_entries(saved: frozenset[str], seen: ProfileView, target: Path
+                   ) -> frozenset[str] | None:
+    """The entries whose pages alone a preview writes: those of the saved files, when
+    each saved file is an entry the view shows and the view shows the very entries the
+    live build does (no page to add or take away). None: every page. The other pages
+    (listings, backlinks, related entries) catch up in the full build that follows."""
+    by_path = {e.path: e.id for e in seen.entries}
+    if not saved or not saved <= by_path.keys():
+        return None
+    pages = {entry_page(e.id, e.kind) for e in seen.entries}
+    docs = target / "docs"
+    live = {p.relative_to(docs).as_posix()
+            for folder in {page.split("/", 1)[0] for page in pages}
+            for p in (docs / folder).glob("*.md") if is_entry_id(p.stem)}
+    return frozenset(by_path[path] for path in saved) if live == pages else None
 
 
 @dataclass(frozen=True)
@@ -371,6 +400,7 @@ class StagePlan:
     source_guard: Callable[[], list[Diagnostic]] | None = None  # findings refuse it
     deferred: frozenset[str] = frozenset()  # parts linked from the live build (DEFERRABLE)
     memo: Memo | None = None  # what earlier builds in this process made (BuildRequest)
+    only: frozenset[str] | None = None  # a preview's saved entries (`_saved_entries`)
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
@@ -393,8 +423,10 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 # The source guard (one core) runs while the index's second process works.
                 index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
                            meanwhile=source_guard)
-                similar = more_like_this(staging / INDEX_DIR, [e.id for e in seen.entries],
-                                         memo=plan.memo)
+                related = sorted(plan.only) if plan.only is not None else \
+                    [e.id for e in seen.entries]
+                similar = more_like_this(staging / INDEX_DIR, related, memo=plan.memo,
+                                         cache=_cache_of(plan.root, target, "vectors"))
                 done.append("search")
             else:
                 source_guard()
@@ -413,7 +445,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                                   provenance=plan.provenance, pages=plan.pages,
                                   search_index="site-search" not in plan.deferred,
                                   downloads=target / "docs" / "downloads"
-                                  if "export" in plan.deferred else None, exported=exported)
+                                  if "export" in plan.deferred else None, exported=exported,
+                                  only=plan.only)
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
                 done.append("export")  # written while Pagefind indexes the site

@@ -30,7 +30,7 @@ from hpkb.memo import Memo
 from hpkb.taxonomy import Taxonomy
 from hpkb.view import ProfileView, PublishedEntry
 from hpkb.workers import WorkerFailed, finish_worker, start_worker, stop
-from hpkb.write import link_or_copy
+from hpkb.write import link_or_copy, write_text
 
 __all__ = ["INDEX_DIR", "IndexReader", "SearchError", "SearchResults", "index_view",
            "more_like_this", "search_index"]
@@ -203,8 +203,11 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
         writer.add_document(**documents[entry_id])
     # "Did you mean" suggests words as written in the entries: a plain word list beside
     # the index (Whoosh's per-field spelling copies cost a third of indexing time).
-    words = sorted({w for d in documents.values() for w in _SPELL_WORD.findall(
-        f"{d['title']} {d['summary']} {d['body']}".lower())})
+    # A word never spans whitespace: each distinct token is searched once (a third of
+    # the time of searching the whole text).
+    tokens = {token for d in documents.values()
+              for token in f"{d['title']} {d['summary']} {d['body']}".split()}
+    words = sorted({w for token in tokens for w in _SPELL_WORD.findall(token.lower())})
     _replace_file(out / WORDS_FILE, json.dumps(words, ensure_ascii=False))
     gone = len(removed) + len(updated)
     with store.reader() as reader:
@@ -717,32 +720,90 @@ def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
     return related
 
 
+Document = tuple[str, list[tuple[str, float]] | None]  # entry id, body term vector
+VECTORS_LAYOUT = 1
+
+
+def _read_documents(leaf: Any) -> dict[int, Document]:
+    documents: dict[int, Document] = {}
+    for docnum in leaf.all_doc_ids():
+        vector = (list(leaf.vector_as("weight", docnum, "body"))
+                  if leaf.has_vector(docnum, "body") else None)
+        documents[docnum] = (str(leaf.stored_fields(docnum)["id"]), vector)
+    return documents
+
+
+def _cached_documents(file: Path, name: str) -> dict[int, Document] | None:
+    try:
+        record = json.loads(file.read_text(encoding="utf-8"))
+        if record["layout"] != VECTORS_LAYOUT or record["segment"] != name:
+            return None
+        return {int(docnum): (str(entry_id), None if terms is None
+                              else list(zip(terms, weights, strict=True)))
+                for docnum, entry_id, terms, weights in record["documents"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # read from the index instead (and recorded again)
+
+
+def _record_documents(file: Path, name: str, documents: dict[int, Document]) -> None:
+    rows = [[docnum, entry_id, None if vector is None else [term for term, _ in vector],
+             None if vector is None else [weight for _, weight in vector]]
+            for docnum, (entry_id, vector) in documents.items()]
+    # A new file, never written into: a build may share the old one by hard link.
+    file.unlink(missing_ok=True)
+    write_text(file, json.dumps({"layout": VECTORS_LAYOUT, "segment": name,
+                                 "documents": rows}, separators=(",", ":"),
+                                ensure_ascii=False))
+
+
+def _segment_documents(leaf: Any, name: str, memo: Memo | None, cache: Path | None
+                       ) -> dict[int, Document]:
+    """One segment's live documents. Whoosh never rewrites a segment (it only marks
+    documents deleted) and names each one afresh, so what was read of a segment once
+    holds for good: from ``memo`` (this process), else from ``cache`` (a JSON file per
+    segment, named by it), else read from the index (and recorded in both)."""
+    def made() -> dict[int, Document]:
+        file = cache / f"{name}.json" if cache is not None and name else None
+        documents = _cached_documents(file, name) if file is not None else None
+        if documents is None or not set(leaf.all_doc_ids()) <= documents.keys():
+            documents = _read_documents(leaf)
+            if file is not None:
+                _record_documents(file, name, documents)
+        return documents
+
+    return memo.get(("segment", name), made) if memo is not None and name else made()
+
+
 def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
-                   memo: Memo | None = None) -> dict[str, list[str]]:
+                   memo: Memo | None = None, cache: Path | None = None
+                   ) -> dict[str, list[str]]:
     """For each entry, the most similar entries in the same (profile's) index. One
     process: a second one would read every term vector again (2,625 entries: 1.60 s on
-    two processes, 1.52 s on one). With ``memo``, a document of a segment read before is
-    not read again (Whoosh never rewrites a segment, and names each one afresh)."""
+    two processes, 1.52 s on one). A segment's documents are read once
+    (`_segment_documents`; ``cache`` is this index's folder in build/.cache, which
+    keeps the files of its current segments only)."""
     from whoosh import index
 
     store = index.open_dir(str(folder))
     ids: dict[int, str] = {}
     vectors: dict[int, list[tuple[str, float]]] = {}
+    names: set[str] = set()
     with store.reader() as reader:
         for leaf, offset in reader.leaf_readers():
             segment = leaf.segment()  # None in an empty index
             name = segment.segment_id() if segment is not None else ""
+            names.add(name)
+            documents = _segment_documents(leaf, name, memo, cache)
             for docnum in leaf.all_doc_ids():
-                def read(docnum: int = docnum, leaf: Any = leaf) -> tuple[str, Any]:
-                    vector = (tuple(leaf.vector_as("weight", docnum, "body"))
-                              if leaf.has_vector(docnum, "body") else None)
-                    return str(leaf.stored_fields(docnum)["id"]), vector
-                entry_id, vector = (memo.get(("document", name, docnum), read)
-                                    if memo is not None else read())
+                entry_id, vector = documents[docnum]
                 ids[offset + docnum] = entry_id
                 if vector is not None:
-                    vectors[offset + docnum] = list(vector)
+                    vectors[offset + docnum] = vector
     store.close()
+    if cache is not None:
+        for file in cache.glob("*.json"):
+            if file.stem not in names:
+                file.unlink(missing_ok=True)
     return _related(ids, vectors, entry_ids, top)
 
 

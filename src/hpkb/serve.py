@@ -141,7 +141,8 @@ def _yielding(work: Callable[[], T]) -> T:
 def rebuilder(request: BuildRequest, generation: Generation,
               show: Callable[[tuple[Diagnostic, ...]], object]) -> Rebuild:
     """What the watcher calls with the changed files. After a save, a preview build
-    (the pages, with the last build's site search, export and packs), and the open pages
+    (the saved entries' pages, or every page when more than entries changed, with the
+    last build's site search, export and packs), and the open pages
     reload; it returns the full build, which leaves the build exactly as `hpkb build`
     would, for the watcher to run once the author pauses. Without a preview (at start,
     or when the preview is refused: its findings may be about the last build's files)
@@ -157,7 +158,8 @@ def rebuilder(request: BuildRequest, generation: Generation,
 
     def rebuild(changed: list[str]) -> Callable[[], None] | None:
         # At start (nothing changed yet) there is nothing to preview.
-        preview = build(replace(request, preview=True)) if changed else None
+        preview = build(replace(request, preview=True, saved=frozenset(changed))
+                        ) if changed else None
         if preview is not None and preview.built:
             shown(preview.diagnostics, changed)
             if not preview.up_to_date:

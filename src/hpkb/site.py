@@ -136,7 +136,8 @@ def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[st
 
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
               extra: dict[str, str], similar: dict[str, list[str]],
-              packs: list[tuple[str, str]], code: str) -> SitePages:
+              packs: list[tuple[str, str]], code: str,
+              only: frozenset[str] | None = None) -> SitePages:
     return site_pages(
         profile_view, link(profile_view, similar), site_name=settings.site_name,
         marking=marking_of(profile_view),
@@ -146,7 +147,7 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
         population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers,
         packs=packs, chart_cache=ChartCache(inside_build(root, Path(CACHE_DIR) / "charts"),
                                             code),
-        template_cache=_compiled_templates(root, code).cache("site"))
+        template_cache=_compiled_templates(root, code).cache("site"), only=only)
 
 
 def _compiled_templates(root: Path, code: str) -> CompiledTemplates:
@@ -231,15 +232,16 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
                previous: Path | None = None, provenance: Provenance | None = None,
                pages: tuple[str, dict[str, str]] | None = None, search_index: bool = True,
-               downloads: Path | None = None, exported: Mapping[str, str] | None = None
-               ) -> SiteBuild:
+               downloads: Path | None = None, exported: Mapping[str, str] | None = None,
+               only: frozenset[str] | None = None) -> SiteBuild:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site's pages;
     its search index may still be building on return. With ``previous`` (the last
     build's folder), unchanged pages are not rendered again. ``pages`` (home text, extra
     pages) replaces the repo's content/pages (the hub's). Without ``search_index``, the
     previous site's search index is taken as it is, and so are the files of a
     ``downloads`` folder (a preview's: the last build's export and packs). ``exported``:
-    the export's files (`export_files`), when made already."""
+    the export's files (`export_files`), when made already. ``only`` (a preview's saved
+    entries): the previous docs tree as it is but for those entries' pages."""
     home, extra = pages if pages is not None else _home_and_pages(root)
     code = code_digest()  # hpkb's code and the rendering libraries' versions
     # Every page will be rendered: start the second renderer now, so its imports overlap
@@ -247,9 +249,11 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
     renderer = start_renderer(out / "mkdocs.yml", _compiled_templates(root, code)) if (
         len(profile_view.entries) >= PARALLEL_MIN_PAGES
         and (previous is None or not (previous / "site").is_dir())) else None
+    partial = only is not None and previous is not None and (previous / "docs").is_dir()
     try:
         generated = _generate(root, settings, profile_view, home, extra, similar or {},
-                              _pack_titles(packs, pack_titles or {}), code)
+                              _pack_titles(packs, pack_titles or {}), code,
+                              only if partial else None)
     except jinja2.TemplateError as exc:
         # Only a content repo's own template override can get here (hpkb's are tested).
         where = getattr(exc, "filename", None) or "templates/site"
@@ -261,18 +265,24 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
                                 "fix the template override in templates/site/")], out / "site")
     docs = out / "docs"
     before = previous / "docs" if previous is not None else None
+    if partial and before is not None:
+        link_tree(before, docs)  # assets, data and downloads too, as they were
+        for rel in generated.pages:
+            (docs / rel).unlink()  # the previous build's file: never written into
     for rel, text in generated.pages.items():
         write_or_link(docs / rel, text, before / rel if before is not None else None)
-    for name in ("hpkb.css", "finder.js", "search.js", "tracker.js"):
-        write_text(docs / "assets" / name, _asset(root, name))
-    for name, text in generated.data.items():
-        write_text(docs / "assets" / name, text)
-    if downloads is not None and downloads.is_dir():
-        link_tree(downloads, docs / "downloads")
-    else:
-        write_files(exported if exported is not None else export_files(
-            profile_view, provenance or provenance_of(settings, None)), docs / "downloads")
-    if packs is not None and packs.is_dir() and downloads is None:
+    if not partial:
+        for name in ("hpkb.css", "finder.js", "search.js", "tracker.js"):
+            write_text(docs / "assets" / name, _asset(root, name))
+        for name, text in generated.data.items():
+            write_text(docs / "assets" / name, text)
+        if downloads is not None and downloads.is_dir():
+            link_tree(downloads, docs / "downloads")
+        else:
+            write_files(exported if exported is not None else export_files(
+                profile_view, provenance or provenance_of(settings, None)),
+                docs / "downloads")
+    if packs is not None and packs.is_dir() and downloads is None and not partial:
         (docs / "downloads" / "packs").mkdir(parents=True, exist_ok=True)
         for pdf in sorted(packs.glob("*.pdf")):
             shutil.copy2(pdf, docs / "downloads" / "packs" / pdf.name)

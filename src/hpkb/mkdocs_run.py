@@ -17,6 +17,7 @@ Every MkDocs warning becomes a finding (strict), as with `mkdocs build --strict`
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -41,7 +42,7 @@ from hpkb.workers import (
 )
 from hpkb.write import link_or_copy
 
-__all__ = ["PARALLEL_MIN_PAGES", "run_mkdocs", "start_renderer"]
+__all__ = ["PARALLEL_MIN_PAGES", "prime", "run_mkdocs", "start_renderer"]
 
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 150
@@ -166,6 +167,15 @@ def _reuse(site: Path, previous_site: Path, uris: Iterable[str], pages: Mapping[
         target = site / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         link_or_copy(previous_site / rel, target)
+
+
+def prime(config_path: Path) -> None:
+    """Load MkDocs, its theme and extensions for ``config_path`` (a live build's, which
+    has no plugins: nothing is written) in this process, as its first build would
+    (0.2-0.3 s at 1,000 pages). A config MkDocs cannot load is left to that build to
+    report."""
+    with _mkdocs_log(), contextlib.suppress(Exception):
+        _prepare(config_path, None)
 
 
 def start_renderer(config_path: Path, templates: CompiledTemplates | None = None

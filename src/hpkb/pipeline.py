@@ -30,6 +30,7 @@ from hpkb.guard import (
     guard_sources,
 )
 from hpkb.memo import Memo
+from hpkb.mkdocs_run import prime
 from hpkb.model import Corpus
 from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pages import entry_page
@@ -276,9 +277,10 @@ def _target(request: BuildRequest, profile: str) -> Path:
 
 
 def warm(request: BuildRequest) -> None:
-    """Fill ``request.memo`` as a build would have: validation, and the live search
-    index's documents. `hpkb serve` calls it when its first build found nothing changed
-    (and so made nothing), so that the first save is previewed as quickly as the next."""
+    """Fill ``request.memo`` as a build would have (validation, and the live search
+    index's documents), and load MkDocs. `hpkb serve` calls it when its first build found
+    nothing changed (and so made nothing), so that the first save is previewed as quickly
+    as the next."""
     if request.memo is None:
         return
     validation = validate_repo(request.root, today=request.today, memo=request.memo)
@@ -286,6 +288,8 @@ def warm(request: BuildRequest) -> None:
     if (target / INDEX_DIR).is_dir():
         more_like_this(target / INDEX_DIR, (), memo=request.memo,
                        cache=_cache_of(request.root, target, "vectors"))
+    if (target / "mkdocs.yml").is_file():
+        prime(target / "mkdocs.yml")
 
 
 def build(request: BuildRequest) -> BuildReport:

@@ -183,6 +183,7 @@ def test_output_guard_scans_large_files_in_overlapping_pieces(
         starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A name that straddles two pieces is still found, on the right line."""
     monkeypatch.setattr("hpkb.guard._PIECE", 64)
+    monkeypatch.setattr("hpkb.guard._MAX_PIECE", 64)
     monkeypatch.setattr("hpkb.guard._OVERLAP", 32)
     validation = validate_repo(starter)
     seen = profile_view(validation, "shared")
@@ -197,6 +198,46 @@ def test_output_guard_scans_large_files_in_overlapping_pieces(
     (clean / "search").mkdir(parents=True)
     (clean / "search" / "segment.seg").write_bytes((filler * 40).encode())
     assert guard_outputs(clean, seen, validation.corpus, []) == []
+
+
+def test_output_guard_scans_again_only_the_pieces_an_edit_changed(
+        starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guard records the pieces it passed; after an edit, the pieces whose bytes it
+    passed under the same rules are not scanned again, and the edited one is."""
+    from hpkb.guard import OutputGuard
+    from hpkb.literals import Literals
+
+    monkeypatch.setattr("hpkb.guard._PIECE", 200)
+    monkeypatch.setattr("hpkb.guard._CUT", 2)
+    monkeypatch.setattr("hpkb.guard._OVERLAP", 32)
+    scanned: list[str] = []
+    finditer = Literals.finditer
+    monkeypatch.setattr(Literals, "finditer",
+                        lambda self, text: scanned.append(text) or finditer(self, text))
+    validation = validate_repo(starter)
+    seen = profile_view(validation, "shared")
+    lines = [f"entry {n}: a review of partner records, meeting {n * 7}\n" for n in range(300)]
+
+    def guarded(name: str, text: str, previous: Path | None) -> list[tuple[str, int]]:
+        out = tmp_path / name
+        (out / "export").mkdir(parents=True)
+        (out / "export" / "entries.json").write_text(text, encoding="utf-8")
+        scanned.clear()
+        guard = OutputGuard(out, seen, validation.corpus, [], previous, linked=True)
+        return [(f.file, f.line) for f in guard.finish()]
+
+    assert guarded("first", "".join(lines), None) == []
+    everything = len(scanned)
+    lines[150] = "entry 150: Imelda Castrow was seen\n"
+    assert guarded("second", "".join(lines), tmp_path / "first") == [
+        ("build/shared/export/entries.json", 151)]
+    assert 0 < len(scanned) < everything / 5
+    lines[150] = "entry 150: a quiet evening\n"
+    assert guarded("third", "".join(lines), tmp_path / "first") == []
+    assert 0 < len(scanned) < everything / 5
+    # Without the record (other rules, or none), every piece is scanned.
+    assert guarded("fourth", "".join(lines), None) == []
+    assert len(scanned) >= everything
 
 
 CANARY_DEBRIEF = """---

@@ -508,8 +508,10 @@ def serve(ctx: click.Context, profile: str | None, port: int, packs: bool) -> No
     build_folder = root / "build" / name
     if not (build_folder / "site").is_dir():
         raise HpkbError("nothing to serve: the build failed (see above)", exit_code=1)
+    # A reloading page asks for about ten files at once while others poll: with four
+    # threads waitress queued them (and said so in the author's terminal).
     server = create_server(make_app(build_folder, generation), host="127.0.0.1", port=port,
-                           threads=4)
+                           threads=8)
     stop = threading.Event()
     watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
     watcher.start()

@@ -315,7 +315,7 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     request = BuildRequest(incremental, "shared", today=date.fromisoformat(AS_OF), memo=Memo())
     assert run_build(request).built
     live = incremental / "build" / "shared"
-    kept = ("site/pagefind", "export", "packs", "docs/downloads")
+    kept = ("site/pagefind", "export", "packs", "docs/downloads", "search")
     before = {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
               if p.is_file()}
     pages = {p: p.stat().st_ino for part in ("docs", "site") for p in (live / part).rglob("*")
@@ -324,9 +324,10 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     edit(incremental)
     preview = run_build(replace(request, preview=True, saved=frozenset({EDITED})))
     assert preview.built and not preview.up_to_date
-    assert preview.deferred == ("export", "packs", "site-search")
+    assert preview.deferred == ("export", "packs", "search", "site-search")
     assert "weekend night shifts" in (live / "site/practice/PR-2023-003.html").read_text()
-    # Only the saved entry's page was written again; the listing catches up in the build.
+    # Only the saved entry's page was written again; the listing and the Whoosh index
+    # catch up in the build.
     assert {p.relative_to(live).as_posix() for p, inode in pages.items()
             if p.stat().st_ino != inode} == {"docs/practice/PR-2023-003.md",
                                              "site/practice/PR-2023-003.html", "site/404.html"}
@@ -346,7 +347,8 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     edit(incremental, "title: Revised ", "title: Revised again ")
     saved = frozenset({EDITED, taxonomy.relative_to(incremental).as_posix()})
-    assert run_build(replace(request, preview=True, saved=saved)).deferred
+    assert run_build(replace(request, preview=True, saved=saved)).deferred == (
+        "export", "packs", "site-search")
     assert "Revised again " in (live / "site/practice/index.html").read_text()
     assert run_build(request).built
     full = tmp_path / "full"

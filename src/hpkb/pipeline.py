@@ -337,6 +337,10 @@ def build(request: BuildRequest) -> BuildReport:
         and (target / folder).is_dir())
 
     only = _saved_entries(request.saved, seen, target) if deferred else None
+    if only is not None and "search" not in request.skip and (target / INDEX_DIR).is_dir():
+        # A preview of saved entries shows their pages; the Whoosh index (the search
+        # API's, and what related entries are scored on) catches up in the full build.
+        deferred = deferred | {"search"}
 
     def source_guard() -> list[Diagnostic]:
         # Any finding refuses the build (they are all errors); write_stages runs this
@@ -422,18 +426,23 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                     raise _OutputRefused
 
             similar: dict[str, list[str]] = {}
-            if "search" not in plan.skip:
+            if "search" in plan.skip:
+                source_guard()
+            else:
                 index = target / INDEX_DIR
-                # The source guard (one core) runs while the index's second process works.
-                index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
-                           meanwhile=source_guard)
+                if "search" in plan.deferred:
+                    link_tree(index, staging / INDEX_DIR)
+                    source_guard()
+                else:
+                    # The source guard (one core) runs while the index's second process
+                    # works.
+                    index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
+                               meanwhile=source_guard)
+                    done.append("search")
                 related = sorted(plan.only) if plan.only is not None else \
                     [e.id for e in seen.entries]
                 similar = more_like_this(staging / INDEX_DIR, related, memo=plan.memo,
                                          cache=_cache_of(plan.root, target, "vectors"))
-                done.append("search")
-            else:
-                source_guard()
             if "packs" in plan.deferred:
                 link_tree(target / "packs", staging / "packs")
             elif "packs" not in plan.skip:

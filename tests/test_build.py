@@ -157,3 +157,38 @@ def test_sigkill_mid_build_never_leaves_a_half_build_live(starter: Path) -> None
     assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
     assert _complete(live)
     assert _folders(starter / "build") == ["shared"]
+
+
+def test_a_second_build_waits_for_the_first_and_leaves_its_work_alone(starter: Path) -> None:
+    """`hpkb build` beside another hpkb writing the same build/ (`hpkb serve`'s
+    rebuild): it waits for the build lock, rather than sweeping the other's staging
+    folder away as a killed build's leftover."""
+    import subprocess
+    import sys
+    import time
+
+    from hpkb.write import build_lock
+
+    assert run_cli(starter, "build", "--as-of", AS_OF, "--skip", "packs").exit_code == 0
+    entry = next((starter / "practice").glob("*.md"))
+    entry.write_text(entry.read_text(encoding="utf-8") + "\nOne more line.\n", "utf-8")
+    command = [sys.executable, "-m", "hpkb", "--root", str(starter), "build", "--as-of",
+               AS_OF, "--skip", "packs"]
+    with build_lock(starter):
+        working = starter / "build" / ".shared.new-other"  # the first build's staging
+        working.mkdir()
+        (working / MARKER).write_text("x", encoding="utf-8")
+        second = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True)
+        # The kernel lists a lock request that waits as "N: -> FLOCK ADVISORY WRITE pid …".
+        deadline = time.monotonic() + 120
+        while [str(second.pid)] not in (
+                line.split()[5:6] for line in Path("/proc/locks").read_text().splitlines()
+                if line.split()[1:2] == ["->"]):
+            assert second.poll() is None, second.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert working.is_dir()
+    _, errors = second.communicate(timeout=300)
+    assert second.returncode == 0, errors
+    assert "One more line" in (starter / "build/shared/export/entries.json").read_text()

@@ -43,6 +43,7 @@ from hpkb.view import ProfileView, view
 from hpkb.write import (
     BUILD_DIR,
     CACHE_DIR,
+    build_lock,
     inside_build,
     link_tree,
     own_directory,
@@ -419,7 +420,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     done: list[str] = []
     refused: list[Diagnostic] = []
     try:
-        with staged_directory(target) as staging:
+        with build_lock(plan.root), staged_directory(target) as staging:
             def source_guard() -> None:
                 if plan.source_guard is not None and (found := plan.source_guard()):
                     refused.extend(found)
@@ -522,7 +523,7 @@ def _replace_part(request: BuildRequest, part: str, write: PartWriter,
         own_directory(target.parent)
     refused: list[Diagnostic] = []
     try:
-        with staged_directory(target) as staging:
+        with build_lock(request.root), staged_directory(target) as staging:
             refused = write(validation, seen, staging, target)
             refused += guard_outputs(staging, seen, validation.corpus,
                                      validation.settings.hpkb.allow,

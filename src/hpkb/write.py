@@ -7,6 +7,7 @@ hpkb deletes only directories that carry its marker file.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -21,6 +22,7 @@ from hpkb.diagnostics import HpkbError
 __all__ = [
     "CACHE_DIR",
     "MARKER",
+    "build_lock",
     "inside_build",
     "json_text",
     "link_or_copy",
@@ -76,6 +78,18 @@ def own_directory(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     (path / MARKER).write_text("made by hpkb; safe to delete\n", encoding="utf-8")
     return path
+
+
+@contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """Hold the repo's build lock while writing under build/: one hpkb writes at a time
+    (`hpkb build` beside `hpkb serve`'s rebuild waits for it), or each would sweep away
+    the other's staging folder as a killed build's leftover."""
+    lock = inside_build(root, Path(CACHE_DIR) / "build.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "a", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 @contextmanager

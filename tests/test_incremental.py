@@ -401,3 +401,22 @@ def test_a_preview_of_an_entry_leaving_the_view_is_refused_and_the_build_takes_i
     assert run_build(request).built
     assert not page.exists() and not (live / "docs" / "practice" / "PR-2023-003.md").exists()
     assert "PR-2023-003" not in (live / "site" / "practice" / "index.html").read_text()
+
+
+def test_the_digests_walk_a_tree_as_pathlib_does(tmp_path: Path) -> None:
+    """The inputs' digest and the build folder's state walk trees with os.scandir: the
+    same entries as pathlib's rglob (symbolic links to folders not followed, hidden
+    files included), in the same order as sorted paths."""
+    from hpkb.fingerprint import _tree
+
+    base = tmp_path / "repo"
+    for name in ("a/b/c.md", "a-b/d.md", "a/.hidden", "a b/e.md", "z.md", "a/b/Ä.md"):
+        (base / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / name).write_text(name, encoding="utf-8")
+    (base / "a" / "to-folder").symlink_to(base / "a-b")
+    (base / "a" / "to-file").symlink_to(base / "z.md")
+    for folder in (base, base / "a"):
+        expected = sorted(folder.rglob("*"))
+        assert [Path(path) for _, path in sorted(_tree(base, folder))] == expected
+        assert [parts for parts, _ in sorted(_tree(base, folder))] == \
+            [p.relative_to(base).parts for p in expected]

@@ -8,6 +8,7 @@ stages, as-of date). The digest covers exactly those; the live build records it.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
@@ -23,21 +24,42 @@ RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensi
                        "matplotlib")
 
 
+Found = list[tuple[tuple[str, ...], str]]  # (parts of the path below a base, the path)
+
+
+def _tree(base: Path, folder: Path) -> Found:
+    """Everything below ``folder``, as pathlib's ``rglob("*")`` finds it (a symbolic link
+    to a folder is not followed), at a third of its cost: a build's digests walk some
+    4,000 files."""
+    found: Found = []
+    stack = [(os.fspath(folder), folder.relative_to(base).parts)]
+    while stack:
+        where, parts = stack.pop()
+        with os.scandir(where) as entries:
+            for entry in entries:
+                named = (*parts, entry.name)
+                found.append((named, entry.path))
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, named))
+    return found
+
+
 def files_digest(seed: str, base: Path, paths: Iterable[Path]) -> str:
     """A digest of ``seed`` and the given files (names relative to ``base``, contents)."""
+    return _digest(seed, [(p.relative_to(base).parts, os.fspath(p)) for p in paths])
+
+
+def _digest(seed: str, found: Found) -> str:
     digest = hashlib.sha256(seed.encode())
-    _add_tree(digest, base, paths)
-    return digest.hexdigest()
-
-
-def _add_tree(digest: hashlib._Hash, base: Path, paths: Iterable[Path]) -> None:
-    for path in sorted(paths):
-        rel = path.relative_to(base).as_posix().encode()
-        if path.is_symlink():  # never followed (validation refuses them); its target counts
-            digest.update(b"L" + rel + b"\0" + str(path.readlink()).encode() + b"\0")
-        elif path.is_file():
-            data = path.read_bytes()
+    for parts, path in sorted(found):  # in the order of the paths' parts
+        rel = "/".join(parts).encode()
+        if os.path.islink(path):  # never followed (validation refuses them); its target counts
+            digest.update(b"L" + rel + b"\0" + os.readlink(path).encode() + b"\0")
+        elif os.path.isfile(path):
+            with open(path, "rb") as file:
+                data = file.read()
             digest.update(b"F" + rel + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return digest.hexdigest()
 
 
 def code_digest() -> str:
@@ -45,28 +67,30 @@ def code_digest() -> str:
     versions."""
     package = Path(__file__).parent
     versions = "".join(f"{name}={version(name)}\n" for name in RENDERING_LIBRARIES)
-    return files_digest(versions, package,
-                        (p for p in package.rglob("*") if "__pycache__" not in p.parts))
+    return _digest(versions, [(parts, path) for parts, path in _tree(package, package)
+                              if "__pycache__" not in parts])
 
 
 def build_fingerprint(root: Path, request: Iterable[str]) -> str:
     """The digest of a build's inputs: repo input files, code, and the request's terms."""
     seed = code_digest() + "".join(f"\0R{term}" for term in request)
-    paths: list[Path] = []
+    found: Found = []
     for name in INPUTS:
         path = root / name
-        is_tree = path.is_dir() and not path.is_symlink()
-        paths += path.rglob("*") if is_tree else [path]
-    return files_digest(seed, root, paths)
+        if path.is_dir() and not path.is_symlink():
+            found += _tree(root, path)
+        else:
+            found.append((Path(name).parts, os.fspath(path)))
+    return _digest(seed, found)
 
 
 def tree_state(folder: Path) -> str:
     """A digest of a build folder's files as they stand (names, sizes, modification
     times; the stamp itself aside): a live build someone changed is built again."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != BUILD_STAMP:
-            stat = path.lstat()
-            digest.update(f"{path.relative_to(folder).as_posix()}\0{stat.st_size}\0"
-                          f"{stat.st_mtime_ns}\n".encode())
+    for parts, path in sorted(_tree(folder, folder)):
+        if parts[-1] != BUILD_STAMP and os.path.isfile(path):
+            stat = os.lstat(path)
+            digest.update(f"{'/'.join(parts)}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+                          .encode())
     return digest.hexdigest()

@@ -407,7 +407,7 @@ def test_the_digests_walk_a_tree_as_pathlib_does(tmp_path: Path) -> None:
     """The inputs' digest and the build folder's state walk trees with os.scandir: the
     same entries as pathlib's rglob (symbolic links to folders not followed, hidden
     files included), in the same order as sorted paths."""
-    from hpkb.fingerprint import _tree
+    from hpkb.fingerprint import walk_tree
 
     base = tmp_path / "repo"
     for name in ("a/b/c.md", "a-b/d.md", "a/.hidden", "a b/e.md", "z.md", "a/b/Ä.md"):
@@ -417,6 +417,6 @@ def test_the_digests_walk_a_tree_as_pathlib_does(tmp_path: Path) -> None:
     (base / "a" / "to-file").symlink_to(base / "z.md")
     for folder in (base, base / "a"):
         expected = sorted(folder.rglob("*"))
-        assert [Path(path) for _, path in sorted(_tree(base, folder))] == expected
-        assert [parts for parts, _ in sorted(_tree(base, folder))] == \
+        assert [Path(path) for _, path in sorted(walk_tree(base, folder))] == expected
+        assert [parts for parts, _ in sorted(walk_tree(base, folder))] == \
             [p.relative_to(base).parts for p in expected]

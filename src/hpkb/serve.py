@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote
 
 from hpkb.diagnostics import Diagnostic, HpkbError
+from hpkb.fingerprint import Found, walk_tree
 from hpkb.memo import Memo
 from hpkb.pipeline import BuildRequest, build, warm
 from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
@@ -234,11 +235,19 @@ def make_app(build: Path, generation: Generation | None = None
 
 
 def _modified(root: Path) -> dict[str, int]:
-    watched = [root / "mkdocs.yml", *(root / "debriefs").rglob("*.md"),
-               *(root / "practice").rglob("*.md"), *(root / "content").rglob("*"),
-               *(root / "templates").rglob("*")]
-    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns
-            for p in watched if p.is_file()}
+    """The author's files (path in the repo → modification time)."""
+    watched: Found = [(("mkdocs.yml",), os.fspath(root / "mkdocs.yml"))]
+    for folder, ending in (("debriefs", ".md"), ("practice", ".md"), ("content", ""),
+                           ("templates", "")):
+        if (root / folder).is_dir():
+            watched += [(parts, path) for parts, path in walk_tree(root, root / folder)
+                        if parts[-1].endswith(ending)]
+    modified: dict[str, int] = {}
+    for parts, path in watched:
+        with contextlib.suppress(OSError):  # gone since it was listed: seen next time
+            if os.path.isfile(path):
+                modified["/".join(parts)] = os.stat(path).st_mtime_ns
+    return modified
 
 
 def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float = 0.15,
@@ -247,7 +256,7 @@ def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float =
     ``stop`` is set; what it returns (the rest of the build) runs once nothing has changed
     for ``settle`` seconds, unless another change comes first (its own rebuild covers
     both). Files are looked at every ``interval`` seconds, or less often when looking
-    takes long (it is 13 ms at 1,000 entries): at most a fifth of the time. A rebuild
+    takes long (it is 11 ms at 1,000 entries): at most a fifth of the time. A rebuild
     that fails outside the content (`HpkbError`) is reported, and the watching goes on:
     the next save may mend it. Stopped with the rest pending, the build stays a preview,
     whose stamp makes the next build complete it."""

@@ -382,7 +382,9 @@ class OutputGuard:
         self._passed: dict[str, str] = {}
         self._scanned: set[str] = set()
         self._clean: set[tuple[str, bool]] = set()  # (digest, in the search index)
-        self._clean_pieces: set[str] = set()  # _piece_key of each piece passed
+        # Pieces passed (their bytes' digest, marked by whether in the search index):
+        # in this build, and recorded by the last one under the same rules.
+        self._clean_pieces: set[str] = set()
         self._pieces_before: set[str] = set()
         self._off = bool(profile_view.profile.personal)
         if self._off:

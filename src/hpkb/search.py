@@ -749,23 +749,21 @@ def _record_documents(file: Path, name: str, documents: dict[int, Document]) -> 
     rows = [[docnum, entry_id, None if vector is None else [term for term, _ in vector],
              None if vector is None else [weight for _, weight in vector]]
             for docnum, (entry_id, vector) in documents.items()]
-    # A new file, never written into: a build may share the old one by hard link.
-    file.unlink(missing_ok=True)
     write_text(file, json.dumps({"layout": VECTORS_LAYOUT, "segment": name,
                                  "documents": rows}, separators=(",", ":"),
                                 ensure_ascii=False))
 
 
-def _segment_documents(leaf: Any, name: str, memo: Memo | None, cache: Path | None
-                       ) -> dict[int, Document]:
-    """One segment's live documents. Whoosh never rewrites a segment (it only marks
-    documents deleted) and names each one afresh, so what was read of a segment once
-    holds for good: from ``memo`` (this process), else from ``cache`` (a JSON file per
+def _segment_documents(leaf: Any, name: str, live: list[int], memo: Memo | None,
+                       cache: Path | None) -> dict[int, Document]:
+    """One segment's live documents (numbered ``live``). Whoosh never rewrites a segment
+    (it only marks documents deleted) and names each one afresh, so what was read of a
+    segment once holds for good: from ``memo`` (this process), else from ``cache`` (a JSON file per
     segment, named by it), else read from the index (and recorded in both)."""
     def made() -> dict[int, Document]:
         file = cache / f"{name}.json" if cache is not None and name else None
         documents = _cached_documents(file, name) if file is not None else None
-        if documents is None or not set(leaf.all_doc_ids()) <= documents.keys():
+        if documents is None or not documents.keys() >= set(live):
             documents = _read_documents(leaf)
             if file is not None:
                 _record_documents(file, name, documents)
@@ -793,8 +791,9 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
             segment = leaf.segment()  # None in an empty index
             name = segment.segment_id() if segment is not None else ""
             names.add(name)
-            documents = _segment_documents(leaf, name, memo, cache)
-            for docnum in leaf.all_doc_ids():
+            live = list(leaf.all_doc_ids())
+            documents = _segment_documents(leaf, name, live, memo, cache)
+            for docnum in live:
                 entry_id, vector = documents[docnum]
                 ids[offset + docnum] = entry_id
                 if vector is not None:

@@ -7,7 +7,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from hpkb.diagnostics import Diagnostic
@@ -75,3 +75,27 @@ def test_relative_links_are_what_relpath_gives(here: list[str], there: list[str]
            and not to_page.startswith("/") and ".." not in here)
     expected = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
     assert relative_url(from_page, to_page) == expected
+
+
+# Digit-free text shaped like what the personal-data rules look for: letters where the
+# digits would be (O for 0, I and l for 1, S for 5, Z for 2), and the rules' own words.
+_NEAR_MISSES = [*"OIlSZBGx@.-/:+() \n", "GIR", "OAA", "AB", "CD", "dob", "D.O.B.", "born on",
+                "date of birth", "PC", "DC", "Sgt", "collar no.", "crime ref", "incident",
+                "log", "CAD", "of", "NHS", "+44", "07", "mobile", "jan", "March", "@example",
+                ".com", "officer.name", "QQ", "Ⅻ", "\u0660", "ⅻ"]
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(_NEAR_MISSES), max_size=40).map("".join))
+@example("Write to officer.name@example.com, not to PC SlZ at GIR OAA.")
+def test_only_the_digit_free_rules_can_match_text_without_a_digit(text: str) -> None:
+    """find_personal_data runs only DIGIT_FREE_RULES on a text without a digit; every
+    other rule must indeed find nothing there (else a new rule belongs in that list)."""
+    import re
+
+    from hpkb.guard import DIGIT_FREE_RULES, PII_RULES, find_personal_data
+
+    assume(re.search(r"\d", text) is None)
+    every = [hit for rule in PII_RULES.values() for hit in rule(text)]
+    assert [hit for hit in every if hit.rule not in DIGIT_FREE_RULES] == []
+    assert find_personal_data(text) == every

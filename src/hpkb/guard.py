@@ -32,8 +32,8 @@ from hpkb.schema import DebriefMeta
 from hpkb.view import ProfileView, rewrite_references
 from hpkb.write import same_file
 
-__all__ = ["GUARD_RECORD", "PII_RULES", "SOURCE_RECORD", "OutputGuard", "SourceCheck",
-           "check_sources", "find_personal_data", "guard_outputs", "guard_sources",
+__all__ = ["DIGIT_FREE_RULES", "GUARD_RECORD", "PII_RULES", "SOURCE_RECORD", "OutputGuard",
+           "SourceCheck", "check_sources", "find_personal_data", "guard_outputs", "guard_sources",
            "subject_names"]
 
 INDEX_FOLDER = "search"
@@ -135,9 +135,17 @@ PII_RULES: dict[str, Callable[[str], Iterator[Hit]]] = {
 }
 
 
+# The rules that can match text without a digit; every other rule's pattern needs one.
+# Most lines of prose have no digit, and one look for a digit spares the other scans (a
+# third of a build's source guard). A new rule that needs no digit must be listed here.
+DIGIT_FREE_RULES = ("email address",)
+
+
 def find_personal_data(text: str) -> list[Hit]:
     """Every owned-rule hit in a piece of text."""
-    return [hit for rule in PII_RULES.values() for hit in rule(text)]
+    rules = PII_RULES if _DIGIT.search(text) else {
+        name: PII_RULES[name] for name in DIGIT_FREE_RULES}
+    return [hit for rule in rules.values() for hit in rule(text)]
 
 
 def _allowed(line: str, hit: Hit, allow: Iterable[str]) -> bool:

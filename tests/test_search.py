@@ -4,6 +4,7 @@ incremental updates, and the HTTP API over a real socket."""
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import threading
@@ -253,8 +254,9 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
 
 def test_an_index_written_by_two_processes_answers_as_one_writes_it(
         example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many entries to index: every other one goes to a second process, whose segment
-    joins the index. Answers, related entries and updates must not tell the difference."""
+    """Many entries to index: two processes take chunks of them from one queue, and
+    each one's segment joins the index. Answers, related entries and updates must not
+    tell the difference."""
     import hpkb.search
     from hpkb.diagnostics import HpkbError
 
@@ -262,16 +264,37 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
     single, double = tmp_path / "single", tmp_path / "double"
     index_view(view, single, None, workers=1)
     monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 4)
-    index_view(view, double, None)
+    # This process takes one chunk only (the second process, another interpreter, takes
+    # what it finds): both write a share, whichever is quicker to start.
+    claimed = hpkb.search._claimed
+    monkeypatch.setattr(hpkb.search, "_claimed", lambda queue, chunk, count: list(
+        itertools.islice(claimed(queue, chunk, count), chunk)))
+    ran: list[bool] = []
+    vectors = tmp_path / "vectors"
+    index_view(view, double, None, meanwhile=lambda: ran.append(True), vectors=vectors)
+    assert ran == [True]
     store = index.open_dir(str(double))
     with store.reader() as reader:
-        assert len(reader.leaf_readers()) == 2
+        assert sorted(leaf.doc_count() for leaf, _ in reader.leaf_readers()) == \
+            sorted([hpkb.search.QUEUE_CHUNK, len(view.entries) - hpkb.search.QUEUE_CHUNK])
         assert reader.doc_count() == reader.doc_count_all() == len(view.entries)
+        assert sorted(fields["id"] for fields in reader.all_stored_fields()) == \
+            sorted(e.id for e in view.entries)
     store.close()
-    assert not [p for p in double.iterdir() if p.is_dir()]  # the second one's folder went
+    # The shares' folders and the second process's documents went.
+    assert not [p for p in double.iterdir() if p.is_dir()]
+    assert not (double / hpkb.search.PART_DOCUMENTS).exists()
     assert _answers(double) == _answers(single)
     ids = [e.id for e in view.entries]
-    assert more_like_this(double, ids) == more_like_this(single, ids)
+    expected = more_like_this(single, ids)
+    assert more_like_this(double, ids) == expected
+    # Each share's documents were recorded for related entries as they were written:
+    # nothing is read back from the index.
+    reading = hpkb.search._read_documents
+    monkeypatch.setattr(hpkb.search, "_read_documents", lambda leaf: pytest.fail("read"))
+    assert more_like_this(double, ids, cache=vectors) == expected
+    assert {p.stem for p in vectors.iterdir()} == _segment_ids(double)
+    monkeypatch.setattr(hpkb.search, "_read_documents", reading)
     # An update of many entries is shared out too, on top of the two-process index.
     entries = [dataclasses.replace(e, body=e.body + " Revised after the inspection.")
                if at % 3 == 0 else e for at, e in enumerate(view.entries)]
@@ -282,10 +305,33 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
     index_view(edited, fresh, None, workers=1)
     assert _answers(updated) == _answers(fresh)
     # A failing second process is one clear error (a build stages its index, so the
-    # previous build stays).
+    # previous build stays). It takes all but one chunk, as above.
     monkeypatch.setattr(hpkb.search, "_as_line", lambda document: "not json")
     with pytest.raises(HpkbError, match="indexing entries for search failed"):
         index_view(view, tmp_path / "failed", None)
+
+
+def test_each_chunk_of_the_work_queue_goes_to_one_taker() -> None:
+    """Two takers reading the queue in turns (as two processes do, in any order) get
+    every document once between them, in whole chunks."""
+    from hpkb.search import _claimed, _work_queue
+
+    queue = _work_queue(23, 4)
+    try:
+        first, second = _claimed(queue, 4, 23), _claimed(queue, 4, 23)
+        taken: list[list[int]] = [[], []]
+        for turn in itertools.count():
+            number = next(first if turn % 2 == 0 else second, None)
+            if number is None:
+                break
+            taken[turn % 2].append(number)
+        taken[0] += list(first)
+        taken[1] += list(second)
+    finally:
+        os.close(queue)
+    assert sorted(taken[0] + taken[1]) == list(range(23))
+    assert taken[0] and taken[1]
+    assert all(number // 4 not in {n // 4 for n in taken[1]} for number in taken[0])
 
 def test_free_text_scores_as_whoosh_scores_it(example: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:

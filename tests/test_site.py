@@ -86,12 +86,21 @@ def test_repo_templates_override_the_defaults(starter: Path) -> None:
     assert page.startswith("# Our own page layout")
 
 
-def test_a_broken_template_override_is_a_finding(starter: Path) -> None:
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_broken_template_override_is_a_finding(starter: Path, cores: int,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    if cores == 2:
+        # The search index on two processes: the site's templates are compiled while it
+        # is written (site.prime_site), and a broken one must still be the pages' finding.
+        monkeypatch.setattr("hpkb.search.PARALLEL_MIN_ENTRIES", 1)
     assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
     before = (starter / "build/shared/site/index.html").read_bytes()
     override = starter / "templates/site/home.md.j2"
     override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text("# Home\n\n{% for x in %}\n", encoding="utf-8")
+    if cores == 2:  # an entry to index again, so that the index's second process runs
+        entry = sorted((starter / "practice").glob("*.md"))[0]
+        entry.write_text(entry.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
     result = run_cli(starter, "build", "--as-of", AS_OF)
     assert result.exit_code == 1
     assert result.exception is None

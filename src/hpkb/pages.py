@@ -386,6 +386,22 @@ def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[Publishe
     return dict(grouped)
 
 
+def prime_pages(profile_view: ProfileView, *, site_name: str, marking: str,
+                targets: tuple[int, int], template_dirs: Iterable[Path],
+                population: int | None, small_numbers: int, chart_cache: ChartCache,
+                template_cache: jinja2.BytecodeCache) -> None:
+    """Draw the statistics page's charts into ``chart_cache`` and compile every site
+    template into ``template_cache``, as `site_pages` with the same arguments would:
+    neither needs links or related entries, so a build does this while its search index
+    is written, and `site_pages` then finds both ready (on a clean build at 1,000
+    entries, about 1 s of matplotlib and Jinja)."""
+    renderer = _Renderer(profile_view, Links({}, {}), site_name, marking, targets,
+                         template_dirs, "", template_cache)
+    for name in renderer.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+        renderer.env.get_template(name)
+    renderer.statistics(population, small_numbers, chart_cache)
+
+
 def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
                extra_pages: dict[str, str], population: int | None = None,

@@ -36,7 +36,7 @@ from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pages import entry_page
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
-from hpkb.site import SiteBuild, start_site
+from hpkb.site import SiteBuild, prime_site, start_site
 from hpkb.templates_env import template_dirs
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
@@ -426,6 +426,17 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                     refused.extend(found)
                     raise _OutputRefused
 
+            exporting = "export" not in plan.deferred and not {"site", "export"} <= plan.skip
+            exported: list[Mapping[str, str]] = []
+
+            def site_ahead() -> None:
+                # What the site needs that waits for nothing: while a second process
+                # writes the search index, rather than after it on one core.
+                if exporting:
+                    exported.append(export_files(seen, plan.provenance))
+                if "site" not in plan.skip:
+                    prime_site(plan.root, plan.settings, seen)
+
             similar: dict[str, list[str]] = {}
             if "search" in plan.skip:
                 source_guard()
@@ -438,7 +449,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                     # The source guard (one core) runs while the index's second process
                     # works.
                     index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
-                               meanwhile=source_guard)
+                               meanwhile=source_guard, alongside=site_ahead,
+                               vectors=_cache_of(plan.root, target, "vectors"))
                     done.append("search")
                 related = sorted(plan.only) if plan.only is not None else \
                     [e.id for e in seen.entries]
@@ -450,8 +462,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 refused += plan.packs(staging / "packs", target / "packs")
                 done.append("packs")
             # The export's files, made once for the export and the site's downloads.
-            exported = export_files(seen, plan.provenance) if "export" not in plan.deferred \
-                and not {"site", "export"} <= plan.skip else None
+            if exporting and not exported:
+                exported.append(export_files(seen, plan.provenance))
             site = None
             if "site" not in plan.skip:
                 site = start_site(plan.root, plan.settings, seen, staging, similar,
@@ -459,13 +471,14 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                                   provenance=plan.provenance, pages=plan.pages,
                                   search_index="site-search" not in plan.deferred,
                                   downloads=target / "docs" / "downloads"
-                                  if "export" in plan.deferred else None, exported=exported,
-                                  only=plan.only)
+                                  if "export" in plan.deferred else None,
+                                  exported=exported[0] if exported else None, only=plan.only)
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
                 done.append("export")  # written while Pagefind indexes the site
             try:
-                refused += _finish_and_guard(plan, staging, previous, site, refused, exported)
+                refused += _finish_and_guard(plan, staging, previous, site, refused,
+                                             exported[0] if exported else None)
             except BaseException:
                 if site is not None:
                     site.cancel()

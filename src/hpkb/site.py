@@ -7,6 +7,7 @@ folder the pipeline swaps in, and runs strict: any MkDocs warning fails the buil
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -26,7 +27,7 @@ from hpkb.fingerprint import code_digest, files_digest
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
 from hpkb.pagefind_files import prune, seed
-from hpkb.pages import SitePages, entry_page, site_pages
+from hpkb.pages import SitePages, entry_page, prime_pages, site_pages
 from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
 from hpkb.workers import send_work, stop
@@ -39,7 +40,7 @@ from hpkb.write import (
     write_text,
 )
 
-__all__ = ["SiteBuild", "build_site", "mkdocs_config", "start_site"]
+__all__ = ["SiteBuild", "build_site", "mkdocs_config", "prime_site", "start_site"]
 
 ENTRY_FOLDERS = ("debriefs", "learning", "practice", "themes", "recommendations", "pages",
                  "ratings", "regions")
@@ -134,19 +135,41 @@ def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[st
     return [(pdf.name, titles.get(pdf.stem, pdf.stem)) for pdf in sorted(packs.glob("*.pdf"))]
 
 
+def prime_site(root: Path, settings: Settings, profile_view: ProfileView) -> None:
+    """The site's charts and compiled templates, made into their caches in build/.cache
+    before its pages are (`pages.prime_pages`): the pipeline does it while the search
+    index is written, since the pages wait for related entries, which wait for the
+    index. A template it cannot compile (a content repo's override) is left to the pages'
+    own generation, which reports it."""
+    code = code_digest()
+    with contextlib.suppress(jinja2.TemplateError):
+        prime_pages(profile_view, site_name=settings.site_name,
+                    marking=marking_of(profile_view), targets=_targets(settings),
+                    template_dirs=template_dirs(root), population=settings.hpkb.population,
+                    small_numbers=settings.hpkb.small_numbers,
+                    chart_cache=_chart_cache(root, code),
+                    template_cache=_compiled_templates(root, code).cache("site"))
+
+
+def _targets(settings: Settings) -> tuple[int, int]:
+    return (settings.hpkb.timeliness.initial_review_days,
+            settings.hpkb.timeliness.report_days)
+
+
+def _chart_cache(root: Path, code: str) -> ChartCache:
+    return ChartCache(inside_build(root, Path(CACHE_DIR) / "charts"), code)
+
+
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
               extra: dict[str, str], similar: dict[str, list[str]],
               packs: list[tuple[str, str]], code: str,
               only: frozenset[str] | None = None) -> SitePages:
     return site_pages(
         profile_view, link(profile_view, similar), site_name=settings.site_name,
-        marking=marking_of(profile_view),
-        targets=(settings.hpkb.timeliness.initial_review_days,
-                 settings.hpkb.timeliness.report_days),
+        marking=marking_of(profile_view), targets=_targets(settings),
         template_dirs=template_dirs(root), home_text=home, extra_pages=extra,
         population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers,
-        packs=packs, chart_cache=ChartCache(inside_build(root, Path(CACHE_DIR) / "charts"),
-                                            code),
+        packs=packs, chart_cache=_chart_cache(root, code),
         template_cache=_compiled_templates(root, code).cache("site"), only=only)
 
 

@@ -24,12 +24,14 @@ class WorkerFailed(Exception):
     """The second process failed or ran too long; the message says how."""
 
 
-def start_worker(module: str, args: Sequence[str], lines: Sequence[str] | None = None
-                 ) -> subprocess.Popen[str]:
+def start_worker(module: str, args: Sequence[str], lines: Sequence[str] | None = None,
+                 keep: Sequence[int] = ()) -> subprocess.Popen[str]:
     """Start ``python -m module args…``; with ``lines``, send them as its work now,
-    otherwise later with ``send_work`` (the worker can import its libraries meanwhile)."""
+    otherwise later with ``send_work`` (the worker can import its libraries meanwhile).
+    ``keep``: file descriptors the worker shares (under the same numbers)."""
     worker = subprocess.Popen([sys.executable, "-m", module, *args], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              pass_fds=tuple(keep))
     if lines is not None:
         send_work(worker, lines)
     return worker

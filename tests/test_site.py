@@ -230,3 +230,32 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
     key = {name: hashlib.sha1(name.encode()).hexdigest() for name in ("page.md.j2", "main.html")}
     assert {name for name in before if after[name] != before[name]} == {
         f"site/__jinja2_{key['page.md.j2']}.cache", f"theme/__jinja2_{key['main.html']}.cache"}
+
+
+def test_the_theme_files_listed_without_hidden_folders_are_mkdocs_own(starter: Path) -> None:
+    """hpkb lists the theme's files for MkDocs without walking hidden folders
+    (mkdocs_run.ThemeListing); MkDocs must get exactly the files its own listing gives,
+    from the same folders, the repo's theme overrides among them."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import get_files
+
+    from hpkb.mkdocs_run import ThemeListing
+
+    override = starter / "templates/site/overrides/assets/extra.css"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("p { margin: 0; }\n", encoding="utf-8")
+    hidden = starter / "templates/site/overrides/.drafts/old.css"
+    hidden.parent.mkdir(parents=True, exist_ok=True)
+    hidden.write_text("p { margin: 1em; }\n", encoding="utf-8")
+    build_profiles(starter, "shared")
+    config = load_config(str(starter / "build/shared/mkdocs.yml"))
+    env = config.theme.get_env()
+    listed = []
+    for source in (env, ThemeListing(env)):
+        files = get_files(config)
+        files.add_files_from_theme(source, config)  # type: ignore[arg-type]
+        listed.append([(f.src_uri, f.abs_src_path) for f in files])
+    assert listed[0] == listed[1]
+    assert "assets/extra.css" in {uri for uri, _ in listed[1]}
+    assert any(uri.startswith("assets/javascripts/") for uri, _ in listed[1])  # Material's
+    assert not any(".drafts" in uri for uri, _ in listed[1])

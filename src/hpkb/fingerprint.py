@@ -7,6 +7,7 @@ stages, as-of date). The digest covers exactly those; the live build records it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterable
@@ -67,9 +68,18 @@ def code_digest() -> str:
     """hpkb's own code and templates (even between releases) and the rendering libraries'
     versions."""
     package = Path(__file__).parent
-    versions = "".join(f"{name}={version(name)}\n" for name in RENDERING_LIBRARIES)
-    return _digest(versions, [(parts, path) for parts, path in walk_tree(package, package)
-                              if "__pycache__" not in parts])
+    return _digest(_library_versions(), [(parts, path) for parts, path
+                                         in walk_tree(package, package)
+                                         if "__pycache__" not in parts])
+
+
+@functools.cache
+def _library_versions() -> str:
+    # Looked up once a process (7 ms each time, and a build asks several times): the
+    # libraries a process has loaded are the versions it started with, whatever is
+    # installed meanwhile. hpkb's own files are read every time (templates are read
+    # from disk as pages render).
+    return "".join(f"{name}={version(name)}\n" for name in RENDERING_LIBRARIES)
 
 
 def build_fingerprint(root: Path, request: Iterable[str]) -> str:

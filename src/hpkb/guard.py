@@ -13,6 +13,7 @@ import contextlib
 import gzip
 import hashlib
 import json
+import os
 import re
 import subprocess
 import zlib
@@ -25,7 +26,7 @@ import phonenumbers
 
 from hpkb.body import published_lines
 from hpkb.diagnostics import Diagnostic, error
-from hpkb.fingerprint import code_digest
+from hpkb.fingerprint import code_digest, walk_tree
 from hpkb.literals import Literals
 from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
@@ -429,6 +430,22 @@ class OutputGuard:
             self._scanned.add(rel)
             self._scan_file(path, rel)
 
+    def scan_all(self, leave_out: tuple[str, ...] = ()) -> None:
+        """Scan every file of ``folder`` (any already scanned are passed over) but those
+        in the folder whose path below ``folder`` is ``leave_out``, in the order `scan`
+        takes them. A build holds some 1,800 files at 1,000 entries, most of them the
+        last build's, and listing them with pathlib cost a preview 0.1-0.2 s."""
+        if self._off:
+            return
+        for parts, path in sorted(walk_tree(self.folder, self.folder)):
+            if leave_out and parts[:len(leave_out)] == leave_out:
+                continue
+            rel = "/".join(parts)
+            if rel in self._scanned or not os.path.isfile(path):
+                continue
+            self._scanned.add(rel)
+            self._scan_file(Path(path), rel)
+
     def _scan_file(self, path: Path, rel: str) -> None:
         if self._previous is not None and rel in self._before and \
                 same_file(path, self._previous / rel):
@@ -489,7 +506,7 @@ class OutputGuard:
     def finish(self) -> list[Diagnostic]:
         """Scan whatever files are left, and when all passed, record what passed (in the
         folder, for the next build); the findings otherwise."""
-        self.scan(p for p in self.folder.rglob("*") if p.is_file())
+        self.scan_all()
         if not self.findings and not self._off:
             (self.folder / GUARD_RECORD).write_text(
                 json.dumps({"rules": self._rules, "passed": self._passed,

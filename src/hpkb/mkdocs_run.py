@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.html_check import check_built_pages, html_findings
 from hpkb.templates_env import CompiledTemplates
@@ -42,7 +44,7 @@ from hpkb.workers import (
 )
 from hpkb.write import link_or_copy
 
-__all__ = ["PARALLEL_MIN_PAGES", "prime", "run_mkdocs", "start_renderer"]
+__all__ = ["PARALLEL_MIN_PAGES", "ThemeListing", "prime", "run_mkdocs", "start_renderer"]
 
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 150
@@ -106,7 +108,8 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
     files = get_files(config)
     env = config.theme.get_env()
     env.bytecode_cache = templates.cache("theme") if templates else None
-    files.add_files_from_theme(env, config)
+    # MkDocs asks the environment only for its list of templates (ThemeListing).
+    files.add_files_from_theme(ThemeListing(env), config)  # type: ignore[arg-type]
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     nav = get_navigation(files, config)
@@ -123,6 +126,32 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
         pages[file.src_uri] = page
     env = config.plugins.on_env(env, config=config, files=files)
     return _Prepared(config, files, nav, env, pages)
+
+
+class ThemeListing:
+    """A theme's Jinja environment as MkDocs' ``Files.add_files_from_theme`` asks it for
+    the theme's files: the names Jinja's own listing gives, without walking hidden
+    folders. MkDocs' filter drops every name with a part starting with a dot anyway, and
+    Material's ``.icons`` alone holds over ten thousand files: listing them took 0.1-0.15 s
+    of every preparation (twice in a build, once in each preview)."""
+
+    def __init__(self, env: Any) -> None:
+        self._env = env
+
+    def list_templates(self, extensions: Any = None,
+                       filter_func: Callable[[str], bool] | None = None) -> list[str]:
+        loader = self._env.loader
+        if extensions is not None or not isinstance(loader, jinja2.FileSystemLoader):
+            return list(self._env.list_templates(extensions, filter_func))
+        found: set[str] = set()
+        for searchpath in loader.searchpath:  # as jinja2's FileSystemLoader.list_templates
+            for folder, folders, names in os.walk(searchpath, followlinks=loader.followlinks):
+                folders[:] = [name for name in folders if not name.startswith(".")]
+                for name in names:
+                    template = os.path.join(folder, name)[len(searchpath):] \
+                        .strip(os.path.sep).replace(os.path.sep, "/")
+                    found.add(template[2:] if template[:2] == "./" else template)
+        return [name for name in sorted(found) if filter_func is None or filter_func(name)]
 
 
 def _render(prepared: _Prepared, uris: Sequence[str]) -> list[tuple[str, int, str]]:

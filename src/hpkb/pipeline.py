@@ -508,8 +508,7 @@ def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
     findings: list[Diagnostic] = []
     if site is not None:
         if not refused and not site.findings:
-            index = staging / "site" / "pagefind"
-            guard.scan(p for p in staging.rglob("*") if index not in p.parents)
+            guard.scan_all(leave_out=("site", "pagefind"))
         findings += site.finish()
     if refused or findings:
         return findings

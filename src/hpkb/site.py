@@ -8,6 +8,7 @@ folder the pipeline swaps in, and runs strict: any MkDocs warning fails the buil
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +24,7 @@ from hpkb.charts import ChartCache
 from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import Provenance, export_files, provenance_of, write_files
-from hpkb.fingerprint import code_digest, files_digest
+from hpkb.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
 from hpkb.pagefind_files import prune, seed
@@ -198,13 +199,19 @@ def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:
             (out / SITE_INPUTS).read_text(encoding="utf-8"):
         return []
     docs, before = out / "docs", previous / "docs"
-    now = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}
-    then = {p.relative_to(before).as_posix() for p in before.rglob("*") if p.is_file()}
+    now, then = _files_below(docs), _files_below(before)
     if then - now:
         return []
     return [rel for rel in sorted(now & then) if rel.endswith(".md")
             and (same_file(docs / rel, before / rel)
                  or (docs / rel).read_bytes() == (before / rel).read_bytes())]
+
+
+def _files_below(folder: Path) -> set[str]:
+    """The files below ``folder``, as paths relative to it (os.scandir: a third of
+    pathlib's time, on every build and preview)."""
+    return {"/".join(parts) for parts, path in walk_tree(folder, folder)
+            if os.path.isfile(path)}
 
 
 @dataclass(frozen=True)

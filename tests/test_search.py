@@ -245,6 +245,23 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     assert sorted(read) == [1, len(ids) - 1]
     assert more_like_this(updated, ids, cache=cache) == expected
     assert len(read) == 2
+    # In one process (`hpkb serve`) the terms' holders are kept for the same segments and
+    # live documents; another layout of them is worked out afresh.
+    from hpkb.memo import Memo
+
+    memo, worked = Memo(), []
+    likeness = hpkb.search._likeness
+    monkeypatch.setattr(hpkb.search, "_likeness",
+                        lambda vectors: worked.append(1) or likeness(vectors))
+    everything = more_like_this(first, ids, memo=memo)
+    assert everything == more_like_this(first, ids)
+    assert len(worked) == 2  # the memo's, then the plain call's own
+    memo.turn()
+    assert more_like_this(first, ids[:3], memo=memo) == {i: everything[i] for i in ids[:3]}
+    assert len(worked) == 2  # kept
+    memo.turn()
+    assert more_like_this(updated, ids, memo=memo) == expected
+    assert len(worked) == 3
     # A segment gone from the index leaves the cache.
     shrunk = tmp_path / "shrunk"
     index_view(dataclasses.replace(view, entries=tuple(entries[1:])), shrunk, updated)

@@ -8,6 +8,7 @@ pattern. A trie-shaped pattern over lower-cased text is one quick pass.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,6 +53,13 @@ def _lowered(text: str) -> str:
 
 
 def _compiled(strings: Iterable[str], tail: str) -> re.Pattern[str]:
+    return _compiled_once(tuple(sorted(set(strings))), tail)
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled_once(strings: tuple[str, ...], tail: str) -> re.Pattern[str]:
+    # The guards look for the same hidden titles, ids and names build after build (in
+    # `hpkb serve`, every preview): the pattern is built once (0.04 s at 1,000 entries).
     return re.compile(f"(?:{_trie_regex(strings)}){tail}")
 
 

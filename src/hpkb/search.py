@@ -794,20 +794,31 @@ def _searcher(store: Any) -> Any:
                     fromindex=store)
 
 
-def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
-             entry_ids: Iterable[str], top: int) -> dict[str, list[str]]:
-    """Each entry's most similar entries, from the live documents' ids and body term
-    vectors (term, occurrences): Whoosh's more-like-this under TF-IDF over the live
-    documents, its terms' counts read once from the vectors (not term by term from the
-    index, which was most of the time)."""
-    from hpkb.index_stats import telling_terms
+# For each term of the live documents' body vectors: the documents holding it (document
+# number, occurrences), and its occurrences in all of them.
+Likeness = tuple[dict[str, tuple[tuple[int, float], ...]], dict[str, float]]
 
+
+def _likeness(vectors: dict[int, list[tuple[str, float]]]) -> Likeness:
     holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
     frequency: dict[str, float] = defaultdict(float)
     for docnum, vector in vectors.items():
         for text, weight in vector:
             holders[text].append((docnum, weight))
             frequency[text] += weight
+    return {text: tuple(held) for text, held in holders.items()}, dict(frequency)
+
+
+def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
+             likeness: Likeness, entry_ids: Iterable[str], top: int
+             ) -> dict[str, list[str]]:
+    """Each entry's most similar entries, from the live documents' ids and body term
+    vectors (term, occurrences): Whoosh's more-like-this under TF-IDF over the live
+    documents, its terms' counts read once from the vectors (not term by term from the
+    index, which was most of the time)."""
+    from hpkb.index_stats import telling_terms
+
+    holders, frequency = likeness
     doc_count = len(ids)
     docnum_of = {entry_id: docnum for docnum, entry_id in ids.items()}
     # Terms in more than 2% of the entries (at least 10) are left out, as Lucene's
@@ -898,12 +909,14 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     ids: dict[int, str] = {}
     vectors: dict[int, list[tuple[str, float]]] = {}
     names: set[str] = set()
+    layout: list[tuple[str, int, tuple[int, ...]]] = []  # what the documents are
     with store.reader() as reader:
         for leaf, offset in reader.leaf_readers():
             segment = leaf.segment()  # None in an empty index
             name = segment.segment_id() if segment is not None else ""
             names.add(name)
             live = list(leaf.all_doc_ids())
+            layout.append((name, offset, tuple(live)))
             documents = _segment_documents(leaf, name, live, memo, cache)
             for docnum in live:
                 entry_id, vector = documents[docnum]
@@ -915,7 +928,11 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
         for file in cache.glob("*.json"):
             if file.stem not in names:
                 file.unlink(missing_ok=True)
-    return _related(ids, vectors, entry_ids, top)
+    # The terms' holders over every live document, once for a layout of segments and
+    # their live documents (a preview relates one entry; this was most of its time).
+    likeness = memo.get(("likeness", tuple(layout)), lambda: _likeness(vectors)) \
+        if memo is not None else _likeness(vectors)
+    return _related(ids, vectors, likeness, entry_ids, top)
 
 
 def _second_process(args: list[str]) -> int:

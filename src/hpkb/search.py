@@ -235,7 +235,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
 def _index_on_two_cores(documents: list[dict[str, Any]], out: Path, store: Any,
                         meanwhile: list[Callable[[], None] | None], vectors: Path | None
                         ) -> list[Any]:
-    """Index ``documents`` in two new segments, one written by a second process, and
+    """Index ``documents`` in new segments, this process's share and a second one's, and
     move them into ``out``'s folder: their segments, for the index's writer to join.
     Both processes take chunks of documents from one queue as they go, so the work
     shares itself out: this one takes fewer while ``meanwhile`` runs (the source guard,
@@ -254,7 +254,7 @@ def _index_on_two_cores(documents: list[dict[str, Any]], out: Path, store: Any,
             if work is not None:
                 work()
         # This process's share is written as the second one's is: an index of its own,
-        # whose segment is flushed while the other process still works.
+        # whose segments are written as it goes.
         _index_part(out / OWN_PART_DIR,
                     (documents[at] for at in _claimed(queue, chunk, len(documents))), vectors,
                     _segment_size(len(documents)))
@@ -944,8 +944,5 @@ def _second_process(args: list[str]) -> int:
                        Path(args[4]) if args[4] else None, _segment_size(len(lines)))
 
 
-if __name__ == "__main__":
-    # As hpkb.search, not __main__: one module, whichever process runs it.
-    from hpkb.search import _second_process
-
+if __name__ == "__main__":  # the second process of `_index_on_two_cores`
     print(json.dumps(_second_process(sys.argv[2:])))

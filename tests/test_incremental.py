@@ -420,3 +420,5 @@ def test_the_digests_walk_a_tree_as_pathlib_does(tmp_path: Path) -> None:
         assert [Path(path) for _, path in sorted(walk_tree(base, folder))] == expected
         assert [parts for parts, _ in sorted(walk_tree(base, folder))] == \
             [p.relative_to(base).parts for p in expected]
+        assert [Path(path) for _, path in sorted(walk_tree(base, folder, files_only=True))] \
+            == [p for p in expected if p.is_file()]

@@ -427,13 +427,14 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                     raise _OutputRefused
 
             exporting = "export" not in plan.deferred and not {"site", "export"} <= plan.skip
-            exported: list[Mapping[str, str]] = []
+            exported: Mapping[str, str] | None = None
 
             def site_ahead() -> None:
                 # What the site needs that waits for nothing: while a second process
                 # writes the search index, rather than after it on one core.
+                nonlocal exported
                 if exporting:
-                    exported.append(export_files(seen, plan.provenance))
+                    exported = export_files(seen, plan.provenance)
                 if "site" not in plan.skip:
                     prime_site(plan.root, plan.settings, seen)
 
@@ -442,6 +443,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 source_guard()
             else:
                 index = target / INDEX_DIR
+                vectors = _cache_of(plan.root, target, "vectors")  # each segment's vectors
                 if "search" in plan.deferred:
                     link_tree(index, staging / INDEX_DIR)
                     source_guard()
@@ -449,21 +451,20 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                     # The source guard (one core) runs while the index's second process
                     # works.
                     index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
-                               meanwhile=source_guard, alongside=site_ahead,
-                               vectors=_cache_of(plan.root, target, "vectors"))
+                               meanwhile=source_guard, alongside=site_ahead, vectors=vectors)
                     done.append("search")
                 related = sorted(plan.only) if plan.only is not None else \
                     [e.id for e in seen.entries]
                 similar = more_like_this(staging / INDEX_DIR, related, memo=plan.memo,
-                                         cache=_cache_of(plan.root, target, "vectors"))
+                                         cache=vectors)
             if "packs" in plan.deferred:
                 link_tree(target / "packs", staging / "packs")
             elif "packs" not in plan.skip:
                 refused += plan.packs(staging / "packs", target / "packs")
                 done.append("packs")
             # The export's files, made once for the export and the site's downloads.
-            if exporting and not exported:
-                exported.append(export_files(seen, plan.provenance))
+            if exporting and exported is None:
+                exported = export_files(seen, plan.provenance)
             site = None
             if "site" not in plan.skip:
                 site = start_site(plan.root, plan.settings, seen, staging, similar,
@@ -472,13 +473,12 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                                   search_index="site-search" not in plan.deferred,
                                   downloads=target / "docs" / "downloads"
                                   if "export" in plan.deferred else None,
-                                  exported=exported[0] if exported else None, only=plan.only)
+                                  exported=exported, only=plan.only)
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
                 done.append("export")  # written while Pagefind indexes the site
             try:
-                refused += _finish_and_guard(plan, staging, previous, site, refused,
-                                             exported[0] if exported else None)
+                refused += _finish_and_guard(plan, staging, previous, site, refused, exported)
             except BaseException:
                 if site is not None:
                     site.cancel()
@@ -508,7 +508,7 @@ def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
     findings: list[Diagnostic] = []
     if site is not None:
         if not refused and not site.findings:
-            guard.scan_all(leave_out=("site", "pagefind"))
+            guard.scan(leave_out=("site", "pagefind"))
         findings += site.finish()
     if refused or findings:
         return findings

@@ -319,8 +319,8 @@ def _from_line(line: str) -> dict[str, Any]:
     return document
 
 
-def _index_part(folder: Path, documents: Iterable[dict[str, Any]],
-                vectors: Path | None = None, segment_size: int | None = None) -> int:
+def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path | None,
+                segment_size: int) -> int:
     """A complete index of ``documents`` in ``folder`` (a share of `_index_on_two_cores`),
     in segments of ``segment_size`` documents or fewer, each one's documents recorded in
     ``vectors`` (see `_segment_documents`) once written.
@@ -352,7 +352,7 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]],
         # The body's vector as just written (the field's format is a RememberedPositions).
         written[len(written)] = (document["id"], writer.schema["body"].vector.last_vector())
         count += 1
-        if segment_size is not None and len(written) >= segment_size:
+        if len(written) >= segment_size:
             commit()
             writer = None
     if writer is not None:

@@ -8,7 +8,6 @@ folder the pipeline swaps in, and runs strict: any MkDocs warning fails the buil
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import subprocess
 import sys
@@ -142,36 +141,29 @@ def prime_site(root: Path, settings: Settings, profile_view: ProfileView) -> Non
     index is written, since the pages wait for related entries, which wait for the
     index. A template it cannot compile (a content repo's override) is left to the pages'
     own generation, which reports it."""
-    code = code_digest()
     with contextlib.suppress(jinja2.TemplateError):
-        prime_pages(profile_view, site_name=settings.site_name,
-                    marking=marking_of(profile_view), targets=_targets(settings),
-                    template_dirs=template_dirs(root), population=settings.hpkb.population,
-                    small_numbers=settings.hpkb.small_numbers,
-                    chart_cache=_chart_cache(root, code),
-                    template_cache=_compiled_templates(root, code).cache("site"))
+        prime_pages(profile_view, **_page_options(root, settings, profile_view, code_digest()))
 
 
-def _targets(settings: Settings) -> tuple[int, int]:
-    return (settings.hpkb.timeliness.initial_review_days,
-            settings.hpkb.timeliness.report_days)
-
-
-def _chart_cache(root: Path, code: str) -> ChartCache:
-    return ChartCache(inside_build(root, Path(CACHE_DIR) / "charts"), code)
+def _page_options(root: Path, settings: Settings, profile_view: ProfileView, code: str
+                  ) -> dict[str, Any]:
+    """What `site_pages` and `prime_pages` are both given: the same charts and templates."""
+    return {"site_name": settings.site_name, "marking": marking_of(profile_view),
+            "targets": (settings.hpkb.timeliness.initial_review_days,
+                        settings.hpkb.timeliness.report_days),
+            "template_dirs": template_dirs(root), "population": settings.hpkb.population,
+            "small_numbers": settings.hpkb.small_numbers,
+            "chart_cache": ChartCache(inside_build(root, Path(CACHE_DIR) / "charts"), code),
+            "template_cache": _compiled_templates(root, code).cache("site")}
 
 
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
               extra: dict[str, str], similar: dict[str, list[str]],
               packs: list[tuple[str, str]], code: str,
               only: frozenset[str] | None = None) -> SitePages:
-    return site_pages(
-        profile_view, link(profile_view, similar), site_name=settings.site_name,
-        marking=marking_of(profile_view), targets=_targets(settings),
-        template_dirs=template_dirs(root), home_text=home, extra_pages=extra,
-        population=settings.hpkb.population, small_numbers=settings.hpkb.small_numbers,
-        packs=packs, chart_cache=_chart_cache(root, code),
-        template_cache=_compiled_templates(root, code).cache("site"), only=only)
+    return site_pages(profile_view, link(profile_view, similar), home_text=home,
+                      extra_pages=extra, packs=packs, only=only,
+                      **_page_options(root, settings, profile_view, code))
 
 
 def _compiled_templates(root: Path, code: str) -> CompiledTemplates:
@@ -210,8 +202,7 @@ def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:
 def _files_below(folder: Path) -> set[str]:
     """The files below ``folder``, as paths relative to it (os.scandir: a third of
     pathlib's time, on every build and preview)."""
-    return {"/".join(parts) for parts, path in walk_tree(folder, folder)
-            if os.path.isfile(path)}
+    return {"/".join(parts) for parts, _ in walk_tree(folder, folder, files_only=True)}
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,7 @@ from hpkb.workers import (
 )
 from hpkb.write import link_or_copy
 
-__all__ = ["PARALLEL_MIN_PAGES", "ThemeListing", "prime", "run_mkdocs", "start_renderer"]
+__all__ = ["PARALLEL_MIN_PAGES", "NavOnce", "ThemeListing", "prime", "run_mkdocs", "start_renderer"]
 
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 150
@@ -124,8 +124,33 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
         if id(page) in in_nav:
             page.read_source(config)
         pages[file.src_uri] = page
+    env.globals["hpkb_nav_once"] = NavOnce({page.file.src_uri for page in nav.pages})
     env = config.plugins.on_env(env, config=config, files=files)
     return _Prepared(config, files, nav, env, pages)
+
+
+class NavOnce:
+    """The theme's navigation, made once for every page outside it in one folder
+    (templates call it around Material's nav partial; see the site's main.html).
+
+    The navigation of such a page marks no item as the current one, and its links are
+    relative to the page's folder (MkDocs' url filter drops a page address's last part
+    when it is a file name): every entry page of a folder gets the very same HTML.
+    Material made it afresh for each, over a tenth of the site's rendering time. Pages
+    in the navigation (the home page, the listings) are made as Material makes them."""
+
+    def __init__(self, in_nav: Collection[str]) -> None:
+        self._in_nav = in_nav
+        self._made: dict[str, Any] = {}
+
+    def __call__(self, page: Any, caller: Callable[[], Any]) -> Any:
+        if page is None or page.file.src_uri in self._in_nav:
+            return caller()
+        folder, _, name = page.url.rpartition("/")
+        key = folder if "." in name else page.url
+        if key not in self._made:
+            self._made[key] = caller()
+        return self._made[key]
 
 
 class ThemeListing:

@@ -82,10 +82,10 @@ def test_one_site_from_three_forces(exports: dict[str, Path], tmp_path: Path) ->
     assert {finder["labels"][f"force:{f}"] for f in FORCES} == set(FORCES.values())
     # Cross-force theme pages and recommendation evidence list every force's entries.
     theme = (built / "docs" / "themes" / "domestic-abuse.md").read_text("utf-8")
-    assert all(f"practice/{force}/PR-2024-001.md" in theme for force in FORCES)
+    assert all(f"practice/{force}/PR-2024-001.html" in theme for force in FORCES)
     # Cross-force rating and region pages.
     rating = (built / "docs" / "ratings" / "promising.md").read_text("utf-8")
-    assert all(f"practice/{force}/PR-2024-001.md" in rating for force in FORCES)
+    assert all(f"practice/{force}/PR-2024-001.html" in rating for force in FORCES)
     regions = (built / "docs" / "regions" / "index.md").read_text("utf-8")
     assert "Eastern" in regions and "South east" in regions
     # The national problem profile comes from the forces' aggregate figures.

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hpkb import mkdocs_run
 from tests.site_helpers import build_profiles, copy_example
 
-EXTENSIONS = ["tables", "admonition", "md_in_html", "toc", "fenced_code"]
+EXTENSIONS = ["tables", "admonition", "toc", "fenced_code", "hpkb.raw_blocks"]
 
 
 def _html(text: str, gated: bool) -> str:
@@ -84,3 +84,17 @@ def test_navigation_made_once_per_folder_is_the_navigation_material_makes(
     every_time = render(tmp_path / "every")
     assert sorted(once) == sorted(every_time)
     assert [page for page in once if once[page] != every_time[page]] == []
+
+
+def test_html_between_markers_goes_into_the_page_as_it_is() -> None:
+    kept = '<div class="x" data-y="1">\n<ul>\n<li><a href="a.html">A *b* [c](d.md)</a></li>\n</ul>\n</div>'
+    page = _html(f"# T\n\nBefore.\n\n<!-- hpkb:html -->\n{kept}\n<!-- /hpkb:html -->\n\nAfter *x*.",
+                 gated=True)
+    assert page.split("\n", 1)[1] == f"<p>Before.</p>\n{kept}\n<p>After <em>x</em>.</p>"
+
+
+def test_markers_in_code_or_without_an_end_are_not_acted_on() -> None:
+    fenced = _html("```\n<!-- hpkb:html -->\n<b>x</b>\n<!-- /hpkb:html -->\n```", gated=True)
+    assert "&lt;!-- hpkb:html --&gt;" in fenced and "&lt;b&gt;x&lt;/b&gt;" in fenced
+    unclosed = _html("<!-- hpkb:html -->\n\n*y*", gated=True)
+    assert "<!-- hpkb:html -->" in unclosed and "<em>y</em>" in unclosed

@@ -450,7 +450,7 @@ def test_api_refuses_writes(api: str) -> None:
 def test_entry_pages_show_similar_entries(example: Path) -> None:
     page = (example / "build/shared/docs/practice/PR-2024-010.md").read_text("utf-8")
     related = page.split("## Related entries", 1)[1]
-    assert "LN-2024-006.md" in related and "RD-2024-002.md" in related
+    assert "LN-2024-006.html" in related and "RD-2024-002.html" in related
 
 
 def test_api_sees_a_rebuild(starter: Path) -> None:

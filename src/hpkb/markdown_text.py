@@ -8,12 +8,13 @@ hpkb itself built (links, validated bodies) is marked `Md` and passed through.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import posixpath
 import re
 from typing import Any
 
-__all__ = ["Md", "escape_md", "page_link", "relative_url", "yaml_string"]
+__all__ = ["Md", "escape_md", "html_link", "page_link", "relative_url", "yaml_string"]
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~^])")
 _WHITESPACE = re.compile(r"\s+")
@@ -64,6 +65,17 @@ def _relative_folder(folder: str, base: str) -> str:
 
 def page_link(from_page: str, to_page: str, text: Any) -> Md:
     return Md(f"[{escape_md(text)}]({relative_url(from_page, to_page)})")
+
+
+def html_link(from_page: str, to_page: str, text: Any) -> Md:
+    """A link as HTML, for HTML a template writes whole (hpkb.raw_blocks: MkDocs does not
+    read it): to the page MkDocs makes of ``to_page`` (the generated site's addresses end
+    in .html, use_directory_urls being off), its text HTML-escaped."""
+    url = relative_url(from_page, to_page)
+    if url.endswith(".md"):
+        url = url[:-3] + ".html"
+    shown = html.escape(_WHITESPACE.sub(" ", str(text)).strip(), quote=False)
+    return Md(f'<a href="{html.escape(url, quote=True)}">{shown}</a>')
 
 
 def yaml_string(value: Any) -> str:

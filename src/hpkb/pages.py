@@ -23,7 +23,7 @@ from hpkb.charts import ChartCache
 from hpkb.figures import debrief_timeliness, is_overdue
 from hpkb.guide import guide_sections
 from hpkb.link import Links
-from hpkb.markdown_text import Md, escape_md, page_link, relative_url, yaml_string
+from hpkb.markdown_text import Md, escape_md, html_link, page_link, relative_url, yaml_string
 from hpkb.model import EntryKind
 from hpkb.templates_env import template_loader
 from hpkb.view import ProfileView, PublishedEntry
@@ -123,6 +123,10 @@ class _Renderer:
             target = self.by_id[entry_id]
             return page_link(here, entry_page(entry_id, target.kind), text or target.title)
 
+        def entry_html(entry_id: str) -> Md:
+            target = self.by_id[entry_id]
+            return html_link(here, entry_page(entry_id, target.kind), target.title)
+
         def theme(theme_id: str) -> Md:
             found = self.taxonomy.themes.get(theme_id)
             return page_link(here, f"themes/{theme_id}.md", found.title if found else theme_id)
@@ -140,8 +144,8 @@ class _Renderer:
         def body(published: PublishedEntry) -> Md:
             return Md(self.resolve_references(published.body, here))
 
-        return {"entry_link": entry, "theme_link": theme, "rec_link": rec, "url": url,
-                "org_name": org, "body": body, "md": Md}
+        return {"entry_link": entry, "entry_html": entry_html, "theme_link": theme,
+                "rec_link": rec, "url": url, "org_name": org, "body": body, "md": Md}
 
     def resolve_references(self, text: str, here: str) -> str:
         def replace(match: Any) -> str:

@@ -79,10 +79,11 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
         # Site search is Pagefind (a chunked index fetched on demand), not Material's
         # single search_index.json, which would be tens of MB at thousands of entries.
         "plugins": [],
-        # md_in_html: generated link lists sit in a <div data-pagefind-ignore>.
-        # hpkb.inline_gates: the same HTML, a third less Markdown time (see its module).
-        "markdown_extensions": ["tables", "admonition", "md_in_html",
-                                {"toc": {"permalink": True}}, "hpkb.inline_gates"],
+        # hpkb.raw_blocks: HTML the templates write whole (the link lists in their
+        # <div data-pagefind-ignore>) goes in as it is; hpkb.inline_gates: the same HTML,
+        # a third less Markdown time (see each module).
+        "markdown_extensions": ["tables", "admonition", {"toc": {"permalink": True}},
+                                "hpkb.raw_blocks", "hpkb.inline_gates"],
         "extra_css": ["assets/hpkb.css"],
         "extra_javascript": ["assets/finder.js", "assets/search.js", "assets/tracker.js"],
         "extra": {"hpkb_marking": marking, "generator": False},

@@ -41,6 +41,28 @@ def test_generated_markdown_matches_golden(starter: Path, profile: str) -> None:
         assert text == expected[rel], rel
 
 
+def test_table_values_show_as_written(starter: Path) -> None:
+    """Key details are HTML a template makes whole (hpkb.raw_blocks): each value must be
+    HTML-escaped there, not Markdown-escaped (a backslash would show on the page)."""
+    odd = "Unit (A) *B* _c_ [d] #1 | e \\ f & <g>"
+    path = starter / PRACTICE
+    text = path.read_text("utf-8")
+    for line in ("owner: Public Protection Unit", "  name: Public Protection Unit mailbox"):
+        assert line in text
+        key, _ = line.split(": ", 1)
+        text = text.replace(line, f"{key}: '{odd}'")
+    text = text.replace("topics: [violence against women and girls, victim support]",
+                        f"topics: ['{odd}']")
+    path.write_text(text, encoding="utf-8")
+    build_profiles(starter, "shared")
+    html = (starter / "build/shared/site/practice/PR-2024-001.html").read_text("utf-8")
+    shown = "Unit (A) *B* _c_ [d] #1 | e \\ f &amp; &lt;g&gt;"
+    for label in ("Owner", "Topics"):
+        assert f"<tr><td>{label}</td><td>{shown}</td></tr>" in html, label
+    assert f"<td>{shown}, ppu@example.police.uk</td>" in html
+    assert "\\(" not in html and "\\*" not in html
+
+
 def test_front_matter_values_are_escaped(starter: Path) -> None:
     path = starter / PRACTICE
     text = path.read_text("utf-8")

@@ -7,6 +7,7 @@ escaped unless hpkb built it (see markdown_text.py).
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections import Counter, defaultdict
@@ -123,16 +124,16 @@ class _Renderer:
             target = self.by_id[entry_id]
             return page_link(here, entry_page(entry_id, target.kind), text or target.title)
 
-        def entry_html(entry_id: str) -> Md:
+        def entry_html(entry_id: str, text: str | None = None) -> Md:
             target = self.by_id[entry_id]
-            return html_link(here, entry_page(entry_id, target.kind), target.title)
+            return html_link(here, entry_page(entry_id, target.kind), text or target.title)
 
-        def theme(theme_id: str) -> Md:
+        def theme(theme_id: str, link: Callable[[str, str, Any], Md] = page_link) -> Md:
             found = self.taxonomy.themes.get(theme_id)
-            return page_link(here, f"themes/{theme_id}.md", found.title if found else theme_id)
+            return link(here, f"themes/{theme_id}.md", found.title if found else theme_id)
 
-        def rec(rec_id: str) -> Md:
-            return page_link(here, f"recommendations/{rec_id}.md", rec_id)
+        def rec(rec_id: str, link: Callable[[str, str, Any], Md] = page_link) -> Md:
+            return link(here, f"recommendations/{rec_id}.md", rec_id)
 
         def url(page: str) -> Md:
             return Md(relative_url(here, page))
@@ -144,8 +145,11 @@ class _Renderer:
         def body(published: PublishedEntry) -> Md:
             return Md(self.resolve_references(published.body, here))
 
+        # *_html: the same links as HTML, for HTML a template makes whole (raw_blocks).
         return {"entry_link": entry, "entry_html": entry_html, "theme_link": theme,
-                "rec_link": rec, "url": url, "org_name": org, "body": body, "md": Md}
+                "theme_html": functools.partial(theme, link=html_link), "rec_link": rec,
+                "rec_html": functools.partial(rec, link=html_link), "url": url,
+                "org_name": org, "body": body, "md": Md}
 
     def resolve_references(self, text: str, here: str) -> str:
         def replace(match: Any) -> str:

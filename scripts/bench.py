@@ -3,7 +3,9 @@
 Usage: python scripts/bench.py [--sizes 1000 5000] [--repeat 3]
 
 Each measurement runs in a fresh subprocess so its peak RSS is its own. Prints a table:
-stage, entries, seconds (best of --repeat), entries/s, peak RSS, ratio to the baseline.
+stage, entries, seconds (best of --repeat), entries/s, peak RSS, ratio to the baseline
+(best against best; stages run in rounds, each once a round, and the ratio of each round
+to its own baseline run is shown too, since this machine's speed drifts).
 Benchmarks are never timed tests: this script reports, it does not fail a build.
 """
 
@@ -488,8 +490,10 @@ def _measure_here(stage: str, root: Path) -> None:
     started = time.perf_counter()
     work = STAGES[stage](root)
     imported = time.perf_counter()
+    cpu_before = _cpu_seconds()
     entries = work()
     done = time.perf_counter()
+    cpu = _cpu_seconds() - cpu_before
     extras = getattr(work, "extras", None)
     if extras is not None:
         print(json.dumps(extras()))
@@ -497,25 +501,53 @@ def _measure_here(stage: str, root: Path) -> None:
     rss_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps({"entries": entries, "seconds": done - imported,
-                      "import_seconds": imported - started, "rss_mib": rss_kib / 1024}))
+                      "import_seconds": imported - started, "rss_mib": rss_kib / 1024,
+                      "cpu_seconds": cpu}))
 
 
-def measure(stage: str, root: Path, repeat: int) -> dict[str, float]:
-    runs = []
+def _cpu_seconds() -> float:
+    """User and system CPU of this process and the helpers it has waited for (MkDocs'
+    second process, the index's, Pagefind): steadier than wall time on a shared machine,
+    and what two cores must share."""
+    own, helpers = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                        resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + helpers.ru_utime + helpers.ru_stime
+
+
+def measure_once(stage: str, root: Path) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, "--measure", stage, str(root)],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        raise SystemExit(f"stage {stage} failed:\n{out.stdout[-2000:]}{out.stderr[-4000:]}")
+    lines = [json.loads(line) for line in out.stdout.strip().splitlines()
+             if line.startswith("{")]
+    run: dict[str, float] = lines[-1]
+    for extra in lines[:-1]:
+        run.update(extra)
+    return run
+
+
+def measure(stages: list[str], root: Path, repeat: int) -> dict[str, list[dict[str, float]]]:
+    """Every stage ``repeat`` times, in rounds (each stage once a round): a stage and its
+    baseline run close together in time, so the machine's drift in speed (large on this
+    shared machine) weighs on both alike."""
+    runs: dict[str, list[dict[str, float]]] = {stage: [] for stage in stages}
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, __file__, "--measure", stage, str(root)],
-                             capture_output=True, text=True)
-        if out.returncode != 0:
-            raise SystemExit(f"stage {stage} failed:\n{out.stdout[-2000:]}{out.stderr[-4000:]}")
-        lines = [json.loads(line) for line in out.stdout.strip().splitlines()
-                 if line.startswith("{")]
-        run = lines[-1]
-        for extra in lines[:-1]:
-            run.update(extra)
-        runs.append(run)
-    best: dict[str, float] = min(runs, key=lambda r: float(r["seconds"]))
+        for stage in stages:
+            runs[stage].append(measure_once(stage, root))
+    return runs
+
+
+def best_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    best = dict(min(runs, key=lambda r: float(r["seconds"])))
     best["rss_mib"] = max(float(r["rss_mib"]) for r in runs)
     return best
+
+
+def round_ratios(runs: list[dict[str, float]], base: list[dict[str, float]]) -> str:
+    """The ratio in each round (a stage against its baseline of the same round)."""
+    ratios = sorted(r["seconds"] / b["seconds"] for r, b in zip(runs, base, strict=True))
+    return f"rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x" if len(ratios) > 1 else ""
 
 
 def main() -> None:
@@ -530,23 +562,24 @@ def main() -> None:
         return
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")
-    header = (f"{'stage':<16}{'entries':>8}{'seconds':>10}{'prep s':>10}"
+    header = (f"{'stage':<16}{'entries':>8}{'seconds':>10}{'cpu s':>8}{'prep s':>10}"
               f"{'entries/s':>11}{'peak MiB':>10}{'ratio':>8}  baseline")
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory(prefix="hpkb-bench-") as scratch:
         for size in args.sizes:
             root = generate(Path(scratch) / f"corpus-{size}", size)
-            results: dict[str, dict[str, float]] = {}
-            for stage in args.stages:
-                results[stage] = measure(stage, root, args.repeat)
+            runs = measure(args.stages, root, args.repeat)
+            results = {stage: best_of(stage_runs) for stage, stage_runs in runs.items()}
             for stage, r in results.items():
                 base = BASELINE_OF.get(stage)
                 ratio = (f"{r['seconds'] / results[base]['seconds']:.2f}x"
                          if base in results else "")
+                spread = round_ratios(runs[stage], runs[base]) if base in results else ""
                 print(f"{stage:<16}{int(r['entries']):>8}{r['seconds']:>10.2f}"
-                      f"{r['import_seconds']:>10.2f}{r['entries'] / r['seconds']:>11.0f}"
-                      f"{r['rss_mib']:>10.0f}{ratio:>8}  {base or ''}")
+                      f"{r['cpu_seconds']:>8.2f}{r['import_seconds']:>10.2f}"
+                      f"{r['entries'] / r['seconds']:>11.0f}"
+                      f"{r['rss_mib']:>10.0f}{ratio:>8}  {base or ''} {spread}".rstrip())
             if "search-index" in results:
                 r = results["search-index"]
                 print(f"  whoosh at {size} entries: one-entry update {r['update_s']:.2f} s; "

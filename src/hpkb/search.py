@@ -23,15 +23,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from math import log
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hpkb.body import REFERENCE
 from hpkb.diagnostics import HpkbError
 from hpkb.memo import Memo
-from hpkb.taxonomy import Taxonomy
-from hpkb.view import ProfileView, PublishedEntry
 from hpkb.workers import WorkerFailed, finish_worker, start_worker, stop
 from hpkb.write import link_or_copy, write_text
+
+if TYPE_CHECKING:  # the index's second process imports this module: only what it runs
+    from hpkb.taxonomy import Taxonomy
+    from hpkb.view import ProfileView, PublishedEntry
 
 __all__ = ["INDEX_DIR", "IndexReader", "SearchError", "SearchResults", "index_view",
            "more_like_this", "search_index"]

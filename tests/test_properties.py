@@ -124,3 +124,19 @@ def test_index_terms_are_what_whoosh_gives(text: str, boost: float) -> None:
     ours = RememberedPositions(field_boost=boost)
     assert list(ours.word_values(text, analyzer, mode="index")) == expected
     assert list(ours.word_values(text + " ", analyzer, mode="index")) == expected
+
+
+def test_index_terms_follow_the_analyzer_asked_with() -> None:
+    """Each word's term is remembered for one analyzer: another stop list (or none, which
+    Whoosh's own way answers) gives that analyzer's terms."""
+    from whoosh import formats
+    from whoosh.analysis import StemmingAnalyzer
+
+    from hpkb.index_format import RememberedPositions
+
+    ours = RememberedPositions()
+    text = "The runner and the runs"
+    for analyzer in (StemmingAnalyzer(), StemmingAnalyzer(stoplist=frozenset({"runner"})),
+                     StemmingAnalyzer(stoplist=None), StemmingAnalyzer()):
+        expected = list(formats.Positions().word_values(text, analyzer, mode="index"))
+        assert list(ours.word_values(text, analyzer, mode="index")) == expected

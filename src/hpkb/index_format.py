@@ -70,6 +70,7 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
         self._last: tuple[tuple[Any, ...], list[Any]] | None = None
         # Each lower-cased word's term ("" for a stop word), and a lone position's bytes.
         self._terms: dict[str, str] = {}
+        self._terms_of: _Steps | None = None
         self._singles: dict[int, bytes] = {}
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
@@ -92,6 +93,8 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
         # to two characters, the second not a word character).
         words = steps.words.findall(text.lower()) if text.isascii() \
             else [word.lower() for word in steps.words.findall(text)]
+        if self._terms_of != steps:  # each word's term holds for one analyzer only
+            self._terms, self._terms_of = {}, steps
         terms = self._terms
         positions: dict[str, list[int]] = {}
         kept: int | None = None
@@ -124,7 +127,7 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
         return sorted((term, weight) for term, _, weight, _ in self._last[1]) \
             if self._last is not None else []
 
-    _MEMOS = ("_last", "_terms", "_singles")
+    _MEMOS = ("_last", "_terms", "_terms_of", "_singles")
 
     # What it remembers is not part of the format: not saved with the index's schema,
     # not compared when Whoosh compares schemas.
@@ -132,7 +135,7 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
         return {k: v for k, v in self.__dict__.items() if k not in self._MEMOS}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, _last=None, _terms={}, _singles={})
+        self.__dict__.update(state, _last=None, _terms={}, _terms_of=None, _singles={})
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.__getstate__() == other.__getstate__()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from hpkb import mkdocs_run
 from tests.site_helpers import build_profiles, copy_example
 
-EXTENSIONS = ["tables", "admonition", "toc", "fenced_code", "hpkb.raw_blocks"]
+EXTENSIONS = ["tables", "admonition", "md_in_html", "toc", "fenced_code", "hpkb.raw_blocks"]
 
 
 def _html(text: str, gated: bool) -> str:

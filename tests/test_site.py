@@ -63,6 +63,19 @@ def test_table_values_show_as_written(starter: Path) -> None:
     assert "\\(" not in html and "\\*" not in html
 
 
+def test_older_copied_templates_with_markdown_in_html_still_render(starter: Path) -> None:
+    """`hpkb init` copies the templates into a repo; copies from before the link lists
+    were HTML hold Markdown lists in <div markdown="1">, which must still render."""
+    override = starter / "templates" / "site" / "_entry_links.md.j2"
+    override.write_text('<div class="old-list" markdown="1">\n\n{% for item in items %}\n'
+                        "- {{ entry_link(item.id) }}\n{% endfor %}\n\n</div>\n",
+                        encoding="utf-8")
+    build_profiles(starter, "shared")
+    html = (starter / "build/shared/site/themes/domestic-abuse.html").read_text("utf-8")
+    listed = html.split('<div class="old-list">', 1)[1].split("</div>", 1)[0]
+    assert '<li><a href="../practice/PR-2024-001.html">' in listed and "- [" not in listed
+
+
 def test_front_matter_values_are_escaped(starter: Path) -> None:
     path = starter / PRACTICE
     text = path.read_text("utf-8")

@@ -3,7 +3,7 @@ whole is put into the page as it is, not parsed again.
 
 A template puts such HTML between two lines of their own, ``<!-- hpkb:html -->`` and
 ``<!-- /hpkb:html -->``. Python-Markdown would read raw HTML with its HTML parser (pure
-Python, tag by tag), and HTML holding Markdown needs md_in_html, whose parser reads every
+Python, tag by tag), and Markdown lists in HTML need md_in_html, whose parser reads every
 page: the link lists of entry pages cost a fifth of the site's Markdown time that way.
 Here the lines between the markers are kept aside whole, as Python-Markdown keeps a raw
 HTML block it has parsed, and come back unchanged in the page; the marker lines

@@ -79,11 +79,14 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
         # Site search is Pagefind (a chunked index fetched on demand), not Material's
         # single search_index.json, which would be tens of MB at thousands of entries.
         "plugins": [],
-        # hpkb.raw_blocks: HTML the templates write whole (the link lists in their
-        # <div data-pagefind-ignore>) goes in as it is; hpkb.inline_gates: the same HTML,
-        # a third less Markdown time (see each module).
-        "markdown_extensions": ["tables", "admonition", {"toc": {"permalink": True}},
-                                "hpkb.raw_blocks", "hpkb.inline_gates"],
+        # hpkb.raw_blocks: HTML the templates write whole (tables, link lists) goes in as
+        # it is; hpkb.inline_gates: the same HTML, a third less Markdown time (see each
+        # module). md_in_html: a repo's templates copied by `hpkb init` before the link
+        # lists were HTML wrap Markdown lists in <div markdown="1"> (with the lists set
+        # aside by raw_blocks, it costs no measurable time).
+        "markdown_extensions": ["tables", "admonition", "md_in_html",
+                                {"toc": {"permalink": True}}, "hpkb.raw_blocks",
+                                "hpkb.inline_gates"],
         "extra_css": ["assets/hpkb.css"],
         "extra_javascript": ["assets/finder.js", "assets/search.js", "assets/tracker.js"],
         "extra": {"hpkb_marking": marking, "generator": False},

@@ -68,20 +68,29 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
     def __init__(self, field_boost: float = 1.0) -> None:
         super().__init__(field_boost=field_boost)
         self._last: tuple[tuple[Any, ...], list[Any]] | None = None
-        # Each lower-cased word's term ("" for a stop word), and a lone position's bytes.
+        # The analyzer last asked with, its steps, and each lower-cased word's term under
+        # it ("" for a stop word); a lone position's bytes.
+        self._analyzer: Any = None
+        self._steps: _Steps | None = None
         self._terms: dict[str, str] = {}
-        self._terms_of: _Steps | None = None
         self._singles: dict[int, bytes] = {}
 
     def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
         asked = (value, analyzer, sorted(kwargs.items()))
         if self._last is None or self._last[0] != asked:
-            steps = _steps(analyzer) if isinstance(value, str) and \
+            steps = self._steps_of(analyzer) if isinstance(value, str) and \
                 set(kwargs) <= {"mode"} else None
             found = self._analysed(value, steps) if steps is not None \
                 else list(super().word_values(value, analyzer, **kwargs))
             self._last = (asked, found)
         return iter(self._last[1])
+
+    def _steps_of(self, analyzer: Any) -> _Steps | None:
+        """The steps of ``analyzer`` (see _steps), worked out once while Whoosh asks with
+        the same one; each word's term holds for that analyzer only."""
+        if analyzer is not self._analyzer:
+            self._analyzer, self._steps, self._terms = analyzer, _steps(analyzer), {}
+        return self._steps
 
     def _analysed(self, text: str, steps: _Steps) -> list[Any]:
         """What Positions.word_values gives for ``text`` under the default
@@ -93,8 +102,6 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
         # to two characters, the second not a word character).
         words = steps.words.findall(text.lower()) if text.isascii() \
             else [word.lower() for word in steps.words.findall(text)]
-        if self._terms_of != steps:  # each word's term holds for one analyzer only
-            self._terms, self._terms_of = {}, steps
         terms = self._terms
         positions: dict[str, list[int]] = {}
         kept: int | None = None
@@ -127,7 +134,7 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
         return sorted((term, weight) for term, _, weight, _ in self._last[1]) \
             if self._last is not None else []
 
-    _MEMOS = ("_last", "_terms", "_terms_of", "_singles")
+    _MEMOS = ("_last", "_analyzer", "_steps", "_terms", "_singles")
 
     # What it remembers is not part of the format: not saved with the index's schema,
     # not compared when Whoosh compares schemas.
@@ -135,7 +142,8 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
         return {k: v for k, v in self.__dict__.items() if k not in self._MEMOS}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state, _last=None, _terms={}, _terms_of=None, _singles={})
+        self.__dict__.update(state, _last=None, _analyzer=None, _steps=None, _terms={},
+                             _singles={})
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.__getstate__() == other.__getstate__()

@@ -110,12 +110,15 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
     env.bytecode_cache = templates.cache("theme") if templates else None
     # MkDocs asks the environment only for its list of templates (ThemeListing).
     files.add_files_from_theme(ThemeListing(env), config)  # type: ignore[arg-type]
+    assert env.loader is not None  # MkDocs' theme loader
+    env.loader = _NavOnceLoader(env.loader)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     nav = get_navigation(files, config)
     nav = config.plugins.on_nav(nav, config=config, files=files)
     pages: dict[str, Any] = {}
     in_nav = {id(page) for page in nav.pages}
+    env.globals["hpkb_nav_once"] = NavOnce(in_nav)
     for file in files.documentation_pages():
         page = file.page if file.page is not None else Page(None, file, config)
         # Metadata and titles of the pages in the navigation, so it renders the same
@@ -124,14 +127,38 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
         if id(page) in in_nav:
             page.read_source(config)
         pages[file.src_uri] = page
-    env.globals["hpkb_nav_once"] = NavOnce({page.file.src_uri for page in nav.pages})
     env = config.plugins.on_env(env, config=config, files=files)
     return _Prepared(config, files, nav, env, pages)
 
 
+# The theme's navigation partial, as every template includes it, and under a name of its
+# own: the first is served as a call to NavOnce around the second (_NavOnceLoader).
+NAV = "partials/nav.html"
+THEME_NAV = "hpkb/theme-nav.html"
+_NAV_ONCE = f'{{% call hpkb_nav_once(page) %}}{{% include "{THEME_NAV}" %}}{{% endcall %}}'
+
+
+class _NavOnceLoader(jinja2.BaseLoader):
+    """The theme's templates as its own loader finds them (a repo's overrides first),
+    but the navigation partial goes through NavOnce: the change is made where the
+    partial is looked up, not in a copy of Material's template that includes it."""
+
+    def __init__(self, theme: jinja2.BaseLoader) -> None:
+        self._theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str
+                   ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template == NAV:
+            return _NAV_ONCE, None, lambda: True
+        return self._theme.get_source(environment, NAV if template == THEME_NAV else template)
+
+    def list_templates(self) -> list[str]:
+        return self._theme.list_templates()
+
+
 class NavOnce:
     """The theme's navigation, made once for every page outside it in one folder
-    (templates call it around Material's nav partial; see the site's main.html).
+    (every template's include of the nav partial calls it; see _NavOnceLoader).
 
     The navigation of such a page marks no item as the current one, and its links are
     relative to the page's folder (MkDocs' url filter drops a page address's last part
@@ -139,12 +166,12 @@ class NavOnce:
     Material made it afresh for each, over a tenth of the site's rendering time. Pages
     in the navigation (the home page, the listings) are made as Material makes them."""
 
-    def __init__(self, in_nav: Collection[str]) -> None:
-        self._in_nav = in_nav
+    def __init__(self, in_nav: Collection[int]) -> None:
+        self._in_nav = in_nav  # the ids of the navigation's pages
         self._made: dict[str, Any] = {}
 
     def __call__(self, page: Any, caller: Callable[[], Any]) -> Any:
-        if page is None or page.file.src_uri in self._in_nav:
+        if page is None or id(page) in self._in_nav:
             return caller()
         folder, _, name = page.url.rpartition("/")
         key = folder if "." in name else page.url

@@ -120,13 +120,10 @@ class _Renderer:
 
     # -- helpers the templates call -------------------------------------------------
     def helpers(self, here: str) -> dict[str, Callable[..., Any]]:
-        def entry(entry_id: str, text: str | None = None) -> Md:
+        def entry(entry_id: str, text: str | None = None,
+                  link: Callable[[str, str, Any], Md] = page_link) -> Md:
             target = self.by_id[entry_id]
-            return page_link(here, entry_page(entry_id, target.kind), text or target.title)
-
-        def entry_html(entry_id: str, text: str | None = None) -> Md:
-            target = self.by_id[entry_id]
-            return html_link(here, entry_page(entry_id, target.kind), text or target.title)
+            return link(here, entry_page(entry_id, target.kind), text or target.title)
 
         def theme(theme_id: str, link: Callable[[str, str, Any], Md] = page_link) -> Md:
             found = self.taxonomy.themes.get(theme_id)
@@ -146,10 +143,10 @@ class _Renderer:
             return Md(self.resolve_references(published.body, here))
 
         # *_html: the same links as HTML, for HTML a template makes whole (raw_blocks).
-        return {"entry_link": entry, "entry_html": entry_html, "theme_link": theme,
-                "theme_html": functools.partial(theme, link=html_link), "rec_link": rec,
-                "rec_html": functools.partial(rec, link=html_link), "url": url,
-                "org_name": org, "body": body, "md": Md}
+        return {"entry_link": entry, "entry_html": functools.partial(entry, link=html_link),
+                "theme_link": theme, "theme_html": functools.partial(theme, link=html_link),
+                "rec_link": rec, "rec_html": functools.partial(rec, link=html_link),
+                "url": url, "org_name": org, "body": body, "md": Md}
 
     def resolve_references(self, text: str, here: str) -> str:
         def replace(match: Any) -> str:

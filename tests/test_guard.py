@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,6 +178,58 @@ def test_output_guard_catches_what_slipped_through(starter: Path, tmp_path: Path
     findings = guard_outputs(out, seen, validation.corpus, [])
     assert sorted((f.file, f.line, f.code) for f in findings) == [
         ("build/shared/chunk.pf", 1, "HP603"), ("build/shared/site/page.html", 2, "HP603")]
+
+
+def test_output_guard_on_two_cores_finds_what_one_core_finds(
+        starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last files are checked half by a forked child: the same findings, in the
+    same order, and the same record of what passed."""
+    import json
+    import threading
+
+    import hpkb.guard
+    from hpkb.forked import on_two_cores
+    from hpkb.guard import GUARD_RECORD, OutputGuard
+
+    forked: list[int] = []
+    monkeypatch.setattr(hpkb.guard, "on_two_cores", lambda work, items: (
+        forked.append(len(items)) or on_two_cores(work, items)))
+    validation = validate_repo(starter)
+    seen = profile_view(validation, "shared")
+
+    def guarded(name: str, dirty: bool, threaded: bool) -> tuple[list[Any], Any]:
+        out = tmp_path / name
+        (out / "site" / "pagefind").mkdir(parents=True)
+        for n in range(240):
+            text = f"<p>page {n}: a review of partner records</p>\n" * 3
+            if dirty and n % 40 == 7:
+                text += f"<p>line {n} names Imelda Castrow</p>\n"
+            (out / "site" / "pagefind" / f"{n:03d}.pf_fragment").write_bytes(
+                gzip.compress(text.encode()))
+        guard = OutputGuard(out, seen, validation.corpus, [])
+        guard.scan(leave_out=("site", "pagefind"))
+        stop = threading.Event()
+        beside = threading.Thread(target=stop.wait)  # no fork: all on this core
+        if threaded:
+            beside.start()
+        try:
+            findings = [(f.file, f.line, f.code) for f in guard.finish()]
+        finally:
+            stop.set()
+            if threaded:
+                beside.join()
+        record = out / GUARD_RECORD
+        return findings, json.loads(record.read_text("utf-8")) if record.is_file() else None
+
+    dirty = guarded("dirty-forked", True, False)
+    assert dirty == guarded("dirty-alone", True, True)
+    assert [line for _, line, _ in dirty[0]] == [4] * 6
+    assert [file.rsplit("/", 1)[1] for file, _, _ in dirty[0]] == [
+        f"{n:03d}.pf_fragment" for n in range(7, 240, 40)]
+    clean = guarded("clean-forked", False, False)
+    assert clean == guarded("clean-alone", False, True)
+    assert clean[0] == [] and len(clean[1]["passed"]) == 240
+    assert forked == [240] * 4
 
 
 def test_output_guard_scans_large_files_in_overlapping_pieces(

@@ -255,6 +255,18 @@ def test_statistics_charts_are_local_images_with_text(page: Page, internal_url: 
         assert image.evaluate("i => i.complete && i.naturalWidth > 0")
 
 
+
+def test_chart_text_reaches_the_board_pack(example_build: Path) -> None:
+    import subprocess
+
+    pdf = example_build / "build/internal/packs/board-quarterly.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    # The chart's own title and a bar's label, as text: Typst sets the SVG's words in its
+    # bundled font (the pack prints the image's alternative text nowhere).
+    chart = text[text.index("Overdue actions by owner"):]
+    assert "Neighbourhood Policing" in chart[:chart.index("Action ")]
+
 @pytest.fixture(scope="module")
 def hub_url(example_build: Path) -> Iterator[str]:
     """The example hub: this force's shared export and the two example forces'."""

@@ -26,6 +26,7 @@ import phonenumbers
 from hpkb.body import published_lines
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.fingerprint import code_digest, walk_tree
+from hpkb.forked import on_two_cores
 from hpkb.literals import Literals
 from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
@@ -369,6 +370,18 @@ def _passed_before(previous: Path | None, name: str, rules: str) -> dict[str, st
     return passed if isinstance(passed, dict) else {}
 
 
+@dataclass(frozen=True)
+class _FileCheck:
+    """What checking one file found: its findings; the digest of its bytes when they
+    passed (None when not); the keys of its pieces that passed."""
+
+    rel: str
+    in_index: bool
+    findings: list[Diagnostic]
+    passed: str | None
+    clean_pieces: tuple[str, ...]
+
+
 class OutputGuard:
     """Scans a finished (not yet live) build's files for names and hidden entries, in as
     many goes as the build likes (a part can be checked while another is still being
@@ -418,48 +431,63 @@ class OutputGuard:
         self._before = passed if isinstance(passed, dict) else {}
         self._pieces_before = set(pieces) if isinstance(pieces, list) else set()
 
-    def scan(self, leave_out: tuple[str, ...] = ()) -> None:
+    def scan(self, leave_out: tuple[str, ...] = (), two_cores: bool = False) -> None:
         """Scan every file of ``folder`` (any already scanned are passed over) but those
         in the folder whose path below ``folder`` is ``leave_out``, in the order of their
         paths. A build holds some 1,800 files at 1,000 entries, most of them the last
-        build's, and listing them with pathlib cost a preview 0.1-0.2 s."""
+        build's, and listing them with pathlib cost a preview 0.1-0.2 s. With
+        ``two_cores``, a forked child checks half the files (`hpkb.forked`): for the
+        last files, scanned when nothing else is left to run beside them."""
         if self._off:
             return
+        todo: list[tuple[str, str]] = []
         for parts, path in sorted(walk_tree(self.folder, self.folder, files_only=True)):
             rel = "/".join(parts)
             if (leave_out and parts[:len(leave_out)] == leave_out) or rel in self._scanned:
                 continue
             self._scanned.add(rel)
-            self._scan_file(Path(path), rel)
+            todo.append((path, rel))
+        checks = (on_two_cores(self._check_file, todo) if two_cores
+                  else map(self._check_file, todo))
+        # Applied in the files' order, so the findings read the same however made.
+        for check in checks:
+            self.findings += check.findings
+            self._clean_pieces.update(check.clean_pieces)
+            if check.passed is not None:
+                self._passed[check.rel] = check.passed
+                self._clean.add((check.passed, check.in_index))
 
-    def _scan_file(self, path: Path, rel: str) -> None:
+    def _check_file(self, item: tuple[str, str]) -> _FileCheck:
+        """One file's findings, and what passed: the file's digest when it did, and its
+        clean pieces. The sets of what passed are updated too (they only save scanning
+        bytes passed before, so a forked child's updates, lost, change no result)."""
+        path, rel = Path(item[0]), item[1]
+        in_index = rel.split("/", 1)[0] == INDEX_FOLDER
         if self._previous is not None and rel in self._before and \
                 same_file(path, self._previous / rel):
-            self._passed[rel] = self._before[rel]
-            return
+            return _FileCheck(rel, in_index, [], self._before[rel], ())
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        in_index = rel.split("/", 1)[0] == INDEX_FOLDER
         # The same bytes passed before here, or elsewhere in this build under the same
         # rules (the entries' JSON is in the export, the docs tree and the site).
         if self._before.get(rel) == digest or (digest, in_index) in self._clean:
-            self._passed[rel] = digest
-            return
+            return _FileCheck(rel, in_index, [], digest, ())
         where = f"{self._where}/{rel}"
         raw = _readable(path, data)
         if raw is None:  # deny by default: what cannot be read cannot be published
-            self.findings.append(error(where, 1, 1, "HP605", "cannot read this PDF to check "
-                                       "it", "install poppler-utils (pdftotext, pdfinfo); "
-                                       "make build and .ci/run expect them"))
-            return
-        hits = len(self.findings)
+            return _FileCheck(rel, in_index, [error(
+                where, 1, 1, "HP605", "cannot read this PDF to check it",
+                "install poppler-utils (pdftotext, pdfinfo); make build and .ci/run expect "
+                "them")], None, ())
+        findings: list[Diagnostic] = []
+        clean_pieces: list[str] = []
         reported: set[tuple[str, str]] = set()
         for lines_before, piece in _pieces(raw):
             # Bytes passed before under the same rules (this build's or the last's),
             # and in the same place as to the search index, pass again.
             key = f"{'i' if in_index else 't'}{hashlib.sha256(piece).hexdigest()}"
             if key in self._clean_pieces or key in self._pieces_before:
-                self._clean_pieces.add(key)
+                clean_pieces.append(key)
                 continue
             text = piece.decode("utf-8", "replace")
             clean = True
@@ -478,21 +506,23 @@ class OutputGuard:
                     clean = False
                     reported.add((what, owner))
                     line = lines_before + text.count("\n", 0, start) + 1
-                    self.findings.append(error(
+                    findings.append(error(
                         where, line, 1, "HP603",
                         f"output contains {what}" + (f" {owner}" if owner else ""),
                         "the build was not published; report this: the view should have "
                         "removed it"))
             if clean:
+                clean_pieces.append(key)
                 self._clean_pieces.add(key)
-        if len(self.findings) == hits:
-            self._passed[rel] = digest
-            self._clean.add((digest, in_index))
+        if findings:
+            return _FileCheck(rel, in_index, findings, None, tuple(clean_pieces))
+        self._clean.add((digest, in_index))
+        return _FileCheck(rel, in_index, [], digest, tuple(clean_pieces))
 
     def finish(self) -> list[Diagnostic]:
         """Scan whatever files are left, and when all passed, record what passed (in the
         folder, for the next build); the findings otherwise."""
-        self.scan()
+        self.scan(two_cores=True)
         if not self.findings and not self._off:
             (self.folder / GUARD_RECORD).write_text(
                 json.dumps({"rules": self._rules, "passed": self._passed,

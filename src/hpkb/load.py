@@ -15,17 +15,9 @@ from hpkb.memo import Memo
 from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind, Source
 from hpkb.strict_yaml import ParsedYaml, parse_yaml
 
-__all__ = ["MAX_FILE_BYTES", "LoadResult", "find_entry_files", "load_entries", "read_text"]
+__all__ = ["MAX_FILE_BYTES", "EntryFile", "find_entry_files", "load_source", "read_text"]
 
 MAX_FILE_BYTES = 512 * 1024
-
-
-@dataclass(frozen=True)
-class LoadResult:
-    """What loading found: the readable sources, and findings about the rest."""
-
-    sources: tuple[Source, ...]
-    diagnostics: tuple[Diagnostic, ...]
 
 
 @dataclass(frozen=True)
@@ -151,16 +143,3 @@ def _source_of(
                      "write one `field: value` per line between the --- lines")
     return Source(entry_file.rel, entry_file.kind, parsed.value, parsed.positions,
                   body, body_line)
-
-
-def load_entries(root: Path, memo: Memo | None = None) -> LoadResult:
-    """Load every entry file under ``root``."""
-    files, findings = find_entry_files(root)
-    sources: list[Source] = []
-    for entry_file in files:
-        loaded = load_source(entry_file, memo)
-        if isinstance(loaded, Diagnostic):
-            findings.append(loaded)
-        else:
-            sources.append(loaded)
-    return LoadResult(tuple(sources), tuple(findings))

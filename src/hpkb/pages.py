@@ -20,8 +20,8 @@ from typing import Any
 import jinja2
 
 from hpkb.body import REFERENCE, is_entry_id
-from hpkb.charts import ChartCache
 from hpkb.figures import debrief_timeliness, is_overdue
+from hpkb.forked import on_two_cores
 from hpkb.guide import guide_sections
 from hpkb.link import Links
 from hpkb.markdown_text import Md, escape_md, html_link, page_link, relative_url, yaml_string
@@ -294,10 +294,8 @@ class _Renderer:
             return self.taxonomy.organisations[value].name
         return label(value)
 
-    def statistics(self, population: int | None, small: int,
-                   cache: ChartCache | None = None) -> tuple[str, dict[str, str]]:
-        """The statistics page and its charts (small numbers suppressed unless personal;
-        charts drawn before are taken from ``cache``)."""
+    def statistics(self, population: int | None, small: int) -> tuple[str, dict[str, str]]:
+        """The statistics page and its charts (small numbers suppressed unless personal)."""
         from hpkb.charts import bar_chart, line_chart
         from hpkb.report import (
             action_rows,
@@ -329,24 +327,22 @@ class _Renderer:
             charts["incidents-by-year"] = bar_chart(
                 "incidents-by-year", "Homicides and near misses by financial year",
                 list(by_year), {"Homicide": [c["homicide"] for c in by_year.values()],
-                                "Near miss": [c["near-miss"] for c in by_year.values()]},
-                cache=cache)
+                                "Near miss": [c["near-miss"] for c in by_year.values()]})
         rolling = tables["profile"]["rolling_12_months"]
         if rolling and drawable(rolling.values()):
             charts["rolling"] = line_chart("rolling", "Incidents in the previous 12 months",
-                                           list(rolling), {"Incidents": list(rolling.values())},
-                                           cache=cache)
+                                           list(rolling), {"Incidents": list(rolling.values())})
         quarters = tables["actions"]
         if quarters and drawable(v for c in quarters.values() for v in c.values()):
             charts["actions"] = bar_chart(
                 "actions", "Actions by quarter raised, by status now", list(quarters),
                 {label(k): [c[k] for c in quarters.values()]
-                 for k in ("completed", "in-progress", "open", "dropped")}, cache=cache)
+                 for k in ("completed", "in-progress", "open", "dropped")})
         if tables["overdue"] and drawable(tables["overdue"].values()):
             charts["overdue"] = bar_chart("overdue", "Overdue actions by owner",
                                           list(tables["overdue"]),
                                           {"Overdue": list(tables["overdue"].values())},
-                                          horizontal=True, cache=cache)
+                                          horizontal=True)
         timely = tables["timeliness"]
         if timely and drawable(v for c in timely.values() for v in c.values()):
             charts["timeliness"] = bar_chart(
@@ -354,7 +350,7 @@ class _Renderer:
                 {"Debriefs": [c["debriefs"] for c in timely.values()],
                  "Review within target": [c["review_within"] for c in timely.values()],
                  "Report within target": [c["report_within"] for c in timely.values()]},
-                stacked=False, cache=cache)
+                stacked=False)
 
         def count(value: int) -> str:
             return (f"fewer than {small}" if not personal and 0 < value < small
@@ -393,33 +389,30 @@ def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[Publishe
 
 def prime_pages(profile_view: ProfileView, *, site_name: str, marking: str,
                 targets: tuple[int, int], template_dirs: Iterable[Path],
-                population: int | None, small_numbers: int, chart_cache: ChartCache,
                 template_cache: jinja2.BytecodeCache) -> None:
-    """Draw the statistics page's charts into ``chart_cache`` and compile every site
-    template into ``template_cache``, as `site_pages` with the same arguments would:
-    neither needs links or related entries, so a build does this while its search index
-    is written, and `site_pages` then finds both ready (on a clean build at 1,000
-    entries, about 1 s of matplotlib and Jinja)."""
+    """Compile every site template into ``template_cache``, as `site_pages` with the
+    same arguments would: this needs no links or related entries, so a build does it
+    while its search index is written, and `site_pages` then finds them ready."""
     renderer = _Renderer(profile_view, Links({}, {}), site_name, marking, targets,
                          template_dirs, "", template_cache)
     for name in renderer.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
         renderer.env.get_template(name)
-    renderer.statistics(population, small_numbers, chart_cache)
 
 
 def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
                extra_pages: dict[str, str], population: int | None = None,
                small_numbers: int = 5, packs: list[tuple[str, str]] | None = None,
-               chart_cache: ChartCache | None = None,
                template_cache: jinja2.BytecodeCache | None = None,
                only: frozenset[str] | None = None) -> SitePages:
-    """Every page of the site, and the finder's data file (charts drawn before are taken
-    from ``chart_cache``); with ``only``, just the pages of those entries."""
+    """Every page of the site, and the finder's data file and charts; with ``only``, just
+    the pages of those entries."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
                          home_text, template_cache)
-    pages = {entry_page(e.id, e.kind): renderer.entry(e) for e in profile_view.entries
-             if only is None or e.id in only}
+    # Entry pages need nothing from one another: on two cores (`hpkb.forked`).
+    chosen = [e for e in profile_view.entries if only is None or e.id in only]
+    pages = {entry_page(e.id, e.kind): text
+             for e, text in zip(chosen, on_two_cores(renderer.entry, chosen), strict=True)}
     if only is not None:
         return SitePages(pages, {})
     pages.update(renderer.theme_pages())
@@ -434,7 +427,7 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     pages["downloads.md"] = renderer.render("downloads.md.j2", "downloads.md",
                                             packs=packs or [])
     pages["search.md"] = renderer.render("search.md.j2", "search.md")
-    statistics, charts = renderer.statistics(population, small_numbers, chart_cache)
+    statistics, charts = renderer.statistics(population, small_numbers)
     pages["statistics.md"] = statistics
     if profile_view.profile.personal:  # management pages: the internal site only
         pages["tracker.md"] = renderer.tracker()

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpkb.body import REFERENCE
 from hpkb.diagnostics import HpkbError
+from hpkb.forked import on_two_cores
 from hpkb.memo import Memo
 from hpkb.workers import WorkerFailed, finish_worker, start_worker, stop
 from hpkb.write import link_or_copy, write_text
@@ -828,10 +829,10 @@ def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
     # maxDocFreqPct does: they say little about likeness, and a query on them scores
     # nearly every entry, so related entries grew with the square of the entries.
     common = max(10, doc_count // 50)
-    related: dict[str, list[str]] = {}
-    for entry_id in entry_ids:
+
+    def related(entry_id: str) -> list[str] | None:
         if (own := docnum_of.get(entry_id)) is None:
-            continue
+            return None
         terms = [(text, boost) for text, boost
                  in telling_terms(vectors.get(own, []), frequency.__getitem__, doc_count, 24)
                  if len(holders[text]) <= common][:12]
@@ -842,8 +843,12 @@ def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
                 scores[other] = scores.get(other, 0.0) + weight * idf * boost
         scores.pop(own, None)
         best = heapq.nsmallest(top, ((-score, ids[d]) for d, score in scores.items()))
-        related[entry_id] = [other for _, other in best]
-    return related
+        return [other for _, other in best]
+
+    # Each entry's list needs only what is read already: on two cores (`hpkb.forked`).
+    wanted = list(entry_ids)
+    return {entry_id: found for entry_id, found in zip(
+        wanted, on_two_cores(related, wanted), strict=True) if found is not None}
 
 
 Document = tuple[str, list[tuple[str, float]] | None]  # entry id, body term vector

@@ -19,7 +19,6 @@ from typing import Any
 import jinja2
 import yaml
 
-from hpkb.charts import ChartCache
 from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import Provenance, export_files, provenance_of, write_files
@@ -141,24 +140,27 @@ def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[st
 
 
 def prime_site(root: Path, settings: Settings, profile_view: ProfileView) -> None:
-    """The site's charts and compiled templates, made into their caches in build/.cache
-    before its pages are (`pages.prime_pages`): the pipeline does it while the search
-    index is written, since the pages wait for related entries, which wait for the
-    index. A template it cannot compile (a content repo's override) is left to the pages'
-    own generation, which reports it."""
+    """The site's compiled templates, made into their cache in build/.cache before its
+    pages are (`pages.prime_pages`): the pipeline does it while the search index is
+    written, since the pages wait for related entries, which wait for the index. A
+    template it cannot compile (a content repo's override) is left to the pages' own
+    generation, which reports it."""
     with contextlib.suppress(jinja2.TemplateError):
-        prime_pages(profile_view, **_page_options(root, settings, profile_view, code_digest()))
+        options = _page_options(root, settings, profile_view, code_digest())
+        prime_pages(profile_view, **{k: v for k, v in options.items() if k in PRIMED})
+
+
+PRIMED = ("site_name", "marking", "targets", "template_dirs", "template_cache")
 
 
 def _page_options(root: Path, settings: Settings, profile_view: ProfileView, code: str
                   ) -> dict[str, Any]:
-    """What `site_pages` and `prime_pages` are both given: the same charts and templates."""
+    """What `site_pages` is given (`prime_pages` the PRIMED part): the same templates."""
     return {"site_name": settings.site_name, "marking": marking_of(profile_view),
             "targets": (settings.hpkb.timeliness.initial_review_days,
                         settings.hpkb.timeliness.report_days),
             "template_dirs": template_dirs(root), "population": settings.hpkb.population,
             "small_numbers": settings.hpkb.small_numbers,
-            "chart_cache": ChartCache(inside_build(root, Path(CACHE_DIR) / "charts"), code),
             "template_cache": _compiled_templates(root, code).cache("site")}
 
 

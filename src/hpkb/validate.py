@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from hpkb.body import body_findings, find_references
 from hpkb.config import Settings, load_settings
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
-from hpkb.load import load_entries, read_text
+from hpkb.forked import on_two_cores
+from hpkb.load import EntryFile, find_entry_files, load_source, read_text
 from hpkb.memo import Memo
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
 from hpkb.packs import PackDef, load_packs
@@ -248,18 +250,48 @@ def _frozen(typed: tuple[Entry | None, list[Diagnostic]]
     return typed[0], tuple(typed[1])
 
 
+Typed = tuple[Entry | None, list[Diagnostic]]
+
+
+def _read_and_typed(entry_file: EntryFile, today: date, memo: Memo | None = None
+                    ) -> tuple[Source | Diagnostic, Typed | None]:
+    """One entry file read, and typed when it could be read (its own checks made)."""
+    loaded = load_source(entry_file, memo)
+    if isinstance(loaded, Diagnostic):
+        return loaded, None
+    return loaded, _typed_once(loaded, today, memo)
+
+
+def _read_all(root: Path, today: date, memo: Memo | None
+              ) -> tuple[list[Diagnostic], list[tuple[Source, Typed]]]:
+    """Every entry file read and typed: (findings of files that could not be read, the
+    others with their typing), in file order. Without a memo, on two cores: parsing
+    and typing a file needs nothing from any other."""
+    files, findings = find_entry_files(root)
+    if memo is None:
+        read = on_two_cores(partial(_read_and_typed, today=today), files)
+    else:
+        read = [_read_and_typed(entry_file, today, memo) for entry_file in files]
+    typed: list[tuple[Source, Typed]] = []
+    for loaded, entry in read:
+        if isinstance(loaded, Diagnostic):
+            findings.append(loaded)
+        elif entry is not None:  # always, for a file that could be read
+            typed.append((loaded, entry))
+    return findings, typed
+
+
 def _validate(root: Path, today: date, memo: Memo | None) -> Validation:
     settings, findings = load_settings(root)
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings
-    loaded = load_entries(root, memo)
-    findings += loaded.diagnostics
-    known, duplicate_findings = _duplicate_findings(loaded.sources)
+    unreadable, read = _read_all(root, today, memo)
+    findings += unreadable
+    known, duplicate_findings = _duplicate_findings(tuple(source for source, _ in read))
     findings += duplicate_findings
     duplicated = {(d.file) for d in duplicate_findings}
     entries: list[Entry] = []
-    for source in loaded.sources:
-        entry, entry_problems = _typed_once(source, today, memo)
+    for source, (entry, entry_problems) in read:
         findings += entry_problems
         if entry is None:
             continue

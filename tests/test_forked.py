@@ -1,0 +1,77 @@
+"""Work split with a forked child: the same results in the same order as one process,
+the child's items redone here if it fails, no fork beside other threads, and validation
+over many files finding what it finds on one core."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from hpkb.forked import on_two_cores
+from hpkb.validate import validate_repo
+from tests.conftest import run_cli
+
+
+def _where(item: int) -> tuple[int, int]:
+    return item * item, os.getpid()
+
+
+def test_every_other_item_is_worked_by_a_child_in_order() -> None:
+    for count in (300, 301):
+        results = on_two_cores(_where, list(range(count)))
+        assert [square for square, _ in results] == [i * i for i in range(count)]
+        pids = [pid for _, pid in results]
+        assert set(pids[0::2]) == {os.getpid()}
+        assert len(set(pids[1::2])) == 1 and pids[1] != os.getpid()
+
+
+def test_short_lists_and_threaded_processes_stay_on_one_core() -> None:
+    assert {pid for _, pid in on_two_cores(_where, list(range(50)))} == {os.getpid()}
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait)
+    beside.start()
+    try:
+        assert {pid for _, pid in on_two_cores(_where, list(range(300)))} == {os.getpid()}
+    finally:
+        stop.set()
+        beside.join()
+
+
+def test_a_failing_child_leaves_its_half_to_the_parent() -> None:
+    parent = os.getpid()
+
+    def fragile(item: int) -> int:
+        if os.getpid() != parent and item == 250:
+            raise RuntimeError("only in the child")
+        return item + 1
+
+    assert on_two_cores(fragile, list(range(300))) == list(range(1, 301))
+
+
+def test_validation_over_many_files_finds_what_one_core_finds(starter: Path) -> None:
+    source = starter / "practice/PR-2024-001.md"
+    text = source.read_text("utf-8")
+    for serial in range(2, 260):
+        # Every fifth copy has a fault (an unknown theme), so findings come from both halves.
+        body = text.replace("PR-2024-001", f"PR-2024-{serial:03d}")
+        if serial % 5 == 0:
+            body = body.replace("themes: [domestic-abuse]", "themes: [no-such-theme]", 1)
+        (starter / f"practice/PR-2024-{serial:03d}.md").write_text(body, "utf-8")
+    forked = validate_repo(starter)
+    assert len(forked.corpus.entries) >= 259
+    assert sum(d.code == "HP305" for d in forked.diagnostics) == 51
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait)  # no fork: everything on this core
+    beside.start()
+    try:
+        alone = validate_repo(starter)
+    finally:
+        stop.set()
+        beside.join()
+    assert forked.diagnostics == alone.diagnostics
+    assert forked.corpus.entries == alone.corpus.entries
+    shutil.rmtree(starter / "build", ignore_errors=True)
+    result = run_cli(starter, "validate")
+    assert result.exit_code == 1 and "HP305" in result.stdout

@@ -90,7 +90,10 @@ _PIECES = st.one_of(
     st.sampled_from(["text", " ", "\n", "&amp;", "&lt;script&gt;", ">", '"', "'", "=", "/",
                      "<", "a<b", "</p>", "</article>", "</ script>", "<!-- note -->",
                      "<!--", "-->", "<!x>", "<?x?>", "<![CDATA[<script>]]>", "<a", ' b="',
-                     "<article>", "</script>", "<p class=\"x\">", "<a href=\"#x\">"]))
+                     "<article>", "</script>", "<p class=\"x\">", "<a href=\"#x\">", "</",
+                     "</>", "<a/", "<a href=javascript:1>", "<a b=\"c\"d>", "<a\x00b>",
+                     "<style><img src=x onerror=1></style>", "<textarea><script>",
+                     "<a href=\"&#x6A;avascript:1\">", "<p\n\nonclick=1>", "<a ==x>"]))
 
 
 @settings(max_examples=400, deadline=None)
@@ -99,6 +102,8 @@ _PIECES = st.one_of(
 @example('<a b"c><script>alert(1)</script>">')
 @example("<!-- <script>x</script> --><img src=x onerror=y>")
 @example('<a href="java&#115;cript:alert(1)">x</a>')
+@example("</\n")
+@example("</ <script>>")
 def test_the_check_is_at_least_as_strict_as_the_parser(inside: str) -> None:
     page = f"<html>\n<body><article class=\"md-content\">\n{inside}\n</article></body>"
     fast, parsed = Counter(check_html(page)), Counter(_parser_problems(page))

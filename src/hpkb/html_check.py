@@ -43,13 +43,13 @@ _TAG_END = locatestarttagend_tolerant
 _TAG_NAME = tagfind_tolerant
 _ATTRIBUTE = attrfind_tolerant
 # Every place markup can begin: a start tag, a comment or declaration, a processing
-# instruction. Group 1 is a plain start tag whole (simple attribute names, values in
+# instruction, an end tag's "</" without a name (which the parser reads as a comment). Group 1 is a plain start tag whole (simple attribute names, values in
 # double quotes holding no < or >), whose reading is certain and whose problems are
 # remembered by its text; from any other "<", matching stops after two characters, so
 # the rest is searched too: nothing inside another tag's attribute values, a comment or
 # a script can hide from the check.
 _MARKUP = re.compile(r'<(?:([a-zA-Z][a-zA-Z0-9]*(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*'
-                     r'(?:="[^"<>]*")?)*\s*/?)>|[a-zA-Z!?])')
+                     r'(?:="[^"<>]*")?)*\s*/?)>|[a-zA-Z!?]|/(?![a-zA-Z]))')
 
 
 def check_html(text: str) -> list[tuple[int, str]]:
@@ -73,9 +73,9 @@ def check_html(text: str) -> list[tuple[int, str]]:
         plain = found.group(1)
         if plain is not None:
             found_problems = _plain_tag_problems(plain)
-        elif area[found.start() + 1] in "!?":
-            # A comment, or what the parser takes for one (<!x>, <![CDATA[…]]>), or a
-            # processing instruction: none belongs in a page's content.
+        elif area[found.start() + 1] in "!?/":
+            # A comment, or what the parser takes for one (<!x>, <![CDATA[…]]>, </ x>),
+            # or a processing instruction: none belongs in a page's content.
             found_problems = ("HTML comment",)
         else:
             found_problems = tuple(_start_tag_problems(area, found.start()))

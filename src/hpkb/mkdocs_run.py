@@ -50,6 +50,9 @@ __all__ = ["PARALLEL_MIN_PAGES", "NavOnce", "ThemeListing", "prime", "run_mkdocs
 PARALLEL_MIN_PAGES = 150
 # The first line a renderer gets once the docs tree is written: prepare MkDocs.
 PREPARE = "--prepare--"
+# Sent first, once mkdocs.yml and the theme's overrides are written: the second process
+# compiles the theme's templates while this one writes the docs tree (`compile_theme`).
+THEME = "--theme--"
 # Between the pages to render first and the others; and what the renderer says when it
 # has written its share of the first ones.
 THEN = "--then--"
@@ -106,8 +109,7 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     files = get_files(config)
-    env = config.theme.get_env()
-    env.bytecode_cache = templates.cache("theme") if templates else None
+    env = _theme_env(config, templates)
     # MkDocs asks the environment only for its list of templates (ThemeListing).
     files.add_files_from_theme(ThemeListing(env), config)  # type: ignore[arg-type]
     assert env.loader is not None  # MkDocs' theme loader
@@ -129,6 +131,42 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
         pages[file.src_uri] = page
     env = config.plugins.on_env(env, config=config, files=files)
     return _Prepared(config, files, nav, env, pages)
+
+
+def _theme_env(config: Any, templates: CompiledTemplates | None) -> jinja2.Environment:
+    """The theme's Jinja environment, as MkDocs makes it, keeping compiled templates in
+    ``templates``."""
+    env: jinja2.Environment = config.theme.get_env()
+    env.bytecode_cache = templates.cache("theme") if templates else None
+    return env
+
+
+def compile_theme(config_path: Path, templates: CompiledTemplates) -> None:
+    """Compile, into ``templates``, the theme templates a page loads: the page templates
+    and what they include, extend and import, found in their source. In the same
+    environment as `_prepare` makes, so the renderers find them compiled; any a page
+    loads that this missed is compiled then, as before."""
+    from jinja2 import meta
+    from mkdocs.config import load_config
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    env = _theme_env(load_config(str(config_path)), templates)
+    assert env.loader is not None  # MkDocs' theme loader
+    env.loader = _NavOnceLoader(env.loader)
+    todo, seen = ["main.html", "404.html"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            env.get_template(name)
+            source = env.loader.get_source(env, name)[0]
+        except jinja2.TemplateNotFound:
+            continue
+        todo += [found for found in meta.find_referenced_templates(env.parse(source))
+                 if found is not None]
 
 
 # The theme's navigation partial, as every template includes it, and under a name of its
@@ -351,9 +389,14 @@ def _worker_main(config_path: Path, templates: CompiledTemplates | None) -> None
     problems: list[tuple[str, int, str]] = []
     with _mkdocs_log() as collected:
         try:
+            line = sys.stdin.readline().strip()
+            if line == THEME:
+                if templates is not None:
+                    compile_theme(config_path, templates)
+                line = sys.stdin.readline().strip()
             # Nothing but PREPARE (the docs tree is ready) means there is work: prepare
             # while the parent does too, then render what it sends.
-            if sys.stdin.readline().strip() == PREPARE:
+            if line == PREPARE:
                 prepared = _prepare(config_path, templates)
                 lines = [line for line in sys.stdin.read().splitlines() if line]
                 at = lines.index(THEN) if THEN in lines else len(lines)

@@ -24,12 +24,12 @@ from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import Provenance, export_files, provenance_of, write_files
 from hpkb.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.link import link
-from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, run_mkdocs, start_renderer
+from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, THEME, run_mkdocs, start_renderer
 from hpkb.pagefind_files import prune, seed
 from hpkb.pages import SitePages, entry_page, prime_pages, site_pages
 from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
-from hpkb.workers import send_work, stop
+from hpkb.workers import send_line, send_work, stop
 from hpkb.write import (
     CACHE_DIR,
     inside_build,
@@ -278,6 +278,14 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
         len(profile_view.entries) >= PARALLEL_MIN_PAGES
         and (previous is None or not (previous / "site").is_dir())) else None
     partial = only is not None and previous is not None and (previous / "docs").is_dir()
+    # MkDocs' config and the theme's overrides need no page: written first, so the
+    # second renderer compiles the theme's templates while the docs tree is made.
+    _copy_overrides(root, out / "overrides")
+    config = mkdocs_config(settings, profile_view, sorted(extra))
+    write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    if renderer is not None and not partial:
+        (out / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs' config wants it
+        send_line(renderer, THEME)
     try:
         generated = _generate(root, settings, profile_view, home, extra, similar or {},
                               _pack_titles(packs, pack_titles or {}), code,
@@ -314,9 +322,6 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
         (docs / "downloads" / "packs").mkdir(parents=True, exist_ok=True)
         for pdf in sorted(packs.glob("*.pdf")):
             shutil.copy2(pdf, docs / "downloads" / "packs" / pdf.name)
-    _copy_overrides(root, out / "overrides")
-    config = mkdocs_config(settings, profile_view, sorted(extra))
-    write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     write_text(out / SITE_INPUTS, _site_inputs(out, code))
     unchanged = _unchanged_pages(out, previous)
     # Entry pages (all Pagefind indexes) are rendered first; Pagefind then indexes them

@@ -7,6 +7,7 @@ Work goes in as lines on stdin; the result comes back as JSON on stdout.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -38,17 +39,22 @@ def start_worker(module: str, args: Sequence[str], lines: Sequence[str] | None =
 
 
 def send_line(worker: subprocess.Popen[str], line: str) -> None:
-    """One line now, more to follow (with ``send_work``)."""
+    """One line now, more to follow (with ``send_work``). A worker that has ended takes
+    nothing, and `finish_worker` then says why it ended."""
     assert worker.stdin is not None
-    worker.stdin.write(line + "\n")
-    worker.stdin.flush()
+    with contextlib.suppress(BrokenPipeError):
+        worker.stdin.write(line + "\n")
+        worker.stdin.flush()
 
 
 def send_work(worker: subprocess.Popen[str], lines: Sequence[str]) -> None:
+    """The last lines of work (as `send_line`, a worker that has ended takes nothing)."""
     assert worker.stdin is not None
-    worker.stdin.write("\n".join(lines))
-    worker.stdin.close()
-    worker.stdin = None  # written and closed: communicate() must not touch it again
+    stdin, worker.stdin = worker.stdin, None  # closed here: communicate() must not touch it
+    with contextlib.suppress(BrokenPipeError):
+        stdin.write("\n".join(lines))
+    with contextlib.suppress(BrokenPipeError):
+        stdin.close()
 
 
 def finish_worker(worker: subprocess.Popen[str]) -> Any:

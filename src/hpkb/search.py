@@ -187,6 +187,8 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     of a full build at 1,000)."""
     from whoosh import index
 
+    from hpkb.index_format import LengthsOnceWriter
+
     documents = {e.id: _document(e, profile_view.taxonomy) for e in profile_view.entries}
     hashes = {entry_id: document.pop("content_hash")
               for entry_id, document in documents.items()}
@@ -208,7 +210,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
                                      [meanwhile, alongside], vectors)
     elif meanwhile is not None:
         meanwhile()
-    writer = store.writer()
+    writer = LengthsOnceWriter(store)
     for entry_id in removed | updated:
         writer.delete_by_term("id", entry_id)
     if not joined:
@@ -335,6 +337,8 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path
     from whoosh import index
     from whoosh.writing import NO_MERGE
 
+    from hpkb.index_format import LengthsOnceWriter
+
     folder.mkdir()
     store = index.create_in(str(folder), _schema())
     count = 0
@@ -350,7 +354,7 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path
 
     for document in documents:
         if writer is None:
-            writer, written = store.writer(), {}
+            writer, written = LengthsOnceWriter(store), {}
         writer.add_document(**document)
         # The body's vector as just written (the field's format is a RememberedPositions).
         written[len(written)] = (document["id"], writer.schema["body"].vector.last_vector())

@@ -73,3 +73,31 @@ def test_found_by_their_heads_as_found_whole(strings: list[str], text: str, head
     exactly the hits of the whole strings' pattern."""
     assert found(Literals.of(strings, fold=fold, head=head), text) == \
         found(Literals.of(strings, fold=fold), text)
+
+
+_IDS = ["RD-2024-001", "LN-2023-002", "PR-2010-004", "RD-2024-010"]
+
+
+@given(st.lists(st.sampled_from([*_IDS, "RD-2024-0011", "RD-2024-00", "x", "-", " ", "_",
+                                 "\n", "é", "(", ")", "0", "RD", "-2024-001", "LN-"]),
+                max_size=20).map("".join))
+def test_hidden_ids_found_by_shape_as_by_pattern(text: str) -> None:
+    """The guard finds hidden ids by their shape (`guard._IdWords`): the same places as
+    a pattern of the ids themselves, whole words."""
+    from hpkb.guard import _ids_pattern
+
+    by_shape = _ids_pattern(_IDS[:3])
+    assert by_shape is not None and not isinstance(by_shape, Literals)
+    by_pattern = Literals.of(_IDS[:3], words=True)
+    assert by_pattern is not None
+    assert list(by_shape.finditer(text)) == list(by_pattern.finditer(text))
+
+
+def test_ids_of_another_shape_fall_back_to_a_pattern() -> None:
+    from hpkb.guard import _ids_pattern
+
+    odd = _ids_pattern(["RD-2024-001", "force:RD-2024-002"])
+    assert isinstance(odd, Literals)
+    assert [t for _, t in odd.finditer("force:RD-2024-002 and RD-2024-001")] == [
+        "force:RD-2024-002", "RD-2024-001"]
+    assert _ids_pattern([]) is None

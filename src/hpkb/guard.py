@@ -326,13 +326,46 @@ def _pieces(raw: bytes) -> Iterator[tuple[int, bytes]]:
         start = end
 
 
+# An entry id's shape (schema: RD-2024-007), ending a word: hyphens count as word
+# characters, as they do for `Literals` (RD-2024-007-x is another word). That a word
+# starts there too is checked after: a look-behind first would stop the regex engine
+# skipping quickly to the places an id can start (five times slower).
+_ID_WORD = re.compile(r"(?:RD|LN|PR)-[0-9]{4}-[0-9]{3}(?![\w-])")
+_WORD_BEFORE = re.compile(r"[\w-]")
+
+
+class _IdWords:
+    """Where any of a set of entry ids stands as a whole word: every id-shaped word,
+    kept when it is one of them. What `Literals.of(ids, words=True)` finds, without a
+    pattern of the ids themselves, whose compiling took 0.1-0.2 s a build and whose scan
+    a third of the output guard's."""
+
+    def __init__(self, ids: Iterable[str]) -> None:
+        self._ids = frozenset(ids)
+
+    def finditer(self, text: str) -> Iterator[tuple[int, str]]:
+        for match in _ID_WORD.finditer(text):
+            start = match.start()
+            if match.group(0) in self._ids and not (
+                    start and _WORD_BEFORE.match(text, start - 1)):
+                yield start, match.group(0)
+
+
+def _ids_pattern(ids: list[str]) -> _IdWords | Literals | None:
+    """The hidden ids' finder: by their shape when every one has it (always, for the
+    entries of a valid corpus), else a pattern of the ids."""
+    if ids and all(_ID_WORD.fullmatch(entry_id) for entry_id in ids):
+        return _IdWords(ids)
+    return Literals.of(ids, words=True)
+
+
 def _output_canaries(profile_view: ProfileView, corpus: Corpus
-                     ) -> list[tuple[str, Literals, dict[str, str]]]:
+                     ) -> list[tuple[str, Literals | _IdWords, dict[str, str]]]:
     """(what, strings to find, matched text → entry id) for hidden entries' ids and titles."""
     visible = {e.id for e in profile_view.entries}
     hidden = [e for e in corpus.entries if e.id not in visible]
-    canaries: list[tuple[str, Literals, dict[str, str]]] = []
-    ids = Literals.of((e.id for e in hidden), words=True)
+    canaries: list[tuple[str, Literals | _IdWords, dict[str, str]]] = []
+    ids = _ids_pattern([e.id for e in hidden])
     if ids is not None:
         canaries.append(("the id of hidden entry", ids, {e.id: e.id for e in hidden}))
     titles = Literals.of((e.meta.title for e in hidden), head=24)

@@ -1,5 +1,6 @@
 """The site's rendering shortcuts change nothing but time: the gated inline patterns
-(hpkb.inline_gates) and the navigation made once per folder (hpkb.mkdocs_run.NavOnce)
+(hpkb.inline_gates), the navigation and the script settings made once per folder
+(hpkb.mkdocs_run.NavOnce, MadeOnce)
 give byte for byte what plain Python-Markdown and Material give."""
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def test_gated_inline_patterns_render_any_text_alike(text: str) -> None:
     assert _html(text, gated=True) == _html(text, gated=False)
 
 
-def test_navigation_made_once_per_folder_is_the_navigation_material_makes(
+def test_parts_made_once_per_folder_are_what_material_makes(
         example_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def render(folder: Path) -> dict[str, bytes]:
         work = tmp_path / folder.name
@@ -75,12 +76,25 @@ def test_navigation_made_once_per_folder_is_the_navigation_material_makes(
         asked.append(page)
         return original(self, page, lambda: made.append(page) or caller())
 
+    parts: list[tuple[str, str]] = []
+    made_once = mkdocs_run.MadeOnce.__call__
+
+    def counted_parts(self: mkdocs_run.MadeOnce, part: str, base_url: str,
+                      caller: Callable[[], Any]) -> Any:
+        parts.append((part, base_url))
+        return made_once(self, part, base_url, caller)
+
     monkeypatch.setattr(mkdocs_run.NavOnce, "__call__", counted)
+    monkeypatch.setattr(mkdocs_run.MadeOnce, "__call__", counted_parts)
     once = render(tmp_path / "once")
     # Every page asks (the theme's 404 page without one); few navigations are made.
     assert len(asked) == len(once) and len(made) < len(asked) / 2, len(made)
+    # Material's script settings and tags: asked by every page, made once per way up.
+    assert len(parts) == 2 * len(once) and len(set(parts)) <= 6, set(parts)
     monkeypatch.setattr(mkdocs_run.NavOnce, "__call__",
                         lambda self, page, caller: caller())
+    monkeypatch.setattr(mkdocs_run.MadeOnce, "__call__",
+                        lambda self, part, base_url, caller: caller())
     every_time = render(tmp_path / "every")
     assert sorted(once) == sorted(every_time)
     assert [page for page in once if once[page] != every_time[page]] == []

@@ -44,7 +44,8 @@ from hpkb.workers import (
 )
 from hpkb.write import link_or_copy
 
-__all__ = ["PARALLEL_MIN_PAGES", "NavOnce", "ThemeListing", "prime", "run_mkdocs", "start_renderer"]
+__all__ = ["PARALLEL_MIN_PAGES", "MadeOnce", "NavOnce", "ThemeListing", "prime", "run_mkdocs",
+           "start_renderer"]
 
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 150
@@ -121,6 +122,7 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
     pages: dict[str, Any] = {}
     in_nav = {id(page) for page in nav.pages}
     env.globals["hpkb_nav_once"] = NavOnce(in_nav)
+    env.globals["hpkb_once"] = MadeOnce()
     for file in files.documentation_pages():
         page = file.page if file.page is not None else Page(None, file, config)
         # Metadata and titles of the pages in the navigation, so it renders the same
@@ -216,6 +218,21 @@ class NavOnce:
         if key not in self._made:
             self._made[key] = caller()
         return self._made[key]
+
+
+class MadeOnce:
+    """Parts of the theme's pages that depend on nothing but the site's configuration and
+    the way up to the site's root (``base_url``): the script settings Material writes
+    into every page and its script tags. Made once for each way up (as `NavOnce`), by
+    blocks of the site's main.html that call this around Material's own."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, part: str, base_url: str, caller: Callable[[], Any]) -> Any:
+        if (part, base_url) not in self._made:
+            self._made[part, base_url] = caller()
+        return self._made[part, base_url]
 
 
 class ThemeListing:

@@ -45,10 +45,10 @@ _ATTRIBUTE = attrfind_tolerant
 # Every place markup can begin: a start tag, a comment or declaration, a processing
 # instruction, an end tag's "</" without a name (which the parser reads as a comment).
 # Group 1 is a plain start tag whole (simple attribute names, values in double quotes
-# holding no < or >), whose reading is certain and whose problems are remembered by
-# its text; from any other "<", matching stops after two characters, so
-# the rest is searched too: nothing inside another tag's attribute values, a comment or
-# a script can hide from the check.
+# holding no < or >), whose reading is certain and whose problems are remembered by its
+# text. From any other "<", matching stops after two characters, so the rest is searched
+# too: nothing inside another tag's attribute values, a comment or a script can hide
+# from the check.
 _MARKUP = re.compile(r'<(?:([a-zA-Z][a-zA-Z0-9]*(?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*'
                      r'(?:="[^"<>]*")?)*\s*/?)>|[a-zA-Z!?]|/(?![a-zA-Z]))')
 

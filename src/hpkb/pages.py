@@ -399,6 +399,9 @@ def prime_pages(profile_view: ProfileView, *, site_name: str, marking: str,
         renderer.env.get_template(name)
 
 
+_Part = tuple[dict[str, str], dict[str, str]]  # pages, data files (`SitePages`)
+
+
 def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
                extra_pages: dict[str, str], population: int | None = None,
@@ -409,32 +412,49 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     the pages of those entries."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
                          home_text, template_cache)
-    # Entry pages need nothing from one another: on two cores (`hpkb.forked`).
-    chosen = [e for e in profile_view.entries if only is None or e.id in only]
-    pages = {entry_page(e.id, e.kind): text
-             for e, text in zip(chosen, on_two_cores(renderer.entry, chosen), strict=True)}
-    if only is not None:
-        return SitePages(pages, {})
-    pages.update(renderer.theme_pages())
-    pages.update(renderer.recommendation_pages())
-    pages.update(renderer.listing_pages())
-    pages.update(renderer.browse_pages())
-    pages["tags.md"] = renderer.tags_page()
-    finder_page, finder_data = renderer.finder()
-    pages["finder.md"] = finder_page
-    pages["index.md"] = renderer.home()
-    pages["guide.md"] = renderer.render("guide.md.j2", "guide.md", sections=guide_sections())
-    pages["downloads.md"] = renderer.render("downloads.md.j2", "downloads.md",
-                                            packs=packs or [])
-    pages["search.md"] = renderer.render("search.md.j2", "search.md")
-    statistics, charts = renderer.statistics(population, small_numbers)
-    pages["statistics.md"] = statistics
-    if profile_view.profile.personal:  # management pages: the internal site only
-        pages["tracker.md"] = renderer.tracker()
-        pages["review.md"] = renderer.review()
-    for name, text in extra_pages.items():
-        pages[f"pages/{name}"] = renderer.render("page.md.j2", f"pages/{name}",
-                                                 text=Md(renderer.resolve_references(
-                                                     text, f"pages/{name}")))
-    data = {"finder.json": json.dumps(finder_data, ensure_ascii=False), **charts}
+
+    def entry(published: PublishedEntry) -> _Part:
+        return {entry_page(published.id, published.kind): renderer.entry(published)}, {}
+
+    def page(name: str, make: Callable[[], str]) -> Callable[[], _Part]:
+        return lambda: ({name: make()}, {})
+
+    def finder() -> _Part:
+        text, found = renderer.finder()
+        return {"finder.md": text}, {"finder.json": json.dumps(found, ensure_ascii=False)}
+
+    def statistics() -> _Part:
+        text, charts = renderer.statistics(population, small_numbers)
+        return {"statistics.md": text}, charts
+
+    def extra(name: str, text: str) -> Callable[[], _Part]:
+        return page(f"pages/{name}", lambda: renderer.render(
+            "page.md.j2", f"pages/{name}",
+            text=Md(renderer.resolve_references(text, f"pages/{name}"))))
+
+    parts: list[Callable[[], _Part]] = [
+        functools.partial(entry, e) for e in profile_view.entries
+        if only is None or e.id in only]
+    if only is None:
+        parts += [lambda: (renderer.theme_pages(), {}),
+                  lambda: (renderer.recommendation_pages(), {}),
+                  lambda: (renderer.listing_pages(), {}),
+                  lambda: (renderer.browse_pages(), {}),
+                  page("tags.md", renderer.tags_page), finder, page("index.md", renderer.home),
+                  page("guide.md", lambda: renderer.render("guide.md.j2", "guide.md",
+                                                            sections=guide_sections())),
+                  page("downloads.md", lambda: renderer.render(
+                      "downloads.md.j2", "downloads.md", packs=packs or [])),
+                  page("search.md", lambda: renderer.render("search.md.j2", "search.md")),
+                  statistics]
+        if profile_view.profile.personal:  # management pages: the internal site only
+            parts += [page("tracker.md", renderer.tracker), page("review.md", renderer.review)]
+        parts += [extra(name, text) for name, text in extra_pages.items()]
+    # The pages need nothing from one another: on two cores (`hpkb.forked`), put
+    # together in this order.
+    pages: dict[str, str] = {}
+    data: dict[str, str] = {}
+    for made, made_data in on_two_cores(lambda part: part(), parts):
+        pages.update(made)
+        data.update(made_data)
     return SitePages(pages, data)

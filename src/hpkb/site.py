@@ -139,6 +139,10 @@ def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[st
     return [(pdf.name, titles.get(pdf.stem, pdf.stem)) for pdf in sorted(packs.glob("*.pdf"))]
 
 
+# What `prime_pages` takes of the options `_page_options` makes for `site_pages`.
+PRIMED = ("site_name", "marking", "targets", "template_dirs", "template_cache")
+
+
 def prime_site(root: Path, settings: Settings, profile_view: ProfileView) -> None:
     """The site's compiled templates, made into their cache in build/.cache before its
     pages are (`pages.prime_pages`): the pipeline does it while the search index is
@@ -148,9 +152,6 @@ def prime_site(root: Path, settings: Settings, profile_view: ProfileView) -> Non
     with contextlib.suppress(jinja2.TemplateError):
         options = _page_options(root, settings, profile_view, code_digest())
         prime_pages(profile_view, **{k: v for k, v in options.items() if k in PRIMED})
-
-
-PRIMED = ("site_name", "marking", "targets", "template_dirs", "template_cache")
 
 
 def _page_options(root: Path, settings: Settings, profile_view: ProfileView, code: str

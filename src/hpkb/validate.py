@@ -74,7 +74,12 @@ def _kind_mismatch(source: Source) -> Diagnostic | None:
                  f"{ID_PREFIX[source.kind]}- id")
 
 
-def _typed(source: Source, today: date) -> tuple[Entry | None, list[Diagnostic]]:
+# An entry file's typing: the entry (None when its front matter does not conform) and the
+# file's own findings.
+Typed = tuple[Entry | None, list[Diagnostic]]
+
+
+def _typed(source: Source, today: date) -> Typed:
     mismatch = _kind_mismatch(source)
     if mismatch is not None:  # checking it against the wrong kind's schema would only add noise
         return None, [mismatch, *body_findings(source.path, source.body, source.body_line)]
@@ -234,8 +239,7 @@ def validate_repo(root: Path, today: date | None = None, memo: Memo | None = Non
         return _validate(root, today or date.today(), memo)
 
 
-def _typed_once(source: Source, today: date, memo: Memo | None
-                ) -> tuple[Entry | None, list[Diagnostic]]:
+def _typed_once(source: Source, today: date, memo: Memo | None) -> Typed:
     if memo is None:
         return _typed(source, today)
     # The memo keeps the source it was typed from, so no other object can have its id:
@@ -248,9 +252,6 @@ def _typed_once(source: Source, today: date, memo: Memo | None
 def _frozen(typed: tuple[Entry | None, list[Diagnostic]]
             ) -> tuple[Entry | None, tuple[Diagnostic, ...]]:
     return typed[0], tuple(typed[1])
-
-
-Typed = tuple[Entry | None, list[Diagnostic]]
 
 
 def _read_and_typed(entry_file: EntryFile, today: date, memo: Memo | None = None

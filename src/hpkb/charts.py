@@ -176,11 +176,11 @@ def bar_chart(name: str, title: str, labels: Sequence[str],
               max((series[s][i] for s in names), default=0) for i in range(len(labels))]
     ticks = _ticks(max(totals, default=0))
     widest = max((_text_width(label, TICK_PX) for label in shown), default=0.0)
+    # Labels along the bottom slant when the widest is wider than its bar's room.
+    slanted = not horizontal and widest + 6 > (WIDTH - 60 - 16) / max(len(labels), 1)
     if horizontal:
         box, parts = _frame(title, names, False, 12 + min(widest, WIDTH * 0.45), 28)
     else:
-        room = (WIDTH - 60 - 16) / max(len(labels), 1)
-        slanted = widest + 6 > room
         box, parts = _frame(title, names, False, 60,
                             28 if not slanted else 20 + min(widest, 140) * 0.75)
     parts += _value_axis(ticks, box, horizontal)
@@ -210,13 +210,13 @@ def bar_chart(name: str, title: str, labels: Sequence[str],
                                  f'fill="{colour}"/>')
             if stacked:
                 base[index] += value
-    parts += _category_labels(shown, box, slot, horizontal, widest)
+    parts += _category_labels(shown, box, slot, horizontal, slanted)
     parts.append(_axes(box))
     return _svg(name, title, _describe(labels, series), parts)
 
 
 def _category_labels(shown: Sequence[str], box: _Box, slot: float, horizontal: bool,
-                     widest: float) -> list[str]:
+                     slanted: bool) -> list[str]:
     parts = []
     if horizontal:
         step = _category_step(len(shown), box.bottom - box.top, TICK_PX * 0.9)
@@ -224,7 +224,6 @@ def _category_labels(shown: Sequence[str], box: _Box, slot: float, horizontal: b
             y = box.top + slot * (index + 0.5) + 4
             parts.append(_text(box.left - 6, y, shown[index], TICK_PX, "end"))
         return parts
-    slanted = widest + 6 > slot
     step = _category_step(len(shown), box.right - box.left, TICK_PX * 1.3) if slanted else 1
     for index in range(0, len(shown), step):
         x = box.left + slot * (index + 0.5)

@@ -99,14 +99,11 @@ class _Prepared:
 def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepared:
     """MkDocs' own build steps up to rendering, as `mkdocs build` does them (the theme's
     compiled templates kept in ``templates``)."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
-    from mkdocs.config import load_config
     from mkdocs.structure.files import get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
-    config = load_config(str(config_path))
+    config = _load_config(config_path)
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     files = get_files(config)
@@ -135,6 +132,15 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
     return _Prepared(config, files, nav, env, pages)
 
 
+def _load_config(config_path: Path) -> Any:
+    """MkDocs' config of ``config_path``, without its notice about MkDocs 2."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    from mkdocs.config import load_config
+
+    return load_config(str(config_path))
+
+
 def _theme_env(config: Any, templates: CompiledTemplates | None) -> jinja2.Environment:
     """The theme's Jinja environment, as MkDocs makes it, keeping compiled templates in
     ``templates``."""
@@ -149,11 +155,8 @@ def compile_theme(config_path: Path, templates: CompiledTemplates) -> None:
     environment as `_prepare` makes, so the renderers find them compiled; any a page
     loads that this missed is compiled then, as before."""
     from jinja2 import meta
-    from mkdocs.config import load_config
 
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
-    env = _theme_env(load_config(str(config_path)), templates)
+    env = _theme_env(_load_config(config_path), templates)
     assert env.loader is not None  # MkDocs' theme loader
     env.loader = _NavOnceLoader(env.loader)
     todo, seen = ["main.html", "404.html"], set()

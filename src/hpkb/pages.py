@@ -92,6 +92,15 @@ class SitePages:
     data: dict[str, Any]
 
 
+def _site_env(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCache | None
+              ) -> jinja2.Environment:
+    """The Jinja environment the site's templates are compiled in (see `_Renderer`)."""
+    return jinja2.Environment(loader=template_loader(template_dirs, "site"),
+                              undefined=jinja2.StrictUndefined, autoescape=False,
+                              finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, bytecode_cache=template_cache)
+
+
 class _Renderer:
     """Holds one profile's view and renders templates against it."""
 
@@ -104,11 +113,7 @@ class _Renderer:
         self.by_id = {e.id: e for e in profile_view.entries}
         self.taxonomy = profile_view.taxonomy
         self.targets = targets
-        self.env = jinja2.Environment(loader=template_loader(template_dirs, "site"),
-                                      undefined=jinja2.StrictUndefined, autoescape=False,
-                                      finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
-                                      keep_trailing_newline=True,
-                                      bytecode_cache=template_cache)
+        self.env = _site_env(template_dirs, template_cache)
         # Page meta goes into MkDocs' raw <title> and <meta content="…">: HTML-escape it.
         self.env.filters.update(label=label, date=long_date,
                                 yaml=lambda v: Md(yaml_string(html.escape(str(v), quote=True))),
@@ -387,16 +392,13 @@ def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[Publishe
     return dict(grouped)
 
 
-def prime_pages(profile_view: ProfileView, *, site_name: str, marking: str,
-                targets: tuple[int, int], template_dirs: Iterable[Path],
-                template_cache: jinja2.BytecodeCache) -> None:
-    """Compile every site template into ``template_cache``, as `site_pages` with the
-    same arguments would: this needs no links or related entries, so a build does it
-    while its search index is written, and `site_pages` then finds them ready."""
-    renderer = _Renderer(profile_view, Links({}, {}), site_name, marking, targets,
-                         template_dirs, "", template_cache)
-    for name in renderer.env.list_templates(filter_func=lambda name: name.endswith(".j2")):
-        renderer.env.get_template(name)
+def prime_pages(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCache) -> None:
+    """Compile every site template into ``template_cache``, in the environment
+    `site_pages` renders in: this needs no view, links or related entries, so a build does
+    it while its search index is written, and `site_pages` then finds them ready."""
+    env = _site_env(template_dirs, template_cache)
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
+        env.get_template(name)
 
 
 _Part = tuple[dict[str, str], dict[str, str]]  # pages, data files (`SitePages`)

@@ -436,7 +436,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 if exporting:
                     exported = export_files(seen, plan.provenance)
                 if "site" not in plan.skip:
-                    prime_site(plan.root, plan.settings, seen)
+                    prime_site(plan.root)
 
             similar: dict[str, list[str]] = {}
             if "search" in plan.skip:

@@ -139,24 +139,19 @@ def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[st
     return [(pdf.name, titles.get(pdf.stem, pdf.stem)) for pdf in sorted(packs.glob("*.pdf"))]
 
 
-# What `prime_pages` takes of the options `_page_options` makes for `site_pages`.
-PRIMED = ("site_name", "marking", "targets", "template_dirs", "template_cache")
-
-
-def prime_site(root: Path, settings: Settings, profile_view: ProfileView) -> None:
+def prime_site(root: Path) -> None:
     """The site's compiled templates, made into their cache in build/.cache before its
     pages are (`pages.prime_pages`): the pipeline does it while the search index is
     written, since the pages wait for related entries, which wait for the index. A
     template it cannot compile (a content repo's override) is left to the pages' own
     generation, which reports it."""
     with contextlib.suppress(jinja2.TemplateError):
-        options = _page_options(root, settings, profile_view, code_digest())
-        prime_pages(profile_view, **{k: v for k, v in options.items() if k in PRIMED})
+        prime_pages(template_dirs(root), _compiled_templates(root, code_digest()).cache("site"))
 
 
 def _page_options(root: Path, settings: Settings, profile_view: ProfileView, code: str
                   ) -> dict[str, Any]:
-    """What `site_pages` is given (`prime_pages` the PRIMED part): the same templates."""
+    """What `site_pages` is given besides the view and its pages."""
     return {"site_name": settings.site_name, "marking": marking_of(profile_view),
             "targets": (settings.hpkb.timeliness.initial_review_days,
                         settings.hpkb.timeliness.report_days),

@@ -99,7 +99,7 @@ def stage_site(root: Path) -> Stage:
 FIRST_RESULT_WATCH = """() => { window.hpkbFirstResult = new Promise(resolve => {
   const root = document.getElementById("hpkb-search");
   const watch = new MutationObserver(() => {
-    if (root.querySelector(".pagefind-ui__result-title")) {
+    if (root.querySelector("#hpkb-search-results li")) {
       watch.disconnect();
       resolve(performance.now());
     }
@@ -127,18 +127,18 @@ def measure_search(site: Path, query: str = "partner records", runs: int = 3
             context = browser.new_context()  # an empty cache each time
             page = context.new_page()
             page.goto(base + "search.html")
-            page.wait_for_selector(".pagefind-ui__search-input")
+            page.wait_for_selector("#hpkb-search[data-started]", state="attached")
             page.wait_for_load_state("networkidle")  # a reader looks before typing
             responses.clear()
             page.on("response", lambda response: responses.append(response))
             # Timed in the page: from typing to the first result on screen.
             page.evaluate(FIRST_RESULT_WATCH)
             typed = page.evaluate("performance.now()")
-            page.locator(".pagefind-ui__search-input").fill(query)
+            page.get_by_label("Search entries").fill(query)
             times.append(page.evaluate("window.hpkbFirstResult") - typed)
             page.wait_for_load_state("networkidle")  # what the first search fetched, in full
             fetched = max(fetched, sum(len(r.body()) for r in responses
-                                       if "/pagefind/" in r.url and r.ok))
+                                       if "/search-index/" in r.url and r.ok))
             context.close()
         browser.close()
     return {"kib": fetched / 1024, "ms": statistics.median(times), "max_ms": max(times)}
@@ -301,7 +301,7 @@ def _build(root: Path) -> Any:
 
 def stage_build(root: Path) -> Stage:
     """`hpkb build --profile shared --skip packs` from clean: validate, guard, Whoosh index
-    and related entries, docs tree, MkDocs, Pagefind, HTML check, export, output guard."""
+    and related entries, docs tree, MkDocs, HTML check, site search index, export, output guard."""
     import hpkb.pipeline  # noqa: F401  (import time is reported apart)
 
     repo = _copy(root, "build")
@@ -446,18 +446,17 @@ def stage_docs_tree(root: Path) -> Stage:
     return run
 
 
-def stage_pagefind(root: Path) -> Stage:
-    """Pagefind indexing the built shared site."""
-    from hpkb.site import finish_pagefind, start_pagefind
+def stage_site_search(root: Path) -> Stage:
+    """The site's search index (hpkb.site_search) for the shared profile, made and
+    written (nothing to link from: every file is written)."""
+    from hpkb.site_search import site_search_files, write_site_search
 
-    repo = _copy(root, "pagefind")
-    _build(repo)
-    site = repo / "build" / "shared" / "site"
+    _, seen = _shared_view(root)
+    out = Path(tempfile.mkdtemp(prefix="hpkb-bench-site-search-"))
 
     def run() -> int:
-        if finish_pagefind(start_pagefind(site), site):
-            raise SystemExit("pagefind failed")
-        return sum(1 for _ in site.glob("*/*-*.html"))
+        write_site_search(site_search_files(seen), out / "search-index", None)
+        return len(seen.entries)
 
     return run
 
@@ -473,7 +472,7 @@ STAGES: dict[str, Callable[[Path], Stage]] = {
     "search-index-all": stage_search_index_all,
     "packs": stage_packs,
     "docs-tree": stage_docs_tree,
-    "pagefind": stage_pagefind,
+    "site-search": stage_site_search,
     "guard": stage_guard,
     "export": stage_export,
     "build": stage_build,
@@ -497,7 +496,7 @@ def _measure_here(stage: str, root: Path) -> None:
     extras = getattr(work, "extras", None)
     if extras is not None:
         print(json.dumps(extras()))
-    # The largest of this process and its helpers (MkDocs' second process, Pagefind).
+    # The largest of this process and its helpers (MkDocs' second process, the Whoosh index's).
     rss_kib = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps({"entries": entries, "seconds": done - imported,
@@ -507,7 +506,7 @@ def _measure_here(stage: str, root: Path) -> None:
 
 def _cpu_seconds() -> float:
     """User and system CPU of this process and the helpers it has waited for (MkDocs'
-    second process, the index's, Pagefind): steadier than wall time on a shared machine,
+    second process, the index's): steadier than wall time on a shared machine,
     and what two cores must share."""
     own, helpers = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
                                                         resource.RUSAGE_CHILDREN))

@@ -128,7 +128,7 @@ def test_strict_build_fails_on_a_warning(starter: Path) -> None:
 
 def _complete(build: Path) -> bool:
     return all((build / part).exists() for part in (MARKER, "site/index.html",
-                                                    "site/pagefind/pagefind.js",
+                                                    "site/search-index/meta.json",
                                                     "export/entries.json"))
 
 

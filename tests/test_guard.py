@@ -175,9 +175,14 @@ def test_output_guard_catches_what_slipped_through(starter: Path, tmp_path: Path
     (out / "site" / "page.html").write_text("<p>fine</p>\n<p>Op Example RD-2024-001</p>",
                                             "utf-8")
     (out / "chunk.pf").write_bytes(gzip.compress(b"... imelda castrow ..."))
+    # A surname alone, lower case, as the site search's term files hold words.
+    terms = out / "site" / "search-index" / "terms"
+    terms.mkdir(parents=True)
+    (terms / "6f74.json").write_text('{\n"otter":["",0,2],\n"ottersby":["",1,2]\n}\n', "utf-8")
     findings = guard_outputs(out, seen, validation.corpus, [])
     assert sorted((f.file, f.line, f.code) for f in findings) == [
-        ("build/shared/chunk.pf", 1, "HP603"), ("build/shared/site/page.html", 2, "HP603")]
+        ("build/shared/chunk.pf", 1, "HP603"), ("build/shared/site/page.html", 2, "HP603"),
+        ("build/shared/site/search-index/terms/6f74.json", 3, "HP603")]
 
 
 def test_output_guard_on_two_cores_finds_what_one_core_finds(
@@ -199,15 +204,15 @@ def test_output_guard_on_two_cores_finds_what_one_core_finds(
 
     def guarded(name: str, dirty: bool, threaded: bool) -> tuple[list[Any], Any]:
         out = tmp_path / name
-        (out / "site" / "pagefind").mkdir(parents=True)
+        (out / "site" / "search-index").mkdir(parents=True)
         for n in range(240):
             text = f"<p>page {n}: a review of partner records</p>\n" * 3
             if dirty and n % 40 == 7:
                 text += f"<p>line {n} names Imelda Castrow</p>\n"
-            (out / "site" / "pagefind" / f"{n:03d}.pf_fragment").write_bytes(
+            (out / "site" / "search-index" / f"{n:03d}.json.gz").write_bytes(
                 gzip.compress(text.encode(), mtime=0))  # the same bytes every run
         guard = OutputGuard(out, seen, validation.corpus, [])
-        guard.scan(leave_out=("site", "pagefind"))
+        guard.scan(leave_out=("site", "search-index"))
         stop = threading.Event()
         beside = threading.Thread(target=stop.wait)  # no fork: all on this core
         if threaded:
@@ -225,7 +230,7 @@ def test_output_guard_on_two_cores_finds_what_one_core_finds(
     assert dirty == guarded("dirty-alone", True, True)
     assert [line for _, line, _ in dirty[0]] == [4] * 6
     assert [file.rsplit("/", 1)[1] for file, _, _ in dirty[0]] == [
-        f"{n:03d}.pf_fragment" for n in range(7, 240, 40)]
+        f"{n:03d}.json.gz" for n in range(7, 240, 40)]
     clean = guarded("clean-forked", False, False)
     assert clean == guarded("clean-alone", False, True)
     assert clean[0] == [] and len(clean[1]["passed"]) == 240
@@ -419,7 +424,7 @@ def test_canaries_never_reach_a_non_internal_build(starter: Path, profile: str) 
     kinds = {p.suffix for p in files}
     assert {".html", ".json", ".xml", ".md", ".js", ".pdf"} <= kinds
     if profile == "shared":
-        assert any("pagefind" in p.parts for p in files)
+        assert any("search-index" in p.parts for p in files)
     hits = {(p.relative_to(starter).as_posix(), c) for p in files
             for c in CANARIES if c in _artefact_text(p)}
     assert hits == set()

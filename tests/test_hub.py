@@ -91,8 +91,11 @@ def test_one_site_from_three_forces(exports: dict[str, Path], tmp_path: Path) ->
     # The national problem profile comes from the forces' aggregate figures.
     national = (built / "docs" / "pages" / "national.md").read_text("utf-8")
     assert all(name in national for name in FORCES.values()) and "All forces" in national
-    # Search over everything: site search (Pagefind) and the Whoosh index.
-    assert (built / "site" / "pagefind" / "pagefind.js").is_file()
+    # Search over everything: the site's search index and the Whoosh index.
+    meta = json.loads((built / "site" / "search-index" / "meta.json").read_text("utf-8"))
+    assert {f"{f}:PR-2024-001" for f in FORCES} <= {row[0] for row in meta["entries"]}
+    card = built / "site" / "search-index" / "docs" / "kent-police" / "PR-2024-001.json"
+    assert json.loads(card.read_text("utf-8"))["url"] == "practice/kent-police/PR-2024-001.html"
     found = search_index(built / "search", "safeguarding hub local authority", limit=10)
     assert {r["id"] for r in found.results} >= {f"{f}:PR-2024-001" for f in FORCES}
     assert set(found.facets["organisation"]) == set(FORCES)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from hpkb.pagefind_files import read_pagefind
 from tests.conftest import AS_OF, Result, run_cli
 from tests.site_helpers import copy_example
 
@@ -40,31 +38,6 @@ def edit(root: Path, old: str = "\n## Aim\n",
     return text
 
 
-def _pagefind_view(folder: Path) -> dict[str, object]:
-    """Pagefind's index as content: its filter and metadata files come out in a different
-    order run to run (even between two full builds), so they are compared decoded."""
-    view: dict[str, object] = {}
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_dir():
-            continue
-        if rel.startswith("filter/"):
-            name, values = read_pagefind(path)
-            view[f"filter:{name}"] = sorted((value, sorted(pages)) for value, pages in values)
-        elif rel.endswith(".pf_meta"):
-            meta = read_pagefind(path)
-            view["meta"] = re.sub(r"en_[0-9a-f]+", "HASH", json.dumps(
-                [meta[0], meta[1]] + [sorted(str(x) for x in part) for part in meta[2:]]))
-        elif rel == "pagefind-entry.json":
-            entry = json.loads(path.read_text(encoding="utf-8"))
-            for language in entry["languages"].values():
-                language.pop("hash")
-            view[rel] = entry
-        else:
-            view[rel] = path.read_bytes()
-    return view
-
-
 def _search_view(folder: Path) -> list[dict[str, object]]:
     """The Whoosh index as content (segment files have random names): every stored
     document, and what searches answer, scores included."""
@@ -87,12 +60,11 @@ def _search_view(folder: Path) -> list[dict[str, object]]:
 def assert_same_build(one: Path, other: Path) -> None:
     files = {p.relative_to(one).as_posix() for p in one.rglob("*") if p.is_file()}
     others = {p.relative_to(other).as_posix() for p in other.rglob("*") if p.is_file()}
-    plain = {f for f in files | others if not f.startswith(("search/", "site/pagefind/"))
+    plain = {f for f in files | others if not f.startswith("search/")
              and f not in OWN_RECORDS}
     assert plain <= files & others, sorted(plain - (files & others))
     differ = [f for f in sorted(plain) if (one / f).read_bytes() != (other / f).read_bytes()]
     assert differ == []
-    assert _pagefind_view(one / "site" / "pagefind") == _pagefind_view(other / "site" / "pagefind")
     assert _search_view(one / "search") == _search_view(other / "search")
 
 
@@ -101,7 +73,8 @@ def test_an_edit_rebuilds_to_exactly_what_a_full_build_gives(tmp_path: Path) -> 
     build(incremental)
     site = incremental / "build" / "shared" / "site"
     before = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
-    fragments = {p.name: p.stat().st_ino for p in (site / "pagefind/fragment").iterdir()}
+    index = site / "search-index"
+    indexed = {p.relative_to(index).as_posix(): p.stat().st_ino for p in index.rglob("*.json")}
     edit(incremental)
     build(incremental)
     after = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
@@ -109,37 +82,20 @@ def test_an_edit_rebuilds_to_exactly_what_a_full_build_gives(tmp_path: Path) -> 
     rendered = {page for page, inode in after.items() if before.get(page) != inode}
     assert "practice/PR-2023-003.html" in rendered
     assert len(rendered) < len(after) / 2, sorted(rendered)
-    # Pagefind started from the last build's index files and wrote only what changed
-    # (the comparison below shows the stale ones were removed).
-    now = {p.name: p.stat().st_ino for p in (site / "pagefind/fragment").iterdir()}
-    kept = {name for name, inode in now.items() if fragments.get(name) == inode}
-    assert len(now) - 2 <= len(kept) < len(now), (len(kept), len(now))
+    # The site's search index: only the edited entry's card, its length in meta.json and
+    # the term files of the words it gained were written; the rest are the same files.
+    now = {p.relative_to(index).as_posix(): p.stat().st_ino for p in index.rglob("*.json")}
+    written = {rel for rel, inode in now.items() if indexed.get(rel) != inode}
+    assert {"docs/PR-2023-003.json", "meta.json"} < written
+    starts = [bytes.fromhex(rel.removeprefix("terms/").removesuffix(".json")).decode()
+              for rel in written - {"docs/PR-2023-003.json", "meta.json"}]
+    added = ["the", "pilot", "now", "also", "covers", "weekend", "night", "shifts"]
+    assert starts and all(any(w.startswith(s) for w in added) for s in starts), starts
 
     full = tmp_path / "full"
     shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
     build(full)
     assert "weekend night shifts" in (site / "practice" / "PR-2023-003.html").read_text()
-    assert_same_build(incremental / "build" / "shared", full / "build" / "shared")
-
-
-def test_an_index_pagefind_left_unreadable_is_written_afresh(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pruning the seeded search index needs its metadata; metadata this code cannot
-    read (another Pagefind version) means indexing afresh, to the same result."""
-    import hpkb.site
-
-    incremental = copy_example(tmp_path / "incremental")
-    build(incremental, "--skip", "packs")
-    edit(incremental)
-
-    def unreadable(folder: Path) -> None:
-        raise ValueError("not a Pagefind file")
-
-    monkeypatch.setattr(hpkb.site, "prune", unreadable)
-    build(incremental, "--skip", "packs")
-    full = tmp_path / "full"
-    shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
-    build(full, "--skip", "packs")
     assert_same_build(incremental / "build" / "shared", full / "build" / "shared")
 
 
@@ -219,28 +175,6 @@ def test_pages_rendered_on_two_cores_are_the_ones_one_core_renders(
     assert_same_build(serial / "build" / "shared", parallel / "build" / "shared")
 
 
-def test_a_worker_result_right_after_its_first_share_is_not_lost() -> None:
-    """The second renderer says when its entry pages are written, then gives its result
-    when done. When the parent looks late, both lines wait in the pipe together: reading
-    the first must not swallow the second (a build once failed with HP701 this way)."""
-    import subprocess
-    import sys
-    import time
-
-    from hpkb.mkdocs_run import FIRST_DONE
-    from hpkb.workers import finish_worker, wait_for_line
-
-    worker = subprocess.Popen(
-        [sys.executable, "-c", f"print('progress'); print({FIRST_DONE!r}); "
-                               "print('{\"pages\": 3}', flush=True)"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    worker.stdin.close()  # type: ignore[union-attr]
-    worker.stdin = None
-    time.sleep(1.0)  # both lines are in the pipe before the parent reads
-    wait_for_line(worker, FIRST_DONE)
-    assert finish_worker(worker) == {"pages": 3}
-
-
 def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A rebuild's guard does not read the files it hard-linked from a live build that
@@ -315,7 +249,7 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     request = BuildRequest(incremental, "shared", today=date.fromisoformat(AS_OF), memo=Memo())
     assert run_build(request).built
     live = incremental / "build" / "shared"
-    kept = ("site/pagefind", "export", "packs", "docs/downloads", "search")
+    kept = ("site/search-index", "export", "packs", "docs/downloads", "search")
     before = {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
               if p.is_file()}
     pages = {p: p.stat().st_ino for part in ("docs", "site") for p in (live / part).rglob("*")

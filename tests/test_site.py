@@ -210,17 +210,19 @@ def test_html_a_theme_override_lets_through_is_refused_on_both_renderers(
 
 
 def test_a_profile_without_entries_still_gets_a_site_search(starter: Path) -> None:
-    """Pagefind reads entry pages only, and needs one page at least: with no entry in
-    the view (the starter has nothing public) it indexes the site's pages instead."""
+    """The site's search index holds the view's entries only; with none (the starter
+    has nothing public) it is an empty index the search page can read, not a failure."""
+    import json
+
     result = run_cli(starter, "build", "--profile", "public", "--as-of", AS_OF)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert "build: 0 entries" in result.stderr
-    indexed = list((starter / "build/public/site/pagefind/fragment").iterdir())
-    pages = list((starter / "build/public/site").rglob("*.html"))
-    assert len(indexed) == len(pages) > 10  # every page, not what was written first
+    index = starter / "build/public/site/search-index"
+    assert json.loads((index / "meta.json").read_text("utf-8"))["entries"] == []
+    assert not (index / "docs").exists() and not (index / "terms").exists()
     build_profiles(starter, "shared")
-    fragments = list((starter / "build/shared/site/pagefind/fragment").iterdir())
-    assert len(fragments) == 2  # the two shared entries, nothing else
+    cards = sorted(p.name for p in (starter / "build/shared/site/search-index/docs").iterdir())
+    assert cards == ["LN-2024-001.json", "PR-2024-001.json"]  # the shared entries only
 
 
 def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(

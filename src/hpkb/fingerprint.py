@@ -22,7 +22,7 @@ __all__ = ["BUILD_STAMP", "Found", "build_fingerprint", "code_digest", "files_di
 BUILD_STAMP = "build-inputs.sha256"
 INPUTS = ("mkdocs.yml", "content", "templates", *KIND_FOLDERS.values())
 RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
-                       "jinja2", "whoosh-reloaded", "pagefind", "pypandoc-binary", "typst")
+                       "jinja2", "whoosh-reloaded", "pypandoc-binary", "typst")
 
 
 Found = list[tuple[tuple[str, ...], str]]  # (parts of the path below a base, the path)

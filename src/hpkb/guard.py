@@ -30,6 +30,7 @@ from hpkb.forked import on_two_cores
 from hpkb.literals import Literals
 from hpkb.model import Corpus
 from hpkb.schema import DebriefMeta
+from hpkb.site_search import INDEX_FOLDER
 from hpkb.view import ProfileView, rewrite_references
 from hpkb.write import same_file
 
@@ -37,7 +38,9 @@ __all__ = ["DIGIT_FREE_RULES", "GUARD_RECORD", "PII_RULES", "SOURCE_RECORD", "Ou
            "SourceCheck", "check_sources", "find_personal_data", "guard_outputs", "guard_sources",
            "subject_names"]
 
-INDEX_FOLDER = "search"
+# Files that hold single words out of context: the Whoosh index, and the site search
+# index's term files (`hpkb.site_search`).
+WORD_INDEXES = ("search/", f"site/{INDEX_FOLDER}/terms/")
 _NAME_HINT = ("remove the name: people are named only in a debrief's `subjects`, which "
               "never leaves the internal profile")
 
@@ -284,7 +287,7 @@ def _readable(path: Path, data: bytes) -> bytes | None:
     """The bytes to scan: a PDF's text, a gzip file's contents, other files as they are."""
     if path.suffix.lower() == ".pdf":
         return _pdf_text(path)
-    if data[:2] == b"\x1f\x8b":  # gzip: Pagefind chunks, sitemap.xml.gz
+    if data[:2] == b"\x1f\x8b":  # gzip: sitemap.xml.gz, a repo's own downloads
         with contextlib.suppress(OSError, EOFError):
             return gzip.decompress(data)
     return data
@@ -495,7 +498,7 @@ class OutputGuard:
         clean pieces. The sets of what passed are updated too (they only save scanning
         bytes passed before, so a forked child's updates, lost, change no result)."""
         path, rel = Path(item[0]), item[1]
-        in_index = rel.split("/", 1)[0] == INDEX_FOLDER
+        in_index = rel.startswith(WORD_INDEXES)
         if self._previous is not None and rel in self._before and \
                 same_file(path, self._previous / rel):
             return _FileCheck(rel, in_index, [], self._before[rel], ())

@@ -40,7 +40,6 @@ from hpkb.workers import (
     send_line,
     send_work,
     start_worker,
-    wait_for_line,
 )
 from hpkb.write import link_or_copy
 
@@ -54,10 +53,6 @@ PREPARE = "--prepare--"
 # Sent first, once mkdocs.yml and the theme's overrides are written: the second process
 # compiles the theme's templates while this one writes the docs tree (`compile_theme`).
 THEME = "--theme--"
-# Between the pages to render first and the others; and what the renderer says when it
-# has written its share of the first ones.
-THEN = "--then--"
-FIRST_DONE = "--first-done--"
 
 
 class _Collect(logging.Handler):
@@ -331,14 +326,11 @@ def _worker_args(config_path: Path, templates: CompiledTemplates | None) -> list
 def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
                previous_site: Path | None = None, workers: int = 2,
                renderer: subprocess.Popen[str] | None = None,
-               first: Collection[str] = (), after_first: Callable[[], None] | None = None,
                templates: CompiledTemplates | None = None) -> list[Diagnostic]:
     """Build the site of ``config_path``. Pages named in ``unchanged`` (paths as in docs/)
     are taken from ``previous_site`` as they are. ``renderer``: a second process started
-    with ``start_renderer`` (else one is started when there are enough pages). The pages
-    in ``first`` are rendered before the others, by both processes, and ``after_first``
-    is called once they are all written (the site's search indexes them while the other
-    pages render). ``templates``: where both processes keep compiled templates.
+    with ``start_renderer`` (else one is started when there are enough pages).
+    ``templates``: where both processes keep compiled templates.
     Every warning becomes a finding."""
     worker: subprocess.Popen[str] | None = renderer
     if worker is not None:  # the docs tree is written: both processes prepare at once
@@ -351,8 +343,6 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             kept = [uri for uri in unchanged if uri in prepared.pages] if previous_site else []
             taken = set(kept)
             todo = [uri for uri in prepared.pages if uri not in taken]
-            head = [uri for uri in todo if uri in first]
-            tail = [uri for uri in todo if uri not in first]
             parallel = workers > 1 and len(todo) >= PARALLEL_MIN_PAGES
             if parallel and worker is None:
                 worker = start_worker("hpkb.mkdocs_run",
@@ -361,19 +351,14 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             # Every other page to the second process: listing and theme pages cost more
             # than entry pages, and taking turns shares each kind out evenly.
             if worker is not None:
-                send_work(worker, [*head[1::2], THEN, *tail[1::2]] if parallel else [])
+                send_work(worker, todo[1::2] if parallel else [])
             if previous_site is not None:
                 _reuse(Path(prepared.config.site_dir), previous_site, kept, prepared.pages)
-            problems += _render(prepared, head[0::2] if parallel else head)
-            if parallel and worker is not None:
-                wait_for_line(worker, FIRST_DONE)
-            if after_first is not None:
-                after_first()
             # Static files, sitemap and 404 do not depend on rendered pages (the sitemap
             # lists every page's address; the 404 page shows the navigation, whose titles
-            # were read first): written while the search indexes.
+            # were read first).
             problems += _write_shared(prepared)
-            problems += _render(prepared, tail[0::2] if parallel else tail)
+            problems += _render(prepared, todo[0::2] if parallel else todo)
             prepared.config.plugins.on_post_build(config=prepared.config)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"
@@ -397,8 +382,7 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
 
 
 def _worker_main(config_path: Path, templates: CompiledTemplates | None) -> None:
-    """The second process: render the pages named on stdin (those before THEN first,
-    printing FIRST_DONE once they are written); print warnings as JSON."""
+    """The second process: render the pages named on stdin; print warnings as JSON."""
     # Imported while the parent is still writing the docs tree (see start_renderer).
     import importlib
 
@@ -418,11 +402,8 @@ def _worker_main(config_path: Path, templates: CompiledTemplates | None) -> None
             # while the parent does too, then render what it sends.
             if line == PREPARE:
                 prepared = _prepare(config_path, templates)
-                lines = [line for line in sys.stdin.read().splitlines() if line]
-                at = lines.index(THEN) if THEN in lines else len(lines)
-                problems = _render(prepared, lines[:at])
-                print(FIRST_DONE, flush=True)
-                problems += _render(prepared, lines[at + 1:])
+                problems = _render(prepared, [line for line in sys.stdin.read().splitlines()
+                                              if line])
         except Exception as exc:  # reported to the parent as a finding, never a traceback
             collected.messages.append(f"{type(exc).__name__}: {exc}")
     print(json.dumps({"messages": collected.messages, "problems": problems}))

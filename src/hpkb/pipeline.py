@@ -36,7 +36,8 @@ from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pages import entry_page
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
-from hpkb.site import SiteBuild, prime_site, start_site
+from hpkb.site import build_site, prime_site
+from hpkb.site_search import INDEX_FOLDER, SiteSearchFiles, site_search_files
 from hpkb.templates_env import template_dirs
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
@@ -102,7 +103,8 @@ QUIET_VIEW = "quiet view: "
 PREVIEW_STAMP = "preview"
 # What a preview may take from the live build as it is: (the stage it is part of, its
 # folder in the build).
-DEFERRABLE = {"site-search": ("site", "site/pagefind"), "export": ("export", "export"),
+DEFERRABLE = {"site-search": ("site", f"site/{INDEX_FOLDER}"),
+              "export": ("export", "export"),
               "packs": ("packs", "packs")}
 
 
@@ -428,15 +430,19 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
 
             exporting = "export" not in plan.deferred and not {"site", "export"} <= plan.skip
             exported: Mapping[str, str] | None = None
+            site_search: SiteSearchFiles | None = None
+            searching = "site" not in plan.skip and "site-search" not in plan.deferred
 
             def site_ahead() -> None:
                 # What the site needs that waits for nothing: while a second process
-                # writes the search index, rather than after it on one core.
-                nonlocal exported
+                # writes the Whoosh index, rather than after it on one core.
+                nonlocal exported, site_search
                 if exporting:
                     exported = export_files(seen, plan.provenance)
                 if "site" not in plan.skip:
                     prime_site(plan.root)
+                if searching:
+                    site_search = site_search_files(seen)
 
             similar: dict[str, list[str]] = {}
             if "search" in plan.skip:
@@ -465,24 +471,20 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             # The export's files, made once for the export and the site's downloads.
             if exporting and exported is None:
                 exported = export_files(seen, plan.provenance)
-            site = None
             if "site" not in plan.skip:
-                site = start_site(plan.root, plan.settings, seen, staging, similar,
-                                  staging / "packs", plan.pack_titles, previous=previous,
-                                  provenance=plan.provenance, pages=plan.pages,
-                                  search_index="site-search" not in plan.deferred,
-                                  downloads=target / "docs" / "downloads"
-                                  if "export" in plan.deferred else None,
-                                  exported=exported, only=plan.only)
+                refused += build_site(plan.root, plan.settings, seen, staging, similar,
+                                      staging / "packs", plan.pack_titles, previous=previous,
+                                      provenance=plan.provenance, pages=plan.pages,
+                                      search_index="site-search" not in plan.deferred,
+                                      downloads=target / "docs" / "downloads"
+                                      if "export" in plan.deferred else None,
+                                      exported=exported, only=plan.only,
+                                      site_search=site_search)
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
-                done.append("export")  # written while Pagefind indexes the site
-            try:
-                refused += _finish_and_guard(plan, staging, previous, site, refused, exported)
-            except BaseException:
-                if site is not None:
-                    site.cancel()
-                raise
+                done.append("export")
+            if not refused:
+                refused += _finish_and_guard(plan, staging, previous, exported)
             if refused:
                 raise _OutputRefused
             if plan.after_guard is not None:
@@ -493,26 +495,16 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
 
 
 def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
-                      site: SiteBuild | None, refused: list[Diagnostic],
                       exported: Mapping[str, str] | None) -> list[Diagnostic]:
-    """The export, then the output guard; while Pagefind indexes the site, the guard
-    checks every other file (on two cores, most of Pagefind's time is hidden)."""
+    """The export, then the output guard over every file the build wrote."""
     if "export" in plan.deferred and previous is not None:
         link_tree(previous / "export", staging / "export")
     elif "export" not in plan.skip:
         write_export(plan.seen, plan.provenance, staging / "export", exported)
     if plan.before_guard is not None:
         plan.before_guard(staging)
-    guard = OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous,
-                        linked=plan.previous_intact)
-    findings: list[Diagnostic] = []
-    if site is not None:
-        if not refused and not site.findings:
-            guard.scan(leave_out=("site", "pagefind"))
-        findings += site.finish()
-    if refused or findings:
-        return findings
-    return guard.finish()
+    return OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous,
+                       linked=plan.previous_intact).finish()
 
 
 PartWriter = Callable[[Validation, ProfileView, Path, Path], list[Diagnostic]]

@@ -198,8 +198,6 @@ def _static(site: Path, path: str, start: StartResponse, live_reload: bool
                                 *SECURITY_HEADERS])
         return [body]
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-    if target.suffix == ".pagefind" or target.suffix.startswith(".pf_"):
-        kind = "application/octet-stream"
     body = target.read_bytes()
     if live_reload and kind == "text/html" and b"</body>" in body:
         head, tail = body.rsplit(b"</body>", 1)

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import subprocess
-import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +22,16 @@ from hpkb.export import Provenance, export_files, provenance_of, write_files
 from hpkb.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, THEME, run_mkdocs, start_renderer
-from hpkb.pagefind_files import prune, seed
-from hpkb.pages import SitePages, entry_page, prime_pages, site_pages
+from hpkb.pages import SitePages, prime_pages, site_pages
+from hpkb.site_search import (
+    INDEX_FOLDER,
+    SiteSearchFiles,
+    site_search_files,
+    write_site_search,
+)
 from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
-from hpkb.workers import send_line, send_work, stop
+from hpkb.workers import send_line, send_work
 from hpkb.write import (
     CACHE_DIR,
     inside_build,
@@ -39,7 +41,7 @@ from hpkb.write import (
     write_text,
 )
 
-__all__ = ["SiteBuild", "build_site", "mkdocs_config", "prime_site", "start_site"]
+__all__ = ["build_site", "mkdocs_config", "prime_site"]
 
 ENTRY_FOLDERS = ("debriefs", "learning", "practice", "themes", "recommendations", "pages",
                  "ratings", "regions")
@@ -75,8 +77,8 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
                   "language": "en",
                   "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
                   "features": ["search.highlight"]},
-        # Site search is Pagefind (a chunked index fetched on demand), not Material's
-        # single search_index.json, which would be tens of MB at thousands of entries.
+        # Site search is hpkb's own (hpkb.site_search: term files fetched on demand), not
+        # Material's single search_index.json, tens of MB at thousands of entries.
         "plugins": [],
         # hpkb.raw_blocks: HTML the templates write whole (tables, link lists) goes in as
         # it is; hpkb.inline_gates: the same HTML, a third less Markdown time (see each
@@ -208,64 +210,45 @@ def _files_below(folder: Path) -> set[str]:
     return {"/".join(parts) for parts, _ in walk_tree(folder, folder, files_only=True)}
 
 
-@dataclass(frozen=True)
-class SiteBuild:
-    """A site whose pages are written, with its search index (Pagefind) perhaps still
-    being built: ``finish`` waits for it."""
-
-    findings: list[Diagnostic]
-    site: Path
-    indexing: subprocess.Popen[str] | None = None
-    seeded: bool = False  # Pagefind started on the last build's files (pagefind_files)
-    entries: bool = True
-
-    def finish(self) -> list[Diagnostic]:
-        """The site's findings, once its search index is written (or failed)."""
-        if self.findings or self.indexing is None:
-            return self.findings
-        findings = finish_pagefind(self.indexing, self.site)
-        if findings or not self.seeded:
-            return findings
-        try:
-            prune(self.site / "pagefind")
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
-            # Metadata this code cannot read (another Pagefind version): index afresh.
-            shutil.rmtree(self.site / "pagefind")
-            return finish_pagefind(start_pagefind(self.site, self.entries), self.site)
-        return []
-
-    def cancel(self) -> None:
-        """Stop indexing (the build is being abandoned)."""
-        if self.indexing is not None:
-            stop(self.indexing)
-
-
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
-               out: Path, similar: dict[str, list[str]] | None = None,
-               packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
-               previous: Path | None = None, provenance: Provenance | None = None,
-               pages: tuple[str, dict[str, str]] | None = None) -> list[Diagnostic]:
-    """Write docs/, overrides/ and mkdocs.yml under ``out``, then build ``out``/site
-    (`start_site`, then wait for its search index)."""
-    return start_site(root, settings, profile_view, out, similar, packs, pack_titles,
-                      previous, provenance, pages).finish()
-
-
-def start_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
                previous: Path | None = None, provenance: Provenance | None = None,
                pages: tuple[str, dict[str, str]] | None = None, search_index: bool = True,
                downloads: Path | None = None, exported: Mapping[str, str] | None = None,
-               only: frozenset[str] | None = None) -> SiteBuild:
-    """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site's pages;
-    its search index may still be building on return. With ``previous`` (the last
-    build's folder), unchanged pages are not rendered again. ``pages`` (home text, extra
-    pages) replaces the repo's content/pages (the hub's). Without ``search_index``, the
-    previous site's search index is taken as it is, and so are the files of a
-    ``downloads`` folder (a preview's: the last build's export and packs). ``exported``:
-    the export's files (`export_files`), when made already. ``only`` (a preview's saved
-    entries): the previous docs tree as it is but for those entries' pages."""
+               only: frozenset[str] | None = None,
+               site_search: SiteSearchFiles | None = None) -> list[Diagnostic]:
+    """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site: its pages
+    and its search index (`hpkb.site_search`). With ``previous`` (the last build's
+    folder), unchanged pages are not rendered again, and unchanged index files are linked.
+    ``pages`` (home text, extra pages) replaces the repo's content/pages (the hub's).
+    Without ``search_index``, the previous site's search index is taken as it is, and so
+    are the files of a ``downloads`` folder (a preview's: the last build's export and
+    packs). ``exported``: the export's files (`export_files`), when made already.
+    ``only`` (a preview's saved entries): the previous docs tree as it is but for those
+    entries' pages. ``site_search``: the index's files, when made already."""
+    findings = _build_pages(root, settings, profile_view, out, similar, packs, pack_titles,
+                            previous, provenance, pages, downloads, exported, only)
+    if findings:
+        return findings
+    index = out / "site" / INDEX_FOLDER
+    before = previous / "site" / INDEX_FOLDER if previous is not None else None
+    if not search_index and before is not None:  # a preview's: the last build's index
+        link_tree(before, index)
+    else:
+        write_site_search(site_search or site_search_files(profile_view), index,
+                          before if before is not None and before.is_dir() else None)
+    return []
+
+
+def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
+                 out: Path, similar: dict[str, list[str]] | None,
+                 packs: Path | None, pack_titles: Mapping[str, str] | None,
+                 previous: Path | None, provenance: Provenance | None,
+                 pages: tuple[str, dict[str, str]] | None, downloads: Path | None,
+                 exported: Mapping[str, str] | None, only: frozenset[str] | None
+                 ) -> list[Diagnostic]:
+    """The docs tree, MkDocs' config and the site's pages (see `build_site`)."""
     home, extra = pages if pages is not None else _home_and_pages(root)
     code = code_digest()  # hpkb's code and the rendering libraries' versions
     # Every page will be rendered: start the second renderer now, so its imports overlap
@@ -293,8 +276,8 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
         if renderer is not None:
             send_work(renderer, [])
             renderer.communicate()
-        return SiteBuild([error(str(where), line, 1, "HP703", f"template error: {exc.message}",
-                                "fix the template override in templates/site/")], out / "site")
+        return [error(str(where), line, 1, "HP703", f"template error: {exc.message}",
+                      "fix the template override in templates/site/")]
     docs = out / "docs"
     before = previous / "docs" if previous is not None else None
     if partial and before is not None:
@@ -320,76 +303,8 @@ def start_site(root: Path, settings: Settings, profile_view: ProfileView,
             shutil.copy2(pdf, docs / "downloads" / "packs" / pdf.name)
     write_text(out / SITE_INPUTS, _site_inputs(out, code))
     unchanged = _unchanged_pages(out, previous)
-    # Entry pages (all Pagefind indexes) are rendered first; Pagefind then indexes them
-    # while the other pages render. The renderers check each page's HTML as they write
-    # it (the pages taken from the previous build passed the same check then).
-    # Without entries Pagefind indexes every page, so it waits for them all.
-    entries = {entry_page(e.id, e.kind) for e in profile_view.entries}
-    indexing: list[subprocess.Popen[str]] = []
-    # Pages are reused only from a previous site built from the same shared inputs
-    # (Pagefind's version among them): its index files can seed this one.
-    seeded = previous / "site" / "pagefind" if previous is not None and unchanged else None
-    indexed = search_index or previous is None
-
-    def start_indexing() -> None:
-        if seeded is not None and seeded.is_dir():
-            seed(seeded, out / "site" / "pagefind")
-        indexing.append(start_pagefind(out / "site", bool(entries)))
-
-    findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
-                          previous_site=previous / "site" if previous else None,
-                          renderer=renderer, first=entries if indexed else (),
-                          after_first=start_indexing if entries and indexed else None,
-                          templates=_compiled_templates(root, code))
-    if findings:
-        for process in indexing:
-            stop(process)
-        return SiteBuild(findings, out / "site")
-    if not search_index and previous is not None:  # a preview's: the last build's index
-        link_tree(previous / "site" / "pagefind", out / "site" / "pagefind")
-        return SiteBuild([], out / "site")
-    if not indexing:
-        start_indexing()
-    return SiteBuild([], out / "site", indexing[0], seeded is not None, bool(entries))
-
-
-PAGEFIND_TIMEOUT_S = 600
-
-
-# Entry pages only (ids are RD-, LN- or PR-…; the hub puts them in a folder per force):
-# Pagefind must not read a listing page MkDocs may still be writing.
-ENTRY_PAGES_GLOB = "{debriefs,learning,practice}/**/{RD,LN,PR}-*.html"
-
-
-def _pagefind_command() -> list[str]:
-    # The wheel's binary itself: `python -m pagefind` would start an interpreter first,
-    # and Pagefind is the last step of the site stage.
-    try:
-        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
-    except ImportError:
-        return [sys.executable, "-m", "pagefind"]
-    return [str(get_executable())]
-
-
-def start_pagefind(site: Path, entries: bool = True) -> subprocess.Popen[str]:
-    """Start indexing the built entry pages with Pagefind (binary from the PyPI wheel);
-    a site without entries has every page indexed (Pagefind needs one page at least)."""
-    command = [*_pagefind_command(), "--site", str(site), "--silent",
-               "--exclude-selectors", ".headerlink",
-               *(["--glob", ENTRY_PAGES_GLOB] if entries else [])]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
-
-
-def finish_pagefind(indexing: subprocess.Popen[str], site: Path) -> list[Diagnostic]:
-    try:
-        stdout, stderr = indexing.communicate(timeout=PAGEFIND_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        stop(indexing)
-        return [error("site", 1, 1, "HP704", "the search index took too long to build",
-                      f"Pagefind ran over {PAGEFIND_TIMEOUT_S} s")]
-    if indexing.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
-        detail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
-        return [error("site", 1, 1, "HP704", f"search indexing failed: {detail[0]}",
-                      "check that the pagefind package is installed (make build does it)")]
-    return []
+    # The renderers check each page's HTML as they write it (the pages taken from the
+    # previous build passed the same check then).
+    return run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
+                      previous_site=previous / "site" if previous else None,
+                      renderer=renderer, templates=_compiled_templates(root, code))

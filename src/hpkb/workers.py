@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["WorkerFailed", "finish_worker", "send_line", "send_work", "start_worker", "stop",
-           "wait_for_line"]
+__all__ = ["WorkerFailed", "finish_worker", "send_line", "send_work", "start_worker", "stop"]
 
 WORKER_TIMEOUT_S = 1800
 
@@ -73,25 +71,8 @@ def finish_worker(worker: subprocess.Popen[str]) -> Any:
         raise WorkerFailed("a worker process gave no result") from None
 
 
-def wait_for_line(worker: subprocess.Popen[str], line: str) -> None:
-    """Until the worker prints ``line`` before its result (or ends: `finish_worker`
-    reports why). The pipe is read a byte at a time: a buffered read could also take in
-    the result, when it follows soon after, and `finish_worker` (whose communicate()
-    reads the pipe itself) would never see it."""
-    assert worker.stdout is not None
-    wanted = line.encode()
-    said = bytearray()
-    while byte := os.read(worker.stdout.fileno(), 1):
-        if byte != b"\n":
-            said += byte
-        elif said.strip() == wanted:
-            return
-        else:
-            said.clear()
-
-
 def stop(process: subprocess.Popen[str]) -> None:
-    """End a helper process the build no longer needs (a worker, Pagefind) and reap it."""
+    """End a helper process the build no longer needs (a worker) and reap it."""
     if process.poll() is None:
         process.kill()
     process.communicate()

@@ -449,13 +449,13 @@ def stage_docs_tree(root: Path) -> Stage:
 def stage_site_search(root: Path) -> Stage:
     """The site's search index (hpkb.site_search) for the shared profile, made and
     written (nothing to link from: every file is written)."""
-    from hpkb.site_search import site_search_files, write_site_search
+    from hpkb.site_search import write_site_search
 
     _, seen = _shared_view(root)
     out = Path(tempfile.mkdtemp(prefix="hpkb-bench-site-search-"))
 
     def run() -> int:
-        write_site_search(site_search_files(seen), out / "search-index", None)
+        write_site_search(seen, out, None)
         return len(seen.entries)
 
     return run

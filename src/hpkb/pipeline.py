@@ -36,8 +36,8 @@ from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pages import entry_page
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
-from hpkb.site import build_site, prime_site
-from hpkb.site_search import INDEX_FOLDER, SiteSearchFiles, site_search_files
+from hpkb.site import SearchIndexPlan, build_site, prime_site
+from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import template_dirs
 from hpkb.validate import Validation, validate_repo
 from hpkb.view import ProfileView, view
@@ -430,19 +430,20 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
 
             exporting = "export" not in plan.deferred and not {"site", "export"} <= plan.skip
             exported: Mapping[str, str] | None = None
-            site_search: SiteSearchFiles | None = None
             searching = "site" not in plan.skip and "site-search" not in plan.deferred
+            search_index: SearchIndexPlan = "write" if searching else "previous"
 
             def site_ahead() -> None:
                 # What the site needs that waits for nothing: while a second process
                 # writes the Whoosh index, rather than after it on one core.
-                nonlocal exported, site_search
+                nonlocal exported, search_index
                 if exporting:
                     exported = export_files(seen, plan.provenance)
                 if "site" not in plan.skip:
                     prime_site(plan.root)
                 if searching:
-                    site_search = site_search_files(seen)
+                    write_site_search(seen, staging / "site", previous)
+                    search_index = "written"
 
             similar: dict[str, list[str]] = {}
             if "search" in plan.skip:
@@ -475,11 +476,10 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 refused += build_site(plan.root, plan.settings, seen, staging, similar,
                                       staging / "packs", plan.pack_titles, previous=previous,
                                       provenance=plan.provenance, pages=plan.pages,
-                                      search_index="site-search" not in plan.deferred,
+                                      search_index=search_index,
                                       downloads=target / "docs" / "downloads"
                                       if "export" in plan.deferred else None,
-                                      exported=exported, only=plan.only,
-                                      site_search=site_search)
+                                      exported=exported, only=plan.only)
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
                 done.append("export")

@@ -11,7 +11,7 @@ import contextlib
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 import yaml
@@ -23,12 +23,7 @@ from hpkb.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, THEME, run_mkdocs, start_renderer
 from hpkb.pages import SitePages, prime_pages, site_pages
-from hpkb.site_search import (
-    INDEX_FOLDER,
-    SiteSearchFiles,
-    site_search_files,
-    write_site_search,
-)
+from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
 from hpkb.workers import send_line, send_work
@@ -41,7 +36,9 @@ from hpkb.write import (
     write_text,
 )
 
-__all__ = ["build_site", "mkdocs_config", "prime_site"]
+__all__ = ["SearchIndexPlan", "build_site", "mkdocs_config", "prime_site"]
+
+SearchIndexPlan = Literal["write", "written", "previous"]
 
 ENTRY_FOLDERS = ("debriefs", "learning", "practice", "themes", "recommendations", "pages",
                  "ratings", "regions")
@@ -214,30 +211,29 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
                previous: Path | None = None, provenance: Provenance | None = None,
-               pages: tuple[str, dict[str, str]] | None = None, search_index: bool = True,
+               pages: tuple[str, dict[str, str]] | None = None,
+               search_index: SearchIndexPlan = "write",
                downloads: Path | None = None, exported: Mapping[str, str] | None = None,
-               only: frozenset[str] | None = None,
-               site_search: SiteSearchFiles | None = None) -> list[Diagnostic]:
+               only: frozenset[str] | None = None) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site: its pages
     and its search index (`hpkb.site_search`). With ``previous`` (the last build's
     folder), unchanged pages are not rendered again, and unchanged index files are linked.
     ``pages`` (home text, extra pages) replaces the repo's content/pages (the hub's).
-    Without ``search_index``, the previous site's search index is taken as it is, and so
-    are the files of a ``downloads`` folder (a preview's: the last build's export and
-    packs). ``exported``: the export's files (`export_files`), when made already.
-    ``only`` (a preview's saved entries): the previous docs tree as it is but for those
-    entries' pages. ``site_search``: the index's files, when made already."""
+    ``search_index``: "write" it here; "written" already (the pipeline writes it while
+    the Whoosh index is written); take the "previous" site's as it is (a preview's), and
+    then the files of a ``downloads`` folder too (the last build's export and packs).
+    ``exported``: the export's files (`export_files`), when made already. ``only`` (a
+    preview's saved entries): the previous docs tree as it is but for those entries'
+    pages."""
     findings = _build_pages(root, settings, profile_view, out, similar, packs, pack_titles,
                             previous, provenance, pages, downloads, exported, only)
     if findings:
         return findings
-    index = out / "site" / INDEX_FOLDER
     before = previous / "site" / INDEX_FOLDER if previous is not None else None
-    if not search_index and before is not None:  # a preview's: the last build's index
-        link_tree(before, index)
-    else:
-        write_site_search(site_search or site_search_files(profile_view), index,
-                          before if before is not None and before.is_dir() else None)
+    if search_index == "previous" and before is not None:
+        link_tree(before, out / "site" / INDEX_FOLDER)
+    elif search_index != "written":
+        write_site_search(profile_view, out / "site", previous)
     return []
 
 

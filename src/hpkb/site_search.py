@@ -168,9 +168,20 @@ def _compact(items: Mapping[str, object]) -> str:
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
-def write_site_search(files: SiteSearchFiles, folder: Path, previous: Path | None) -> None:
-    """Write the index into ``folder``; a file the last build's index (``previous``) holds
-    with the same bytes is linked, not written."""
-    for rel, text in files.files.items():
-        write_or_link(folder / rel, text, previous / rel if previous is not None else None)
+def write_site_search(view: ProfileView, site: Path, previous: Path | None) -> None:
+    """Write ``view``'s index into ``site``/search-index; a file the last build's
+    (``previous``: its build folder) holds with the same bytes is linked, not written."""
+    folder = site / INDEX_FOLDER
+    before = previous / "site" / INDEX_FOLDER if previous is not None else None
+    write_index_files(site_search_files(view), folder,
+                      before if before is not None and before.is_dir() else None)
 
+
+def write_index_files(files: SiteSearchFiles, folder: Path, previous: Path | None) -> None:
+    """Write ``files`` into ``folder``; each file ``previous`` holds with the same bytes is
+    hard-linked from it instead."""
+    for parent in sorted({(folder / rel).parent for rel in files.files}):
+        parent.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.files.items():
+        write_or_link(folder / rel, text, previous / rel if previous is not None else None,
+                      made=True)

@@ -148,13 +148,16 @@ def write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_or_link(path: Path, text: str, previous: Path | None) -> None:
+def write_or_link(path: Path, text: str, previous: Path | None, made: bool = False
+                  ) -> None:
     """Write ``text``, or hard-link ``previous`` (the last build's file) when it holds
     the same bytes: then neither the check for unchanged pages nor the output guard
     (when the last build stands as it was left) reads it again (2,673 pages, 40 MiB, at
-    5,000 entries). Nothing ever writes into an existing file of a build."""
+    5,000 entries). Nothing ever writes into an existing file of a build. ``made``: the
+    folder exists."""
     data = text.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not made:
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
         if previous is not None and previous.stat().st_size == len(data) and \
                 previous.read_bytes() == data:

@@ -397,3 +397,17 @@ def test_hub_finder_filters_by_force(page: Page, hub_url: str) -> None:
     hrefs = [visible.nth(i).locator("a").first.get_attribute("href") or ""
              for i in range(visible.count())]
     assert all("marrowdale-police/" in h for h in hrefs)
+
+
+def test_hub_search_finds_each_forces_entries(page: Page, hub_url: str) -> None:
+    """The hub's search holds every force's shared entries, each linking to its page in
+    the force's folder."""
+    titles = _search(page, hub_url, "older carers discharge")
+    assert titles[0] == "Joint welfare visits to older carers after a mental health discharge"
+    link = page.locator(RESULT_TITLES).first.get_attribute("href") or ""
+    assert link.endswith("practice/kestrelford-constabulary/PR-2024-003.html"), link
+    page.locator(RESULT_TITLES).first.click()
+    page.wait_for_load_state()
+    assert "Kestrelford Constabulary" in page.content()
+    assert _search(page, hub_url, "welfare hub")[0] == (
+        "Town centre welfare hub on Friday and Saturday nights")

@@ -232,7 +232,7 @@
     });
     box.addEventListener("input", function () {
       window.clearTimeout(timer);
-      timer = window.setTimeout(function () { fromBox(false); }, 120);
+      timer = window.setTimeout(function () { fromBox(false); }, 60);
     });
     kindsSet.addEventListener("change", function () { fromBox(true); });
     more.addEventListener("click", function () {

@@ -239,6 +239,29 @@ def test_search_page_fetches_little_before_typing(page: Page, shared_url: str) -
         page.locator(RESULT_TITLES).count()
 
 
+def test_search_says_when_its_index_cannot_be_read_and_tries_again(
+        page: Page, shared_url: str) -> None:
+    """A term file that fails to arrive is reported, and fetched again by the next
+    search rather than remembered as failed."""
+    failed: list[str] = []
+
+    def fail_once(route: Any) -> None:
+        if not failed:
+            failed.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/search-index/terms/.*"), fail_once)
+    page.goto(urljoin(shared_url, "search.html?q=defibrillator"))
+    page.wait_for_function("document.getElementById('hpkb-search-status').textContent !== ''")
+    assert page.locator("#hpkb-search-status").inner_text().startswith("Search is not available")
+    assert failed
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_selector(RESULT_TITLES, timeout=10_000)
+    assert "“defibrillator”" in page.locator("#hpkb-search-status").inner_text()
+
+
 def test_search_splits_words_as_the_index_does(page: Page, shared_url: str) -> None:
     """The page's script and hpkb.site_search make the same words of any text."""
     from hypothesis import given, settings

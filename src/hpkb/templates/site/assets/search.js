@@ -54,20 +54,29 @@
         fetched[rel] = fetch(new URL(rel, base)).then(function (r) {
           if (!r.ok) { throw new Error(rel + ": " + r.status); }
           return r.json();
+        }).catch(function (problem) {
+          delete fetched[rel];  /* a later search tries again */
+          throw problem;
         });
       }
       return fetched[rel];
     }
-    var meta = load("meta.json");
+    function meta() { return load("meta.json"); }
+    meta().catch(function () { /* a search reports it, and tries again */ });
     var shown = [], ranked = [], matchedTerms = {}, run = 0, timer = null;
 
-    /* Each word's matching terms → {entry: score}. */
-    function scoresFor(word, last, info) {
+    /* The term files a word needs: those whose start begins it, and, for a word long
+       enough to match as a beginning, those it begins. */
+    function shardsFor(word, last, info) {
       var starts = info.shards.filter(function (s) {
         return word.indexOf(s) === 0 || (word.length >= (last ? 2 : 3) && s.indexOf(word) === 0);
       });
-      return Promise.all(starts.map(function (s) { return load("terms/" + hex(s) + ".json"); }))
-        .then(function (shards) {
+      return Promise.all(starts.map(function (s) { return load("terms/" + hex(s) + ".json"); }));
+    }
+
+    /* Each word's matching terms → {entry: score}. */
+    function scoresFor(word, last, info) {
+      return shardsFor(word, last, info).then(function (shards) {
           var terms = {};
           shards.forEach(function (shard) {
             Object.keys(shard).forEach(function (t) { terms[t] = shard[t]; });
@@ -186,7 +195,7 @@
         status.textContent = "";
         return Promise.resolve();
       }
-      return meta.then(function (info) {
+      return meta().then(function (info) {
         matchedTerms = {};
         return Promise.all(words.map(function (w, i) {
           return scoresFor(w, i === words.length - 1, info);
@@ -232,12 +241,17 @@
     });
     box.addEventListener("input", function () {
       window.clearTimeout(timer);
+      /* Fetch the words' term files now: the search, after the pause, finds them read. */
+      var words = tokens(box.value);
+      meta().then(function (info) {
+        words.forEach(function (w, i) { shardsFor(w, i === words.length - 1, info).catch(function () {}); });
+      }).catch(function () { /* the search after the pause reports it */ });
       timer = window.setTimeout(function () { fromBox(false); }, 60);
     });
     kindsSet.addEventListener("change", function () { fromBox(true); });
     more.addEventListener("click", function () {
       var first = shown.length;
-      meta.then(function (info) { return showMore(info, run); }).then(function () {
+      meta().then(function (info) { return showMore(info, run); }).then(function () {
         var link = list.children[first] && list.children[first].querySelector("a");
         if (link) { link.focus(); }  /* the reader carries on from the first new result */
       });

@@ -148,6 +148,8 @@ def _search(page: Page, base: str, query: str) -> list[str]:
     page.get_by_label("Search entries").fill(query)
     page.get_by_role("button", name="Search").click()
     page.wait_for_selector(RESULT_TITLES, timeout=10_000)
+    # Results show one by one as their cards arrive; the list is busy until all have.
+    page.wait_for_selector("#hpkb-search-results:not([aria-busy])", state="attached")
     return page.locator(RESULT_TITLES).all_inner_texts()
 
 
@@ -194,6 +196,7 @@ def test_search_filters_by_kind_and_shows_more(page: Page, shared_url: str) -> N
     more = page.get_by_role("button", name="More results")
     more.click()
     page.wait_for_function(f"document.querySelectorAll('{RESULT_TITLES}').length > 10")
+    page.wait_for_selector("#hpkb-search-results:not([aria-busy])", state="attached")
     # The reader carries on from the first new result.
     assert page.evaluate("document.activeElement.closest('li') === "
                          "document.querySelectorAll('#hpkb-search-results li')[10]")

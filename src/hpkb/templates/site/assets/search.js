@@ -75,7 +75,7 @@
     }
 
     /* Each word's matching terms → {entry: score}. */
-    function scoresFor(word, last, info) {
+    function scoresFor(word, last, info, matched) {
       return shardsFor(word, last, info).then(function (shards) {
           var terms = {};
           shards.forEach(function (shard) {
@@ -95,7 +95,7 @@
           Object.keys(weights).forEach(function (t) {
             var postings = terms[t], df = (postings.length - 1) / 2;
             var idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
-            matchedTerms[t] = true;
+            matched[t] = true;
             for (var i = 1; i < postings.length; i += 2) {
               var entry = postings[i], tf = postings[i + 1] >> 1, title = postings[i + 1] & 1;
               var length = info.entries[entry][2] || 1;
@@ -160,29 +160,40 @@
       return p;
     }
 
+    function card(data) {
+      var li = document.createElement("li");
+      var heading = document.createElement("h2");
+      var a = document.createElement("a");
+      a.href = new URL(data.url, site).href;
+      a.textContent = data.title;
+      heading.appendChild(a);
+      var kind = document.createElement("p");
+      kind.className = "hpkb-search-kind";
+      kind.textContent = data.kind;
+      li.appendChild(heading);
+      li.appendChild(kind);
+      li.appendChild(excerpt(data));
+      return li;
+    }
+
+    /* The next ten results, each shown as soon as it and those above it have arrived. */
     function showMore(info, mine) {
       var next = ranked.slice(shown.length, shown.length + PAGE);
-      return Promise.all(next.map(function (e) {
+      shown = shown.concat(next);
+      more.hidden = true;
+      list.setAttribute("aria-busy", "true");
+      var cards = next.map(function (e) {
         return load("docs/" + info.entries[e][0].replace(/:/g, "/") + ".json");
-      })).then(function (cards) {
-        if (mine !== run) { return; }
-        cards.forEach(function (card) {
-          var li = document.createElement("li");
-          var heading = document.createElement("h2");
-          var a = document.createElement("a");
-          a.href = new URL(card.url, site).href;
-          a.textContent = card.title;
-          heading.appendChild(a);
-          var kind = document.createElement("p");
-          kind.className = "hpkb-search-kind";
-          kind.textContent = card.kind;
-          li.appendChild(heading);
-          li.appendChild(kind);
-          li.appendChild(excerpt(card));
-          list.appendChild(li);
+      });
+      return cards.reduce(function (before, arriving) {
+        return before.then(function () { return arriving; }).then(function (data) {
+          if (mine === run) { list.appendChild(card(data)); }
         });
-        shown = shown.concat(next);
-        more.hidden = shown.length >= ranked.length;
+      }, Promise.resolve()).then(function () {
+        if (mine === run) {
+          more.hidden = shown.length >= ranked.length;
+          list.removeAttribute("aria-busy");
+        }
       });
     }
 
@@ -192,15 +203,17 @@
       if (!keepKinds) { kindsSet.querySelectorAll("input").forEach(function (b) { b.checked = false; }); }
       if (!words.length) {
         list.textContent = ""; more.hidden = true; kindsSet.hidden = true;
+        list.removeAttribute("aria-busy");
         status.textContent = "";
         return Promise.resolve();
       }
       return meta().then(function (info) {
-        matchedTerms = {};
+        var matched = {};
         return Promise.all(words.map(function (w, i) {
-          return scoresFor(w, i === words.length - 1, info);
+          return scoresFor(w, i === words.length - 1, info, matched);
         })).then(function (each) {
           if (mine !== run) { return; }
+          matchedTerms = matched;
           var total = {};
           Object.keys(each[0]).forEach(function (e) {
             if (each.every(function (s) { return e in s; })) {
@@ -217,6 +230,7 @@
           }) : all;
           shown = [];
           list.textContent = "";
+          list.removeAttribute("aria-busy");
           status.textContent = ranked.length
             ? ranked.length + (ranked.length === 1 ? " entry matches " : " entries match ") + "“" + query + "”"
             : "No entry matches “" + query + "”. Try fewer or other words.";

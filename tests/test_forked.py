@@ -1,6 +1,7 @@
 """Work split with a forked child: the same results in the same order as one process,
 the child's items redone here if it fails, no fork beside other threads, and validation
-over many files finding what it finds on one core."""
+over many files finding what it finds on one core. Work in the background: done by the
+child, or redone here when it fails; stopped when no longer wanted."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import shutil
 import threading
 from pathlib import Path
 
-from hpkb.forked import on_two_cores
+import pytest
+
+from hpkb.forked import in_background, on_two_cores
 from hpkb.validate import validate_repo
 from tests.conftest import run_cli
 
@@ -48,6 +51,55 @@ def test_a_failing_child_leaves_its_half_to_the_parent() -> None:
         return item + 1
 
     assert on_two_cores(fragile, list(range(300))) == list(range(1, 301))
+
+
+def _record(path: Path, fail_in_child: bool = False) -> None:
+    if fail_in_child:
+        path.write_text("half", encoding="utf-8")
+        raise RuntimeError("the child fails half way")
+    path.write_text(str(os.getpid()), encoding="utf-8")
+
+
+def test_background_work_is_done_by_a_child_or_else_here(tmp_path: Path) -> None:
+    done = tmp_path / "done"
+    background = in_background(lambda: _record(done), lambda: _record(done))
+    assert background is not None and background.child != os.getpid()
+    background.join()
+    assert done.read_text("utf-8") == str(background.child)  # the child did it
+    # A child that fails: the work is done again here, from the start.
+    again = tmp_path / "again"
+    background = in_background(lambda: _record(again, fail_in_child=True),
+                               lambda: _record(again))
+    assert background is not None
+    background.join()
+    assert again.read_text("utf-8") == str(os.getpid())
+
+
+def test_background_work_is_not_forked_beside_threads_and_can_be_stopped(
+        tmp_path: Path) -> None:
+    import time
+
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait)
+    beside.start()
+    try:
+        assert in_background(lambda: None, lambda: None) is None
+    finally:
+        stop.set()
+        beside.join()
+    late = tmp_path / "late"
+
+    def slow() -> None:
+        time.sleep(30)
+        _record(late)
+
+    background = in_background(slow, lambda: _record(late))
+    assert background is not None
+    started = time.perf_counter()
+    background.cancel()
+    assert time.perf_counter() - started < 5 and not late.exists()
+    with pytest.raises(ChildProcessError):  # reaped: no zombie left behind
+        os.waitpid(background.child, 0)
 
 
 def test_validation_over_many_files_finds_what_one_core_finds(starter: Path) -> None:

@@ -356,3 +356,34 @@ def test_the_digests_walk_a_tree_as_pathlib_does(tmp_path: Path) -> None:
             [p.relative_to(base).parts for p in expected]
         assert [Path(path) for _, path in sorted(walk_tree(base, folder, files_only=True))] \
             == [p for p in expected if p.is_file()]
+
+
+def test_a_site_search_child_that_fails_leaves_the_index_to_the_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site's search index is written by a forked child while the build goes on;
+    a child that fails half way (here: after one file) is redone by the build, and the
+    result is what a full build gives."""
+    import os
+
+    import hpkb.pipeline
+    import hpkb.site_search
+
+    parent = os.getpid()
+    write = hpkb.site_search.write_index_files
+
+    def fragile(files: Any, folder: Path, previous: Path | None) -> None:
+        if os.getpid() != parent:
+            (tmp_path / "child-ran").touch()
+            first = next(iter(files.files))
+            write(type(files)({first: "half written"}), folder, None)
+            raise RuntimeError("the child fails")
+        write(files, folder, previous)
+
+    monkeypatch.setattr(hpkb.site_search, "write_index_files", fragile)
+    broken = copy_example(tmp_path / "broken")
+    build(broken, "--skip", "packs")
+    assert (tmp_path / "child-ran").exists()
+    monkeypatch.undo()
+    full = copy_example(tmp_path / "full")
+    build(full, "--skip", "packs")
+    assert_same_build(broken / "build" / "shared", full / "build" / "shared")

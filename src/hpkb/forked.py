@@ -1,4 +1,5 @@
-"""A list's items worked on two cores: every other one by a forked copy of this process.
+"""Work on the second core by a forked copy of this process: every other item of a list
+(`on_two_cores`), or one piece of work while this process goes on (`in_background`).
 
 For work that needs everything this process has imported and set up (reading and typing
 entry files needs the models, the schema and pydantic: a fresh interpreter would spend
@@ -10,13 +11,16 @@ the work is done here, one item after another, with the same result.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
-__all__ = ["FORK_MIN_ITEMS", "on_two_cores"]
+__all__ = ["FORK_MIN_ITEMS", "Background", "in_background", "on_two_cores"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -25,13 +29,54 @@ Result = TypeVar("Result")
 FORK_MIN_ITEMS = 200
 
 
+def _may_fork() -> bool:
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+@dataclass(frozen=True)
+class Background:
+    """Work a forked child is doing (``child``: its pid); ``again`` does it here, from the
+    start, should the child not finish it."""
+
+    child: int
+    again: Callable[[], None]
+
+    def join(self) -> None:
+        """Once this returns, the work is done: by the child, or else here."""
+        if os.waitpid(self.child, 0)[1] != 0:
+            self.again()
+
+    def cancel(self) -> None:
+        """Stop the child (the work is no longer wanted) and reap it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.child, signal.SIGKILL)
+        os.waitpid(self.child, 0)
+
+
+def in_background(work: Callable[[], None], again: Callable[[], None]) -> Background | None:
+    """Start ``work`` in a forked child, or None when that is not safe; its result must be
+    what it leaves on disk. ``again`` is the same work, for this process to do should the
+    child fail: it must first undo whatever a half-done ``work`` left."""
+    if not _may_fork():
+        return None
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            work()
+            code = 0
+        finally:
+            os._exit(code)  # as in on_two_cores: nothing of the parent's run twice
+    return Background(child, again)
+
+
 def on_two_cores(work: Callable[[Item], Result], items: Sequence[Item],
                  least: int = FORK_MIN_ITEMS) -> list[Result]:
     """``[work(item) for item in items]``, every other item done by a forked child when
     there are at least ``least`` items and it is safe (alternate items, not halves:
     heavy items tend to be neighbours, such as one folder's files). The child's results
     come back pickled; should it fail in any way, its items are done here again."""
-    if len(items) < least or not hasattr(os, "fork") or threading.active_count() > 1:
+    if len(items) < least or not _may_fork():
         return [work(item) for item in items]
     mine, theirs = items[0::2], items[1::2]
     reading, writing = os.pipe()

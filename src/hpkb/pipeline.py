@@ -21,6 +21,7 @@ from hpkb.export import (
     write_export,
 )
 from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
+from hpkb.forked import in_background
 from hpkb.guard import (
     SOURCE_RECORD,
     OutputGuard,
@@ -432,6 +433,15 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             exported: Mapping[str, str] | None = None
             searching = "site" not in plan.skip and "site-search" not in plan.deferred
             search_index: SearchIndexPlan = "write" if searching else "previous"
+            # The site's search index needs only the view: a forked child writes it while
+            # this process goes on (in an edit, the Whoosh update leaves the second core
+            # idle); where forking is not safe, it is written beside the index's second
+            # process, or with the site.
+            background = in_background(
+                lambda: write_site_search(seen, staging / "site", previous),
+                lambda: _site_search_again(seen, staging, previous)) if searching else None
+            if background is not None:
+                search_index = "written"
 
             def site_ahead() -> None:
                 # What the site needs that waits for nothing: while a second process
@@ -441,50 +451,57 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                     exported = export_files(seen, plan.provenance)
                 if "site" not in plan.skip:
                     prime_site(plan.root)
-                if searching:
+                if searching and background is None:
                     write_site_search(seen, staging / "site", previous)
                     search_index = "written"
 
-            similar: dict[str, list[str]] = {}
-            if "search" in plan.skip:
-                source_guard()
-            else:
-                index = target / INDEX_DIR
-                vectors = _cache_of(plan.root, target, "vectors")  # each segment's vectors
-                if "search" in plan.deferred:
-                    link_tree(index, staging / INDEX_DIR)
+            try:
+                similar: dict[str, list[str]] = {}
+                if "search" in plan.skip:
                     source_guard()
                 else:
-                    # The source guard (one core) runs while the index's second process
-                    # works.
-                    index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
-                               meanwhile=source_guard, alongside=site_ahead, vectors=vectors)
-                    done.append("search")
-                related = sorted(plan.only) if plan.only is not None else \
-                    [e.id for e in seen.entries]
-                similar = more_like_this(staging / INDEX_DIR, related, memo=plan.memo,
-                                         cache=vectors)
-            if "packs" in plan.deferred:
-                link_tree(target / "packs", staging / "packs")
-            elif "packs" not in plan.skip:
-                refused += plan.packs(staging / "packs", target / "packs")
-                done.append("packs")
-            # The export's files, made once for the export and the site's downloads.
-            if exporting and exported is None:
-                exported = export_files(seen, plan.provenance)
-            if "site" not in plan.skip:
-                refused += build_site(plan.root, plan.settings, seen, staging, similar,
-                                      staging / "packs", plan.pack_titles, previous=previous,
-                                      provenance=plan.provenance, pages=plan.pages,
-                                      search_index=search_index,
-                                      downloads=target / "docs" / "downloads"
-                                      if "export" in plan.deferred else None,
-                                      exported=exported, only=plan.only)
-                done.append("site")
-            if "export" not in plan.skip | plan.deferred:
-                done.append("export")
-            if not refused:
-                refused += _finish_and_guard(plan, staging, previous, exported)
+                    index = target / INDEX_DIR
+                    vectors = _cache_of(plan.root, target, "vectors")  # each segment's vectors
+                    if "search" in plan.deferred:
+                        link_tree(index, staging / INDEX_DIR)
+                        source_guard()
+                    else:
+                        # The source guard (one core) runs while the index's second process
+                        # works.
+                        index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
+                                   meanwhile=source_guard, alongside=site_ahead, vectors=vectors)
+                        done.append("search")
+                    related = sorted(plan.only) if plan.only is not None else \
+                        [e.id for e in seen.entries]
+                    similar = more_like_this(staging / INDEX_DIR, related, memo=plan.memo,
+                                             cache=vectors)
+                if "packs" in plan.deferred:
+                    link_tree(target / "packs", staging / "packs")
+                elif "packs" not in plan.skip:
+                    refused += plan.packs(staging / "packs", target / "packs")
+                    done.append("packs")
+                # The export's files, made once for the export and the site's downloads.
+                if exporting and exported is None:
+                    exported = export_files(seen, plan.provenance)
+                if "site" not in plan.skip:
+                    refused += build_site(plan.root, plan.settings, seen, staging, similar,
+                                          staging / "packs", plan.pack_titles, previous=previous,
+                                          provenance=plan.provenance, pages=plan.pages,
+                                          search_index=search_index,
+                                          downloads=target / "docs" / "downloads"
+                                          if "export" in plan.deferred else None,
+                                          exported=exported, only=plan.only)
+                    done.append("site")
+                if "export" not in plan.skip | plan.deferred:
+                    done.append("export")
+                if background is not None:
+                    background.join()
+                    background = None
+                if not refused:
+                    refused += _finish_and_guard(plan, staging, previous, exported)
+            finally:
+                if background is not None:  # the build stopped before it was joined
+                    background.cancel()
             if refused:
                 raise _OutputRefused
             if plan.after_guard is not None:
@@ -492,6 +509,13 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     except _OutputRefused:
         return (), refused
     return tuple(done), []
+
+
+def _site_search_again(seen: ProfileView, staging: Path, previous: Path | None) -> None:
+    """The site's search index, written here after a child failed to (from the start:
+    no file it left is written into, being maybe the last build's, linked)."""
+    shutil.rmtree(staging / "site" / INDEX_FOLDER, ignore_errors=True)
+    write_site_search(seen, staging / "site", previous)
 
 
 def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,

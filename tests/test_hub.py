@@ -96,6 +96,7 @@ def test_one_site_from_three_forces(exports: dict[str, Path], tmp_path: Path) ->
     assert {f"{f}:PR-2024-001" for f in FORCES} <= {row[0] for row in meta["entries"]}
     card = built / "site" / "search-index" / "docs" / "kent-police" / "PR-2024-001.json"
     assert json.loads(card.read_text("utf-8"))["url"] == "practice/kent-police/PR-2024-001.html"
+    assert json.loads(card.read_text("utf-8"))["by"] == "Kent Police"
     found = search_index(built / "search", "safeguarding hub local authority", limit=10)
     assert {r["id"] for r in found.results} >= {f"{f}:PR-2024-001" for f in FORCES}
     assert set(found.facets["organisation"]) == set(FORCES)

@@ -432,6 +432,11 @@ def test_hub_search_finds_each_forces_entries(page: Page, hub_url: str) -> None:
     assert titles[0] == "Joint welfare visits to older carers after a mental health discharge"
     link = page.locator(RESULT_TITLES).first.get_attribute("href") or ""
     assert link.endswith("practice/kestrelford-constabulary/PR-2024-003.html"), link
+    kind = page.locator("#hpkb-search-results .hpkb-search-kind").first.inner_text()
+    assert kind.lower() == "shared practice · shared by kestrelford constabulary"
+    # The force's name finds its entries too.
+    assert len(_search(page, hub_url, "marrowdale")) >= 2
+    _search(page, hub_url, "older carers discharge")
     page.locator(RESULT_TITLES).first.click()
     page.wait_for_load_state()
     assert "Kestrelford Constabulary" in page.content()

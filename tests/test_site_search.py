@@ -78,8 +78,10 @@ def test_a_word_is_found_in_the_entries_that_hold_it(views: Mapping[str, Profile
     assert postings["defibrillators"]["PR-2024-010"] % 2 == 1  # "…and defibrillators"
     assert all(w % 2 == 0 for w in postings["defibrillator"].values())  # in text only
     assert postings["2024"]["PR-2024-010"] % 2 == 1
-    # Words of an entry's themes and tags find it too.
+    # Words of an entry's themes, tags and organisation (by name) find it too.
     assert "RD-2024-002" in postings["violence"]
+    ours = {e.id for e in view.entries if e.meta["organisation"] == "wyvernshire-constabulary"}
+    assert ours and set(postings["wyvernshire"]) >= ours
 
 
 def test_what_a_profile_may_not_see_is_not_in_its_index(starter: Path) -> None:

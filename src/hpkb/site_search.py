@@ -15,7 +15,8 @@ Layout, under ``site/search-index/``:
   ``{term: [stem, entry, weight, entry, weight, …]}``; ``stem`` is "" when the term is
   its own stem; ``weight`` is twice the term's count, plus one when it is in the title.
   A reader fetches only the files for the words they type.
-- ``docs/<id>.json``: what a result shows (page, title, kind, summary, text).
+- ``docs/<id>.json``: what a result shows (page, title, kind, summary, text; on a
+  national hub, the force that shared it).
 
 Words are split and folded as `tokens` does; the script does the same (a browser test
 holds the two to one answer).
@@ -41,7 +42,7 @@ from hpkb.view import ProfileView, PublishedEntry
 from hpkb.write import write_or_link
 
 __all__ = ["INDEX_FOLDER", "SiteSearchFiles", "site_search_files", "tokens",
-           "write_site_search"]
+           "write_index_files", "write_site_search"]
 
 INDEX_FOLDER = "search-index"
 KINDS: tuple[EntryKind, ...] = ("debrief", "learning", "practice")
@@ -49,7 +50,7 @@ KINDS: tuple[EntryKind, ...] = ("debrief", "learning", "practice")
 _WORD = re.compile(r"[^\W_]+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")  # the same, for lower-case ASCII: a third faster
 SHARD_BYTES = 16_000  # about the most one term file holds, unless its start cannot split
-MAX_START = 6
+MAX_START = 6  # characters: a start this long is not split further
 TEXT_LIMIT = 20_000  # characters of body a result's excerpt may come from
 
 
@@ -111,17 +112,29 @@ def _indexed(entry: PublishedEntry, view: ProfileView) -> _Indexed:
     counts = Counter(words)
     counts.update(title)
     page = entry_page(entry.id, entry.kind).removesuffix(".md") + ".html"
-    card = _json({"url": page, "title": entry.title, "kind": KIND_SINGULAR[entry.kind],
-                  "summary": summary, "text": body[:TEXT_LIMIT]}) + "\n"
-    return _Indexed(counts, frozenset(title), len(words) + len(title), card)
+    card = {"url": page, "title": entry.title, "kind": KIND_SINGULAR[entry.kind],
+            "summary": summary, "text": body[:TEXT_LIMIT]}
+    if entry.source:  # a national hub's entry: the force that shared it
+        card["by"] = _organisation(entry.source, view)
+    return _Indexed(counts, frozenset(title), len(words) + len(title), _json(card) + "\n")
+
+
+def _organisation(org_id: str, view: ProfileView) -> str:
+    found = view.taxonomy.organisations.get(org_id)
+    return found.name if found else org_id
 
 
 def _keywords(entry: PublishedEntry, view: ProfileView) -> str:
+    """What an entry's page shows beside its text, as words: its themes, tags,
+    organisation, region and (on a hub) the force that shared it."""
     meta = entry.meta
-    themes = [view.taxonomy.themes[t].title for t in view.taxonomy.expand_themes(meta["themes"])
-              if t in view.taxonomy.themes]
+    taxonomy = view.taxonomy
+    themes = [taxonomy.themes[t].title for t in taxonomy.expand_themes(meta["themes"])
+              if t in taxonomy.themes]
     return " ".join([*themes, *(str(t).replace("-", " ") for t in meta.get("tags", [])),
-                     str(meta.get("organisation", "")), entry.region or ""])
+                     _organisation(str(meta.get("organisation", "")), view),
+                     entry.region or "",
+                     _organisation(entry.source, view) if entry.source else ""])
 
 
 @dataclass(frozen=True)

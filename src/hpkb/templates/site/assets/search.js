@@ -169,7 +169,7 @@
       heading.appendChild(a);
       var kind = document.createElement("p");
       kind.className = "hpkb-search-kind";
-      kind.textContent = data.kind;
+      kind.textContent = data.kind + (data.by ? " · shared by " + data.by : "");
       li.appendChild(heading);
       li.appendChild(kind);
       li.appendChild(excerpt(data));

@@ -204,9 +204,13 @@ def test_search_filters_by_kind_and_shows_more(page: Page, shared_url: str) -> N
     found = re.search(r"\((\d+)\)", learning.inner_text())
     assert found is not None
     count = int(found.group(1))
-    learning.locator("input").check()
+    box = learning.locator("input")
+    box.focus()
+    page.keyboard.press("Space")  # by keyboard: the box must keep the focus
     page.wait_for_function(
         f"document.getElementById('hpkb-search-status').textContent.startsWith('{count} ')")
+    assert box.is_checked()
+    assert page.evaluate("document.activeElement.id") == box.get_attribute("id")
     kinds = page.locator("#hpkb-search-results .hpkb-search-kind").all_inner_texts()
     assert kinds and {k.strip().lower() for k in kinds} == {"learning"}
     assert len(kinds) == min(count, 10)

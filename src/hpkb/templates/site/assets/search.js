@@ -77,35 +77,35 @@
     /* Each word's matching terms → {entry: score}. */
     function scoresFor(word, last, info, matched) {
       return shardsFor(word, last, info).then(function (shards) {
-          var terms = {};
-          shards.forEach(function (shard) {
-            Object.keys(shard).forEach(function (t) { terms[t] = shard[t]; });
-          });
-          var own = terms[word] ? (terms[word][0] || word) : null;
-          var weights = {};
-          Object.keys(terms).forEach(function (t) {
-            var stem = terms[t][0] || t, w = 0;
-            if (t === word) { w = EXACT; }
-            else if (own !== null && stem === own) { w = SAME_STEM; }
-            else if (own === null && stem.length >= 3 && word.indexOf(stem) === 0) { w = STEM_OF_WORD; }
-            else if (word.length >= (last ? 2 : 3) && t.indexOf(word) === 0) { w = STARTS_WITH; }
-            if (w) { weights[t] = w; }
-          });
-          var count = info.entries.length, scores = {};
-          Object.keys(weights).forEach(function (t) {
-            var postings = terms[t], df = (postings.length - 1) / 2;
-            var idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
-            matched[t] = true;
-            for (var i = 1; i < postings.length; i += 2) {
-              var entry = postings[i], tf = postings[i + 1] >> 1, title = postings[i + 1] & 1;
-              var length = info.entries[entry][2] || 1;
-              var s = weights[t] * idf * tf * (K1 + 1) /
-                      (tf + K1 * (1 - B + B * length / (info.average || 1))) * (title ? 3 : 1);
-              if (!(entry in scores) || scores[entry] < s) { scores[entry] = s; }
-            }
-          });
-          return scores;
+        var terms = {};
+        shards.forEach(function (shard) {
+          Object.keys(shard).forEach(function (t) { terms[t] = shard[t]; });
         });
+        var own = terms[word] ? (terms[word][0] || word) : null;
+        var weights = {};
+        Object.keys(terms).forEach(function (t) {
+          var stem = terms[t][0] || t, w = 0;
+          if (t === word) { w = EXACT; }
+          else if (own !== null && stem === own) { w = SAME_STEM; }
+          else if (own === null && stem.length >= 3 && word.indexOf(stem) === 0) { w = STEM_OF_WORD; }
+          else if (word.length >= (last ? 2 : 3) && t.indexOf(word) === 0) { w = STARTS_WITH; }
+          if (w) { weights[t] = w; }
+        });
+        var count = info.entries.length, scores = {};
+        Object.keys(weights).forEach(function (t) {
+          var postings = terms[t], df = (postings.length - 1) / 2;
+          var idf = Math.log(1 + (count - df + 0.5) / (df + 0.5));
+          matched[t] = true;
+          for (var i = 1; i < postings.length; i += 2) {
+            var entry = postings[i], tf = postings[i + 1] >> 1, title = postings[i + 1] & 1;
+            var length = info.entries[entry][2] || 1;
+            var s = weights[t] * idf * tf * (K1 + 1) /
+                    (tf + K1 * (1 - B + B * length / (info.average || 1))) * (title ? 3 : 1);
+            if (!(entry in scores) || scores[entry] < s) { scores[entry] = s; }
+          }
+        });
+        return scores;
+      });
     }
 
     function chosenKinds() {
@@ -113,22 +113,32 @@
       return Array.prototype.map.call(boxes, function (b) { return Number(b.value); });
     }
 
+    /* One box per kind the results hold (or the reader chose), with its count. Boxes are
+       kept, not made again, so a box the reader is on keeps the focus. */
     function showKinds(info, entries) {
       var keep = chosenKinds();
       var counts = info.kinds.map(function () { return 0; });
       entries.forEach(function (e) { counts[info.entries[e][1]] += 1; });
-      kindsSet.querySelectorAll("label").forEach(function (l) { l.remove(); });
       info.kinds.forEach(function (name, k) {
-        if (!counts[k] && keep.indexOf(k) === -1) { return; }
         var id = "hpkb-search-kind-" + k;
-        var input = document.createElement("input");
-        input.type = "checkbox"; input.id = id; input.value = String(k);
-        input.checked = keep.indexOf(k) !== -1;
-        var label = document.createElement("label");
-        label.htmlFor = id;
-        label.appendChild(input);
-        label.appendChild(document.createTextNode(" " + name + " (" + counts[k] + ")"));
-        kindsSet.appendChild(label);
+        var input = document.getElementById(id);
+        var wanted = counts[k] > 0 || keep.indexOf(k) !== -1;
+        if (!wanted) {
+          if (input) { input.parentNode.remove(); }
+          return;
+        }
+        if (!input) {
+          input = document.createElement("input");
+          input.type = "checkbox"; input.id = id; input.value = String(k);
+          var label = document.createElement("label");
+          label.htmlFor = id;
+          label.appendChild(input);
+          label.appendChild(document.createTextNode(""));
+          var after = Array.prototype.find.call(kindsSet.querySelectorAll("input"),
+                                                function (other) { return Number(other.value) > k; });
+          kindsSet.insertBefore(label, after ? after.parentNode : null);
+        }
+        input.nextSibling.textContent = " " + name + " (" + counts[k] + ")";
       });
       kindsSet.hidden = entries.length === 0;
     }

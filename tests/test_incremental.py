@@ -214,10 +214,40 @@ def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_core
     """The source guard runs while the Whoosh index's second process works: a name it
     finds still refuses the build and stops that process, and nothing is left behind
     (no build, no staging folder, no index part)."""
+    import os
+
     import hpkb.search
 
     monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 2)
-    started: list[object] = []
+    started: list[Any] = []
+    in_background = hpkb.search.in_background
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        started.append(forked := in_background(*args, **kwargs))
+        return forked
+
+    monkeypatch.setattr(hpkb.search, "in_background", spied)
+    root = copy_example(tmp_path / "repo")
+    edit(root, "\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n")
+    refused = attempt(root, "--skip", "packs")
+    assert refused.exit_code == 1
+    assert "HP601" in refused.stdout + refused.stderr
+    assert len(started) == 1 and started[0] is not None  # the second process, forked
+    with pytest.raises(ChildProcessError):  # …stopped and reaped
+        os.waitpid(started[0].child, os.WNOHANG)
+    assert sorted(p.name for p in (root / "build").iterdir()) == [".cache"]
+
+
+def test_the_source_guard_stops_a_fresh_second_process_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside another thread (as in `hpkb serve`) the index's second process is a fresh
+    interpreter, not a fork: a name the source guard finds stops it just the same."""
+    import threading
+
+    import hpkb.search
+
+    monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 2)
+    started: list[Any] = []
     start_worker = hpkb.search.start_worker
 
     def spied(*args: Any, **kwargs: Any) -> Any:
@@ -227,10 +257,16 @@ def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_core
     monkeypatch.setattr(hpkb.search, "start_worker", spied)
     root = copy_example(tmp_path / "repo")
     edit(root, "\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n")
-    refused = attempt(root, "--skip", "packs")
-    assert refused.exit_code == 1
-    assert "HP601" in refused.stdout + refused.stderr
-    assert len(started) == 1 and started[0].poll() is not None  # type: ignore[attr-defined]
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait)
+    beside.start()
+    try:
+        refused = attempt(root, "--skip", "packs")
+    finally:
+        stop.set()
+        beside.join()
+    assert refused.exit_code == 1 and "HP601" in refused.stdout + refused.stderr
+    assert len(started) == 1 and started[0].poll() is not None
     assert sorted(p.name for p in (root / "build").iterdir()) == [".cache"]
 
 

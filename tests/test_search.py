@@ -269,11 +269,28 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     assert {p.stem for p in cache.iterdir()} == _segment_ids(shrunk) != _segment_ids(updated)
 
 
+@pytest.mark.parametrize("beside_thread", [False, True])
 def test_an_index_written_by_two_processes_answers_as_one_writes_it(
-        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        beside_thread: bool) -> None:
     """Many entries to index: two processes take chunks of them from one queue, and
     each one's segment joins the index. Answers, related entries and updates must not
-    tell the difference."""
+    tell the difference. The second process is a fork, or beside another thread (as in
+    `hpkb serve`) a fresh interpreter reading the documents from a file."""
+    stop = threading.Event()
+    beside = threading.Thread(target=stop.wait)
+    if beside_thread:
+        beside.start()
+    try:
+        _index_on_two_processes(example, tmp_path, monkeypatch)
+    finally:
+        stop.set()
+        if beside_thread:
+            beside.join()
+
+
+def _index_on_two_processes(example: Path, tmp_path: Path,
+                            monkeypatch: pytest.MonkeyPatch) -> None:
     import hpkb.search
     from hpkb.diagnostics import HpkbError
 
@@ -281,11 +298,12 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
     single, double = tmp_path / "single", tmp_path / "double"
     index_view(view, single, None, workers=1)
     monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 4)
-    # This process takes one chunk only (the second process, another interpreter, takes
-    # what it finds): both write a share, whichever is quicker to start.
-    claimed = hpkb.search._claimed
+    # This process takes one chunk only (the second process, a fork or another
+    # interpreter, takes what it finds): both write a share, whichever is quicker.
+    claimed, parent = hpkb.search._claimed, os.getpid()
     monkeypatch.setattr(hpkb.search, "_claimed", lambda queue, chunk, count: list(
-        itertools.islice(claimed(queue, chunk, count), chunk)))
+        itertools.islice(claimed(queue, chunk, count), chunk)) if os.getpid() == parent
+        else claimed(queue, chunk, count))
     ran: list[bool] = []
     vectors = tmp_path / "vectors"
     index_view(view, double, None, meanwhile=lambda: ran.append(True), vectors=vectors)
@@ -323,7 +341,15 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
     assert _answers(updated) == _answers(fresh)
     # A failing second process is one clear error (a build stages its index, so the
     # previous build stays). It takes all but one chunk, as above.
-    monkeypatch.setattr(hpkb.search, "_as_line", lambda document: "not json")
+    index_part = hpkb.search._index_part
+
+    def failing(folder: Path, documents: Any, *rest: Any) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the second process fails")
+        return index_part(folder, documents, *rest)
+
+    monkeypatch.setattr(hpkb.search, "_index_part", failing)  # a fork
+    monkeypatch.setattr(hpkb.search, "_as_line", lambda document: "not json")  # a fresh one
     with pytest.raises(HpkbError, match="indexing entries for search failed"):
         index_view(view, tmp_path / "failed", None)
 
@@ -404,7 +430,15 @@ def api(example: Path) -> Iterator[str]:
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
+    _stop(server, thread)
+
+
+def _stop(server: Any, thread: threading.Thread) -> None:
+    """Close the server and end its threads: a thread left running would keep later
+    tests' builds from forking (hpkb.forked forks only in a process of one thread)."""
     server.close()
+    server.task_dispatcher.shutdown()
+    thread.join(timeout=10)
 
 
 def _get(url: str) -> tuple[int, bytes]:
@@ -469,7 +503,7 @@ def test_api_sees_a_rebuild(starter: Path) -> None:
         found = json.loads(_get(url)[1])
         assert [r["id"] for r in found["results"]] == ["PR-2024-001"]
     finally:
-        server.close()
+        _stop(server, thread)
 
 
 def test_the_lengths_once_writer_writes_what_whoosh_writes(

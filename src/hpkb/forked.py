@@ -50,10 +50,11 @@ class Background:
         """Stop the child (the work is no longer wanted) and reap it."""
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.child, signal.SIGKILL)
-        os.waitpid(self.child, 0)
+        with contextlib.suppress(ChildProcessError):  # reaped already (joined)
+            os.waitpid(self.child, 0)
 
 
-def in_background(work: Callable[[], None], again: Callable[[], None]) -> Background | None:
+def in_background(work: Callable[[], object], again: Callable[[], None]) -> Background | None:
     """Start ``work`` in a forked child, or None when that is not safe; its result must be
     what it leaves on disk. ``again`` is the same work, for this process to do should the
     child fail: it must first undo whatever a half-done ``work`` left."""

@@ -18,7 +18,7 @@ import struct
 import sys
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from math import log
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from hpkb.body import REFERENCE
 from hpkb.diagnostics import HpkbError
-from hpkb.forked import on_two_cores
+from hpkb.forked import in_background, on_two_cores
 from hpkb.memo import Memo
 from hpkb.workers import WorkerFailed, finish_worker, start_worker, stop
 from hpkb.write import link_or_copy, write_text
@@ -246,33 +246,44 @@ def _index_on_two_cores(documents: list[dict[str, Any]], out: Path, store: Any,
     shares itself out: this one takes fewer while ``meanwhile`` runs (the source guard,
     the site's charts: 1-2 s at 1,000 entries), and bodies of different lengths even
     out."""
-    lines = out / PART_DOCUMENTS
-    write_text(lines, "\n".join(_as_line(document) for document in documents))
     chunk = max(QUEUE_CHUNK, -(-len(documents) // QUEUE_RECORDS))
     queue = _work_queue(len(documents), chunk)
+    size = _segment_size(len(documents))
+    # The second process is a fork when that is safe: it has the documents and the
+    # index's modules already (a fresh interpreter spent 0.3 s importing them and
+    # reading the documents back). Otherwise a fresh one reads them from a file.
+    forked = in_background(
+        lambda: _claim_and_index(out / PART_DIR, documents, queue, chunk, vectors, size),
+        _second_share_failed)
+    lines = out / PART_DOCUMENTS
     worker = None
     try:
-        worker = start_worker("hpkb.search", ["index", str(out / PART_DIR), str(lines),
-                                              str(queue), str(chunk), str(vectors or "")],
-                              [], keep=(queue,))
+        if forked is None:
+            write_text(lines, "\n".join(_as_line(document) for document in documents))
+            worker = start_worker("hpkb.search", ["index", str(out / PART_DIR), str(lines),
+                                                  str(queue), str(chunk),
+                                                  str(vectors or "")], [], keep=(queue,))
         for work in meanwhile:
             if work is not None:
                 work()
         # This process's share is written as the second one's is: an index of its own,
         # whose segments are written as it goes.
-        _index_part(out / OWN_PART_DIR,
-                    (documents[at] for at in _claimed(queue, chunk, len(documents))), vectors,
-                    _segment_size(len(documents)))
-        finish_worker(worker)
+        _claim_and_index(out / OWN_PART_DIR, documents, queue, chunk, vectors, size)
+        if forked is not None:
+            forked.join()
+        elif worker is not None:
+            finish_worker(worker)
     except WorkerFailed as exc:
         raise HpkbError(f"indexing entries for search failed: {exc}") from None
     except BaseException:
         if worker is not None:
             stop(worker)
+        if forked is not None:
+            forked.cancel()
         raise
     finally:
         os.close(queue)
-        lines.unlink()
+        lines.unlink(missing_ok=True)
     joined = [*_moved_segments(out / OWN_PART_DIR, out), *_moved_segments(out / PART_DIR, out)]
     shutil.rmtree(out / OWN_PART_DIR)
     shutil.rmtree(out / PART_DIR)
@@ -296,6 +307,17 @@ def _work_queue(count: int, chunk: int) -> int:
     finally:
         os.close(write)
     return read
+
+
+def _claim_and_index(folder: Path, documents: Sequence[dict[str, Any]], queue: int,
+                     chunk: int, vectors: Path | None, segment_size: int) -> int:
+    """Index into ``folder`` the documents this process takes from ``queue``."""
+    return _index_part(folder, (documents[at] for at in _claimed(queue, chunk, len(documents))),
+                       vectors, segment_size)
+
+
+def _second_share_failed() -> None:
+    raise WorkerFailed("the second process indexing entries did not finish")
 
 
 def _claimed(queue: int, chunk: int, count: int) -> Iterator[int]:

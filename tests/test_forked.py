@@ -60,12 +60,19 @@ def _record(path: Path, fail_in_child: bool = False) -> None:
     path.write_text(str(os.getpid()), encoding="utf-8")
 
 
-def test_background_work_is_done_by_a_child_or_else_here(tmp_path: Path) -> None:
+def test_background_work_is_done_by_a_child_or_else_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     done = tmp_path / "done"
     background = in_background(lambda: _record(done), lambda: _record(done))
     assert background is not None and background.child != os.getpid()
     background.join()
     assert done.read_text("utf-8") == str(background.child)  # the child did it
+    # Once joined, the pid is not the child's any more: cancelling signals nobody.
+    killed: list[int] = []
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "kill", lambda pid, signal: killed.append(pid))
+        background.cancel()
+    assert killed == []
     # A child that fails: the work is done again here, from the start.
     again = tmp_path / "again"
     background = in_background(lambda: _record(again, fail_in_child=True),

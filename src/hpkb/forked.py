@@ -17,7 +17,6 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 __all__ = ["FORK_MIN_ITEMS", "Background", "in_background", "on_two_cores"]
@@ -33,25 +32,36 @@ def _may_fork() -> bool:
     return hasattr(os, "fork") and threading.active_count() == 1
 
 
-@dataclass(frozen=True)
 class Background:
-    """Work a forked child is doing (``child``: its pid); ``again`` does it here, from the
-    start, should the child not finish it."""
+    """Work a forked child is doing; ``again`` does it here, from the start, should the
+    child not finish it. A handle on a process, so not a frozen value: once the child
+    is reaped its pid may belong to another process, and must not be signalled."""
 
-    child: int
-    again: Callable[[], None]
+    def __init__(self, child: int, again: Callable[[], None]) -> None:
+        self.child = child
+        self.again = again
+        self._reaped = False
+
+    def _wait(self) -> int:
+        status = os.waitpid(self.child, 0)[1]
+        self._reaped = True
+        return status
 
     def join(self) -> None:
         """Once this returns, the work is done: by the child, or else here."""
-        if os.waitpid(self.child, 0)[1] != 0:
+        if self._reaped:
+            return
+        if self._wait() != 0:
             self.again()
 
     def cancel(self) -> None:
-        """Stop the child (the work is no longer wanted) and reap it."""
+        """Stop the child if it still runs (the work is no longer wanted), and reap it;
+        nothing once joined."""
+        if self._reaped:
+            return
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.child, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):  # reaped already (joined)
-            os.waitpid(self.child, 0)
+        self._wait()
 
 
 def in_background(work: Callable[[], object], again: Callable[[], None]) -> Background | None:

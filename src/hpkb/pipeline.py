@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -423,7 +424,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     done: list[str] = []
     refused: list[Diagnostic] = []
     try:
-        with build_lock(plan.root), staged_directory(target) as staging:
+        with build_lock(plan.root), staged_directory(target) as staging, \
+                contextlib.ExitStack() as on_exit:
             def source_guard() -> None:
                 if plan.source_guard is not None and (found := plan.source_guard()):
                     refused.extend(found)
@@ -442,6 +444,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 lambda: _site_search_again(seen, staging, previous)) if searching else None
             if background is not None:
                 search_index = "written"
+                on_exit.callback(background.cancel)  # should the build stop before joining
 
             def site_ahead() -> None:
                 # What the site needs that waits for nothing: while a second process
@@ -455,53 +458,48 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                     write_site_search(seen, staging / "site", previous)
                     search_index = "written"
 
-            try:
-                similar: dict[str, list[str]] = {}
-                if "search" in plan.skip:
+            similar: dict[str, list[str]] = {}
+            if "search" in plan.skip:
+                source_guard()
+            else:
+                index = target / INDEX_DIR
+                vectors = _cache_of(plan.root, target, "vectors")  # each segment's vectors
+                if "search" in plan.deferred:
+                    link_tree(index, staging / INDEX_DIR)
                     source_guard()
                 else:
-                    index = target / INDEX_DIR
-                    vectors = _cache_of(plan.root, target, "vectors")  # each segment's vectors
-                    if "search" in plan.deferred:
-                        link_tree(index, staging / INDEX_DIR)
-                        source_guard()
-                    else:
-                        # The source guard (one core) runs while the index's second process
-                        # works.
-                        index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
-                                   meanwhile=source_guard, alongside=site_ahead, vectors=vectors)
-                        done.append("search")
-                    related = sorted(plan.only) if plan.only is not None else \
-                        [e.id for e in seen.entries]
-                    similar = more_like_this(staging / INDEX_DIR, related, memo=plan.memo,
-                                             cache=vectors)
-                if "packs" in plan.deferred:
-                    link_tree(target / "packs", staging / "packs")
-                elif "packs" not in plan.skip:
-                    refused += plan.packs(staging / "packs", target / "packs")
-                    done.append("packs")
-                # The export's files, made once for the export and the site's downloads.
-                if exporting and exported is None:
-                    exported = export_files(seen, plan.provenance)
-                if "site" not in plan.skip:
-                    refused += build_site(plan.root, plan.settings, seen, staging, similar,
-                                          staging / "packs", plan.pack_titles, previous=previous,
-                                          provenance=plan.provenance, pages=plan.pages,
-                                          search_index=search_index,
-                                          downloads=target / "docs" / "downloads"
-                                          if "export" in plan.deferred else None,
-                                          exported=exported, only=plan.only)
-                    done.append("site")
-                if "export" not in plan.skip | plan.deferred:
-                    done.append("export")
-                if background is not None:
-                    background.join()
-                    background = None
-                if not refused:
-                    refused += _finish_and_guard(plan, staging, previous, exported)
-            finally:
-                if background is not None:  # the build stopped before it was joined
-                    background.cancel()
+                    # The source guard (one core) runs while the index's second process
+                    # works.
+                    index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
+                               meanwhile=source_guard, alongside=site_ahead, vectors=vectors)
+                    done.append("search")
+                related = sorted(plan.only) if plan.only is not None else \
+                    [e.id for e in seen.entries]
+                similar = more_like_this(staging / INDEX_DIR, related, memo=plan.memo,
+                                         cache=vectors)
+            if "packs" in plan.deferred:
+                link_tree(target / "packs", staging / "packs")
+            elif "packs" not in plan.skip:
+                refused += plan.packs(staging / "packs", target / "packs")
+                done.append("packs")
+            # The export's files, made once for the export and the site's downloads.
+            if exporting and exported is None:
+                exported = export_files(seen, plan.provenance)
+            if "site" not in plan.skip:
+                refused += build_site(plan.root, plan.settings, seen, staging, similar,
+                                      staging / "packs", plan.pack_titles, previous=previous,
+                                      provenance=plan.provenance, pages=plan.pages,
+                                      search_index=search_index,
+                                      downloads=target / "docs" / "downloads"
+                                      if "export" in plan.deferred else None,
+                                      exported=exported, only=plan.only)
+                done.append("site")
+            if "export" not in plan.skip | plan.deferred:
+                done.append("export")
+            if background is not None:
+                background.join()
+            if not refused:
+                refused += _finish_and_guard(plan, staging, previous, exported)
             if refused:
                 raise _OutputRefused
             if plan.after_guard is not None:

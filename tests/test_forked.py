@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from hpkb.forked import in_background, on_two_cores
 from hpkb.validate import validate_repo
-from tests.conftest import run_cli
+from tests.conftest import another_thread, run_cli
 
 
 def _where(item: int) -> tuple[int, int]:
@@ -32,14 +31,8 @@ def test_every_other_item_is_worked_by_a_child_in_order() -> None:
 
 def test_short_lists_and_threaded_processes_stay_on_one_core() -> None:
     assert {pid for _, pid in on_two_cores(_where, list(range(50)))} == {os.getpid()}
-    stop = threading.Event()
-    beside = threading.Thread(target=stop.wait)
-    beside.start()
-    try:
+    with another_thread():
         assert {pid for _, pid in on_two_cores(_where, list(range(300)))} == {os.getpid()}
-    finally:
-        stop.set()
-        beside.join()
 
 
 def test_a_failing_child_leaves_its_half_to_the_parent() -> None:
@@ -86,14 +79,8 @@ def test_background_work_is_not_forked_beside_threads_and_can_be_stopped(
         tmp_path: Path) -> None:
     import time
 
-    stop = threading.Event()
-    beside = threading.Thread(target=stop.wait)
-    beside.start()
-    try:
+    with another_thread():
         assert in_background(lambda: None, lambda: None) is None
-    finally:
-        stop.set()
-        beside.join()
     late = tmp_path / "late"
 
     def slow() -> None:
@@ -121,14 +108,8 @@ def test_validation_over_many_files_finds_what_one_core_finds(starter: Path) -> 
     forked = validate_repo(starter)
     assert len(forked.corpus.entries) >= 259
     assert sum(d.code == "HP305" for d in forked.diagnostics) == 51
-    stop = threading.Event()
-    beside = threading.Thread(target=stop.wait)  # no fork: everything on this core
-    beside.start()
-    try:
+    with another_thread():  # no fork: everything on this core
         alone = validate_repo(starter)
-    finally:
-        stop.set()
-        beside.join()
     assert forked.diagnostics == alone.diagnostics
     assert forked.corpus.entries == alone.corpus.entries
     shutil.rmtree(starter / "build", ignore_errors=True)

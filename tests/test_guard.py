@@ -13,7 +13,7 @@ import pytest
 from hpkb.guard import find_personal_data, guard_outputs
 from hpkb.pipeline import profile_view
 from hpkb.validate import validate_repo
-from tests.conftest import AS_OF, REPO_ROOT, run_cli
+from tests.conftest import AS_OF, REPO_ROOT, another_thread, run_cli
 
 
 def _nhs(first_nine: str) -> str:
@@ -190,7 +190,6 @@ def test_output_guard_on_two_cores_finds_what_one_core_finds(
     """The last files are checked half by a forked child: the same findings, in the
     same order, and the same record of what passed."""
     import json
-    import threading
 
     import hpkb.guard
     from hpkb.forked import on_two_cores
@@ -213,16 +212,8 @@ def test_output_guard_on_two_cores_finds_what_one_core_finds(
                 gzip.compress(text.encode(), mtime=0))  # the same bytes every run
         guard = OutputGuard(out, seen, validation.corpus, [])
         guard.scan(leave_out=("site", "search-index"))
-        stop = threading.Event()
-        beside = threading.Thread(target=stop.wait)  # no fork: all on this core
-        if threaded:
-            beside.start()
-        try:
+        with another_thread(threaded):  # no fork: all on this core
             findings = [(f.file, f.line, f.code) for f in guard.finish()]
-        finally:
-            stop.set()
-            if threaded:
-                beside.join()
         record = out / GUARD_RECORD
         return findings, json.loads(record.read_text("utf-8")) if record.is_file() else None
 

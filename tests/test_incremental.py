@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import AS_OF, Result, run_cli
+from tests.conftest import AS_OF, Result, another_thread, run_cli
 from tests.site_helpers import copy_example
 
 EDITED = "practice/PR-2023-003.md"
@@ -209,64 +209,39 @@ def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
     assert "HP603" in refused.stdout + refused.stderr
 
 
+@pytest.mark.parametrize("beside_thread", [False, True])
 def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_cores(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside_thread: bool) -> None:
     """The source guard runs while the Whoosh index's second process works: a name it
     finds still refuses the build and stops that process, and nothing is left behind
-    (no build, no staging folder, no index part)."""
+    (no build, no staging folder, no index part). The second process is a fork, or
+    beside another thread (as in `hpkb serve`) a fresh interpreter."""
     import os
 
     import hpkb.search
 
     monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 2)
     started: list[Any] = []
-    in_background = hpkb.search.in_background
+    spied_name = "start_worker" if beside_thread else "in_background"
+    real = getattr(hpkb.search, spied_name)
 
     def spied(*args: Any, **kwargs: Any) -> Any:
-        started.append(forked := in_background(*args, **kwargs))
-        return forked
+        started.append(second := real(*args, **kwargs))
+        return second
 
-    monkeypatch.setattr(hpkb.search, "in_background", spied)
+    monkeypatch.setattr(hpkb.search, spied_name, spied)
     root = copy_example(tmp_path / "repo")
     edit(root, "\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n")
-    refused = attempt(root, "--skip", "packs")
+    with another_thread(beside_thread):
+        refused = attempt(root, "--skip", "packs")
     assert refused.exit_code == 1
     assert "HP601" in refused.stdout + refused.stderr
-    assert len(started) == 1 and started[0] is not None  # the second process, forked
-    with pytest.raises(ChildProcessError):  # …stopped and reaped
-        os.waitpid(started[0].child, os.WNOHANG)
-    assert sorted(p.name for p in (root / "build").iterdir()) == [".cache"]
-
-
-def test_the_source_guard_stops_a_fresh_second_process_too(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Beside another thread (as in `hpkb serve`) the index's second process is a fresh
-    interpreter, not a fork: a name the source guard finds stops it just the same."""
-    import threading
-
-    import hpkb.search
-
-    monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 2)
-    started: list[Any] = []
-    start_worker = hpkb.search.start_worker
-
-    def spied(*args: Any, **kwargs: Any) -> Any:
-        started.append(worker := start_worker(*args, **kwargs))
-        return worker
-
-    monkeypatch.setattr(hpkb.search, "start_worker", spied)
-    root = copy_example(tmp_path / "repo")
-    edit(root, "\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n")
-    stop = threading.Event()
-    beside = threading.Thread(target=stop.wait)
-    beside.start()
-    try:
-        refused = attempt(root, "--skip", "packs")
-    finally:
-        stop.set()
-        beside.join()
-    assert refused.exit_code == 1 and "HP601" in refused.stdout + refused.stderr
-    assert len(started) == 1 and started[0].poll() is not None
+    assert len(started) == 1 and started[0] is not None
+    if beside_thread:
+        assert started[0].poll() is not None  # the fresh interpreter, stopped
+    else:
+        with pytest.raises(ChildProcessError):  # the fork, stopped and reaped
+            os.waitpid(started[0].child, os.WNOHANG)
     assert sorted(p.name for p in (root / "build").iterdir()) == [".cache"]
 
 

@@ -23,7 +23,7 @@ from hpkb.pipeline import profile_view
 from hpkb.search import index_view, more_like_this, search_index
 from hpkb.serve import make_app
 from hpkb.validate import validate_repo
-from tests.conftest import AS_OF, run_cli
+from tests.conftest import AS_OF, another_thread, run_cli
 from tests.site_helpers import build_profiles, copy_example
 
 
@@ -277,16 +277,8 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
     each one's segment joins the index. Answers, related entries and updates must not
     tell the difference. The second process is a fork, or beside another thread (as in
     `hpkb serve`) a fresh interpreter reading the documents from a file."""
-    stop = threading.Event()
-    beside = threading.Thread(target=stop.wait)
-    if beside_thread:
-        beside.start()
-    try:
+    with another_thread(beside_thread):
         _index_on_two_processes(example, tmp_path, monkeypatch)
-    finally:
-        stop.set()
-        if beside_thread:
-            beside.join()
 
 
 def _index_on_two_processes(example: Path, tmp_path: Path,

@@ -434,29 +434,25 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             exporting = "export" not in plan.deferred and not {"site", "export"} <= plan.skip
             exported: Mapping[str, str] | None = None
             searching = "site" not in plan.skip and "site-search" not in plan.deferred
-            search_index: SearchIndexPlan = "write" if searching else "previous"
             # The site's search index needs only the view: a forked child writes it while
             # this process goes on (in an edit, the Whoosh update leaves the second core
-            # idle); where forking is not safe, it is written beside the index's second
-            # process, or with the site.
+            # idle); where forking is not safe, the site stage writes it.
             background = in_background(
                 lambda: write_site_search(seen, staging / "site", previous),
                 lambda: _site_search_again(seen, staging, previous)) if searching else None
             if background is not None:
-                search_index = "written"
                 on_exit.callback(background.cancel)  # should the build stop before joining
+            search_index: SearchIndexPlan = "previous" if not searching else \
+                "write" if background is None else "written"
 
             def site_ahead() -> None:
                 # What the site needs that waits for nothing: while a second process
                 # writes the Whoosh index, rather than after it on one core.
-                nonlocal exported, search_index
+                nonlocal exported
                 if exporting:
                     exported = export_files(seen, plan.provenance)
                 if "site" not in plan.skip:
                     prime_site(plan.root)
-                if searching and background is None:
-                    write_site_search(seen, staging / "site", previous)
-                    search_index = "written"
 
             similar: dict[str, list[str]] = {}
             if "search" in plan.skip:

@@ -972,10 +972,9 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
 def _second_process(args: list[str]) -> int:
     """The second process of `_index_on_two_cores`: its share, from the queue."""
     folder, documents, queue, chunk = Path(args[0]), Path(args[1]), int(args[2]), int(args[3])
-    lines = documents.read_text(encoding="utf-8").splitlines()
-    return _index_part(folder, (_from_line(lines[at])
-                                for at in _claimed(queue, chunk, len(lines))),
-                       Path(args[4]) if args[4] else None, _segment_size(len(lines)))
+    read = [_from_line(line) for line in documents.read_text(encoding="utf-8").splitlines()]
+    return _claim_and_index(folder, read, queue, chunk, Path(args[4]) if args[4] else None,
+                            _segment_size(len(read)))
 
 
 if __name__ == "__main__":  # the second process of `_index_on_two_cores`

@@ -5,28 +5,43 @@ child, or redone here when it fails; stopped when no longer wanted."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
-from hpkb.forked import in_background, on_two_cores
+from hpkb.forked import claimed, in_background, on_two_cores, work_queue
 from hpkb.validate import validate_repo
 from tests.conftest import another_thread, run_cli
 
 
 def _where(item: int) -> tuple[int, int]:
+    time.sleep(0.001)  # long enough for the child to be running before the list ends
     return item * item, os.getpid()
 
 
-def test_every_other_item_is_worked_by_a_child_in_order() -> None:
+def test_items_are_shared_with_a_child_and_come_back_in_order() -> None:
     for count in (300, 301):
         results = on_two_cores(_where, list(range(count)))
         assert [square for square, _ in results] == [i * i for i in range(count)]
-        pids = [pid for _, pid in results]
-        assert set(pids[0::2]) == {os.getpid()}
-        assert len(set(pids[1::2])) == 1 and pids[1] != os.getpid()
+        pids = {pid for _, pid in results}
+        assert os.getpid() in pids and len(pids) == 2
+
+
+def _nap(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_each_process_takes_the_next_item_when_it_comes_free() -> None:
+    """The costliest item first: the process that takes it takes few of the rest (with
+    alternate items or halves, it would take half of them and finish last)."""
+    pids = on_two_cores(_nap, [0.5] + [0.01] * 60, least=2)
+    heavy = pids[0]
+    assert sum(pid == heavy for pid in pids[1:]) < 20 < sum(pid != heavy for pid in pids[1:])
 
 
 def test_short_lists_and_threaded_processes_stay_on_one_core() -> None:
@@ -35,15 +50,37 @@ def test_short_lists_and_threaded_processes_stay_on_one_core() -> None:
         assert {pid for _, pid in on_two_cores(_where, list(range(300)))} == {os.getpid()}
 
 
-def test_a_failing_child_leaves_its_half_to_the_parent() -> None:
+def test_a_failing_child_leaves_its_items_to_the_parent() -> None:
     parent = os.getpid()
 
     def fragile(item: int) -> int:
-        if os.getpid() != parent and item == 250:
+        time.sleep(0.001)
+        if os.getpid() != parent and item > 20:
             raise RuntimeError("only in the child")
         return item + 1
 
     assert on_two_cores(fragile, list(range(300))) == list(range(1, 301))
+
+
+def test_each_chunk_of_the_work_queue_goes_to_one_taker() -> None:
+    """Two takers reading the queue in turns (as two processes do, in any order) get
+    every document once between them, in whole chunks."""
+    queue = work_queue(23, 4)
+    try:
+        first, second = claimed(queue, 4, 23), claimed(queue, 4, 23)
+        taken: list[list[int]] = [[], []]
+        for turn in itertools.count():
+            number = next(first if turn % 2 == 0 else second, None)
+            if number is None:
+                break
+            taken[turn % 2].append(number)
+        taken[0] += list(first)
+        taken[1] += list(second)
+    finally:
+        os.close(queue)
+    assert sorted(taken[0] + taken[1]) == list(range(23))
+    assert taken[0] and taken[1]
+    assert all(number // 4 not in {n // 4 for n in taken[1]} for number in taken[0])
 
 
 def _record(path: Path, fail_in_child: bool = False) -> None:

@@ -228,6 +228,25 @@ def test_output_guard_on_two_cores_finds_what_one_core_finds(
     assert forked == [240] * 4
 
 
+def test_output_guard_shares_out_the_largest_files_first_and_copies_together(
+        tmp_path: Path) -> None:
+    """Two cores take files as they come free: the largest first (one left for last
+    would be scanned while the other core waits), and large files of one size together
+    (copies, such as the export's entries.json in the site's downloads: their bytes
+    pass once, and are known after)."""
+    from hpkb.guard import _costliest_first
+
+    sizes = {"a-small.html": 1_000, "b-copy.json": 80_000, "c-big.seg": 200_000,
+             "d-tiny.txt": 10, "e-copy.json": 80_000, "f-other.json": 70_000}
+    todo = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        todo.append((str(tmp_path / name), name))
+    groups = [[todo[at][1] for at in group] for group in _costliest_first(todo)]
+    assert groups == [["c-big.seg"], ["b-copy.json", "e-copy.json"], ["f-other.json"],
+                      ["a-small.html"], ["d-tiny.txt"]]
+
+
 def test_output_guard_scans_large_files_in_overlapping_pieces(
         starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A name that straddles two pieces is still found, on the right line."""

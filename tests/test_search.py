@@ -292,10 +292,11 @@ def _index_on_two_processes(example: Path, tmp_path: Path,
     monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 4)
     # This process takes one chunk only (the second process, a fork or another
     # interpreter, takes what it finds): both write a share, whichever is quicker.
-    claimed, parent = hpkb.search._claimed, os.getpid()
-    monkeypatch.setattr(hpkb.search, "_claimed", lambda queue, chunk, count: list(
-        itertools.islice(claimed(queue, chunk, count), chunk)) if os.getpid() == parent
-        else claimed(queue, chunk, count))
+    from hpkb.forked import claimed
+
+    parent = os.getpid()
+    monkeypatch.setattr(hpkb.search, "_claimed_for_now", lambda queue, chunk, count, _: list(
+        itertools.islice(claimed(queue, chunk, count), chunk)))
     ran: list[bool] = []
     vectors = tmp_path / "vectors"
     index_view(view, double, None, meanwhile=lambda: ran.append(True), vectors=vectors)
@@ -346,27 +347,27 @@ def _index_on_two_processes(example: Path, tmp_path: Path,
         index_view(view, tmp_path / "failed", None)
 
 
-def test_each_chunk_of_the_work_queue_goes_to_one_taker() -> None:
-    """Two takers reading the queue in turns (as two processes do, in any order) get
-    every document once between them, in whole chunks."""
-    from hpkb.search import _claimed, _work_queue
+def test_this_process_leaves_the_last_documents_to_the_other() -> None:
+    """It stops taking documents once writing out its unwritten ones would take longer
+    than the other adding those left; the other takes them, and none is lost."""
+    from hpkb.forked import claimed, work_queue
+    from hpkb.search import _claimed_for_now
 
-    queue = _work_queue(23, 4)
+    queue = work_queue(100, 4)
     try:
-        first, second = _claimed(queue, 4, 23), _claimed(queue, 4, 23)
-        taken: list[list[int]] = [[], []]
-        for turn in itertools.count():
-            number = next(first if turn % 2 == 0 else second, None)
-            if number is None:
-                break
-            taken[turn % 2].append(number)
-        taken[0] += list(first)
-        taken[1] += list(second)
+        mine = list(_claimed_for_now(queue, 4, 100, 64))
+        theirs = list(claimed(queue, 4, 100))
     finally:
         os.close(queue)
-    assert sorted(taken[0] + taken[1]) == list(range(23))
-    assert taken[0] and taken[1]
-    assert all(number // 4 not in {n // 4 for n in taken[1]} for number in taken[0])
+    assert mine == list(range(92)) and theirs == list(range(92, 100))
+    # Each chunk written out as taken (a segment of 4): nothing is left to write out
+    # alone, and it takes every chunk.
+    queue = work_queue(100, 4)
+    try:
+        assert list(_claimed_for_now(queue, 4, 100, 4)) == list(range(100))
+    finally:
+        os.close(queue)
+
 
 def test_free_text_scores_as_whoosh_scores_it(example: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:

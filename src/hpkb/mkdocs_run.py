@@ -5,7 +5,8 @@ incremental build. hpkb drives MkDocs' own build steps (pinned MkDocs 1.6) itsel
 
 - every process prepares MkDocs in full and reads the navigation pages' sources (so the
   navigation renders the same everywhere), but renders only its share: a second process
-  (`python -m hpkb.mkdocs_run`) takes every other page, and each checks the HTML it writes;
+  (`python -m hpkb.mkdocs_run`) and this one take pages from one queue as they come free
+  (`hpkb.forked`), and each checks the HTML it writes;
 - a page whose generated Markdown is byte-identical to the previous build's, under an
   identical configuration, theme overrides and versions, is not rendered again: its HTML
   is hard-linked from the previous build (every page's HTML depends only on its own
@@ -32,6 +33,7 @@ from typing import Any
 import jinja2
 
 from hpkb.diagnostics import Diagnostic, error
+from hpkb.forked import QUEUE_RECORDS, claimed_chunks, fill_queue
 from hpkb.html_check import check_built_pages, html_findings
 from hpkb.templates_env import CompiledTemplates
 from hpkb.workers import (
@@ -43,8 +45,8 @@ from hpkb.workers import (
 )
 from hpkb.write import link_or_copy
 
-__all__ = ["PARALLEL_MIN_PAGES", "MadeOnce", "NavOnce", "ThemeListing", "prime", "run_mkdocs",
-           "start_renderer"]
+__all__ = ["PARALLEL_MIN_PAGES", "MadeOnce", "NavOnce", "Renderer", "ThemeListing", "prime",
+           "run_mkdocs", "start_renderer"]
 
 # Below this many pages to render, a second process costs more than it saves.
 PARALLEL_MIN_PAGES = 150
@@ -53,6 +55,14 @@ PREPARE = "--prepare--"
 # Sent first, once mkdocs.yml and the theme's overrides are written: the second process
 # compiles the theme's templates while this one writes the docs tree (`compile_theme`).
 THEME = "--theme--"
+# Pages are taken from the queue this many at a time (more when there are very many).
+PAGE_CHUNK = 4
+# The theme's files no page loads, left out of the site: Material's own search (lunr and
+# its language files: hpkb's site search replaces it, so no page has its search box and
+# its worker is never started) and the source maps of its scripts and styles, which only
+# a browser's developer tools ask for. 37 files, 2.2 MB: each build copied them and the
+# output guard read them.
+UNUSED_THEME_FILES = ("assets/javascripts/lunr/",)
 
 
 class _Collect(logging.Handler):
@@ -105,6 +115,9 @@ def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepare
     env = _theme_env(config, templates)
     # MkDocs asks the environment only for its list of templates (ThemeListing).
     files.add_files_from_theme(ThemeListing(env), config)  # type: ignore[arg-type]
+    for file in [f for f in files if f.src_uri.startswith(UNUSED_THEME_FILES)
+                 or f.src_uri.endswith(".map")]:
+        files.remove(file)
     assert env.loader is not None  # MkDocs' theme loader
     env.loader = _NavOnceLoader(env.loader)
     files = config.plugins.on_files(files, config=config)
@@ -312,29 +325,75 @@ def prime(config_path: Path) -> None:
         _prepare(config_path, None)
 
 
+class Renderer:
+    """A second page-rendering process, and the queue of pages it shares with this one
+    (the process reads it too). A handle on open pipes, so not a frozen value: each end
+    is closed once, its number being free for another file after."""
+
+    def __init__(self, process: subprocess.Popen[str], queue: int, feed: int) -> None:
+        self.process = process
+        self.queue = queue
+        self._open = {queue, feed}
+        self._feed = feed
+
+    def share(self, pages: int) -> int:
+        """Put ``pages`` pages in the queue (none: the process is sent none either, and
+        never reads it); the chunk size they are taken in."""
+        chunk = max(PAGE_CHUNK, -(-pages // QUEUE_RECORDS))
+        try:
+            fill_queue(self._feed, pages, chunk)
+        finally:
+            self._close(self._feed)
+        return chunk
+
+    def _close(self, end: int) -> None:
+        if end in self._open:
+            self._open.discard(end)
+            os.close(end)
+
+    def close(self) -> None:
+        """This process's ends of the queue (the pages are shared out or never will be)."""
+        for end in sorted(self._open):
+            self._close(end)
+
+
 def start_renderer(config_path: Path, templates: CompiledTemplates | None = None
-                   ) -> subprocess.Popen[str]:
+                   ) -> Renderer:
     """Start the second page-rendering process early: it imports MkDocs and the theme
-    while this process writes the docs tree, then waits for its share of the pages."""
-    return start_worker("hpkb.mkdocs_run", _worker_args(config_path, templates))
+    while this process writes the docs tree, then waits for the pages to render."""
+    queue, feed = os.pipe()
+    try:
+        process = start_worker("hpkb.mkdocs_run", [
+            str(queue), str(config_path),
+            *([str(templates.folder), templates.seed] if templates else [])], keep=(queue,))
+    except BaseException:
+        os.close(queue)
+        os.close(feed)
+        raise
+    return Renderer(process, queue, feed)
 
 
-def _worker_args(config_path: Path, templates: CompiledTemplates | None) -> list[str]:
-    return [str(config_path), *([str(templates.folder), templates.seed] if templates else [])]
+def _render_claimed(prepared: _Prepared, todo: Sequence[str], queue: int, chunk: int
+                    ) -> list[tuple[str, int, str]]:
+    """Render the pages of ``todo`` this process takes from ``queue``."""
+    problems: list[tuple[str, int, str]] = []
+    for numbers in claimed_chunks(queue, chunk, len(todo)):
+        problems += _render(prepared, [todo[at] for at in numbers])
+    return problems
 
 
 def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
                previous_site: Path | None = None, workers: int = 2,
-               renderer: subprocess.Popen[str] | None = None,
+               renderer: Renderer | None = None,
                templates: CompiledTemplates | None = None) -> list[Diagnostic]:
     """Build the site of ``config_path``. Pages named in ``unchanged`` (paths as in docs/)
     are taken from ``previous_site`` as they are. ``renderer``: a second process started
     with ``start_renderer`` (else one is started when there are enough pages).
     ``templates``: where both processes keep compiled templates.
     Every warning becomes a finding."""
-    worker: subprocess.Popen[str] | None = renderer
+    worker: Renderer | None = renderer
     if worker is not None:  # the docs tree is written: both processes prepare at once
-        send_line(worker, PREPARE)
+        send_line(worker.process, PREPARE)
     failure = None
     problems: list[Sequence[Any]] = []  # (page, line, problem) of the HTML check
     with _mkdocs_log() as collected:
@@ -345,29 +404,34 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
             todo = [uri for uri in prepared.pages if uri not in taken]
             parallel = workers > 1 and len(todo) >= PARALLEL_MIN_PAGES
             if parallel and worker is None:
-                worker = start_worker("hpkb.mkdocs_run",
-                                      _worker_args(config_path, templates))
-                send_line(worker, PREPARE)
-            # Every other page to the second process: listing and theme pages cost more
-            # than entry pages, and taking turns shares each kind out evenly.
+                worker = start_renderer(config_path, templates)
+                send_line(worker.process, PREPARE)
             if worker is not None:
-                send_work(worker, todo[1::2] if parallel else [])
+                # Both processes take pages from the queue as they come free: this one
+                # writes the static files first, and pages differ in cost (listing and
+                # theme pages cost many entry pages).
+                chunk = worker.share(len(todo) if parallel else 0)
+                send_work(worker.process, [str(chunk), *todo] if parallel else [])
             if previous_site is not None:
                 _reuse(Path(prepared.config.site_dir), previous_site, kept, prepared.pages)
             # Static files, sitemap and 404 do not depend on rendered pages (the sitemap
             # lists every page's address; the 404 page shows the navigation, whose titles
             # were read first).
             problems += _write_shared(prepared)
-            problems += _render(prepared, todo[0::2] if parallel else todo)
+            problems += _render_claimed(prepared, todo, worker.queue, chunk) if parallel \
+                and worker is not None else _render(prepared, todo)
             prepared.config.plugins.on_post_build(config=prepared.config)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"
-            if worker is not None and worker.stdin is not None:
-                send_work(worker, [])  # nothing for it to do: let it end
+            if worker is not None and worker.process.stdin is not None:
+                send_work(worker.process, [])  # nothing for it to do: let it end
+        finally:
+            if worker is not None:
+                worker.close()
         messages = collected.messages
         if worker is not None:
             try:
-                answer = finish_worker(worker)
+                answer = finish_worker(worker.process)
                 messages += answer["messages"]
                 problems += answer["problems"]
             except WorkerFailed as exc:
@@ -381,8 +445,10 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
     return findings + html_findings(problems)
 
 
-def _worker_main(config_path: Path, templates: CompiledTemplates | None) -> None:
-    """The second process: render the pages named on stdin; print warnings as JSON."""
+def _worker_main(queue: int, config_path: Path, templates: CompiledTemplates | None
+                 ) -> None:
+    """The second process: render the pages it takes from ``queue`` (of those named on
+    stdin); print warnings as JSON."""
     # Imported while the parent is still writing the docs tree (see start_renderer).
     import importlib
 
@@ -399,16 +465,19 @@ def _worker_main(config_path: Path, templates: CompiledTemplates | None) -> None
                     compile_theme(config_path, templates)
                 line = sys.stdin.readline().strip()
             # Nothing but PREPARE (the docs tree is ready) means there is work: prepare
-            # while the parent does too, then render what it sends.
+            # while the parent does too, then render what it takes of the pages sent (none
+            # sent: the queue is never filled, and not read).
             if line == PREPARE:
                 prepared = _prepare(config_path, templates)
-                problems = _render(prepared, [line for line in sys.stdin.read().splitlines()
-                                              if line])
+                sent = [line for line in sys.stdin.read().splitlines() if line]
+                if sent:  # the chunk size, then the pages
+                    problems = _render_claimed(prepared, sent[1:], queue, int(sent[0]))
         except Exception as exc:  # reported to the parent as a finding, never a traceback
             collected.messages.append(f"{type(exc).__name__}: {exc}")
     print(json.dumps({"messages": collected.messages, "problems": problems}))
 
 
 if __name__ == "__main__":
-    _worker_main(Path(sys.argv[1]), CompiledTemplates(Path(sys.argv[2]), sys.argv[3])
-                 if len(sys.argv) > 3 else None)
+    _worker_main(int(sys.argv[1]), Path(sys.argv[2]),
+                 CompiledTemplates(Path(sys.argv[3]), sys.argv[4]) if len(sys.argv) > 4
+                 else None)

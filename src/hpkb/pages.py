@@ -7,6 +7,7 @@ escaped unless hpkb built it (see markdown_text.py).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import json
@@ -95,10 +96,16 @@ class SitePages:
 def _site_env(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCache | None
               ) -> jinja2.Environment:
     """The Jinja environment the site's templates are compiled in (see `_Renderer`)."""
-    return jinja2.Environment(loader=template_loader(template_dirs, "site"),
-                              undefined=jinja2.StrictUndefined, autoescape=False,
-                              finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
-                              keep_trailing_newline=True, bytecode_cache=template_cache)
+    env = jinja2.Environment(loader=template_loader(template_dirs, "site"),
+                             undefined=jinja2.StrictUndefined, autoescape=False,
+                             finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True, bytecode_cache=template_cache)
+    # Filters are part of compiling: a template using one compiles only where it is known.
+    # Page meta goes into MkDocs' raw <title> and <meta content="…">: HTML-escape it.
+    env.filters.update(label=label, date=long_date,
+                       yaml=lambda v: Md(yaml_string(html.escape(str(v), quote=True))),
+                       h=lambda v: Md(html.escape(str(v), quote=True)))
+    return env
 
 
 class _Renderer:
@@ -114,10 +121,6 @@ class _Renderer:
         self.taxonomy = profile_view.taxonomy
         self.targets = targets
         self.env = _site_env(template_dirs, template_cache)
-        # Page meta goes into MkDocs' raw <title> and <meta content="…">: HTML-escape it.
-        self.env.filters.update(label=label, date=long_date,
-                                yaml=lambda v: Md(yaml_string(html.escape(str(v), quote=True))),
-                                h=lambda v: Md(html.escape(str(v), quote=True)))
         self.common = {"site_name": site_name, "marking": marking, "profile": profile_view.name,
                        "today": profile_view.today.isoformat(), "home_text": Md(home_text),
                        "kind_titles": KIND_TITLES, "kind_singular": KIND_SINGULAR,
@@ -398,7 +401,10 @@ def prime_pages(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCa
     it while its search index is written, and `site_pages` then finds them ready."""
     env = _site_env(template_dirs, template_cache)
     for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
-        env.get_template(name)
+        # One that cannot be compiled (a content repo's override) is left to the pages'
+        # own generation, which reports it; the others are compiled all the same.
+        with contextlib.suppress(jinja2.TemplateError):
+            env.get_template(name)
 
 
 _Part = tuple[dict[str, str], dict[str, str]]  # pages, data files (`SitePages`)
@@ -434,9 +440,9 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
             "page.md.j2", f"pages/{name}",
             text=Md(renderer.resolve_references(text, f"pages/{name}"))))
 
-    parts: list[Callable[[], _Part]] = [
-        functools.partial(entry, e) for e in profile_view.entries
-        if only is None or e.id in only]
+    # The site-wide pages first: each costs many entry pages, and the two cores take
+    # parts as they come free (`hpkb.forked.on_two_cores`).
+    parts: list[Callable[[], _Part]] = []
     if only is None:
         parts += [lambda: (renderer.theme_pages(), {}),
                   lambda: (renderer.recommendation_pages(), {}),
@@ -452,6 +458,8 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
         if profile_view.profile.personal:  # management pages: the internal site only
             parts += [page("tracker.md", renderer.tracker), page("review.md", renderer.review)]
         parts += [extra(name, text) for name, text in extra_pages.items()]
+    parts += [functools.partial(entry, e) for e in profile_view.entries
+              if only is None or e.id in only]
     # The pages need nothing from one another: on two cores (`hpkb.forked`), put
     # together in this order.
     pages: dict[str, str] = {}

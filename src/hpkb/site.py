@@ -26,7 +26,7 @@ from hpkb.pages import SitePages, prime_pages, site_pages
 from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
-from hpkb.workers import send_line, send_work
+from hpkb.workers import send_line, stop
 from hpkb.write import (
     CACHE_DIR,
     inside_build,
@@ -247,34 +247,52 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
     """The docs tree, MkDocs' config and the site's pages (see `build_site`)."""
     home, extra = pages if pages is not None else _home_and_pages(root)
     code = code_digest()  # hpkb's code and the rendering libraries' versions
-    # Every page will be rendered: start the second renderer now, so its imports overlap
-    # writing the docs tree.
-    renderer = start_renderer(out / "mkdocs.yml", _compiled_templates(root, code)) if (
-        len(profile_view.entries) >= PARALLEL_MIN_PAGES
-        and (previous is None or not (previous / "site").is_dir())) else None
     partial = only is not None and previous is not None and (previous / "docs").is_dir()
-    # MkDocs' config and the theme's overrides need no page: written first, so the
-    # second renderer compiles the theme's templates while the docs tree is made.
     _copy_overrides(root, out / "overrides")
     config = mkdocs_config(settings, profile_view, sorted(extra))
     write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    if renderer is not None and not partial:
+    # Every page will be rendered: start the second renderer now, so that it imports
+    # MkDocs and compiles the theme's templates while this process makes the pages and
+    # writes the docs tree (started later, both processes compiled the templates).
+    renderer = start_renderer(out / "mkdocs.yml", _compiled_templates(root, code)) if (
+        len(profile_view.entries) >= PARALLEL_MIN_PAGES and not partial
+        and (previous is None or not (previous / "site").is_dir())) else None
+    if renderer is not None:
         (out / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs' config wants it
-        send_line(renderer, THEME)
+        send_line(renderer.process, THEME)
+    handed_over = False  # to run_mkdocs, with the renderer
     try:
-        generated = _generate(root, settings, profile_view, home, extra, similar or {},
-                              _pack_titles(packs, pack_titles or {}), code,
-                              only if partial else None)
-    except jinja2.TemplateError as exc:
-        # Only a content repo's own template override can get here (hpkb's are tested).
-        where = getattr(exc, "filename", None) or "templates/site"
-        line = getattr(exc, "lineno", None) or 1
-        if renderer is not None:
-            send_work(renderer, [])
-            renderer.communicate()
-        return [error(str(where), line, 1, "HP703", f"template error: {exc.message}",
-                      "fix the template override in templates/site/")]
-    docs = out / "docs"
+        try:
+            generated = _generate(root, settings, profile_view, home, extra, similar or {},
+                                  _pack_titles(packs, pack_titles or {}), code,
+                                  only if partial else None)
+        except jinja2.TemplateError as exc:
+            # Only a content repo's own template override can get here (hpkb's are tested).
+            where = getattr(exc, "filename", None) or "templates/site"
+            line = getattr(exc, "lineno", None) or 1
+            return [error(str(where), line, 1, "HP703", f"template error: {exc.message}",
+                          "fix the template override in templates/site/")]
+        _write_docs(root, settings, profile_view, generated, out / "docs", previous, partial,
+                    packs, downloads, exported, provenance)
+        write_text(out / SITE_INPUTS, _site_inputs(out, code))
+        unchanged = _unchanged_pages(out, previous)
+        handed_over = True
+    finally:
+        if renderer is not None and not handed_over:  # it waits for pages: none will come
+            renderer.close()
+            stop(renderer.process)
+    # The renderers check each page's HTML as they write it (the pages taken from the
+    # previous build passed the same check then).
+    return run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
+                      previous_site=previous / "site" if previous else None,
+                      renderer=renderer, templates=_compiled_templates(root, code))
+
+
+def _write_docs(root: Path, settings: Settings, profile_view: ProfileView,
+                generated: SitePages, docs: Path, previous: Path | None, partial: bool,
+                packs: Path | None, downloads: Path | None,
+                exported: Mapping[str, str] | None, provenance: Provenance | None) -> None:
+    """The docs tree: the generated pages, hpkb's assets and the downloads."""
     before = previous / "docs" if previous is not None else None
     if partial and before is not None:
         link_tree(before, docs)  # assets, data and downloads too, as they were
@@ -297,10 +315,3 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
         (docs / "downloads" / "packs").mkdir(parents=True, exist_ok=True)
         for pdf in sorted(packs.glob("*.pdf")):
             shutil.copy2(pdf, docs / "downloads" / "packs" / pdf.name)
-    write_text(out / SITE_INPUTS, _site_inputs(out, code))
-    unchanged = _unchanged_pages(out, previous)
-    # The renderers check each page's HTML as they write it (the pages taken from the
-    # previous build passed the same check then).
-    return run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
-                      previous_site=previous / "site" if previous else None,
-                      renderer=renderer, templates=_compiled_templates(root, code))

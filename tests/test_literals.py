@@ -75,6 +75,29 @@ def test_found_by_their_heads_as_found_whole(strings: list[str], text: str, head
         found(Literals.of(strings, fold=fold), text)
 
 
+@given(st.lists(words, min_size=1, max_size=8), st.text(alphabet="abAB -'x\n", max_size=40),
+       st.booleans(), st.booleans())
+def test_texts_without_a_last_word_are_passed_over_with_the_same_hits(
+        strings: list[str], text: str, fold: bool, whole_words: bool) -> None:
+    """A text holding none of the strings' last words is not scanned: the hits are the
+    pattern's own, scanned everywhere."""
+    import dataclasses
+
+    literals = Literals.of(strings, fold=fold, words=whole_words)
+    assert literals is not None
+    assert found(literals, text) == found(dataclasses.replace(literals, needles=None), text)
+
+
+def test_last_words_are_looked_for_first() -> None:
+    names = Literals.of(["Mary Jones", "Ann Jones", "Ted Vardley"], words=True, fold=True)
+    assert names is not None and names.needles == ("jones", "vardley")
+    assert found(names, "a page about partner records") == []
+    assert found(names, "and ANN  JONES said") == ["ANN  JONES"]
+    assert Literals.of(["  ", "Jones"]) is not None
+    assert Literals.of(["  ", "Jones"]).needles is None  # type: ignore[union-attr]
+    assert Literals.of([f"name{n}" for n in range(65)]).needles is None  # type: ignore[union-attr]
+
+
 _IDS = ["RD-2024-001", "LN-2023-002", "PR-2010-004", "RD-2024-010"]
 
 

@@ -102,7 +102,7 @@ class _Prepared:
     # MkDocs' list of the documentation pages, made once: a page's rendering is handed
     # it, and making it for each chunk of pages taken from the queue cost about 3
     # CPU-seconds of a build at 5,000 entries (a pass over every file each time).
-    doc_files: Any = None
+    doc_files: Any
 
 
 def _prepare(config_path: Path, templates: CompiledTemplates | None) -> _Prepared:
@@ -399,6 +399,7 @@ def run_mkdocs(config_path: Path, *, unchanged: Iterable[str] = (),
         send_line(worker.process, PREPARE)
     failure = None
     problems: list[Sequence[Any]] = []  # (page, line, problem) of the HTML check
+    chunk = PAGE_CHUNK  # how many pages each process takes from the queue at a time
     with _mkdocs_log() as collected:
         try:
             prepared = _prepare(config_path, templates)

@@ -343,9 +343,14 @@ def _claimed_for_now(queue: int, chunk: int, count: int, segment_size: int
 
 
 def _queued(queue: int) -> int:
-    """How many chunks are left in ``queue`` (the bytes waiting in its pipe)."""
+    """How many chunks are left in ``queue`` (the bytes waiting in its pipe); where the
+    system cannot say, as many as a queue holds (the estimate then errs towards this
+    process taking more)."""
     waiting = array.array("i", [0])
-    fcntl.ioctl(queue, termios.FIONREAD, waiting)
+    try:
+        fcntl.ioctl(queue, termios.FIONREAD, waiting)
+    except OSError:
+        return QUEUE_RECORDS
     return waiting[0] // QUEUE_RECORD_SIZE
 
 

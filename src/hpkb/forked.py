@@ -12,17 +12,21 @@ the work is done here, one item after another, with the same result.
 
 from __future__ import annotations
 
+import array
 import contextlib
+import fcntl
 import os
 import pickle
 import signal
 import struct
+import termios
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-__all__ = ["FORK_MIN_ITEMS", "QUEUE_RECORDS", "QUEUE_RECORD_SIZE", "Background", "claimed",
-           "claimed_chunks", "fill_queue", "in_background", "on_two_cores", "work_queue"]
+__all__ = ["FORK_MIN_ITEMS", "QUEUE_RECORDS", "Background", "chunk_size", "claimed",
+           "claimed_chunks", "fill_queue", "in_background", "on_two_cores", "queued",
+           "work_queue"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -90,7 +94,12 @@ def in_background(work: Callable[[], object], again: Callable[[], None]) -> Back
 # within a pipe's 64 KiB), so writing them never waits for a reader.
 QUEUE_RECORDS = 4096
 _RECORD = struct.Struct("<I")
-QUEUE_RECORD_SIZE = _RECORD.size
+
+
+def chunk_size(count: int, least: int = 1) -> int:
+    """How many of ``count`` items a chunk holds: ``least``, or more when there are so
+    many items that the queue would pass QUEUE_RECORDS chunks."""
+    return max(least, -(-count // QUEUE_RECORDS))
 
 
 def fill_queue(feed: int, count: int, chunk: int) -> None:
@@ -117,6 +126,17 @@ def claimed_chunks(queue: int, chunk: int, count: int) -> Iterator[range]:
         yield range(at, min(at + chunk, count))
 
 
+def queued(queue: int) -> int:
+    """How many chunks are left in ``queue`` (the bytes waiting in its pipe); where the
+    system cannot say, as many as a queue holds (an estimate that errs towards more)."""
+    waiting = array.array("i", [0])
+    try:
+        fcntl.ioctl(queue, termios.FIONREAD, waiting)
+    except OSError:
+        return QUEUE_RECORDS
+    return waiting[0] // _RECORD.size
+
+
 def claimed(queue: int, chunk: int, count: int) -> Iterator[int]:
     """The numbers of the items this process takes from ``queue``, a chunk at a time,
     until none are left."""
@@ -134,7 +154,7 @@ def on_two_cores(work: Callable[[Item], Result], items: Sequence[Item],
     should it fail in any way, whatever it took is done here again."""
     if len(items) < least or not _may_fork():
         return [work(item) for item in items]
-    chunk = -(-len(items) // QUEUE_RECORDS)
+    chunk = chunk_size(len(items))
     queue = work_queue(len(items), chunk)
     reading, writing = os.pipe()
     child = os.fork()

@@ -513,7 +513,7 @@ class OutputGuard:
                 continue
             self._scanned.add(rel)
             todo.append((path, rel))
-        checks: Iterable[_FileCheck] = map(self._check_file, todo)
+        checks: Iterable[_FileCheck]
         if two_cores:
             groups = _costliest_first(todo)
             done = on_two_cores(lambda group: [self._check_file(todo[at]) for at in group],
@@ -521,6 +521,8 @@ class OutputGuard:
             by_file = {at: check for group, group_checks in zip(groups, done, strict=True)
                        for at, check in zip(group, group_checks, strict=True)}
             checks = [by_file[at] for at in range(len(todo))]
+        else:
+            checks = map(self._check_file, todo)
         # Applied in the files' order, so the findings read the same however made.
         for check in checks:
             self.findings += check.findings

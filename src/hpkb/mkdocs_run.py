@@ -33,7 +33,7 @@ from typing import Any
 import jinja2
 
 from hpkb.diagnostics import Diagnostic, error
-from hpkb.forked import QUEUE_RECORDS, claimed_chunks, fill_queue
+from hpkb.forked import chunk_size, claimed_chunks, fill_queue
 from hpkb.html_check import check_built_pages, html_findings
 from hpkb.templates_env import CompiledTemplates
 from hpkb.workers import (
@@ -42,6 +42,7 @@ from hpkb.workers import (
     send_line,
     send_work,
     start_worker,
+    stop,
 )
 from hpkb.write import link_or_copy
 
@@ -342,7 +343,7 @@ class Renderer:
     def share(self, pages: int) -> int:
         """Put ``pages`` pages in the queue (none: the process is sent none either, and
         never reads it); the chunk size they are taken in."""
-        chunk = max(PAGE_CHUNK, -(-pages // QUEUE_RECORDS))
+        chunk = chunk_size(pages, PAGE_CHUNK)
         try:
             fill_queue(self._feed, pages, chunk)
         finally:
@@ -358,6 +359,11 @@ class Renderer:
         """This process's ends of the queue (the pages are shared out or never will be)."""
         for end in sorted(self._open):
             self._close(end)
+
+    def stop(self) -> None:
+        """End the process, which will get no pages, and close the queue."""
+        self.close()
+        stop(self.process)
 
 
 def start_renderer(config_path: Path, templates: CompiledTemplates | None = None

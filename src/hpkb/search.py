@@ -7,8 +7,6 @@ changed; the pipeline swaps the whole build in, so an interrupted update never g
 
 from __future__ import annotations
 
-import array
-import fcntl
 import hashlib
 import heapq
 import itertools
@@ -17,7 +15,6 @@ import os
 import re
 import shutil
 import sys
-import termios
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,12 +27,12 @@ from typing import TYPE_CHECKING, Any
 from hpkb.body import REFERENCE
 from hpkb.diagnostics import HpkbError
 from hpkb.forked import (
-    QUEUE_RECORD_SIZE,
-    QUEUE_RECORDS,
+    chunk_size,
     claimed,
     claimed_chunks,
     in_background,
     on_two_cores,
+    queued,
     work_queue,
 )
 from hpkb.memo import Memo
@@ -256,7 +253,7 @@ def _index_on_two_cores(documents: list[dict[str, Any]], out: Path, store: Any,
     shares itself out: this one takes fewer while ``meanwhile`` runs (the source guard,
     the site's charts: 1-2 s at 1,000 entries), and bodies of different lengths even
     out."""
-    chunk = max(QUEUE_CHUNK, -(-len(documents) // QUEUE_RECORDS))
+    chunk = chunk_size(len(documents), QUEUE_CHUNK)
     queue = work_queue(len(documents), chunk)
     size = _segment_size(len(documents))
     # The second process is a fork when that is safe: it has the documents and the
@@ -335,23 +332,11 @@ def _claimed_for_now(queue: int, chunk: int, count: int, segment_size: int
     for numbers in claimed_chunks(queue, chunk, count):
         yield from numbers
         taken += len(numbers)
-        left = min(_queued(queue) * chunk, count - taken)
+        left = min(queued(queue) * chunk, count - taken)
         theirs = count - left - taken  # taken by the other process so far
         unwritten = taken % segment_size - theirs % segment_size
         if left * (1 + _WRITE_OUT_SHARE) < unwritten * _WRITE_OUT_SHARE:
             return
-
-
-def _queued(queue: int) -> int:
-    """How many chunks are left in ``queue`` (the bytes waiting in its pipe); where the
-    system cannot say, as many as a queue holds (the estimate then errs towards this
-    process taking more)."""
-    waiting = array.array("i", [0])
-    try:
-        fcntl.ioctl(queue, termios.FIONREAD, waiting)
-    except OSError:
-        return QUEUE_RECORDS
-    return waiting[0] // QUEUE_RECORD_SIZE
 
 
 def _second_share_failed() -> None:

@@ -26,7 +26,7 @@ from hpkb.pages import SitePages, prime_pages, site_pages
 from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
-from hpkb.workers import send_line, stop
+from hpkb.workers import send_line
 from hpkb.write import (
     CACHE_DIR,
     inside_build,
@@ -260,8 +260,9 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
     if renderer is not None:
         (out / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs' config wants it
         send_line(renderer.process, THEME)
-    handed_over = False  # to run_mkdocs, with the renderer
-    try:
+    with contextlib.ExitStack() as on_failure:
+        if renderer is not None:  # it waits for pages: should none come, it is stopped
+            on_failure.callback(renderer.stop)
         try:
             generated = _generate(root, settings, profile_view, home, extra, similar or {},
                                   _pack_titles(packs, pack_titles or {}), code,
@@ -276,11 +277,7 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
                     packs, downloads, exported, provenance)
         write_text(out / SITE_INPUTS, _site_inputs(out, code))
         unchanged = _unchanged_pages(out, previous)
-        handed_over = True
-    finally:
-        if renderer is not None and not handed_over:  # it waits for pages: none will come
-            renderer.close()
-            stop(renderer.process)
+        on_failure.pop_all()  # handed to run_mkdocs with the pages
     # The renderers check each page's HTML as they write it (the pages taken from the
     # previous build passed the same check then).
     return run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,

@@ -99,6 +99,91 @@ def test_an_edit_rebuilds_to_exactly_what_a_full_build_gives(tmp_path: Path) -> 
     assert_same_build(incremental / "build" / "shared", full / "build" / "shared")
 
 
+def _retitle(root: Path) -> None:
+    path = root / "content/learning/LN-2024-006.md"
+    text = path.read_text(encoding="utf-8")
+    title = re.search(r"^title: (.+)$", text, re.M)
+    assert title is not None
+    path.write_text(text.replace(title.group(0), "title: Retitled after the review board",
+                                 1), encoding="utf-8")
+
+
+def _rename_theme(root: Path) -> None:
+    path = root / "content/taxonomy/themes.yml"
+    text = path.read_text(encoding="utf-8")
+    assert "  title: Coercive control\n" in text
+    path.write_text(text.replace("  title: Coercive control\n",
+                                 "  title: Coercive and controlling behaviour\n", 1),
+                    encoding="utf-8")
+
+
+def _override_entry_template(root: Path) -> None:
+    from hpkb.templates_env import package_dir
+
+    own = root / "templates" / "site" / "entry.md.j2"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    shipped = (package_dir("templates") / "site" / "entry.md.j2").read_text(encoding="utf-8")
+    own.write_text(shipped + "\nReviewed by the force's learning board.\n", encoding="utf-8")
+
+
+def _entry_pages(docs: Path) -> dict[str, str]:
+    return {p.stem: p.read_text(encoding="utf-8")
+            for folder in ("debriefs", "learning", "practice")
+            for p in (docs / folder).glob("*-*.md")}
+
+
+def _nothing_more(root: Path) -> None:
+    """Only the edited entry's text changes."""
+
+
+@pytest.mark.parametrize(("change", "shows"), [
+    (_nothing_more, ("practice/PR-2023-003.md", "weekend night shifts")),
+    (_retitle, ("learning/LN-2024-006.md", "Retitled after the review board")),
+    # This page links it, so shows its title too.
+    (_retitle, ("debriefs/RD-2024-002.md", "Retitled after the review board")),
+    (_rename_theme, ("practice/PR-2023-001.md", "Coercive and controlling behaviour")),
+    (_override_entry_template, ("practice/PR-2023-003.md", "the force's learning board")),
+])
+def test_entry_pages_kept_from_the_last_build_are_the_ones_a_full_build_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any,
+        shows: tuple[str, str]) -> None:
+    """An entry page is linked from the last build when nothing it reads changed (its
+    key, `pages.entry_page_keys`): after an edit to one entry's text, only its page is
+    made again. Any entry's title, a theme's name or a template override is read by
+    every entry page (a page may link any entry), and every one is made again."""
+    import hpkb.pages
+
+    incremental = copy_example(tmp_path / "incremental")
+    build(incremental, "--skip", "packs")
+    made = tmp_path / "made.txt"  # appended to by both cores' processes
+    entry = hpkb.pages._Renderer.entry
+
+    def counted(renderer: Any, published: Any) -> str:
+        with made.open("a", encoding="utf-8") as lines:
+            lines.write(f"{published.id}\n")
+        return str(entry(renderer, published))
+
+    monkeypatch.setattr(hpkb.pages._Renderer, "entry", counted)
+    docs = incremental / "build" / "shared" / "docs"
+    before = _entry_pages(docs)
+    edit(incremental)  # an entry's text: its page is made again
+    change(incremental)
+    build(incremental, "--skip", "packs")
+    rendered = set(made.read_text(encoding="utf-8").split())
+    page, text = shows
+    assert text in (docs / page).read_text(encoding="utf-8")
+    after = _entry_pages(docs)
+    if change is _nothing_more:  # its page, and those whose related entries changed
+        assert "PR-2023-003" in rendered
+        assert rendered == {e for e, page_text in after.items() if before.get(e) != page_text}
+    else:
+        assert rendered == after.keys()
+    full = tmp_path / "full"
+    shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
+    build(full, "--skip", "packs")
+    assert_same_build(incremental / "build" / "shared", full / "build" / "shared")
+
+
 def test_a_build_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "repo")
     build(root, "--skip", "packs")

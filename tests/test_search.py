@@ -20,7 +20,7 @@ from waitress import create_server
 from whoosh import index, query
 
 from hpkb.pipeline import profile_view
-from hpkb.search import index_view, more_like_this, search_index
+from hpkb.search import RELATED_FILE, index_view, more_like_this, search_index
 from hpkb.serve import make_app
 from hpkb.validate import validate_repo
 from tests.conftest import AS_OF, another_thread, run_cli
@@ -195,6 +195,10 @@ def test_an_updated_index_answers_as_a_fresh_one(example: Path, tmp_path: Path) 
     store.close()
 
 
+def _segment_files(cache: Path) -> set[str]:
+    return {p.stem for p in cache.iterdir() if p.name != RELATED_FILE}
+
+
 def _segment_ids(folder: Path) -> set[str]:
     store = index.open_dir(str(folder))
     with store.reader() as reader:
@@ -225,7 +229,7 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     monkeypatch.setattr(hpkb.search, "_read_documents", counted)
     assert more_like_this(first, ids, cache=cache) == expected
     assert read == [len(ids)]
-    assert {p.stem for p in cache.iterdir()} == _segment_ids(first)
+    assert _segment_files(cache) == _segment_ids(first)
     assert more_like_this(first, ids, cache=cache) == expected
     assert read == [len(ids)]  # from the cache
     entries = list(view.entries)
@@ -236,7 +240,7 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     read.clear()
     assert more_like_this(updated, ids, cache=cache) == expected
     assert read == [1]  # the new segment only
-    assert {p.stem for p in cache.iterdir()} == _segment_ids(updated)
+    assert _segment_files(cache) == _segment_ids(updated)
     # A cache file that cannot be read is read from the index again, and replaced.
     for file in cache.iterdir():
         file.write_text('{"layout": 1, "segment"', encoding="utf-8")
@@ -250,9 +254,9 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     from hpkb.memo import Memo
 
     memo, worked = Memo(), []
-    likeness = hpkb.search._likeness
-    monkeypatch.setattr(hpkb.search, "_likeness",
-                        lambda vectors: worked.append(1) or likeness(vectors))
+    holders = hpkb.search._holders
+    monkeypatch.setattr(hpkb.search, "_holders",
+                        lambda vectors: worked.append(1) or holders(vectors))
     everything = more_like_this(first, ids, memo=memo)
     assert everything == more_like_this(first, ids)
     assert len(worked) == 2  # the memo's, then the plain call's own
@@ -266,7 +270,54 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     shrunk = tmp_path / "shrunk"
     index_view(dataclasses.replace(view, entries=tuple(entries[1:])), shrunk, updated)
     assert more_like_this(shrunk, ids[1:], cache=cache) == more_like_this(shrunk, ids[1:])
-    assert {p.stem for p in cache.iterdir()} == _segment_ids(shrunk) != _segment_ids(updated)
+    assert _segment_files(cache) == _segment_ids(shrunk) != _segment_ids(updated)
+
+
+def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After each change (a word only one entry has, words many have, an entry gone, one
+    back), related entries taken partly from the last build's record are exactly those
+    made from the index alone; only the entries a change can touch are scored again."""
+    import hpkb.search
+
+    view = profile_view(validate_repo(example), "internal")
+    entries = list(view.entries)
+    ids = [e.id for e in entries]
+    scored: list[int] = []
+    related = hpkb.search._related
+
+    def counted(*args: Any) -> Any:
+        scored.append(len(list(args[3])))
+        return related(*args)
+
+    monkeypatch.setattr(hpkb.search, "_related", counted)
+    cache, before = tmp_path / "cache", None
+
+    def step(name: str, changed: list[Any]) -> dict[str, list[str]]:
+        nonlocal before
+        folder = tmp_path / name
+        index_view(dataclasses.replace(view, entries=tuple(changed)), folder, before)
+        before = folder
+        wanted = [e.id for e in changed]
+        fresh = more_like_this(folder, wanted)
+        scored.clear()
+        kept = more_like_this(folder, wanted, cache=cache)
+        assert kept == fresh and list(kept) == list(fresh)
+        return fresh
+
+    step("first", entries)
+    assert scored == [len(ids)]  # nothing recorded yet
+    entries[3] = dataclasses.replace(entries[3], body=entries[3].body + " Zyxwvut.")
+    step("unique", entries)
+    assert scored and 1 <= scored[0] < len(ids)  # the entry itself, and few others
+    entries[5] = dataclasses.replace(entries[5], body=entries[5].body +
+                                     " Officers shared the review with the partnership.")
+    step("common", entries)
+    step("gone", entries[1:])
+    assert scored == [len(ids) - 1]  # fewer entries: every score changes
+    step("back", entries)
+    step("again", entries)
+    assert scored == [0]  # nothing changed
 
 
 @pytest.mark.parametrize("beside_thread", [False, True])
@@ -321,7 +372,7 @@ def _index_on_two_processes(example: Path, tmp_path: Path,
     reading = hpkb.search._read_documents
     monkeypatch.setattr(hpkb.search, "_read_documents", lambda leaf: pytest.fail("read"))
     assert more_like_this(double, ids, cache=vectors) == expected
-    assert {p.stem for p in vectors.iterdir()} == _segment_ids(double)
+    assert _segment_files(vectors) == _segment_ids(double)
     monkeypatch.setattr(hpkb.search, "_read_documents", reading)
     # An update of many entries is shared out too, on top of the two-process index.
     entries = [dataclasses.replace(e, body=e.body + " Revised after the inspection.")

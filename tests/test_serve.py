@@ -145,13 +145,13 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
     rebuild = rebuilder(request, Generation(), lambda found: None)
     rebuild([])  # nothing changed since the build above
     parsed: list[str] = []
-    real = hpkb.load._parse_source
+    real = hpkb.load.parse_source
 
     def spied(entry_file: hpkb.load.EntryFile, text: str) -> object:
         parsed.append(entry_file.rel)
         return real(entry_file, text)
 
-    monkeypatch.setattr(hpkb.load, "_parse_source", spied)
+    monkeypatch.setattr(hpkb.load, "parse_source", spied)
     read: list[int] = []  # documents read from the search index
     stored_fields = SegmentReader.stored_fields
     def counted(self: SegmentReader, docnum: int) -> object:

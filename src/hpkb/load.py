@@ -15,7 +15,8 @@ from hpkb.memo import Memo
 from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind, Source
 from hpkb.strict_yaml import ParsedYaml, parse_yaml
 
-__all__ = ["MAX_FILE_BYTES", "EntryFile", "find_entry_files", "load_source", "read_text"]
+__all__ = ["MAX_FILE_BYTES", "EntryFile", "find_entry_files", "load_source", "parse_source",
+           "read_text", "split_front_matter"]
 
 MAX_FILE_BYTES = 512 * 1024
 
@@ -116,12 +117,14 @@ def load_source(entry_file: EntryFile, memo: Memo | None = None) -> Source | Dia
     if isinstance(text, Diagnostic):
         return text
     if memo is None:
-        return _parse_source(entry_file, text)
+        return parse_source(entry_file, text)
     return memo.get(("source", entry_file.rel, entry_file.kind, text),
-                    lambda: _parse_source(entry_file, text))
+                    lambda: parse_source(entry_file, text))
 
 
-def _parse_source(entry_file: EntryFile, text: str) -> Source | Diagnostic:
+def parse_source(entry_file: EntryFile, text: str) -> Source | Diagnostic:
+    """An entry file's text (as ``read_text`` gave it) as a Source, or the first finding
+    that stops it."""
     rel = entry_file.rel
     split = split_front_matter(text, rel)
     if isinstance(split, Diagnostic):

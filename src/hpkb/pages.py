@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import html
 import json
 from collections import Counter, defaultdict
@@ -22,7 +23,7 @@ import jinja2
 
 from hpkb.body import REFERENCE, is_entry_id
 from hpkb.figures import debrief_timeliness, is_overdue
-from hpkb.forked import on_two_cores
+from hpkb.forked import FORK_MIN_ITEMS, on_two_cores
 from hpkb.guide import guide_sections
 from hpkb.link import Links
 from hpkb.markdown_text import Md, escape_md, html_link, page_link, relative_url, yaml_string
@@ -30,7 +31,7 @@ from hpkb.model import EntryKind
 from hpkb.templates_env import template_loader
 from hpkb.view import ProfileView, PublishedEntry
 
-__all__ = ["KIND_PAGES", "SitePages", "entry_page", "site_pages"]
+__all__ = ["KIND_PAGES", "SitePages", "entry_page", "entry_page_keys", "site_pages"]
 
 KIND_PAGES: dict[EntryKind, str] = {"debrief": "debriefs", "learning": "learning",
                                     "practice": "practice"}
@@ -410,14 +411,40 @@ def prime_pages(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCa
 _Part = tuple[dict[str, str], dict[str, str]]  # pages, data files (`SitePages`)
 
 
+def entry_page_keys(profile_view: ProfileView, links: Links, *, seed: str, site_name: str,
+                    marking: str, targets: tuple[int, int], home_text: str
+                    ) -> dict[str, str]:
+    """Each entry page's key: a digest of everything rendering it reads, so that a page
+    whose key is the one its last build recorded would be rendered the same. That is
+    ``seed`` (hpkb's code and the template folders), the values every page gets (the
+    site's name, marking, profile, date, home text, taxonomy), every entry's id, kind
+    and title (a page may link any entry, by id, and a link reads them), and the
+    entry's own published fields, backlinks and related entries. A page reads nothing
+    else: other entries only through `_Renderer.helpers` and references. So an edit to
+    one entry's text or fields but its title makes its own page again, and no other."""
+    shared = hashlib.sha256(repr((
+        seed, site_name, marking, targets, home_text, profile_view.name,
+        profile_view.today.isoformat(), profile_view.taxonomy,
+        sorted((e.id, e.kind, e.title) for e in profile_view.entries))).encode())
+    keys: dict[str, str] = {}
+    for published in profile_view.entries:
+        own = shared.copy()
+        own.update(repr((published, links.backlinks(published.id),
+                         links.related_to(published.id))).encode())
+        keys[entry_page(published.id, published.kind)] = own.hexdigest()
+    return keys
+
+
 def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
                targets: tuple[int, int], template_dirs: Iterable[Path], home_text: str,
                extra_pages: dict[str, str], population: int | None = None,
                small_numbers: int = 5, packs: list[tuple[str, str]] | None = None,
                template_cache: jinja2.BytecodeCache | None = None,
-               only: frozenset[str] | None = None) -> SitePages:
+               only: frozenset[str] | None = None,
+               unchanged: frozenset[str] = frozenset()) -> SitePages:
     """Every page of the site, and the finder's data file and charts; with ``only``, just
-    the pages of those entries."""
+    the pages of those entries. The entry pages named in ``unchanged`` are left out (the
+    caller has them as they were: `entry_page_keys`)."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
                          home_text, template_cache)
 
@@ -459,12 +486,16 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
             parts += [page("tracker.md", renderer.tracker), page("review.md", renderer.review)]
         parts += [extra(name, text) for name, text in extra_pages.items()]
     parts += [functools.partial(entry, e) for e in profile_view.entries
-              if only is None or e.id in only]
+              if (only is None or e.id in only)
+              and entry_page(e.id, e.kind) not in unchanged]
     # The pages need nothing from one another: on two cores (`hpkb.forked`), put
     # together in this order.
     pages: dict[str, str] = {}
     data: dict[str, str] = {}
-    for made, made_data in on_two_cores(lambda part: part(), parts):
+    # Each site-wide page costs as much as many entry pages: with them, two cores pay
+    # however few the entry pages are (a one-entry edit makes few).
+    for made, made_data in on_two_cores(lambda part: part(), parts,
+                                        least=2 if only is None else FORK_MIN_ITEMS):
         pages.update(made)
         data.update(made_data)
     return SitePages(pages, data)

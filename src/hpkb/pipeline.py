@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from hpkb.export import (
     source_commit,
     write_export,
 )
-from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, tree_state
+from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, code_digest, tree_state
 from hpkb.forked import in_background
 from hpkb.guard import (
     SOURCE_RECORD,
@@ -31,6 +32,7 @@ from hpkb.guard import (
     guard_outputs,
     guard_sources,
 )
+from hpkb.kept import KEPT_FILE, read_kept, seed_of, write_kept
 from hpkb.memo import Memo
 from hpkb.mkdocs_run import prime
 from hpkb.model import Corpus
@@ -297,6 +299,41 @@ def warm(request: BuildRequest) -> None:
         prime(target / "mkdocs.yml")
 
 
+def _validated(request: BuildRequest) -> Validation:
+    """``validate_repo``, taking what the last build kept of files read as before (what
+    this build read is kept for the next). `hpkb serve` keeps its own, in memory.
+
+    What is loaded by then lives as long as the build: it goes to the collector's
+    permanent generation (``gc.freeze``), so that the build's later collections do not
+    scan it over and over (0.15-0.25 s of a one-entry edit at 1,000 entries, and forked
+    children copy fewer pages). Frozen objects are still freed when nothing refers to
+    them; a process that goes on building (`hpkb serve`) calls ``gc.unfreeze`` after
+    each build."""
+    with _frozen_when_loaded():
+        if request.memo is not None:
+            return validate_repo(request.root, today=request.today, memo=request.memo)
+        where = inside_build(request.root, Path(CACHE_DIR) / KEPT_FILE)
+        seed = seed_of(code_digest(), request.today or date.today())
+        validation = validate_repo(request.root, today=request.today,
+                                   kept=read_kept(where, seed))
+        write_kept(where, seed, list(validation.kept))
+        return validation
+
+
+@contextlib.contextmanager
+def _frozen_when_loaded() -> Iterator[None]:
+    # Frozen before the collector runs again: its first young collection would otherwise
+    # scan all that was loaded meanwhile (0.04 s at 1,000 entries).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 def build(request: BuildRequest) -> BuildReport:
     """Validate, decide the profile's view, write every stage, then swap the build in."""
     # The live build came from these very inputs, and passed the guard then. Validation
@@ -313,7 +350,7 @@ def build(request: BuildRequest) -> BuildReport:
             return BuildReport(known)
         if known is not None:
             return BuildReport(known, early.target, (), early.quiet_entries, up_to_date=True)
-    validation = validate_repo(request.root, today=request.today, memo=request.memo)
+    validation = _validated(request)
     if fails(validation.diagnostics, request.strict):
         return BuildReport(validation.diagnostics)
     name, _ = _profile(validation, request.profile)
@@ -488,7 +525,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                                       search_index=search_index,
                                       downloads=target / "docs" / "downloads"
                                       if "export" in plan.deferred else None,
-                                      exported=exported, only=plan.only)
+                                      exported=exported, only=plan.only,
+                                      previous_intact=plan.previous_intact)
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
                 done.append("export")

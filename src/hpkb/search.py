@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from math import log
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hpkb.body import REFERENCE
 from hpkb.diagnostics import HpkbError
@@ -39,12 +39,14 @@ from hpkb.memo import Memo
 from hpkb.workers import WorkerFailed, finish_worker, start_worker, stop
 from hpkb.write import link_or_copy, write_text
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:  # the index's second process imports this module: only what it runs
     from hpkb.taxonomy import Taxonomy
     from hpkb.view import ProfileView, PublishedEntry
 
-__all__ = ["INDEX_DIR", "IndexReader", "SearchError", "SearchResults", "index_view",
-           "more_like_this", "search_index"]
+__all__ = ["INDEX_DIR", "RELATED_FILE", "IndexReader", "SearchError", "SearchResults",
+           "index_view", "more_like_this", "search_index"]
 
 INDEX_DIR = "search"
 MAX_QUERY_CHARS = 200
@@ -844,14 +846,21 @@ def _searcher(store: Any) -> Any:
 Likeness = tuple[dict[str, tuple[tuple[int, float], ...]], dict[str, float]]
 
 
-def _likeness(vectors: dict[int, list[tuple[str, float]]]) -> Likeness:
+def _holders(vectors: dict[int, list[tuple[str, float]]]
+             ) -> dict[str, tuple[tuple[int, float], ...]]:
     holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    frequency: dict[str, float] = defaultdict(float)
     for docnum, vector in vectors.items():
         for text, weight in vector:
             holders[text].append((docnum, weight))
+    return {text: tuple(held) for text, held in holders.items()}
+
+
+def _frequency(vectors: dict[int, list[tuple[str, float]]]) -> dict[str, float]:
+    frequency: dict[str, float] = defaultdict(float)
+    for vector in vectors.values():
+        for text, weight in vector:
             frequency[text] += weight
-    return {text: tuple(held) for text, held in holders.items()}, dict(frequency)
+    return dict(frequency)
 
 
 def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
@@ -944,6 +953,75 @@ def _segment_documents(leaf: Any, name: str, live: list[int], memo: Memo | None,
     return memo.get(("segment", name), made) if memo is not None and name else made()
 
 
+RELATED_FILE = "related.json"  # in more_like_this's cache, beside the segments' files
+
+
+@dataclass(frozen=True)
+class _RelatedRecord:
+    """Related entries as the last build made them, and what they were made from: its
+    live documents (`_document_key` → entry id) and each term's occurrences over all of
+    them."""
+
+    top: int
+    documents: dict[str, str]
+    frequency: dict[str, float]
+    lists: dict[str, list[str]]
+
+
+def _document_key(segment: str, docnum: int) -> str:
+    # Whoosh never rewrites a segment, and names each one afresh: a key is one version
+    # of one entry's document for good.
+    return f"{segment}:{docnum}"
+
+
+def _read_related(file: Path) -> _RelatedRecord | None:
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        return _RelatedRecord(int(data["top"]),
+                              {str(k): str(e) for k, e in data["documents"].items()},
+                              {str(t): float(f) for t, f in data["frequency"].items()},
+                              {str(e): [str(r) for r in found]
+                               for e, found in data["lists"].items()})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # made again, and recorded again
+
+
+Vector = list[tuple[str, float]]
+
+
+def _unaffected(before: _RelatedRecord | None, top: int, keys: dict[int, str],
+                ids: dict[int, str], vectors: dict[int, Vector], frequency: dict[str, float],
+                read: dict[str, Vector | None]) -> set[int]:
+    """The live documents whose related entries are the ones recorded: every input of
+    `_related`'s scoring for them is as it was. That is so when there are as many
+    documents as before, the document is the very one recorded, and it holds no term
+    that changed: one whose weight in an entry's document differs from the last
+    build's document of that entry (``read``: every document read of the segments,
+    deleted ones too), or whose occurrences over all documents differ (an entry gone).
+    A term of neither kind has the same entries holding it with the same weights."""
+    if before is None or before.top != top or len(before.documents) != len(keys):
+        return set()
+    key_before = {entry_id: key for key, entry_id in before.documents.items()}
+    fresh = {docnum for docnum, key in keys.items() if key not in before.documents}
+    changed = frequency.keys() ^ before.frequency.keys()
+    changed.update(text for text, count in frequency.items()
+                   if before.frequency.get(text) != count)
+    for docnum in fresh:
+        now = dict(vectors.get(docnum, ()))
+        was_key = key_before.get(ids[docnum])
+        was = read.get(was_key) if was_key is not None else None
+        if was is None and was_key is not None and was_key in read:
+            was = []  # the last build's document had no body vector
+        if was is None:  # not at hand: every term of the document counts as changed
+            changed.update(now)
+            continue
+        then = dict(was)
+        changed.update(text for text in now.keys() | then.keys()
+                       if now.get(text) != then.get(text))
+    return {docnum for docnum in keys if docnum not in fresh
+            and changed.isdisjoint(text for text, _ in vectors.get(docnum, ()))}
+
+
 def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
                    memo: Memo | None = None, cache: Path | None = None
                    ) -> dict[str, list[str]]:
@@ -951,11 +1029,15 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     process: a second one would read every term vector again (2,625 entries: 1.60 s on
     two processes, 1.52 s on one). A segment's documents are read once
     (`_segment_documents`; ``cache`` is this index's folder in build/.cache, which
-    keeps the files of its current segments only)."""
+    keeps the files of its current segments only). An entry whose scoring inputs are
+    all as they were for the related entries recorded there gets those again
+    (`_unaffected`): after a one-entry edit, most entries."""
     from whoosh import index
 
     store = index.open_dir(str(folder))
     ids: dict[int, str] = {}
+    keys: dict[int, str] = {}  # each live document's `_document_key`
+    read: dict[str, Vector | None] = {}  # every document read, deleted ones too, by key
     vectors: dict[int, list[tuple[str, float]]] = {}
     names: set[str] = set()
     layout: list[tuple[str, int, tuple[int, ...]]] = []  # what the documents are
@@ -967,21 +1049,40 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
             live = list(leaf.all_doc_ids())
             layout.append((name, offset, tuple(live)))
             documents = _segment_documents(leaf, name, live, memo, cache)
+            read.update((_document_key(name, docnum), vector)
+                        for docnum, (_, vector) in documents.items())
             for docnum in live:
                 entry_id, vector = documents[docnum]
                 ids[offset + docnum] = entry_id
+                keys[offset + docnum] = _document_key(name, docnum)
                 if vector is not None:
                     vectors[offset + docnum] = vector
     store.close()
     if cache is not None:
         for file in cache.glob("*.json"):
-            if file.stem not in names:
+            if file.stem not in names and file.name != RELATED_FILE:
                 file.unlink(missing_ok=True)
-    # The terms' holders over every live document, once for a layout of segments and
-    # their live documents (a preview relates one entry; this was most of its time).
-    likeness = memo.get(("likeness", tuple(layout)), lambda: _likeness(vectors)) \
-        if memo is not None else _likeness(vectors)
-    return _related(ids, vectors, likeness, entry_ids, top)
+    def once(what: str, make: Callable[[], T]) -> T:
+        # Once for a layout of segments and their live documents in `hpkb serve` (a
+        # preview relates one entry: this was most of its time).
+        return memo.get((what, tuple(layout)), make) if memo is not None else make()
+
+    frequency = once("frequency", lambda: _frequency(vectors))
+    record = cache / RELATED_FILE if cache is not None else None
+    before = _read_related(record) if record is not None else None
+    recorded = before.lists if before is not None else {}
+    unaffected = _unaffected(before, top, keys, ids, vectors, frequency, read)
+    kept = {ids[d]: recorded[ids[d]] for d in unaffected if ids[d] in recorded}
+    wanted = list(entry_ids)
+    todo = [e for e in wanted if e not in kept]
+    holders = once("holders", lambda: _holders(vectors)) if todo else {}
+    made = _related(ids, vectors, (holders, frequency), todo, top)
+    if record is not None:  # kept lists a build did not ask for (a preview's) are kept on
+        write_text(record, json.dumps({"top": top,
+                                       "documents": {keys[d]: ids[d] for d in sorted(keys)},
+                                       "frequency": frequency, "lists": kept | made},
+                                      separators=(",", ":"), ensure_ascii=False))
+    return {e: kept[e] if e in kept else made[e] for e in wanted if e in kept or e in made}
 
 
 def _second_process(args: list[str]) -> int:

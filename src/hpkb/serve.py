@@ -8,6 +8,7 @@ profile's paths; no request can name another). A watcher rebuilds on change.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import mimetypes
 import os
@@ -25,7 +26,7 @@ from urllib.parse import parse_qs, unquote
 from hpkb.diagnostics import Diagnostic, HpkbError
 from hpkb.fingerprint import Found, walk_tree
 from hpkb.memo import Memo
-from hpkb.pipeline import BuildRequest, build, warm
+from hpkb.pipeline import BuildReport, BuildRequest, build, warm
 from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
 
 __all__ = ["Generation", "make_app", "rebuilder", "watch"]
@@ -152,6 +153,12 @@ def rebuilder(request: BuildRequest, generation: Generation,
     (`Memo`)."""
     request = replace(request, memo=Memo())
 
+    def built(asked: BuildRequest) -> BuildReport:
+        try:
+            return build(asked)
+        finally:
+            gc.unfreeze()  # a build freezes what it loaded (pipeline._validated)
+
     def shown(diagnostics: tuple[Diagnostic, ...], changed: list[str],
               already: tuple[Diagnostic, ...] = ()) -> None:
         new = [d for d in diagnostics if d not in already]
@@ -159,7 +166,7 @@ def rebuilder(request: BuildRequest, generation: Generation,
 
     def rebuild(changed: list[str]) -> Callable[[], None] | None:
         # At start (nothing changed yet) there is nothing to preview.
-        preview = build(replace(request, preview=True, saved=frozenset(changed))
+        preview = built(replace(request, preview=True, saved=frozenset(changed))
                         ) if changed else None
         if preview is not None and preview.built:
             shown(preview.diagnostics, changed)
@@ -171,10 +178,10 @@ def rebuilder(request: BuildRequest, generation: Generation,
 
             def finish() -> None:
                 # A page may be reloading, or read: the full build must not slow it down.
-                shown(_yielding(lambda: build(request)).diagnostics, changed, previewed)
+                shown(_yielding(lambda: built(request)).diagnostics, changed, previewed)
 
             return finish
-        report = build(request)
+        report = built(request)
         if not changed and report.up_to_date:
             warm(request)  # the live build made nothing this process could keep
         shown(report.diagnostics, changed)

@@ -8,6 +8,7 @@ folder the pipeline swaps in, and runs strict: any MkDocs warning fails the buil
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 from collections.abc import Mapping
 from pathlib import Path
@@ -22,7 +23,7 @@ from hpkb.export import Provenance, export_files, provenance_of, write_files
 from hpkb.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, THEME, run_mkdocs, start_renderer
-from hpkb.pages import SitePages, prime_pages, site_pages
+from hpkb.pages import SitePages, entry_page_keys, prime_pages, site_pages
 from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
@@ -30,6 +31,7 @@ from hpkb.workers import send_line
 from hpkb.write import (
     CACHE_DIR,
     inside_build,
+    link_or_copy,
     link_tree,
     same_file,
     write_or_link,
@@ -159,13 +161,45 @@ def _page_options(root: Path, settings: Settings, profile_view: ProfileView, cod
             "template_cache": _compiled_templates(root, code).cache("site")}
 
 
+PAGE_KEYS = "page-keys.json"  # in a build's folder: each entry page's `entry_page_keys`
+
+
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
               extra: dict[str, str], similar: dict[str, list[str]],
-              packs: list[tuple[str, str]], code: str,
-              only: frozenset[str] | None = None) -> SitePages:
-    return site_pages(profile_view, link(profile_view, similar), home_text=home,
-                      extra_pages=extra, packs=packs, only=only,
-                      **_page_options(root, settings, profile_view, code))
+              packs: list[tuple[str, str]], code: str, only: frozenset[str] | None = None,
+              recorded: Mapping[str, str] | None = None
+              ) -> tuple[SitePages, dict[str, str], frozenset[str]]:
+    """The pages to write (an entry page whose key is the one ``recorded`` for the last
+    build left out), every entry page's key, and the entry pages left out."""
+    links = link(profile_view, similar)
+    options = _page_options(root, settings, profile_view, code)
+    keys = entry_page_keys(profile_view, links, seed=_page_seed(root, code),
+                           site_name=options["site_name"], marking=options["marking"],
+                           targets=options["targets"], home_text=home)
+    unchanged = frozenset(page for page, key in keys.items()
+                          if recorded is not None and recorded.get(page) == key)
+    return (site_pages(profile_view, links, home_text=home, extra_pages=extra, packs=packs,
+                       only=only, unchanged=unchanged, **options), keys, unchanged)
+
+
+def _page_seed(root: Path, code: str) -> str:
+    """hpkb's code and templates (``code``), and the content repo's template overrides."""
+    folder = root / "templates"
+    return files_digest(code, root, [p for p in folder.rglob("*") if p.is_file()]
+                        if folder.is_dir() else [])
+
+
+def _recorded_keys(previous: Path | None) -> dict[str, str]:
+    """The entry pages' keys the previous build recorded, of its pages that are there."""
+    try:
+        data = json.loads((previous / PAGE_KEYS).read_text(encoding="utf-8")) \
+            if previous is not None else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or previous is None:
+        return {}
+    docs = previous / "docs"
+    return {str(page): str(key) for page, key in data.items() if (docs / page).is_file()}
 
 
 def _compiled_templates(root: Path, code: str) -> CompiledTemplates:
@@ -214,7 +248,8 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                pages: tuple[str, dict[str, str]] | None = None,
                search_index: SearchIndexPlan = "write",
                downloads: Path | None = None, exported: Mapping[str, str] | None = None,
-               only: frozenset[str] | None = None) -> list[Diagnostic]:
+               only: frozenset[str] | None = None, previous_intact: bool = False
+               ) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site: its pages
     and its search index (`hpkb.site_search`). With ``previous`` (the last build's
     folder), unchanged pages are not rendered again, and unchanged index files are linked.
@@ -224,9 +259,12 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     then the files of a ``downloads`` folder too (the last build's export and packs).
     ``exported``: the export's files (`export_files`), when made already. ``only`` (a
     preview's saved entries): the previous docs tree as it is but for those entries'
-    pages."""
+    pages. ``previous_intact``: the previous build stands as it was left, so an entry
+    page whose key (`entry_page_keys`) is the one it recorded is linked from it as it is,
+    not made again."""
     findings = _build_pages(root, settings, profile_view, out, similar, packs, pack_titles,
-                            previous, provenance, pages, downloads, exported, only)
+                            previous, provenance, pages, downloads, exported, only,
+                            previous_intact)
     if findings:
         return findings
     before = previous / "site" / INDEX_FOLDER if previous is not None else None
@@ -242,8 +280,8 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
                  packs: Path | None, pack_titles: Mapping[str, str] | None,
                  previous: Path | None, provenance: Provenance | None,
                  pages: tuple[str, dict[str, str]] | None, downloads: Path | None,
-                 exported: Mapping[str, str] | None, only: frozenset[str] | None
-                 ) -> list[Diagnostic]:
+                 exported: Mapping[str, str] | None, only: frozenset[str] | None,
+                 previous_intact: bool) -> list[Diagnostic]:
     """The docs tree, MkDocs' config and the site's pages (see `build_site`)."""
     home, extra = pages if pages is not None else _home_and_pages(root)
     code = code_digest()  # hpkb's code and the rendering libraries' versions
@@ -264,9 +302,10 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
         if renderer is not None:  # it waits for pages: should none come, it is stopped
             on_failure.callback(renderer.stop)
         try:
-            generated = _generate(root, settings, profile_view, home, extra, similar or {},
-                                  _pack_titles(packs, pack_titles or {}), code,
-                                  only if partial else None)
+            generated, keys, kept_pages = _generate(
+                root, settings, profile_view, home, extra, similar or {},
+                _pack_titles(packs, pack_titles or {}), code, only if partial else None,
+                _recorded_keys(previous) if previous_intact and not partial else {})
         except jinja2.TemplateError as exc:
             # Only a content repo's own template override can get here (hpkb's are tested).
             where = getattr(exc, "filename", None) or "templates/site"
@@ -274,7 +313,9 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
             return [error(str(where), line, 1, "HP703", f"template error: {exc.message}",
                           "fix the template override in templates/site/")]
         _write_docs(root, settings, profile_view, generated, out / "docs", previous, partial,
-                    packs, downloads, exported, provenance)
+                    packs, downloads, exported, provenance, kept_pages)
+        if not partial:  # a preview's other pages may not be what their keys say
+            write_text(out / PAGE_KEYS, json.dumps(keys, sort_keys=True, indent=0))
         write_text(out / SITE_INPUTS, _site_inputs(out, code))
         unchanged = _unchanged_pages(out, previous)
         on_failure.pop_all()  # handed to run_mkdocs with the pages
@@ -288,8 +329,10 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
 def _write_docs(root: Path, settings: Settings, profile_view: ProfileView,
                 generated: SitePages, docs: Path, previous: Path | None, partial: bool,
                 packs: Path | None, downloads: Path | None,
-                exported: Mapping[str, str] | None, provenance: Provenance | None) -> None:
-    """The docs tree: the generated pages, hpkb's assets and the downloads."""
+                exported: Mapping[str, str] | None, provenance: Provenance | None,
+                unchanged: frozenset[str]) -> None:
+    """The docs tree: the generated pages, the ``unchanged`` ones linked from the
+    previous build's, hpkb's assets and the downloads."""
     before = previous / "docs" if previous is not None else None
     if partial and before is not None:
         link_tree(before, docs)  # assets, data and downloads too, as they were
@@ -297,6 +340,11 @@ def _write_docs(root: Path, settings: Settings, profile_view: ProfileView,
             (docs / rel).unlink()  # the previous build's file: never written into
     for rel, text in generated.pages.items():
         write_or_link(docs / rel, text, before / rel if before is not None else None)
+    if unchanged and before is not None:
+        for folder in {(docs / rel).parent for rel in unchanged}:
+            folder.mkdir(parents=True, exist_ok=True)
+        for rel in unchanged:
+            link_or_copy(before / rel, docs / rel)
     if not partial:
         for name in ("hpkb.css", "finder.js", "search.js", "tracker.js"):
             write_text(docs / "assets" / name, _asset(root, name))

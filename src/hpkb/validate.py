@@ -12,7 +12,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,8 @@ from hpkb.config import Settings, load_settings
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.forked import on_two_cores
-from hpkb.load import EntryFile, find_entry_files, load_source, read_text
+from hpkb.kept import Kept, KeptLine, kept_line
+from hpkb.load import EntryFile, find_entry_files, load_source, parse_source, read_text
 from hpkb.memo import Memo
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
 from hpkb.packs import PackDef, load_packs
@@ -40,6 +40,8 @@ class Validation:
     corpus: Corpus
     diagnostics: tuple[Diagnostic, ...]
     packs: tuple[PackDef, ...] = ()
+    # With ``kept`` (validate_repo): each entry file's line for the next build to find.
+    kept: tuple[KeptLine, ...] = ()
 
     @property
     def has_errors(self) -> bool:
@@ -230,13 +232,14 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def validate_repo(root: Path, today: date | None = None, memo: Memo | None = None
-                  ) -> Validation:
+def validate_repo(root: Path, today: date | None = None, memo: Memo | None = None,
+                  kept: Kept | None = None) -> Validation:
     """Load and check everything under ``root``: taxonomy, entries, cross-references.
-    With ``memo`` (`hpkb serve`), a file read as before is neither parsed nor typed again
-    (the checks across entries are all made again)."""
+    With ``memo`` (`hpkb serve`), or ``kept`` (what the last build kept on disk), a file
+    read as before is neither parsed nor typed again (the checks across entries are all
+    made again); with ``kept``, the validation carries the lines to keep for the next."""
     with _paused_gc():
-        return _validate(root, today or date.today(), memo)
+        return _validate(root, today or date.today(), memo, kept)
 
 
 def _typed_once(source: Source, today: date, memo: Memo | None) -> Typed:
@@ -263,30 +266,61 @@ def _read_and_typed(entry_file: EntryFile, today: date, memo: Memo | None = None
     return loaded, _typed_once(loaded, today, memo)
 
 
-def _read_all(root: Path, today: date, memo: Memo | None
-              ) -> tuple[list[Diagnostic], list[tuple[Source, Typed]]]:
+def _parsed_and_typed(entry_file: EntryFile, text: str | Diagnostic, today: date, keep: bool
+                      ) -> tuple[Source | Diagnostic, Typed | None, KeptLine | None]:
+    """One entry file's text parsed and typed (its own checks made), with the line that
+    keeps the outcome when ``keep``."""
+    loaded = text if isinstance(text, Diagnostic) else parse_source(entry_file, text)
+    if isinstance(loaded, Diagnostic):
+        return loaded, None, None
+    typed = _typed(loaded, today)
+    assert isinstance(text, str)  # a finding is never parsed
+    return loaded, typed, kept_line(loaded, text, typed) if keep else None
+
+
+def _read_kept_first(files: list[EntryFile], today: date, kept: Kept | None
+                     ) -> list[tuple[Source | Diagnostic, Typed | None, KeptLine | None]]:
+    """Every file read here; those whose kept line matches their text taken from it, the
+    rest parsed and typed on two cores (parsing and typing a file needs nothing from any
+    other)."""
+    texts = [read_text(f.path, f.rel) for f in files]
+    read: list[tuple[Source | Diagnostic, Typed | None, KeptLine | None] | None] = [
+        kept.typed(f, text) if kept is not None and isinstance(text, str) else None
+        for f, text in zip(files, texts, strict=True)]
+    todo = [at for at, found in enumerate(read) if found is None]
+    parsed = on_two_cores(lambda at: _parsed_and_typed(files[at], texts[at], today,
+                                                       kept is not None), todo)
+    for at, outcome in zip(todo, parsed, strict=True):
+        read[at] = outcome
+    return [outcome for outcome in read if outcome is not None]
+
+
+def _read_all(root: Path, today: date, memo: Memo | None, kept: Kept | None
+              ) -> tuple[list[Diagnostic], list[tuple[Source, Typed]], list[KeptLine]]:
     """Every entry file read and typed: (findings of files that could not be read, the
-    others with their typing), in file order. Without a memo, on two cores: parsing
-    and typing a file needs nothing from any other."""
+    others with their typing, in file order, and their lines to keep)."""
     files, findings = find_entry_files(root)
     if memo is None:
-        read = on_two_cores(partial(_read_and_typed, today=today), files)
+        read = _read_kept_first(files, today, kept)
     else:
-        read = [_read_and_typed(entry_file, today, memo) for entry_file in files]
+        read = [(*_read_and_typed(entry_file, today, memo), None) for entry_file in files]
     typed: list[tuple[Source, Typed]] = []
-    for loaded, entry in read:
+    lines: list[KeptLine] = []
+    for loaded, entry, line in read:
         if isinstance(loaded, Diagnostic):
             findings.append(loaded)
         elif entry is not None:  # always, for a file that could be read
             typed.append((loaded, entry))
-    return findings, typed
+        if line is not None:
+            lines.append(line)
+    return findings, typed, lines
 
 
-def _validate(root: Path, today: date, memo: Memo | None) -> Validation:
+def _validate(root: Path, today: date, memo: Memo | None, kept: Kept | None) -> Validation:
     settings, findings = load_settings(root)
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings
-    unreadable, read = _read_all(root, today, memo)
+    unreadable, read, lines = _read_all(root, today, memo, kept)
     findings += unreadable
     known, duplicate_findings = _duplicate_findings(tuple(source for source, _ in read))
     findings += duplicate_findings
@@ -306,4 +340,4 @@ def _validate(root: Path, today: date, memo: Memo | None) -> Validation:
                                       set(known))
     findings += pack_findings
     corpus = Corpus.of(tuple(entries), taxonomy)
-    return Validation(settings, corpus, tuple(findings), tuple(packs))
+    return Validation(settings, corpus, tuple(findings), tuple(packs), tuple(lines))

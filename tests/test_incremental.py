@@ -147,10 +147,11 @@ def _nothing_more(root: Path) -> None:
 def test_entry_pages_kept_from_the_last_build_are_the_ones_a_full_build_makes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Any,
         shows: tuple[str, str]) -> None:
-    """An entry page is linked from the last build when nothing it reads changed (its
-    key, `pages.entry_page_keys`): after an edit to one entry's text, only its page is
-    made again. Any entry's title, a theme's name or a template override is read by
-    every entry page (a page may link any entry), and every one is made again."""
+    """A page is linked from the last build when nothing it reads changed (its key,
+    `pages.page_keys`): after an edit to one entry's text, only its page is made again
+    (and those of entries whose related entries changed), no site-wide page. Any entry's
+    title, a theme's name or a template override is read by every page (a page may link
+    any entry), and every one is made again."""
     import hpkb.pages
 
     incremental = copy_example(tmp_path / "incremental")
@@ -164,6 +165,14 @@ def test_entry_pages_kept_from_the_last_build_are_the_ones_a_full_build_makes(
         return str(entry(renderer, published))
 
     monkeypatch.setattr(hpkb.pages._Renderer, "entry", counted)
+    listings = hpkb.pages._Renderer.listing_pages
+
+    def listed(renderer: Any) -> dict[str, str]:
+        with made.open("a", encoding="utf-8") as lines:
+            lines.write("site-wide\n")
+        return dict(listings(renderer))
+
+    monkeypatch.setattr(hpkb.pages._Renderer, "listing_pages", listed)
     docs = incremental / "build" / "shared" / "docs"
     before = _entry_pages(docs)
     edit(incremental)  # an entry's text: its page is made again
@@ -176,8 +185,8 @@ def test_entry_pages_kept_from_the_last_build_are_the_ones_a_full_build_makes(
     if change is _nothing_more:  # its page, and those whose related entries changed
         assert "PR-2023-003" in rendered
         assert rendered == {e for e, page_text in after.items() if before.get(e) != page_text}
-    else:
-        assert rendered == after.keys()
+    else:  # and the site-wide pages, which show titles and themes
+        assert rendered == {*after, "site-wide"}
     full = tmp_path / "full"
     shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
     build(full, "--skip", "packs")

@@ -256,7 +256,7 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     memo, worked = Memo(), []
     holders = hpkb.search._holders
     monkeypatch.setattr(hpkb.search, "_holders",
-                        lambda vectors: worked.append(1) or holders(vectors))
+                        lambda vectors, only=None: worked.append(1) or holders(vectors, only))
     everything = more_like_this(first, ids, memo=memo)
     assert everything == more_like_this(first, ids)
     assert len(worked) == 2  # the memo's, then the plain call's own
@@ -300,6 +300,9 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
         before = folder
         wanted = [e.id for e in changed]
         fresh = more_like_this(folder, wanted)
+        with monkeypatch.context() as every_term:  # the holders of every term, as for many
+            every_term.setattr(hpkb.search, "FORK_MIN_ITEMS", 1)
+            assert more_like_this(folder, wanted) == fresh
         scored.clear()
         kept = more_like_this(folder, wanted, cache=cache)
         assert kept == fresh and list(kept) == list(fresh)

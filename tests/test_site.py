@@ -331,3 +331,34 @@ def test_the_theme_files_listed_without_hidden_folders_are_mkdocs_own(starter: P
     assert "assets/extra.css" in {uri for uri, _ in listed[1]}
     assert any(uri.startswith("assets/javascripts/") for uri, _ in listed[1])  # Material's
     assert not any(".drafts" in uri for uri, _ in listed[1])
+
+
+@pytest.mark.parametrize("profile", ["shared", "internal"])
+def test_site_wide_pages_read_no_entry_text(tmp_path: Path, profile: str) -> None:
+    """The site-wide pages (listings, themes, finder, statistics, the internal tracker)
+    are taken from the last build whatever entries' text changed (`pages.page_keys`):
+    hpkb's templates must not show any entry's text on them."""
+    import dataclasses
+
+    from hpkb.config import load_settings
+    from hpkb.pipeline import profile_view
+    from hpkb.site import _generate
+
+    example = copy_example(tmp_path / "repo")
+    settings, _ = load_settings(example)
+    view = profile_view(validate_repo(example), profile)
+    changed = dataclasses.replace(view, entries=tuple(
+        dataclasses.replace(e, body=f"{e.body}\n\nZebra crossings near {e.id}.\n")
+        for e in view.entries))
+    made = [_generate(example, settings, seen, "Home.", {"about.md": "About."}, {}, [], "code")
+            for seen in (view, changed)]
+    (pages, record, _), (pages_changed, record_changed, _) = made
+    assert record["site_wide"]["key"] == record_changed["site_wide"]["key"]
+    site_wide = set(record["site_wide"]["pages"])
+    assert {"index.md", "themes/index.md", "finder.md", "statistics.md"} <= site_wide
+    assert ("tracker.md" in site_wide) == (profile == "internal")
+    assert {p: pages.pages[p] for p in site_wide} == \
+        {p: pages_changed.pages[p] for p in site_wide}
+    assert pages.data == pages_changed.data and pages.data
+    # Entry pages do read their text: each key changed.
+    assert all(record_changed["entries"][p] != key for p, key in record["entries"].items())

@@ -199,12 +199,12 @@ def guard_sources(profile_view: ProfileView, corpus: Corpus,
 
 
 def _entry_digest(published: Any, entry: Any) -> str:
-    # The positions in the order the file gave them (sorting them cost a third of the
-    # digest): the same file gives the same order, and another order only scans again.
-    scanned = [dict(published.meta), entry.source.body, entry.source.body_line,
-               list(entry.source.positions.items())]
-    return hashlib.sha256(json.dumps(scanned, default=str, sort_keys=True).encode()
-                          ).hexdigest()
+    # Their repr, in the order the file gave them (JSON with sorted keys cost five times
+    # as much: 0.06 s of a one-entry edit at 1,000 entries): the same file gives the same
+    # order, and another order only scans again.
+    scanned = (published.meta, entry.source.body, entry.source.body_line,
+               entry.source.positions)
+    return hashlib.sha256(repr(scanned).encode()).hexdigest()
 
 
 def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str],

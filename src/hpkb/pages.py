@@ -8,6 +8,7 @@ escaped unless hpkb built it (see markdown_text.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import html
@@ -31,7 +32,7 @@ from hpkb.model import EntryKind
 from hpkb.templates_env import template_loader
 from hpkb.view import ProfileView, PublishedEntry
 
-__all__ = ["KIND_PAGES", "SitePages", "entry_page", "entry_page_keys", "site_pages"]
+__all__ = ["KIND_PAGES", "PageKeys", "SitePages", "entry_page", "page_keys", "site_pages"]
 
 KIND_PAGES: dict[EntryKind, str] = {"debrief": "debriefs", "learning": "learning",
                                     "practice": "practice"}
@@ -411,28 +412,53 @@ def prime_pages(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCa
 _Part = tuple[dict[str, str], dict[str, str]]  # pages, data files (`SitePages`)
 
 
-def entry_page_keys(profile_view: ProfileView, links: Links, *, seed: str, site_name: str,
-                    marking: str, targets: tuple[int, int], home_text: str
-                    ) -> dict[str, str]:
-    """Each entry page's key: a digest of everything rendering it reads, so that a page
-    whose key is the one its last build recorded would be rendered the same. That is
-    ``seed`` (hpkb's code and the template folders), the values every page gets (the
-    site's name, marking, profile, date, home text, taxonomy), every entry's id, kind
-    and title (a page may link any entry, by id, and a link reads them), and the
-    entry's own published fields, backlinks and related entries. A page reads nothing
-    else: other entries only through `_Renderer.helpers` and references. So an edit to
-    one entry's text or fields but its title makes its own page again, and no other."""
+@dataclass(frozen=True)
+class PageKeys:
+    """Digests of what pages read (`page_keys`): a page whose key is the one recorded
+    for the last build would be made the same, and is taken from that build instead."""
+
+    entries: dict[str, str]  # each entry page's key, by page
+    site_wide: str | None  # the site-wide pages' key (None: they are always made)
+
+
+def page_keys(profile_view: ProfileView, links: Links, *, seed: str, site_name: str,
+              marking: str, targets: tuple[int, int], home_text: str,
+              extra_pages: dict[str, str], population: int | None, small_numbers: int,
+              packs: list[tuple[str, str]] | None, overridden: bool) -> PageKeys:
+    """The keys of the pages `site_pages` makes from the same arguments.
+
+    Every page reads ``seed`` (hpkb's code and the template folders), the values every
+    page gets (the site's name, marking, profile, date, home text, taxonomy) and every
+    entry's id, kind and title (a page may link any entry, by id, and a link reads
+    them). An entry page also reads its entry's own published fields, its backlinks
+    and related entries; and nothing else (other entries only through
+    `_Renderer.helpers` and references). The site-wide pages (listings, themes,
+    finder, statistics, …) read every entry's published fields but its text, and the
+    free pages, packs and figures' settings; hpkb's own templates read no entry's
+    text there (a test holds them to it), a content repo's overrides (``overridden``)
+    might. So an edit to one entry's text makes its own page again, and no other."""
+    named = [f.name for f in dataclasses.fields(PublishedEntry) if f.name != "body"]
+    fields_of = {e.id: repr([getattr(e, name) for name in named]).encode()
+                 for e in profile_view.entries}
     shared = hashlib.sha256(repr((
         seed, site_name, marking, targets, home_text, profile_view.name,
         profile_view.today.isoformat(), profile_view.taxonomy,
         sorted((e.id, e.kind, e.title) for e in profile_view.entries))).encode())
-    keys: dict[str, str] = {}
+    entries: dict[str, str] = {}
     for published in profile_view.entries:
         own = shared.copy()
-        own.update(repr((published, links.backlinks(published.id),
+        own.update(fields_of[published.id])
+        own.update(repr((published.body, links.backlinks(published.id),
                          links.related_to(published.id))).encode())
-        keys[entry_page(published.id, published.kind)] = own.hexdigest()
-    return keys
+        entries[entry_page(published.id, published.kind)] = own.hexdigest()
+    if overridden:
+        return PageKeys(entries, None)
+    site_wide = shared.copy()
+    site_wide.update(repr((profile_view.profile, sorted(extra_pages.items()), population,
+                           small_numbers, packs)).encode())
+    for published in profile_view.entries:
+        site_wide.update(fields_of[published.id])
+    return PageKeys(entries, site_wide.hexdigest())
 
 
 def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marking: str,
@@ -441,10 +467,11 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
                small_numbers: int = 5, packs: list[tuple[str, str]] | None = None,
                template_cache: jinja2.BytecodeCache | None = None,
                only: frozenset[str] | None = None,
-               unchanged: frozenset[str] = frozenset()) -> SitePages:
+               unchanged: frozenset[str] = frozenset(), site_wide: bool = True) -> SitePages:
     """Every page of the site, and the finder's data file and charts; with ``only``, just
-    the pages of those entries. The entry pages named in ``unchanged`` are left out (the
-    caller has them as they were: `entry_page_keys`)."""
+    the pages of those entries. The entry pages named in ``unchanged`` are left out, and
+    without ``site_wide`` the site-wide pages (the caller has them as they were:
+    `page_keys`)."""
     renderer = _Renderer(profile_view, links, site_name, marking, targets, template_dirs,
                          home_text, template_cache)
 
@@ -470,7 +497,7 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     # The site-wide pages first: each costs many entry pages, and the two cores take
     # parts as they come free (`hpkb.forked.on_two_cores`).
     parts: list[Callable[[], _Part]] = []
-    if only is None:
+    if only is None and site_wide:
         parts += [lambda: (renderer.theme_pages(), {}),
                   lambda: (renderer.recommendation_pages(), {}),
                   lambda: (renderer.listing_pages(), {}),
@@ -495,7 +522,8 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     # Each site-wide page costs as much as many entry pages: with them, two cores pay
     # however few the entry pages are (a one-entry edit makes few).
     for made, made_data in on_two_cores(lambda part: part(), parts,
-                                        least=2 if only is None else FORK_MIN_ITEMS):
+                                        least=2 if only is None and site_wide
+                                        else FORK_MIN_ITEMS):
         pages.update(made)
         data.update(made_data)
     return SitePages(pages, data)

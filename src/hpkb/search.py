@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from hpkb.body import REFERENCE
 from hpkb.diagnostics import HpkbError
 from hpkb.forked import (
+    FORK_MIN_ITEMS,
     chunk_size,
     claimed,
     claimed_chunks,
@@ -130,8 +131,9 @@ def _document(entry: PublishedEntry, taxonomy: Taxonomy) -> dict[str, Any]:
         "recommendations": ",".join(meta.get("recommendations", [])),
         "date": datetime.fromisoformat(str(meta["created"])),
     }
-    digest = hashlib.sha256(json.dumps(document, default=str, sort_keys=True).encode())
-    document["content_hash"] = digest.hexdigest()
+    # Its repr, the fields always in this order (JSON with sorted keys cost four times as
+    # much, over every entry of every build).
+    document["content_hash"] = hashlib.sha256(repr(document).encode()).hexdigest()
     return document
 
 
@@ -846,12 +848,19 @@ def _searcher(store: Any) -> Any:
 Likeness = tuple[dict[str, tuple[tuple[int, float], ...]], dict[str, float]]
 
 
-def _holders(vectors: dict[int, list[tuple[str, float]]]
+def _holders(vectors: dict[int, list[tuple[str, float]]], only: set[str] | None = None
              ) -> dict[str, tuple[tuple[int, float], ...]]:
+    """Each term's documents (number, weight); with ``only``, those terms' alone."""
     holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for docnum, vector in vectors.items():
-        for text, weight in vector:
-            holders[text].append((docnum, weight))
+    if only is None:
+        for docnum, vector in vectors.items():
+            for text, weight in vector:
+                holders[text].append((docnum, weight))
+    else:
+        for docnum, vector in vectors.items():
+            for text, weight in vector:
+                if text in only:
+                    holders[text].append((docnum, weight))
     return {text: tuple(held) for text, held in holders.items()}
 
 
@@ -861,6 +870,18 @@ def _frequency(vectors: dict[int, list[tuple[str, float]]]) -> dict[str, float]:
         for text, weight in vector:
             frequency[text] += weight
     return dict(frequency)
+
+
+def _telling(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
+             frequency: dict[str, float], entry_ids: list[str]) -> set[str]:
+    """The terms `_related` may score the given entries on (a one-entry edit's few need
+    the holders of a few hundred terms, not of every term)."""
+    from hpkb.index_stats import telling_terms
+
+    wanted = set(entry_ids)
+    return {text for docnum, entry_id in ids.items() if entry_id in wanted
+            for text, _ in telling_terms(vectors.get(docnum, []), frequency.__getitem__,
+                                         len(ids), 24)}
 
 
 def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
@@ -1075,7 +1096,9 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     kept = {ids[d]: recorded[ids[d]] for d in unaffected if ids[d] in recorded}
     wanted = list(entry_ids)
     todo = [e for e in wanted if e not in kept]
-    holders = once("holders", lambda: _holders(vectors)) if todo else {}
+    holders = {} if not todo else once("holders", lambda: _holders(vectors)) \
+        if len(todo) >= FORK_MIN_ITEMS or memo is not None \
+        else _holders(vectors, _telling(ids, vectors, frequency, todo))
     made = _related(ids, vectors, (holders, frequency), todo, top)
     if record is not None:  # kept lists a build did not ask for (a preview's) are kept on
         write_text(record, json.dumps({"top": top,

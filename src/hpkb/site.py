@@ -11,6 +11,7 @@ import contextlib
 import json
 import shutil
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,7 +24,7 @@ from hpkb.export import Provenance, export_files, provenance_of, write_files
 from hpkb.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, THEME, run_mkdocs, start_renderer
-from hpkb.pages import SitePages, entry_page_keys, prime_pages, site_pages
+from hpkb.pages import SitePages, page_keys, prime_pages, site_pages
 from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import CompiledTemplates, template_dirs
 from hpkb.view import ProfileView
@@ -161,25 +162,50 @@ def _page_options(root: Path, settings: Settings, profile_view: ProfileView, cod
             "template_cache": _compiled_templates(root, code).cache("site")}
 
 
-PAGE_KEYS = "page-keys.json"  # in a build's folder: each entry page's `entry_page_keys`
+PAGE_KEYS = "page-keys.json"  # in a build's folder: its pages' keys (`pages.page_keys`)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """What of the last build's docs tree this one takes as it is: pages, and data files
+    in docs/assets (the site-wide pages' own)."""
+
+    pages: frozenset[str]
+    data: frozenset[str]
 
 
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
               extra: dict[str, str], similar: dict[str, list[str]],
               packs: list[tuple[str, str]], code: str, only: frozenset[str] | None = None,
-              recorded: Mapping[str, str] | None = None
-              ) -> tuple[SitePages, dict[str, str], frozenset[str]]:
-    """The pages to write (an entry page whose key is the one ``recorded`` for the last
-    build left out), every entry page's key, and the entry pages left out."""
+              recorded: Mapping[str, Any] | None = None
+              ) -> tuple[SitePages, dict[str, Any], _Kept]:
+    """The pages to make, this build's record of their keys, and what is kept of the
+    last build's, whose record is ``recorded``: each page whose key is the one recorded
+    for it (`pages.page_keys`)."""
     links = link(profile_view, similar)
     options = _page_options(root, settings, profile_view, code)
-    keys = entry_page_keys(profile_view, links, seed=_page_seed(root, code),
-                           site_name=options["site_name"], marking=options["marking"],
-                           targets=options["targets"], home_text=home)
-    unchanged = frozenset(page for page, key in keys.items()
-                          if recorded is not None and recorded.get(page) == key)
-    return (site_pages(profile_view, links, home_text=home, extra_pages=extra, packs=packs,
-                       only=only, unchanged=unchanged, **options), keys, unchanged)
+    keys = page_keys(profile_view, links, seed=_page_seed(root, code),
+                     site_name=options["site_name"], marking=options["marking"],
+                     targets=options["targets"], home_text=home, extra_pages=extra,
+                     population=options["population"],
+                     small_numbers=options["small_numbers"], packs=packs,
+                     overridden=_overridden(root))
+    before = recorded or {}
+    entries_before = before.get("entries", {})
+    kept_entries = frozenset(page for page, key in keys.entries.items()
+                             if entries_before.get(page) == key)
+    site_before = before.get("site_wide") or {}
+    site_kept = keys.site_wide is not None and site_before.get("key") == keys.site_wide
+    generated = site_pages(profile_view, links, home_text=home, extra_pages=extra,
+                           packs=packs, only=only, unchanged=kept_entries,
+                           site_wide=not site_kept, **options)
+    site_wide = (site_before["pages"], site_before["data"]) if site_kept else \
+        (sorted(set(generated.pages) - set(keys.entries)), sorted(generated.data))
+    record = {"entries": keys.entries,
+              "site_wide": {"key": keys.site_wide, "pages": site_wide[0], "data": site_wide[1]}}
+    kept = _Kept(kept_entries | frozenset(site_wide[0] if site_kept else ()),
+                 frozenset(site_wide[1] if site_kept else ()))
+    return generated, record, kept
 
 
 def _page_seed(root: Path, code: str) -> str:
@@ -189,17 +215,29 @@ def _page_seed(root: Path, code: str) -> str:
                         if folder.is_dir() else [])
 
 
-def _recorded_keys(previous: Path | None) -> dict[str, str]:
-    """The entry pages' keys the previous build recorded, of its pages that are there."""
+def _overridden(root: Path) -> bool:
+    """Whether the content repo overrides any of the site's page templates."""
+    folder = root / "templates" / "site"
+    return folder.is_dir() and any(folder.rglob("*.j2"))
+
+
+def _recorded_keys(previous: Path | None) -> dict[str, Any]:
+    """The previous build's record of its pages' keys (`_generate`), of the pages and
+    data files it holds."""
     try:
         data = json.loads((previous / PAGE_KEYS).read_text(encoding="utf-8")) \
             if previous is not None else {}
-    except (OSError, ValueError):
+        docs = previous / "docs" if previous is not None else Path()
+        entries = {str(page): str(key) for page, key in data["entries"].items()
+                   if (docs / page).is_file()}
+        site = data["site_wide"]
+        whole = all((docs / page).is_file() for page in site["pages"]) and \
+            all((docs / "assets" / name).is_file() for name in site["data"])
+        return {"entries": entries,
+                "site_wide": {"key": str(site["key"]), "pages": [str(p) for p in site["pages"]],
+                              "data": [str(d) for d in site["data"]]} if whole else None}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
-    if not isinstance(data, dict) or previous is None:
-        return {}
-    docs = previous / "docs"
-    return {str(page): str(key) for page, key in data.items() if (docs / page).is_file()}
 
 
 def _compiled_templates(root: Path, code: str) -> CompiledTemplates:
@@ -302,7 +340,7 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
         if renderer is not None:  # it waits for pages: should none come, it is stopped
             on_failure.callback(renderer.stop)
         try:
-            generated, keys, kept_pages = _generate(
+            generated, record, kept = _generate(
                 root, settings, profile_view, home, extra, similar or {},
                 _pack_titles(packs, pack_titles or {}), code, only if partial else None,
                 _recorded_keys(previous) if previous_intact and not partial else {})
@@ -313,9 +351,9 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
             return [error(str(where), line, 1, "HP703", f"template error: {exc.message}",
                           "fix the template override in templates/site/")]
         _write_docs(root, settings, profile_view, generated, out / "docs", previous, partial,
-                    packs, downloads, exported, provenance, kept_pages)
+                    packs, downloads, exported, provenance, kept)
         if not partial:  # a preview's other pages may not be what their keys say
-            write_text(out / PAGE_KEYS, json.dumps(keys, sort_keys=True, indent=0))
+            write_text(out / PAGE_KEYS, json.dumps(record, sort_keys=True, indent=0))
         write_text(out / SITE_INPUTS, _site_inputs(out, code))
         unchanged = _unchanged_pages(out, previous)
         on_failure.pop_all()  # handed to run_mkdocs with the pages
@@ -330,9 +368,9 @@ def _write_docs(root: Path, settings: Settings, profile_view: ProfileView,
                 generated: SitePages, docs: Path, previous: Path | None, partial: bool,
                 packs: Path | None, downloads: Path | None,
                 exported: Mapping[str, str] | None, provenance: Provenance | None,
-                unchanged: frozenset[str]) -> None:
-    """The docs tree: the generated pages, the ``unchanged`` ones linked from the
-    previous build's, hpkb's assets and the downloads."""
+                kept: _Kept) -> None:
+    """The docs tree: the generated pages, those ``kept`` linked from the previous
+    build's, hpkb's assets and the downloads."""
     before = previous / "docs" if previous is not None else None
     if partial and before is not None:
         link_tree(before, docs)  # assets, data and downloads too, as they were
@@ -340,10 +378,11 @@ def _write_docs(root: Path, settings: Settings, profile_view: ProfileView,
             (docs / rel).unlink()  # the previous build's file: never written into
     for rel, text in generated.pages.items():
         write_or_link(docs / rel, text, before / rel if before is not None else None)
-    if unchanged and before is not None:
-        for folder in {(docs / rel).parent for rel in unchanged}:
+    if before is not None:
+        kept_files = [*kept.pages, *(f"assets/{name}" for name in kept.data)]
+        for folder in {(docs / rel).parent for rel in kept_files}:
             folder.mkdir(parents=True, exist_ok=True)
-        for rel in unchanged:
+        for rel in kept_files:
             link_or_copy(before / rel, docs / rel)
     if not partial:
         for name in ("hpkb.css", "finder.js", "search.js", "tracker.js"):

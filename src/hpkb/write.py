@@ -169,8 +169,92 @@ def write_or_link(path: Path, text: str, previous: Path | None, made: bool = Fal
 
 
 def json_text(data: Any) -> str:
-    """JSON as hpkb writes it: indented, UTF-8 as is, keys in their order."""
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    """JSON as hpkb writes it: indented, UTF-8 as is, keys in their order. The very text
+    of ``json.dumps(data, indent=2, ensure_ascii=False)`` and a newline, made at twice
+    its speed: with an indent, json encodes in Python, generator by generator, and the
+    export's 3.5 MB at 1,000 entries cost 0.05 s of every build."""
+    parts: list[str] = []
+    _indented(data, "\n", parts.append)
+    parts.append("\n")
+    return "".join(parts)
+
+
+_encode_text = json.encoder.encode_basestring  # ensure_ascii=False's: C where built
+
+
+def _json_float(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "Infinity" if value > 0 else "-Infinity"
+    return float.__repr__(value)
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, str):
+        return _encode_text(key)
+    if key is True or key is False or key is None:
+        return f'"{json.dumps(key)}"'
+    if isinstance(key, int):
+        return f'"{int.__repr__(key)}"'
+    if isinstance(key, float):
+        return f'"{_json_float(key)}"'
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
+
+
+def _scalar(value: Any) -> str | None:
+    """A JSON scalar's text, or None for a list or object."""
+    if isinstance(value, str):
+        return _encode_text(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, float):
+        return _json_float(value)
+    if isinstance(value, list | tuple | dict):
+        return None
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _indented(value: Any, newline: str, add: Any) -> None:
+    """``value`` as JSON, its lines after the first starting with ``newline``'s indent."""
+    text = _encode_text(value) if type(value) is str else _scalar(value)
+    if text is not None:
+        add(text)
+        return
+    if not value:
+        add("{}" if isinstance(value, dict) else "[]")
+        return
+    inner = newline + "  "
+    between = "," + inner
+    if isinstance(value, dict):
+        add("{")
+        first = True
+        for key, item in value.items():
+            add((inner if first else between) + (_encode_text(key) if type(key) is str
+                                                  else _json_key(key)) + ": ")
+            first = False
+            if type(item) is str:  # most values: no call for them
+                add(_encode_text(item))
+            else:
+                _indented(item, inner, add)
+        add(newline + "}")
+        return
+    add("[")
+    first = True
+    for item in value:
+        add(inner if first else between)
+        first = False
+        if type(item) is str:
+            add(_encode_text(item))
+        else:
+            _indented(item, inner, add)
+    add(newline + "]")
 
 
 def write_json(path: Path, data: Any) -> None:

@@ -1,0 +1,105 @@
+"""What one build keeps on disk for the next (hpkb.kept): a file read as before is taken
+from its kept line, and gives exactly what reading it again gives."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hpkb.fingerprint import code_digest
+from hpkb.kept import Kept, kept_line, read_kept, seed_of, write_kept
+from hpkb.load import find_entry_files, load_source, read_text
+from hpkb.model import Source
+from hpkb.validate import _typed, validate_repo
+from tests.conftest import AS_OF
+from tests.site_helpers import copy_example
+
+TODAY = date.fromisoformat(AS_OF)
+
+
+def _kept(root: Path) -> tuple[Path, str]:
+    where, seed = root / "build" / ".cache" / "typed.jsonl", seed_of(code_digest(), TODAY)
+    write_kept(where, seed, list(validate_repo(root, today=TODAY,
+                                               kept=Kept(seed, {})).kept))
+    return where, seed
+
+
+def test_a_kept_line_gives_back_the_file_as_read_and_typed(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    # Dates deep in the front matter, and values JSON could change: they come back as read.
+    path = root / "practice" / "PR-2023-003.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\n---\n", "\nnotes:\n  - {on: 2024-05-01, ratio: 1.50, code: '0123', big: 1e3}\n---\n",
+        1), encoding="utf-8")
+    kept = read_kept(*_kept(root))
+    files, _ = find_entry_files(root)
+    assert len(kept.lines) == len(files) > 20
+    for entry_file in files:
+        text = read_text(entry_file.path, entry_file.rel)
+        assert isinstance(text, str)
+        source = load_source(entry_file)
+        assert isinstance(source, Source)
+        found = kept.typed(entry_file, text)
+        assert found is not None, entry_file.rel
+        kept_source, (entry, findings), line = found
+        assert kept_source == source
+        assert [type(v) for v in kept_source.front.values()] == \
+            [type(v) for v in source.front.values()]
+        typed_entry, typed_findings = _typed(source, TODAY)
+        assert findings == typed_findings
+        assert (entry is None) == (typed_entry is None)
+        if entry is not None and typed_entry is not None:
+            assert entry.meta == typed_entry.meta
+        assert line == kept_line(source, text, (typed_entry, typed_findings))
+    notes = kept.typed(files[[f.rel for f in files].index("practice/PR-2023-003.md")],
+                       path.read_text(encoding="utf-8"))
+    assert notes is not None
+    assert notes[0].front["notes"] == [{"on": date(2024, 5, 1), "ratio": 1.5, "code": "0123",
+                                        "big": "1e3"}]
+
+
+def test_a_line_is_taken_only_for_its_own_text_day_and_code(tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    where, seed = _kept(root)
+    entry_file = find_entry_files(root)[0][0]
+    text = read_text(entry_file.path, entry_file.rel)
+    assert isinstance(text, str)
+    assert read_kept(where, seed).typed(entry_file, text) is not None
+    assert read_kept(where, seed).typed(entry_file, text + "\nOne more line.\n") is None
+    assert read_kept(where, seed).typed(dataclasses.replace(entry_file, rel="other.md"),
+                                        text) is None
+    assert read_kept(where, seed_of(code_digest(), date(2030, 1, 1))).lines == {}
+    assert read_kept(where, seed_of("other code", TODAY)).lines == {}
+    assert read_kept(tmp_path / "none.jsonl", seed).lines == {}
+
+
+@pytest.mark.parametrize("garbled", ['{"front": {', '{"front": {}, "dates": [["x"]]}', "[]"])
+def test_a_line_that_cannot_be_read_is_a_file_to_read_again(tmp_path: Path,
+                                                             garbled: str) -> None:
+    root = copy_example(tmp_path / "repo")
+    where, seed = _kept(root)
+    kept = read_kept(where, seed)
+    broken = Kept(seed, {digest: garbled for digest in kept.lines})
+    plain = validate_repo(root, today=TODAY)
+    again = validate_repo(root, today=TODAY, kept=broken)
+    assert again.diagnostics == plain.diagnostics
+    assert again.corpus.entries == plain.corpus.entries
+    assert again.kept == validate_repo(root, today=TODAY, kept=kept).kept
+
+
+def test_validation_with_kept_lines_is_validation_without(tmp_path: Path) -> None:
+    """Findings included: a file's own and those across files, of an invalid repo too."""
+    root = copy_example(tmp_path / "repo")
+    broken = root / "practice" / "PR-2023-003.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace(
+        "effectiveness: ", "effectiveness: maybe\nold_effectiveness: ", 1), encoding="utf-8")
+    where, seed = _kept(root)
+    plain = validate_repo(root, today=TODAY)
+    kept = validate_repo(root, today=TODAY, kept=read_kept(where, seed))
+    assert [d.code for d in plain.diagnostics if d.file == "practice/PR-2023-003.md"]
+    assert kept.diagnostics == plain.diagnostics
+    assert kept.corpus.entries == plain.corpus.entries
+    assert kept.packs == plain.packs

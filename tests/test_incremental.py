@@ -66,6 +66,8 @@ def assert_same_build(one: Path, other: Path) -> None:
     differ = [f for f in sorted(plain) if (one / f).read_bytes() != (other / f).read_bytes()]
     assert differ == []
     assert _search_view(one / "search") == _search_view(other / "search")
+    for record in ("words.json", "indexed.json"):  # beside the index: whole files
+        assert (one / "search" / record).read_bytes() == (other / "search" / record).read_bytes()
 
 
 def test_an_edit_rebuilds_to_exactly_what_a_full_build_gives(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from waitress import create_server
 from whoosh import index, query
 
 from hpkb.pipeline import profile_view
-from hpkb.search import RELATED_FILE, index_view, more_like_this, search_index
+from hpkb.search import CACHE_RECORDS, index_view, more_like_this, search_index
 from hpkb.serve import make_app
 from hpkb.validate import validate_repo
 from tests.conftest import AS_OF, another_thread, run_cli
@@ -196,7 +196,7 @@ def test_an_updated_index_answers_as_a_fresh_one(example: Path, tmp_path: Path) 
 
 
 def _segment_files(cache: Path) -> set[str]:
-    return {p.stem for p in cache.iterdir() if p.name != RELATED_FILE}
+    return {p.stem for p in cache.iterdir() if p.name not in CACHE_RECORDS}
 
 
 def _segment_ids(folder: Path) -> set[str]:
@@ -271,6 +271,38 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     index_view(dataclasses.replace(view, entries=tuple(entries[1:])), shrunk, updated)
     assert more_like_this(shrunk, ids[1:], cache=cache) == more_like_this(shrunk, ids[1:])
     assert _segment_files(cache) == _segment_ids(shrunk) != _segment_ids(updated)
+
+
+def test_an_edit_makes_one_document_and_the_index_a_fresh_one_makes(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each entry's document hash and spelling words are recorded by its published
+    digest: after one entry's edit only its document is made, and the index, its
+    record and its words are those of an index made from nothing."""
+    import hpkb.search
+
+    view = profile_view(validate_repo(example), "internal")
+    cache = tmp_path / "cache"
+    index_view(view, tmp_path / "first", None, vectors=cache)
+    entries = list(view.entries)
+    entries[4] = dataclasses.replace(entries[4], body=entries[4].body + " Quixotic zeal.")
+    edited = dataclasses.replace(view, entries=tuple(entries))
+    made: list[str] = []
+    document = hpkb.search._document
+    monkeypatch.setattr(hpkb.search, "_document",
+                        lambda entry, taxonomy: made.append(entry.id) or document(entry, taxonomy))
+    index_view(edited, tmp_path / "again", tmp_path / "first", vectors=cache)
+    assert made == [entries[4].id]
+    index_view(edited, tmp_path / "fresh", None)
+    for record in ("words.json", "indexed.json"):
+        assert (tmp_path / "again" / record).read_text(encoding="utf-8") == \
+            (tmp_path / "fresh" / record).read_text(encoding="utf-8")
+    assert "quixotic" in (tmp_path / "again" / "words.json").read_text(encoding="utf-8")
+    assert _answers(tmp_path / "again") == _answers(tmp_path / "fresh")
+    # Another taxonomy, or a record that cannot be read: every document is made again.
+    (cache / hpkb.search.DOCUMENTS_FILE).write_text('{"seed": ', encoding="utf-8")
+    made.clear()
+    index_view(edited, tmp_path / "third", tmp_path / "again", vectors=cache)
+    assert sorted(made) == sorted(e.id for e in entries)
 
 
 def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(

@@ -13,7 +13,6 @@ cannot be read is a file to parse again, never an error.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from hpkb.diagnostics import Diagnostic
-from hpkb.load import EntryFile, split_front_matter
+from hpkb.load import EntryFile, split_front_matter, text_digest
 from hpkb.model import Entry, Source
 from hpkb.schema import MODEL_BY_KIND
 
@@ -59,7 +58,8 @@ class Kept:
         if record is None or isinstance(split, Diagnostic) or split is None:
             return None
         try:
-            source, typed = _from_record(json.loads(record), entry_file, split[1], split[2])
+            source, typed = _from_record(json.loads(record), entry_file, split[1], split[2],
+                                         digest)
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None  # not what this code writes: read the file again
         return source, typed, KeptLine(digest, record)
@@ -67,10 +67,6 @@ class Kept:
 
 def seed_of(code: str, today: date) -> str:
     return f"{_FORMAT} {code} {today.isoformat()}"
-
-
-def text_digest(rel: str, kind: str, text: str) -> str:
-    return hashlib.sha256(f"{rel}\0{kind}\0{text}".encode()).hexdigest()
 
 
 def read_kept(path: Path, seed: str) -> Kept:
@@ -134,8 +130,8 @@ def _date_paths(value: Any, path: tuple[str | int, ...], found: list[list[str | 
     return found
 
 
-def _from_record(record: dict[str, Any], entry_file: EntryFile, body: str, body_line: int
-                 ) -> tuple[Source, Typed]:
+def _from_record(record: dict[str, Any], entry_file: EntryFile, body: str, body_line: int,
+                 digest: str) -> tuple[Source, Typed]:
     kind = entry_file.kind
     front = record["front"]
     for path in record["dates"]:
@@ -144,7 +140,7 @@ def _from_record(record: dict[str, Any], entry_file: EntryFile, body: str, body_
             holder = holder[step]
         holder[path[-1]] = date.fromisoformat(holder[path[-1]])
     positions = {tuple(path): (line, column) for path, line, column in record["positions"]}
-    source = Source(entry_file.rel, kind, front, positions, body, body_line)
+    source = Source(entry_file.rel, kind, front, positions, body, body_line, digest)
     findings = [Diagnostic.from_json(d) for d in record["findings"]]
     # The front matter conformed when the line was kept, so it conforms now: the same
     # model of the same values.

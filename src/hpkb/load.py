@@ -6,6 +6,7 @@ files are reported, never parsed.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,7 @@ from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind, Source
 from hpkb.strict_yaml import ParsedYaml, parse_yaml
 
 __all__ = ["MAX_FILE_BYTES", "EntryFile", "find_entry_files", "load_source", "parse_source",
-           "read_text", "split_front_matter"]
+           "read_text", "split_front_matter", "text_digest"]
 
 MAX_FILE_BYTES = 512 * 1024
 
@@ -133,11 +134,11 @@ def parse_source(entry_file: EntryFile, text: str) -> Source | Diagnostic:
     parsed = parse_yaml(front_text, rel, line_offset=1)
     if isinstance(parsed, Diagnostic):
         return parsed
-    return _source_of(entry_file, parsed, body, body_line)
+    return _source_of(entry_file, parsed, body, body_line, text)
 
 
 def _source_of(
-    entry_file: EntryFile, parsed: ParsedYaml, body: str, body_line: int
+    entry_file: EntryFile, parsed: ParsedYaml, body: str, body_line: int, text: str
 ) -> Source | Diagnostic:
     if not isinstance(parsed.value, dict):
         got = "nothing" if parsed.value is None else type(parsed.value).__name__
@@ -145,4 +146,9 @@ def _source_of(
                      f"front matter must be a set of `field: value` lines, got {got}",
                      "write one `field: value` per line between the --- lines")
     return Source(entry_file.rel, entry_file.kind, parsed.value, parsed.positions,
-                  body, body_line)
+                  body, body_line, text_digest(entry_file.rel, entry_file.kind, text))
+
+
+def text_digest(rel: str, kind: str, text: str) -> str:
+    """The digest of an entry file's name, kind and text (as ``read_text`` gave it)."""
+    return hashlib.sha256(f"{rel}\0{kind}\0{text}".encode()).hexdigest()

@@ -45,6 +45,9 @@ class Source:
     positions: Positions
     body: str
     body_line: int  # file line of the body's first line
+    # A digest of the file's name, kind and text (`load.text_digest`): all the rest
+    # comes from them.
+    digest: str = field(default="", compare=False, repr=False)
 
     def where(self, path: tuple[str | int, ...]) -> tuple[int, int]:
         """Line and column of a front-matter key or item, or of its nearest parent."""

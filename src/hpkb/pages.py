@@ -8,7 +8,6 @@ escaped unless hpkb built it (see markdown_text.py).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import hashlib
 import html
@@ -437,9 +436,6 @@ def page_keys(profile_view: ProfileView, links: Links, *, seed: str, site_name: 
     free pages, packs and figures' settings; hpkb's own templates read no entry's
     text there (a test holds them to it), a content repo's overrides (``overridden``)
     might. So an edit to one entry's text makes its own page again, and no other."""
-    named = [f.name for f in dataclasses.fields(PublishedEntry) if f.name != "body"]
-    fields_of = {e.id: repr([getattr(e, name) for name in named]).encode()
-                 for e in profile_view.entries}
     shared = hashlib.sha256(repr((
         seed, site_name, marking, targets, home_text, profile_view.name,
         profile_view.today.isoformat(), profile_view.taxonomy,
@@ -447,8 +443,7 @@ def page_keys(profile_view: ProfileView, links: Links, *, seed: str, site_name: 
     entries: dict[str, str] = {}
     for published in profile_view.entries:
         own = shared.copy()
-        own.update(fields_of[published.id])
-        own.update(repr((published.body, links.backlinks(published.id),
+        own.update(repr((published.digest, links.backlinks(published.id),
                          links.related_to(published.id))).encode())
         entries[entry_page(published.id, published.kind)] = own.hexdigest()
     if overridden:
@@ -457,7 +452,7 @@ def page_keys(profile_view: ProfileView, links: Links, *, seed: str, site_name: 
     site_wide.update(repr((profile_view.profile, sorted(extra_pages.items()), population,
                            small_numbers, packs)).encode())
     for published in profile_view.entries:
-        site_wide.update(fields_of[published.id])
+        site_wide.update(published.fields_digest.encode())
     return PageKeys(entries, site_wide.hexdigest())
 
 

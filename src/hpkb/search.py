@@ -7,6 +7,7 @@ changed; the pipeline swaps the whole build in, so an interrupted update never g
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import heapq
 import itertools
@@ -46,8 +47,8 @@ if TYPE_CHECKING:  # the index's second process imports this module: only what i
     from hpkb.taxonomy import Taxonomy
     from hpkb.view import ProfileView, PublishedEntry
 
-__all__ = ["INDEX_DIR", "RELATED_FILE", "IndexReader", "SearchError", "SearchResults",
-           "index_view", "more_like_this", "search_index"]
+__all__ = ["CACHE_RECORDS", "INDEX_DIR", "RELATED_FILE", "IndexReader", "SearchError",
+           "SearchResults", "index_view", "more_like_this", "search_index"]
 
 INDEX_DIR = "search"
 MAX_QUERY_CHARS = 200
@@ -137,6 +138,60 @@ def _document(entry: PublishedEntry, taxonomy: Taxonomy) -> dict[str, Any]:
     return document
 
 
+# In ``vectors`` (`index_view`): for each entry, the digest of its published fields
+# (`PublishedEntry.digest`), its document's content hash and its spelling words.
+DOCUMENTS_FILE = "documents.json"
+
+
+def _entry_documents(profile_view: ProfileView, cache: Path | None
+                     ) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, list[str]]]:
+    """The documents made, and every entry's content hash and spelling words: taken
+    from ``cache``'s record for an entry published as it was then (a one-entry edit
+    makes one document, not 1,000), else from its document, made."""
+    from hpkb.fingerprint import code_digest
+
+    seed = hashlib.sha256(repr((code_digest(), profile_view.taxonomy)).encode()).hexdigest()
+    record = cache / DOCUMENTS_FILE if cache is not None else None
+    before: dict[str, Any] = {}
+    with contextlib.suppress(OSError, ValueError):  # none, or not one this code wrote
+        data = json.loads(record.read_text(encoding="utf-8")) if record is not None else {}
+        entries = data.get("entries") if isinstance(data, dict) and \
+            data.get("seed") == seed else None
+        before = entries if isinstance(entries, dict) else {}
+    documents: dict[str, dict[str, Any]] = {}
+    hashes: dict[str, str] = {}
+    spelling: dict[str, list[str]] = {}
+    split: dict[str, tuple[str, ...]] = {}  # a token's words, found once for all entries
+    for entry in profile_view.entries:
+        found = before.get(entry.id)
+        if isinstance(found, list) and len(found) == 3 and found[0] == entry.digest \
+                and isinstance(found[1], str) and isinstance(found[2], list):
+            hashes[entry.id], spelling[entry.id] = str(found[1]), list(found[2])
+            continue
+        document = documents[entry.id] = _document(entry, profile_view.taxonomy)
+        hashes[entry.id] = document.pop("content_hash")
+        spelling[entry.id] = _spelling_words(document, split)
+    if record is not None:
+        write_text(record, json.dumps({"seed": seed, "entries": {
+            e.id: [e.digest, hashes[e.id], spelling[e.id]] for e in profile_view.entries}},
+            ensure_ascii=False, separators=(",", ":")))
+    return documents, hashes, spelling
+
+
+def _spelling_words(document: dict[str, Any], split: dict[str, tuple[str, ...]]
+                    ) -> list[str]:
+    """The words of a document's title, summary and text "did you mean" may suggest. A
+    word never spans whitespace: each distinct token is searched once (``split`` keeps
+    what each gave), a third of the time of searching the whole text."""
+    words: set[str] = set()
+    for token in set(f"{document['title']} {document['summary']} {document['body']}".split()):
+        found = split.get(token)
+        if found is None:
+            found = split[token] = tuple(_SPELL_WORD.findall(token.lower()))
+        words.update(found)
+    return sorted(words)
+
+
 @dataclass(frozen=True)
 class IndexReport:
     """What an index update did."""
@@ -200,9 +255,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
 
     from hpkb.index_format import LengthsOnceWriter
 
-    documents = {e.id: _document(e, profile_view.taxonomy) for e in profile_view.entries}
-    hashes = {entry_id: document.pop("content_hash")
-              for entry_id, document in documents.items()}
+    documents, hashes, spelling = _entry_documents(profile_view, vectors)
     known = _indexed(previous) if previous is not None else None
     if known is not None and previous is not None:
         shutil.copytree(previous, out, dirs_exist_ok=True, copy_function=_share_segments)
@@ -211,9 +264,12 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
         known = {}
         out.mkdir(parents=True, exist_ok=True)
         store = index.create_in(str(out), _schema())
-    removed = known.keys() - documents.keys()
-    changed = [entry_id for entry_id in documents
-               if known.get(entry_id) != hashes[entry_id]]
+    removed = known.keys() - hashes.keys()
+    changed = [entry_id for entry_id in hashes if known.get(entry_id) != hashes[entry_id]]
+    for entry in profile_view.entries:  # an entry's document to index, made if not yet
+        if entry.id not in documents and known.get(entry.id) != hashes[entry.id]:
+            documents[entry.id] = _document(entry, profile_view.taxonomy)
+            documents[entry.id].pop("content_hash")
     updated = {entry_id for entry_id in changed if entry_id in known}
     joined: list[Any] = []
     if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES:
@@ -229,11 +285,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
             writer.add_document(**documents[entry_id])
     # "Did you mean" suggests words as written in the entries: a plain word list beside
     # the index (Whoosh's per-field spelling copies cost a third of indexing time).
-    # A word never spans whitespace: each distinct token is searched once (a third of
-    # the time of searching the whole text).
-    tokens = {token for d in documents.values()
-              for token in f"{d['title']} {d['summary']} {d['body']}".split()}
-    words = sorted({w for token in tokens for w in _SPELL_WORD.findall(token.lower())})
+    words = sorted(set().union(*spelling.values()))
     _replace_file(out / WORDS_FILE, json.dumps(words, ensure_ascii=False))
     gone = len(removed) + len(updated)
     with store.reader() as reader:
@@ -975,6 +1027,7 @@ def _segment_documents(leaf: Any, name: str, live: list[int], memo: Memo | None,
 
 
 RELATED_FILE = "related.json"  # in more_like_this's cache, beside the segments' files
+CACHE_RECORDS = frozenset({RELATED_FILE, DOCUMENTS_FILE})  # in that cache, not segments'
 
 
 @dataclass(frozen=True)
@@ -1081,7 +1134,7 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     store.close()
     if cache is not None:
         for file in cache.glob("*.json"):
-            if file.stem not in names and file.name != RELATED_FILE:
+            if file.stem not in names and file.name not in CACHE_RECORDS:
                 file.unlink(missing_ok=True)
     def once(what: str, make: Callable[[], T]) -> T:
         # Once for a layout of segments and their live documents in `hpkb serve` (a

@@ -8,6 +8,9 @@ entries already removed. Every output (site, search, packs, exports) reads a
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +48,19 @@ class PublishedEntry:
     @property
     def title(self) -> str:
         return str(self.meta["title"])
+
+    @functools.cached_property
+    def fields_digest(self) -> str:
+        """A digest of every published field but the text (their repr: the fields in
+        their order, the front matter's keys in the file's)."""
+        return hashlib.sha256(repr([getattr(self, f.name) for f in dataclasses.fields(self)
+                                    if f.name != "body"]).encode()).hexdigest()
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """A digest of every published field: what is made from the entry alone is the
+        same for the same digest."""
+        return hashlib.sha256(f"{self.fields_digest}\0{self.body}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

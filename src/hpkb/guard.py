@@ -516,12 +516,19 @@ class OutputGuard:
             todo.append((path, rel))
         checks: Iterable[_FileCheck]
         if two_cores:
-            groups = _costliest_first(todo)
-            done = on_two_cores(lambda group: [self._check_file(todo[at]) for at in group],
+            # The last build's files linked into this one are passed here (two looks at
+            # each): a one-entry edit then leaves too few files to share.
+            by_file = {at: check for at, item in enumerate(todo)
+                       if (check := self._linked(item)) is not None}
+            left = [item for at, item in enumerate(todo) if at not in by_file]
+            groups = _costliest_first(left)
+            done = on_two_cores(lambda group: [self._read_and_check(left[at]) for at in group],
                                 groups)
-            by_file = {at: check for group, group_checks in zip(groups, done, strict=True)
-                       for at, check in zip(group, group_checks, strict=True)}
-            checks = [by_file[at] for at in range(len(todo))]
+            checks_left = {at: check for group, group_checks in zip(groups, done, strict=True)
+                           for at, check in zip(group, group_checks, strict=True)}
+            numbers = iter(range(len(left)))
+            checks = [by_file[at] if at in by_file else checks_left[next(numbers)]
+                      for at in range(len(todo))]
         else:
             checks = map(self._check_file, todo)
         # Applied in the files' order, so the findings read the same however made.
@@ -532,15 +539,24 @@ class OutputGuard:
                 self._passed[check.rel] = check.passed
                 self._clean.add((check.passed, check.in_index))
 
+    def _linked(self, item: tuple[str, str]) -> _FileCheck | None:
+        """A file passed as it is: the last build's, which passed then, linked here."""
+        rel = item[1]
+        if self._previous is not None and rel in self._before and \
+                same_file(Path(item[0]), self._previous / rel):
+            return _FileCheck(rel, rel.startswith(WORD_INDEXES), [], self._before[rel], ())
+        return None
+
     def _check_file(self, item: tuple[str, str]) -> _FileCheck:
         """One file's findings, and what passed: the file's digest when it did, and its
         clean pieces. The sets of what passed are updated too (they only save scanning
         bytes passed before, so a forked child's updates, lost, change no result)."""
+        linked = self._linked(item)
+        return linked if linked is not None else self._read_and_check(item)
+
+    def _read_and_check(self, item: tuple[str, str]) -> _FileCheck:
         path, rel = Path(item[0]), item[1]
         in_index = rel.startswith(WORD_INDEXES)
-        if self._previous is not None and rel in self._before and \
-                same_file(path, self._previous / rel):
-            return _FileCheck(rel, in_index, [], self._before[rel], ())
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         # The same bytes passed before here, or elsewhere in this build under the same

@@ -450,7 +450,8 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path
             writer, written = LengthsOnceWriter(store), {}
         writer.add_document(**document)
         # The body's vector as just written (the field's format is a RememberedPositions).
-        written[len(written)] = (document["id"], writer.schema["body"].vector.last_vector())
+        written[len(written)] = (document["id"],
+                                 _vector(writer.schema["body"].vector.last_vector()))
         count += 1
         if len(written) >= segment_size:
             commit()
@@ -900,31 +901,50 @@ def _searcher(store: Any) -> Any:
 Likeness = tuple[dict[str, tuple[tuple[int, float], ...]], dict[str, float]]
 
 
-def _holders(vectors: dict[int, list[tuple[str, float]]], only: set[str] | None = None
+# A body term vector: its terms and their weights (occurrences), in the index's order.
+# Two lists, as recorded (`_record_documents`): made into pairs only where pairs are
+# read (reading 1,000 entries' vectors as pairs cost 0.04 s of a one-entry edit).
+Vector = tuple[list[str], list[float]]
+
+
+def _vector(pairs: Iterable[tuple[str, float]]) -> Vector:
+    terms: list[str] = []
+    weights: list[float] = []
+    for text, weight in pairs:
+        terms.append(text)
+        weights.append(weight)
+    return terms, weights
+
+
+def _holders(vectors: dict[int, Vector], only: set[str] | None = None
              ) -> dict[str, tuple[tuple[int, float], ...]]:
     """Each term's documents (number, weight); with ``only``, those terms' alone."""
     holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
     if only is None:
-        for docnum, vector in vectors.items():
-            for text, weight in vector:
+        for docnum, (terms, weights) in vectors.items():
+            for text, weight in zip(terms, weights, strict=True):
                 holders[text].append((docnum, weight))
     else:
-        for docnum, vector in vectors.items():
-            for text, weight in vector:
+        for docnum, (terms, weights) in vectors.items():
+            for text, weight in zip(terms, weights, strict=True):
                 if text in only:
                     holders[text].append((docnum, weight))
     return {text: tuple(held) for text, held in holders.items()}
 
 
-def _frequency(vectors: dict[int, list[tuple[str, float]]]) -> dict[str, float]:
+def _frequency(vectors: dict[int, Vector]) -> dict[str, float]:
     frequency: dict[str, float] = defaultdict(float)
-    for vector in vectors.values():
-        for text, weight in vector:
+    for terms, weights in vectors.values():
+        for text, weight in zip(terms, weights, strict=True):
             frequency[text] += weight
     return dict(frequency)
 
 
-def _telling(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
+def _pairs(vector: Vector | None) -> Iterable[tuple[str, float]]:
+    return zip(*vector, strict=True) if vector is not None else ()
+
+
+def _telling(ids: dict[int, str], vectors: dict[int, Vector],
              frequency: dict[str, float], entry_ids: list[str]) -> set[str]:
     """The terms `_related` may score the given entries on (a one-entry edit's few need
     the holders of a few hundred terms, not of every term)."""
@@ -932,11 +952,11 @@ def _telling(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
 
     wanted = set(entry_ids)
     return {text for docnum, entry_id in ids.items() if entry_id in wanted
-            for text, _ in telling_terms(vectors.get(docnum, []), frequency.__getitem__,
+            for text, _ in telling_terms(_pairs(vectors.get(docnum)), frequency.__getitem__,
                                          len(ids), 24)}
 
 
-def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
+def _related(ids: dict[int, str], vectors: dict[int, Vector],
              likeness: Likeness, entry_ids: Iterable[str], top: int
              ) -> dict[str, list[str]]:
     """Each entry's most similar entries, from the live documents' ids and body term
@@ -957,7 +977,7 @@ def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
         if (own := docnum_of.get(entry_id)) is None:
             return None
         terms = [(text, boost) for text, boost
-                 in telling_terms(vectors.get(own, []), frequency.__getitem__, doc_count, 24)
+                 in telling_terms(_pairs(vectors.get(own)), frequency.__getitem__, doc_count, 24)
                  if len(holders[text]) <= common][:12]
         scores: dict[int, float] = {}
         for text, boost in terms:  # an OR of the terms, boosted, in this order
@@ -974,14 +994,14 @@ def _related(ids: dict[int, str], vectors: dict[int, list[tuple[str, float]]],
         wanted, on_two_cores(related, wanted), strict=True) if found is not None}
 
 
-Document = tuple[str, list[tuple[str, float]] | None]  # entry id, body term vector
+Document = tuple[str, Vector | None]  # entry id, body term vector
 VECTORS_LAYOUT = 1
 
 
 def _read_documents(leaf: Any) -> dict[int, Document]:
     documents: dict[int, Document] = {}
     for docnum in leaf.all_doc_ids():
-        vector = (list(leaf.vector_as("weight", docnum, "body"))
+        vector = (_vector(leaf.vector_as("weight", docnum, "body"))
                   if leaf.has_vector(docnum, "body") else None)
         documents[docnum] = (str(leaf.stored_fields(docnum)["id"]), vector)
     return documents
@@ -992,16 +1012,19 @@ def _cached_documents(file: Path, name: str) -> dict[int, Document] | None:
         record = json.loads(file.read_text(encoding="utf-8"))
         if record["layout"] != VECTORS_LAYOUT or record["segment"] != name:
             return None
-        return {int(docnum): (str(entry_id), None if terms is None
-                              else list(zip(terms, weights, strict=True)))
-                for docnum, entry_id, terms, weights in record["documents"]}
+        documents: dict[int, Document] = {}
+        for docnum, entry_id, terms, weights in record["documents"]:
+            if terms is not None and len(terms) != len(weights):
+                return None
+            documents[int(docnum)] = (str(entry_id), None if terms is None
+                                      else (terms, weights))
+        return documents
     except (OSError, ValueError, KeyError, TypeError):
         return None  # read from the index instead (and recorded again)
 
 
 def _record_documents(file: Path, name: str, documents: dict[int, Document]) -> None:
-    rows = [[docnum, entry_id, None if vector is None else [term for term, _ in vector],
-             None if vector is None else [weight for _, weight in vector]]
+    rows = [[docnum, entry_id, *(vector if vector is not None else (None, None))]
             for docnum, (entry_id, vector) in documents.items()]
     write_text(file, json.dumps({"layout": VECTORS_LAYOUT, "segment": name,
                                  "documents": rows}, separators=(",", ":"),
@@ -1060,9 +1083,6 @@ def _read_related(file: Path) -> _RelatedRecord | None:
         return None  # made again, and recorded again
 
 
-Vector = list[tuple[str, float]]
-
-
 def _unaffected(before: _RelatedRecord | None, top: int, keys: dict[int, str],
                 ids: dict[int, str], vectors: dict[int, Vector], frequency: dict[str, float],
                 read: dict[str, Vector | None]) -> set[int]:
@@ -1081,19 +1101,19 @@ def _unaffected(before: _RelatedRecord | None, top: int, keys: dict[int, str],
     changed.update(text for text, count in frequency.items()
                    if before.frequency.get(text) != count)
     for docnum in fresh:
-        now = dict(vectors.get(docnum, ()))
+        now = dict(_pairs(vectors.get(docnum)))
         was_key = key_before.get(ids[docnum])
         was = read.get(was_key) if was_key is not None else None
         if was is None and was_key is not None and was_key in read:
-            was = []  # the last build's document had no body vector
+            was = ([], [])  # the last build's document had no body vector
         if was is None:  # not at hand: every term of the document counts as changed
             changed.update(now)
             continue
-        then = dict(was)
+        then = dict(_pairs(was))
         changed.update(text for text in now.keys() | then.keys()
                        if now.get(text) != then.get(text))
     return {docnum for docnum in keys if docnum not in fresh
-            and changed.isdisjoint(text for text, _ in vectors.get(docnum, ()))}
+            and changed.isdisjoint(vectors[docnum][0] if docnum in vectors else ())}
 
 
 def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
@@ -1112,7 +1132,7 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     ids: dict[int, str] = {}
     keys: dict[int, str] = {}  # each live document's `_document_key`
     read: dict[str, Vector | None] = {}  # every document read, deleted ones too, by key
-    vectors: dict[int, list[tuple[str, float]]] = {}
+    vectors: dict[int, Vector] = {}
     names: set[str] = set()
     layout: list[tuple[str, int, tuple[int, ...]]] = []  # what the documents are
     with store.reader() as reader:

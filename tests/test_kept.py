@@ -96,10 +96,17 @@ def test_validation_with_kept_lines_is_validation_without(tmp_path: Path) -> Non
     broken = root / "practice" / "PR-2023-003.md"
     broken.write_text(broken.read_text(encoding="utf-8").replace(
         "effectiveness: ", "effectiveness: maybe\nold_effectiveness: ", 1), encoding="utf-8")
+    # A finding across files, placed by a kept file's positions (read when asked).
+    debrief = root / "debriefs" / "RD-2024-002.md"
+    debrief.write_text(debrief.read_text(encoding="utf-8").replace(
+        "related: [LN-2024-006, PR-2024-010]", "related: [LN-2024-006, PR-2099-010]"),
+        encoding="utf-8")
     where, seed = _kept(root)
     plain = validate_repo(root, today=TODAY)
     kept = validate_repo(root, today=TODAY, kept=read_kept(where, seed))
     assert [d.code for d in plain.diagnostics if d.file == "practice/PR-2023-003.md"]
+    across = [d for d in kept.diagnostics if d.code == "HP302"]
+    assert [(d.file, d.line, d.column) for d in across] == [("debriefs/RD-2024-002.md", 18, 24)]
     assert kept.diagnostics == plain.diagnostics
     assert kept.corpus.entries == plain.corpus.entries
     assert kept.packs == plain.packs

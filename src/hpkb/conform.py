@@ -14,7 +14,7 @@ from typing import Any, TypeVar, Union
 from pydantic import BaseModel, ValidationError
 
 from hpkb.diagnostics import Diagnostic, did_you_mean, error
-from hpkb.strict_yaml import Path, Positions
+from hpkb.strict_yaml import Path, PositionsView
 
 __all__ = ["conform", "field_choices"]
 
@@ -103,7 +103,7 @@ FindingHook = Callable[[dict[str, Any], str, Path], Diagnostic | None]
 
 
 def _finding(model: type[BaseModel], err: dict[str, Any], file: str,
-             positions: Positions, hook: FindingHook | None) -> Diagnostic:
+             positions: PositionsView, hook: FindingHook | None) -> Diagnostic:
     loc: Path = tuple(err["loc"])
     name = _dotted(loc)
     kind = err["type"]
@@ -175,7 +175,7 @@ def _example(model: type[BaseModel], loc: Path) -> str:
     return ""
 
 
-def _position(positions: Positions, loc: Path) -> tuple[int, int]:
+def _position(positions: PositionsView, loc: Path) -> tuple[int, int]:
     for end in range(len(loc), -1, -1):
         found = positions.get(loc[:end])
         if found is not None:
@@ -183,7 +183,7 @@ def _position(positions: Positions, loc: Path) -> tuple[int, int]:
     return (1, 1)
 
 
-def conform(model: type[M], data: Any, file: str, positions: Positions,
+def conform(model: type[M], data: Any, file: str, positions: PositionsView,
             hook: FindingHook | None = None) -> tuple[M | None, list[Diagnostic]]:
     """The typed model of ``data``, or None and every finding that stops it."""
     try:

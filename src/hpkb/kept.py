@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,11 +25,12 @@ from hpkb.diagnostics import Diagnostic
 from hpkb.load import EntryFile, split_front_matter, text_digest
 from hpkb.model import Entry, Source
 from hpkb.schema import MODEL_BY_KIND
+from hpkb.strict_yaml import Path as StrictPath
 
 __all__ = ["KEPT_FILE", "Kept", "KeptLine", "kept_line", "read_kept", "seed_of", "write_kept"]
 
 KEPT_FILE = "typed.jsonl"  # in build/.cache
-_FORMAT = 1
+_FORMAT = 2
 
 # An entry file's typing: the entry (None when its front matter does not conform) and the
 # file's own findings (as validate.Typed).
@@ -100,9 +102,12 @@ def write_kept(path: Path, seed: str, lines: list[KeptLine]) -> None:
 def kept_line(source: Source, source_text: str, typed: Typed) -> KeptLine:
     """The line that gives back ``source`` and ``typed`` for this very text."""
     entry, findings = typed
-    record = {"front": source.front, "dates": _date_paths(source.front, (), []),
-              "positions": [[list(path), line, column]
+    # The positions as JSON text in the JSON: only a finding reads them (`_Positions`).
+    positions = json.dumps([[list(path), line, column]
                             for path, (line, column) in source.positions.items()],
+                           ensure_ascii=False, separators=(",", ":"))
+    record = {"front": source.front, "dates": _date_paths(source.front, (), []),
+              "positions": positions,
               "findings": [d.as_json() for d in findings], "typed": entry is not None}
     return KeptLine(text_digest(source.path, source.kind, source_text),
                     json.dumps(record, default=_iso, ensure_ascii=False,
@@ -130,6 +135,33 @@ def _date_paths(value: Any, path: tuple[str | int, ...], found: list[list[str | 
     return found
 
 
+class _Positions(Mapping[StrictPath, tuple[int, int]]):
+    """A kept line's positions, read from their JSON when first asked: only findings
+    need them, and reading every file's cost a tenth of taking 1,000 files from here."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._table: dict[StrictPath, tuple[int, int]] | None = None
+
+    def _read(self) -> dict[StrictPath, tuple[int, int]]:
+        if self._table is None:
+            try:
+                self._table = {tuple(path): (int(line), int(column))
+                               for path, line, column in json.loads(self._text)}
+            except (ValueError, TypeError):  # not as written: findings point at line 1
+                self._table = {}
+        return self._table
+
+    def __getitem__(self, path: StrictPath) -> tuple[int, int]:
+        return self._read()[path]
+
+    def __iter__(self) -> Iterator[StrictPath]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+
 def _from_record(record: dict[str, Any], entry_file: EntryFile, body: str, body_line: int,
                  digest: str) -> tuple[Source, Typed]:
     kind = entry_file.kind
@@ -139,7 +171,7 @@ def _from_record(record: dict[str, Any], entry_file: EntryFile, body: str, body_
         for step in path[:-1]:
             holder = holder[step]
         holder[path[-1]] = date.fromisoformat(holder[path[-1]])
-    positions = {tuple(path): (line, column) for path, line, column in record["positions"]}
+    positions = _Positions(str(record["positions"]))
     source = Source(entry_file.rel, kind, front, positions, body, body_line, digest)
     findings = [Diagnostic.from_json(d) for d in record["findings"]]
     # The front matter conformed when the line was kept, so it conforms now: the same

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from hpkb.strict_yaml import Positions
+from hpkb.strict_yaml import PositionsView
 
 __all__ = [
     "ENTRY_KINDS",
@@ -42,7 +42,7 @@ class Source:
     path: str  # relative to the repo root, with forward slashes
     kind: EntryKind
     front: dict[str, Any]
-    positions: Positions
+    positions: PositionsView
     body: str
     body_line: int  # file line of the body's first line
     # A digest of the file's name, kind and text (`load.text_digest`): all the rest

@@ -12,6 +12,7 @@ It reads libyaml's event stream and builds plain values itself, so that:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,10 +21,11 @@ import yaml
 
 from hpkb.diagnostics import Diagnostic, error
 
-__all__ = ["MAX_DEPTH", "ParsedYaml", "Path", "Positions", "parse_yaml"]
+__all__ = ["MAX_DEPTH", "ParsedYaml", "Path", "Positions", "PositionsView", "parse_yaml"]
 
 Path = tuple[str | int, ...]
 Positions = dict[Path, tuple[int, int]]
+PositionsView = Mapping[Path, tuple[int, int]]  # positions however kept (hpkb.kept)
 
 MAX_DEPTH = 24
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+import hpkb.validate
 from hpkb.fingerprint import code_digest
 from hpkb.kept import Kept, kept_line, read_kept, seed_of, write_kept
-from hpkb.load import find_entry_files, load_source, read_text
+from hpkb.load import find_entry_files, load_source, read_with_digest
 from hpkb.model import Source
 from hpkb.validate import _typed, validate_repo
 from tests.conftest import AS_OF
@@ -27,6 +28,16 @@ def _kept(root: Path) -> tuple[Path, str]:
     return where, seed
 
 
+def _digests(root: Path) -> dict[str, str]:
+    """Each entry file's bytes' digest, as the build's fingerprint gives them."""
+    found = {}
+    for entry_file in find_entry_files(root)[0]:
+        read = read_with_digest(entry_file.path, entry_file.rel)
+        assert isinstance(read, tuple)
+        found[entry_file.rel] = read[1]
+    return found
+
+
 def test_a_kept_line_gives_back_the_file_as_read_and_typed(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "repo")
     # Dates deep in the front matter, and values JSON could change: they come back as read.
@@ -37,12 +48,11 @@ def test_a_kept_line_gives_back_the_file_as_read_and_typed(tmp_path: Path) -> No
     kept = read_kept(*_kept(root))
     files, _ = find_entry_files(root)
     assert len(kept.lines) == len(files) > 20
+    digests = _digests(root)
     for entry_file in files:
-        text = read_text(entry_file.path, entry_file.rel)
-        assert isinstance(text, str)
         source = load_source(entry_file)
         assert isinstance(source, Source)
-        found = kept.typed(entry_file, text)
+        found = kept.typed(entry_file, digests[entry_file.rel])
         assert found is not None, entry_file.rel
         kept_source, (entry, findings), line = found
         assert kept_source == source
@@ -53,24 +63,24 @@ def test_a_kept_line_gives_back_the_file_as_read_and_typed(tmp_path: Path) -> No
         assert (entry is None) == (typed_entry is None)
         if entry is not None and typed_entry is not None:
             assert entry.meta == typed_entry.meta
-        assert line == kept_line(source, text, (typed_entry, typed_findings))
+        assert line == kept_line(source, (typed_entry, typed_findings))
+        assert kept_source.digest == source.digest != ""
     notes = kept.typed(files[[f.rel for f in files].index("practice/PR-2023-003.md")],
-                       path.read_text(encoding="utf-8"))
+                       digests["practice/PR-2023-003.md"])
     assert notes is not None
     assert notes[0].front["notes"] == [{"on": date(2024, 5, 1), "ratio": 1.5, "code": "0123",
                                         "big": "1e3"}]
 
 
-def test_a_line_is_taken_only_for_its_own_text_day_and_code(tmp_path: Path) -> None:
+def test_a_line_is_taken_only_for_its_own_bytes_day_and_code(tmp_path: Path) -> None:
     root = copy_example(tmp_path / "repo")
     where, seed = _kept(root)
     entry_file = find_entry_files(root)[0][0]
-    text = read_text(entry_file.path, entry_file.rel)
-    assert isinstance(text, str)
-    assert read_kept(where, seed).typed(entry_file, text) is not None
-    assert read_kept(where, seed).typed(entry_file, text + "\nOne more line.\n") is None
+    digest = _digests(root)[entry_file.rel]
+    assert read_kept(where, seed).typed(entry_file, digest) is not None
+    assert read_kept(where, seed).typed(entry_file, "0" * 64) is None
     assert read_kept(where, seed).typed(dataclasses.replace(entry_file, rel="other.md"),
-                                        text) is None
+                                        digest) is None
     assert read_kept(where, seed_of(code_digest(), date(2030, 1, 1))).lines == {}
     assert read_kept(where, seed_of("other code", TODAY)).lines == {}
     assert read_kept(tmp_path / "none.jsonl", seed).lines == {}
@@ -84,13 +94,14 @@ def test_a_line_that_cannot_be_read_is_a_file_to_read_again(tmp_path: Path,
     kept = read_kept(where, seed)
     broken = Kept(seed, {digest: garbled for digest in kept.lines})
     plain = validate_repo(root, today=TODAY)
-    again = validate_repo(root, today=TODAY, kept=broken)
+    again = validate_repo(root, today=TODAY, kept=broken, digests=_digests(root))
     assert again.diagnostics == plain.diagnostics
     assert again.corpus.entries == plain.corpus.entries
     assert again.kept == validate_repo(root, today=TODAY, kept=kept).kept
 
 
-def test_validation_with_kept_lines_is_validation_without(tmp_path: Path) -> None:
+def test_validation_with_kept_lines_is_validation_without(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Findings included: a file's own and those across files, of an invalid repo too."""
     root = copy_example(tmp_path / "repo")
     broken = root / "practice" / "PR-2023-003.md"
@@ -103,7 +114,17 @@ def test_validation_with_kept_lines_is_validation_without(tmp_path: Path) -> Non
         encoding="utf-8")
     where, seed = _kept(root)
     plain = validate_repo(root, today=TODAY)
-    kept = validate_repo(root, today=TODAY, kept=read_kept(where, seed))
+    read: list[str] = []
+    reading = hpkb.validate.read_with_digest
+
+    def counted(path: Path, rel: str) -> object:
+        read.append(rel)
+        return reading(path, rel)
+
+    monkeypatch.setattr(hpkb.validate, "read_with_digest", counted)
+    kept = validate_repo(root, today=TODAY, kept=read_kept(where, seed),
+                         digests=_digests(root))
+    assert read == []  # every entry file taken from its line, unread
     assert [d.code for d in plain.diagnostics if d.file == "practice/PR-2023-003.md"]
     across = [d for d in kept.diagnostics if d.code == "HP302"]
     assert [(d.file, d.line, d.column) for d in across] == [("debriefs/RD-2024-002.md", 18, 24)]

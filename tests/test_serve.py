@@ -147,9 +147,9 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
     parsed: list[str] = []
     real = hpkb.load.parse_source
 
-    def spied(entry_file: hpkb.load.EntryFile, text: str) -> object:
+    def spied(entry_file: hpkb.load.EntryFile, text: str, digest: str = "") -> object:
         parsed.append(entry_file.rel)
-        return real(entry_file, text)
+        return real(entry_file, text, digest)
 
     monkeypatch.setattr(hpkb.load, "parse_source", spied)
     read: list[int] = []  # documents read from the search index

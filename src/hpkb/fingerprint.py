@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 
+from hpkb.load import file_digest
 from hpkb.model import KIND_FOLDERS
 
 __all__ = ["BUILD_STAMP", "Found", "build_fingerprint", "code_digest", "files_digest",
@@ -53,16 +54,20 @@ def files_digest(seed: str, base: Path, paths: Iterable[Path]) -> str:
     return _digest(seed, [(p.relative_to(base).parts, os.fspath(p)) for p in paths])
 
 
-def _digest(seed: str, found: Found) -> str:
+def _digest(seed: str, found: Found, files: dict[str, str] | None = None) -> str:
+    """The digest of ``seed`` and the ``found`` files (each one's bytes' `file_digest`
+    recorded in ``files`` by its path, when given)."""
     digest = hashlib.sha256(seed.encode())
     for parts, path in sorted(found):  # in the order of the paths' parts
-        rel = "/".join(parts).encode()
+        rel = "/".join(parts)
         if os.path.islink(path):  # never followed (validation refuses them); its target counts
-            digest.update(b"L" + rel + b"\0" + os.readlink(path).encode() + b"\0")
+            digest.update(f"L{rel}\0{os.readlink(path)}\0".encode())
         elif os.path.isfile(path):
             with open(path, "rb") as file:
-                data = file.read()
-            digest.update(b"F" + rel + b"\0" + str(len(data)).encode() + b"\0" + data)
+                own = file_digest(file.read())
+            digest.update(f"F{rel}\0{own}\0".encode())
+            if files is not None:
+                files[rel] = own
     return digest.hexdigest()
 
 
@@ -84,17 +89,24 @@ def _library_versions() -> str:
     return "".join(f"{name}={version(name)}\n" for name in RENDERING_LIBRARIES)
 
 
-def build_fingerprint(root: Path, request: Iterable[str]) -> str:
-    """The digest of a build's inputs: repo input files, code, and the request's terms."""
+def build_fingerprint(root: Path, request: Iterable[str], files: dict[str, str] | None = None
+                      ) -> str:
+    """The digest of a build's inputs: repo input files, code, and the request's terms.
+    ``files`` gets each input file's `file_digest`, by its path in the repo: validation
+    takes a file it kept from the last build by it, without reading the file again."""
     seed = code_digest() + "".join(f"\0R{term}" for term in request)
     found: Found = []
+    walked: list[str] = []
     for name in INPUTS:
+        if any(name.startswith(f"{outer}/") for outer in walked):
+            continue  # in a folder taken whole already (content/learning, in content)
         path = root / name
         if path.is_dir() and not path.is_symlink():
             found += walk_tree(root, path)
+            walked.append(name)
         else:
             found.append((Path(name).parts, os.fspath(path)))
-    return _digest(seed, found)
+    return _digest(seed, found, files)
 
 
 def tree_state(folder: Path) -> str:

@@ -1,13 +1,14 @@
 """What one build keeps on disk for the next: each entry file's front matter as parsed,
-its positions and its own findings, so that a file read as before is neither parsed nor
-checked again by the next `hpkb build` (a process of its own, unlike `hpkb serve`'s
-memo). Parsing and checking 1,000 files cost 0.57 CPU-seconds; taking them from here
-0.12.
+its positions, body and own findings, so that a file whose bytes are as before is
+neither read, parsed nor checked again by the next `hpkb build` (a process of its own,
+unlike `hpkb serve`'s memo): the build's fingerprint has read every input file once
+already, and gives each one's digest. Parsing and checking 1,000 files cost 0.57
+CPU-seconds; taking them from here about 0.06.
 
-One line per file: the digest of its name, kind and text, a space, and the JSON of what
-reading it gave. A line is only ever taken for the very text it was made from, by the
+One line per file: the digest of its name, kind and bytes, a space, and the JSON of what
+reading it gave. A line is only ever taken for the very bytes it was made from, by the
 same hpkb code on the same day (a file's own findings depend on the date); a line that
-cannot be read is a file to parse again, never an error.
+cannot be read is a file to read again, never an error.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from hpkb.diagnostics import Diagnostic
-from hpkb.load import EntryFile, split_front_matter, text_digest
+from hpkb.load import EntryFile, entry_digest
 from hpkb.model import Entry, Source
 from hpkb.schema import MODEL_BY_KIND
 from hpkb.strict_yaml import Path as StrictPath
@@ -30,7 +31,7 @@ from hpkb.strict_yaml import Path as StrictPath
 __all__ = ["KEPT_FILE", "Kept", "KeptLine", "kept_line", "read_kept", "seed_of", "write_kept"]
 
 KEPT_FILE = "typed.jsonl"  # in build/.cache
-_FORMAT = 2
+_FORMAT = 3
 
 # An entry file's typing: the entry (None when its front matter does not conform) and the
 # file's own findings (as validate.Typed).
@@ -52,16 +53,16 @@ class Kept:
     seed: str
     lines: dict[str, str]
 
-    def typed(self, entry_file: EntryFile, text: str) -> tuple[Source, Typed, KeptLine] | None:
-        """The file as its kept line says it was read and typed, or None (not kept)."""
-        digest = text_digest(entry_file.rel, entry_file.kind, text)
+    def typed(self, entry_file: EntryFile, file_digest: str
+              ) -> tuple[Source, Typed, KeptLine] | None:
+        """The file whose bytes have ``file_digest`` (`load.file_digest`) as its kept line
+        says it was read and typed, or None (not kept): the file need not be read."""
+        digest = entry_digest(entry_file.rel, entry_file.kind, file_digest)
         record = self.lines.get(digest)
-        split = split_front_matter(text, entry_file.rel) if record is not None else None
-        if record is None or isinstance(split, Diagnostic) or split is None:
+        if record is None:
             return None
         try:
-            source, typed = _from_record(json.loads(record), entry_file, split[1], split[2],
-                                         digest)
+            source, typed = _from_record(json.loads(record), entry_file, digest)
         except (ValueError, KeyError, TypeError, IndexError, AttributeError):
             return None  # not what this code writes: read the file again
         return source, typed, KeptLine(digest, record)
@@ -99,19 +100,19 @@ def write_kept(path: Path, seed: str, lines: list[KeptLine]) -> None:
         os.replace(partial, path)
 
 
-def kept_line(source: Source, source_text: str, typed: Typed) -> KeptLine:
-    """The line that gives back ``source`` and ``typed`` for this very text."""
+def kept_line(source: Source, typed: Typed) -> KeptLine:
+    """The line that gives back ``source`` and ``typed`` for the file's very bytes (whose
+    digest the source holds)."""
     entry, findings = typed
     # The positions as JSON text in the JSON: only a finding reads them (`_Positions`).
     positions = json.dumps([[list(path), line, column]
                             for path, (line, column) in source.positions.items()],
                            ensure_ascii=False, separators=(",", ":"))
     record = {"front": source.front, "dates": _date_paths(source.front, (), []),
-              "positions": positions,
+              "positions": positions, "body": source.body, "body_line": source.body_line,
               "findings": [d.as_json() for d in findings], "typed": entry is not None}
-    return KeptLine(text_digest(source.path, source.kind, source_text),
-                    json.dumps(record, default=_iso, ensure_ascii=False,
-                               separators=(",", ":")))
+    return KeptLine(source.digest, json.dumps(record, default=_iso, ensure_ascii=False,
+                                              separators=(",", ":")))
 
 
 def _iso(value: object) -> str:
@@ -162,8 +163,8 @@ class _Positions(Mapping[StrictPath, tuple[int, int]]):
         return len(self._read())
 
 
-def _from_record(record: dict[str, Any], entry_file: EntryFile, body: str, body_line: int,
-                 digest: str) -> tuple[Source, Typed]:
+def _from_record(record: dict[str, Any], entry_file: EntryFile, digest: str
+                 ) -> tuple[Source, Typed]:
     kind = entry_file.kind
     front = record["front"]
     for path in record["dates"]:
@@ -172,7 +173,8 @@ def _from_record(record: dict[str, Any], entry_file: EntryFile, body: str, body_
             holder = holder[step]
         holder[path[-1]] = date.fromisoformat(holder[path[-1]])
     positions = _Positions(str(record["positions"]))
-    source = Source(entry_file.rel, kind, front, positions, body, body_line, digest)
+    source = Source(entry_file.rel, kind, front, positions, str(record["body"]),
+                    int(record["body_line"]), digest)
     findings = [Diagnostic.from_json(d) for d in record["findings"]]
     # The front matter conformed when the line was kept, so it conforms now: the same
     # model of the same values.

@@ -16,8 +16,8 @@ from hpkb.memo import Memo
 from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind, Source
 from hpkb.strict_yaml import ParsedYaml, parse_yaml
 
-__all__ = ["MAX_FILE_BYTES", "EntryFile", "find_entry_files", "load_source", "parse_source",
-           "read_text", "split_front_matter", "text_digest"]
+__all__ = ["MAX_FILE_BYTES", "EntryFile", "entry_digest", "file_digest", "find_entry_files",
+           "load_source", "parse_source", "read_text", "read_with_digest", "split_front_matter"]
 
 MAX_FILE_BYTES = 512 * 1024
 
@@ -71,6 +71,18 @@ def find_entry_files(root: Path) -> tuple[list[EntryFile], list[Diagnostic]]:
 
 def read_text(path: Path, rel: str, limit: int = MAX_FILE_BYTES) -> str | Diagnostic:
     """A file's text with BOM and CRLF normalised, or a finding saying why not."""
+    read = read_with_digest(path, rel, limit)
+    return read if isinstance(read, Diagnostic) else read[0]
+
+
+def file_digest(data: bytes) -> str:
+    """The digest of a file's bytes (as `fingerprint.build_fingerprint` records them)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_with_digest(path: Path, rel: str, limit: int = MAX_FILE_BYTES
+                     ) -> tuple[str, str] | Diagnostic:
+    """`read_text`, and the digest of the very bytes the text came from (`file_digest`)."""
     if path.is_symlink():
         return _symlink_finding(rel)
     try:
@@ -93,7 +105,7 @@ def read_text(path: Path, rel: str, limit: int = MAX_FILE_BYTES) -> str | Diagno
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    return text, file_digest(data)
 
 
 def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic:
@@ -114,18 +126,19 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic
 def load_source(entry_file: EntryFile, memo: Memo | None = None) -> Source | Diagnostic:
     """Read one entry file into a Source, or the first finding that stops it (from
     ``memo`` when the file's text is what an earlier build read)."""
-    text = read_text(entry_file.path, entry_file.rel)
-    if isinstance(text, Diagnostic):
-        return text
+    read = read_with_digest(entry_file.path, entry_file.rel)
+    if isinstance(read, Diagnostic):
+        return read
+    text, digest = read
     if memo is None:
-        return parse_source(entry_file, text)
+        return parse_source(entry_file, text, digest)
     return memo.get(("source", entry_file.rel, entry_file.kind, text),
-                    lambda: parse_source(entry_file, text))
+                    lambda: parse_source(entry_file, text, digest))
 
 
-def parse_source(entry_file: EntryFile, text: str) -> Source | Diagnostic:
+def parse_source(entry_file: EntryFile, text: str, digest: str = "") -> Source | Diagnostic:
     """An entry file's text (as ``read_text`` gave it) as a Source, or the first finding
-    that stops it."""
+    that stops it. ``digest``: its bytes' (`file_digest`)."""
     rel = entry_file.rel
     split = split_front_matter(text, rel)
     if isinstance(split, Diagnostic):
@@ -134,11 +147,11 @@ def parse_source(entry_file: EntryFile, text: str) -> Source | Diagnostic:
     parsed = parse_yaml(front_text, rel, line_offset=1)
     if isinstance(parsed, Diagnostic):
         return parsed
-    return _source_of(entry_file, parsed, body, body_line, text)
+    return _source_of(entry_file, parsed, body, body_line, digest)
 
 
 def _source_of(
-    entry_file: EntryFile, parsed: ParsedYaml, body: str, body_line: int, text: str
+    entry_file: EntryFile, parsed: ParsedYaml, body: str, body_line: int, digest: str
 ) -> Source | Diagnostic:
     if not isinstance(parsed.value, dict):
         got = "nothing" if parsed.value is None else type(parsed.value).__name__
@@ -146,9 +159,10 @@ def _source_of(
                      f"front matter must be a set of `field: value` lines, got {got}",
                      "write one `field: value` per line between the --- lines")
     return Source(entry_file.rel, entry_file.kind, parsed.value, parsed.positions,
-                  body, body_line, text_digest(entry_file.rel, entry_file.kind, text))
+                  body, body_line,
+                  entry_digest(entry_file.rel, entry_file.kind, digest) if digest else "")
 
 
-def text_digest(rel: str, kind: str, text: str) -> str:
-    """The digest of an entry file's name, kind and text (as ``read_text`` gave it)."""
-    return hashlib.sha256(f"{rel}\0{kind}\0{text}".encode()).hexdigest()
+def entry_digest(rel: str, kind: str, digest: str) -> str:
+    """The digest of an entry file's name, kind and bytes (their ``file_digest``)."""
+    return hashlib.sha256(f"{rel}\0{kind}\0{digest}".encode()).hexdigest()

@@ -313,10 +313,13 @@ def _write_shared(prepared: _Prepared) -> list[tuple[str, int, str]]:
 def _reuse(site: Path, previous_site: Path, uris: Iterable[str], pages: Mapping[str, Any]
            ) -> None:
     """Hard-link (or copy) the previous HTML of unchanged pages into the new site."""
+    made: set[Path] = set()
     for uri in uris:
         rel = pages[uri].file.dest_uri
         target = site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:  # a look at each folder once, not at each page
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         link_or_copy(previous_site / rel, target)
 
 

@@ -45,8 +45,8 @@ class Source:
     positions: PositionsView
     body: str
     body_line: int  # file line of the body's first line
-    # A digest of the file's name, kind and text (`load.text_digest`): all the rest
-    # comes from them.
+    # A digest of the file's name, kind and bytes (`load.entry_digest`): all the rest
+    # comes from them ("" when not known).
     digest: str = field(default="", compare=False, repr=False)
 
     def where(self, path: tuple[str | int, ...]) -> tuple[int, int]:

@@ -257,6 +257,7 @@ class _Identity:
     fingerprint: str
     live: list[str] | None
     intact: bool  # the live build stands as it was left (whatever its inputs)
+    files: dict[str, str] = field(default_factory=dict)  # input files' digests, by path
 
     @property
     def quiet_entries(self) -> int | None:
@@ -273,10 +274,12 @@ def _identity(request: BuildRequest, settings: Settings) -> _Identity | None:
     target = _target(request, name)
     today = request.today or date.today()
     commit = source_commit(request.root)
+    files: dict[str, str] = {}
     fingerprint = build_fingerprint(request.root, (
         name, f"drafts={request.drafts}", "skip=" + ",".join(sorted(request.skip)),
-        today.isoformat(), f"commit={commit}"))
-    return _Identity(name, target, commit, fingerprint, *_live_stamp(target, fingerprint))
+        today.isoformat(), f"commit={commit}"), files)
+    return _Identity(name, target, commit, fingerprint, *_live_stamp(target, fingerprint),
+                     files)
 
 
 def _target(request: BuildRequest, profile: str) -> Path:
@@ -299,9 +302,10 @@ def warm(request: BuildRequest) -> None:
         prime(target / "mkdocs.yml")
 
 
-def _validated(request: BuildRequest) -> Validation:
-    """``validate_repo``, taking what the last build kept of files read as before (what
-    this build read is kept for the next). `hpkb serve` keeps its own, in memory.
+def _validated(request: BuildRequest, digests: Mapping[str, str]) -> Validation:
+    """``validate_repo``, taking what the last build kept of files whose bytes are as
+    before (``digests``: what the fingerprint read; what this build read is kept for the
+    next). `hpkb serve` keeps its own, in memory.
 
     What is loaded by then lives as long as the build: it goes to the collector's
     permanent generation (``gc.freeze``), so that the build's later collections do not
@@ -315,7 +319,7 @@ def _validated(request: BuildRequest) -> Validation:
         where = inside_build(request.root, Path(CACHE_DIR) / KEPT_FILE)
         seed = seed_of(code_digest(), request.today or date.today())
         validation = validate_repo(request.root, today=request.today,
-                                   kept=read_kept(where, seed))
+                                   kept=read_kept(where, seed), digests=digests)
         write_kept(where, seed, list(validation.kept))
         return validation
 
@@ -350,7 +354,7 @@ def build(request: BuildRequest) -> BuildReport:
             return BuildReport(known)
         if known is not None:
             return BuildReport(known, early.target, (), early.quiet_entries, up_to_date=True)
-    validation = _validated(request)
+    validation = _validated(request, early.files if early is not None else {})
     if fails(validation.diagnostics, request.strict):
         return BuildReport(validation.diagnostics)
     name, _ = _profile(validation, request.profile)

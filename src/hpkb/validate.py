@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -21,7 +21,14 @@ from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.forked import on_two_cores
 from hpkb.kept import Kept, KeptLine, kept_line
-from hpkb.load import EntryFile, find_entry_files, load_source, parse_source, read_text
+from hpkb.load import (
+    EntryFile,
+    find_entry_files,
+    load_source,
+    parse_source,
+    read_text,
+    read_with_digest,
+)
 from hpkb.memo import Memo
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
 from hpkb.packs import PackDef, load_packs
@@ -233,13 +240,16 @@ def _paused_gc() -> Iterator[None]:
 
 
 def validate_repo(root: Path, today: date | None = None, memo: Memo | None = None,
-                  kept: Kept | None = None) -> Validation:
+                  kept: Kept | None = None, digests: Mapping[str, str] | None = None
+                  ) -> Validation:
     """Load and check everything under ``root``: taxonomy, entries, cross-references.
     With ``memo`` (`hpkb serve`), or ``kept`` (what the last build kept on disk), a file
     read as before is neither parsed nor typed again (the checks across entries are all
-    made again); with ``kept``, the validation carries the lines to keep for the next."""
+    made again); with ``kept``, the validation carries the lines to keep for the next,
+    and a file whose bytes' digest is in ``digests`` (by path: what the build's
+    fingerprint read) and kept is not even read."""
     with _paused_gc():
-        return _validate(root, today or date.today(), memo, kept)
+        return _validate(root, today or date.today(), memo, kept, digests or {})
 
 
 def _typed_once(source: Source, today: date, memo: Memo | None) -> Typed:
@@ -266,28 +276,28 @@ def _read_and_typed(entry_file: EntryFile, today: date, memo: Memo | None = None
     return loaded, _typed_once(loaded, today, memo)
 
 
-def _parsed_and_typed(entry_file: EntryFile, text: str | Diagnostic, today: date, keep: bool
-                      ) -> tuple[Source | Diagnostic, Typed | None, KeptLine | None]:
-    """One entry file's text parsed and typed (its own checks made), with the line that
-    keeps the outcome when ``keep``."""
-    loaded = text if isinstance(text, Diagnostic) else parse_source(entry_file, text)
+def _parsed_and_typed(entry_file: EntryFile, read: tuple[str, str] | Diagnostic, today: date,
+                      keep: bool) -> tuple[Source | Diagnostic, Typed | None, KeptLine | None]:
+    """One entry file's text (and its bytes' digest) parsed and typed (its own checks
+    made), with the line that keeps the outcome when ``keep``."""
+    loaded = read if isinstance(read, Diagnostic) else parse_source(entry_file, *read)
     if isinstance(loaded, Diagnostic):
         return loaded, None, None
     typed = _typed(loaded, today)
-    assert isinstance(text, str)  # a finding is never parsed
-    return loaded, typed, kept_line(loaded, text, typed) if keep else None
+    return loaded, typed, kept_line(loaded, typed) if keep else None
 
 
-def _read_kept_first(files: list[EntryFile], today: date, kept: Kept | None
+def _read_kept_first(files: list[EntryFile], today: date, kept: Kept | None,
+                     digests: Mapping[str, str]
                      ) -> list[tuple[Source | Diagnostic, Typed | None, KeptLine | None]]:
-    """Every file read here; those whose kept line matches their text taken from it, the
-    rest parsed and typed on two cores (parsing and typing a file needs nothing from any
-    other)."""
-    texts = [read_text(f.path, f.rel) for f in files]
+    """Each file whose kept line is for the bytes ``digests`` gives (`load.file_digest`,
+    by path) taken from it, unread; the rest read here, then parsed and typed on two
+    cores (parsing and typing a file needs nothing from any other)."""
     read: list[tuple[Source | Diagnostic, Typed | None, KeptLine | None] | None] = [
-        kept.typed(f, text) if kept is not None and isinstance(text, str) else None
-        for f, text in zip(files, texts, strict=True)]
+        kept.typed(f, digests[f.rel]) if kept is not None and f.rel in digests else None
+        for f in files]
     todo = [at for at, found in enumerate(read) if found is None]
+    texts = {at: read_with_digest(files[at].path, files[at].rel) for at in todo}
     parsed = on_two_cores(lambda at: _parsed_and_typed(files[at], texts[at], today,
                                                        kept is not None), todo)
     for at, outcome in zip(todo, parsed, strict=True):
@@ -295,13 +305,14 @@ def _read_kept_first(files: list[EntryFile], today: date, kept: Kept | None
     return [outcome for outcome in read if outcome is not None]
 
 
-def _read_all(root: Path, today: date, memo: Memo | None, kept: Kept | None
+def _read_all(root: Path, today: date, memo: Memo | None, kept: Kept | None,
+              digests: Mapping[str, str]
               ) -> tuple[list[Diagnostic], list[tuple[Source, Typed]], list[KeptLine]]:
     """Every entry file read and typed: (findings of files that could not be read, the
     others with their typing, in file order, and their lines to keep)."""
     files, findings = find_entry_files(root)
     if memo is None:
-        read = _read_kept_first(files, today, kept)
+        read = _read_kept_first(files, today, kept, digests)
     else:
         read = [(*_read_and_typed(entry_file, today, memo), None) for entry_file in files]
     typed: list[tuple[Source, Typed]] = []
@@ -316,11 +327,12 @@ def _read_all(root: Path, today: date, memo: Memo | None, kept: Kept | None
     return findings, typed, lines
 
 
-def _validate(root: Path, today: date, memo: Memo | None, kept: Kept | None) -> Validation:
+def _validate(root: Path, today: date, memo: Memo | None, kept: Kept | None,
+              digests: Mapping[str, str]) -> Validation:
     settings, findings = load_settings(root)
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings
-    unreadable, read, lines = _read_all(root, today, memo, kept)
+    unreadable, read, lines = _read_all(root, today, memo, kept, digests)
     findings += unreadable
     known, duplicate_findings = _duplicate_findings(tuple(source for source, _ in read))
     findings += duplicate_findings

@@ -283,11 +283,11 @@ def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
     record = tmp_path / "linked.txt"  # written by whichever process checks the file
     same_file = hpkb.guard.same_file
 
-    def spied(path: Path, other: Path) -> bool:
+    def spied(path: str | Path, other: str | Path) -> bool:
         found = same_file(path, other)
         if found:
             with record.open("a", encoding="utf-8") as lines:
-                lines.write(path.name + "\n")
+                lines.write(Path(path).name + "\n")
         return found
 
     monkeypatch.setattr(hpkb.guard, "same_file", spied)

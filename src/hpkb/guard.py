@@ -540,12 +540,13 @@ class OutputGuard:
                 self._clean.add((check.passed, check.in_index))
 
     def _linked(self, item: tuple[str, str]) -> _FileCheck | None:
-        """A file passed as it is: the last build's, which passed then, linked here."""
+        """A file passed as it is: the last build's, which passed then, linked here (the
+        paths as text: a build's 2,000 files through pathlib cost 0.03 s)."""
         rel = item[1]
-        if self._previous is not None and rel in self._before and \
-                same_file(Path(item[0]), self._previous / rel):
-            return _FileCheck(rel, rel.startswith(WORD_INDEXES), [], self._before[rel], ())
-        return None
+        if self._previous is None or rel not in self._before or \
+                not same_file(item[0], f"{self._previous}/{rel}"):
+            return None
+        return _FileCheck(rel, rel.startswith(WORD_INDEXES), [], self._before[rel], ())
 
     def _check_file(self, item: tuple[str, str]) -> _FileCheck:
         """One file's findings, and what passed: the file's digest when it did, and its

@@ -269,7 +269,7 @@ def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:
     if then - now:
         return []
     return [rel for rel in sorted(now & then) if rel.endswith(".md")
-            and (same_file(docs / rel, before / rel)
+            and (same_file(f"{docs}/{rel}", f"{before}/{rel}")
                  or (docs / rel).read_bytes() == (before / rel).read_bytes())]
 
 
@@ -383,7 +383,7 @@ def _write_docs(root: Path, settings: Settings, profile_view: ProfileView,
         for folder in {(docs / rel).parent for rel in kept_files}:
             folder.mkdir(parents=True, exist_ok=True)
         for rel in kept_files:
-            link_or_copy(before / rel, docs / rel)
+            link_or_copy(f"{before}/{rel}", f"{docs}/{rel}")
     if not partial:
         for name in ("hpkb.css", "finder.js", "search.js", "tracker.js"):
             write_text(docs / "assets" / name, _asset(root, name))

@@ -221,3 +221,31 @@ def test_a_renderer_that_ended_early_is_a_finding_not_a_traceback(starter: Path)
     docs = starter / "build/shared/docs"
     assert {p.relative_to(docs).with_suffix(".html").as_posix() for p in docs.rglob("*.md")
             } <= {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+
+
+def _gone(path: Path, seconds: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return not path.exists()
+
+
+def test_a_retired_build_is_removed_by_a_process_nobody_waits_for(starter: Path) -> None:
+    """The last build, replaced, goes into build/.cache and is removed there in the
+    background; one left there (its remover killed) is removed by the next build."""
+    from hpkb.write import RETIRED
+
+    assert run_cli(starter, "build", "--skip", "packs", "--as-of", AS_OF).exit_code == 0
+    cache = starter / CACHE_DIR
+    left = cache / f"{RETIRED}shared-1-2"
+    (left / "docs").mkdir(parents=True)
+    (left / "docs" / "page.md").write_text("A page.\n", encoding="utf-8")
+    live = starter / "build" / "shared"
+    before = live.stat().st_ino
+    assert run_cli(starter, "build", "--skip", "packs", "--as-of", "2026-11-23").exit_code == 0
+    assert live.stat().st_ino != before  # another build (folder) is live
+    assert _folders(starter / "build") == ["shared"]
+    assert _gone(left)
+    assert all(_gone(p) for p in cache.glob(f"{RETIRED}*"))

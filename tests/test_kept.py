@@ -24,7 +24,7 @@ TODAY = date.fromisoformat(AS_OF)
 def _kept(root: Path) -> tuple[Path, str]:
     where, seed = root / "build" / ".cache" / "typed.jsonl", seed_of(code_digest(), TODAY)
     write_kept(where, seed, list(validate_repo(root, today=TODAY,
-                                               kept=Kept(seed, {})).kept))
+                                               kept=Kept(seed, {})).kept), Kept(seed, {}))
     return where, seed
 
 
@@ -131,3 +131,36 @@ def test_validation_with_kept_lines_is_validation_without(
     assert kept.diagnostics == plain.diagnostics
     assert kept.corpus.entries == plain.corpus.entries
     assert kept.packs == plain.packs
+
+
+def test_a_build_adds_its_new_lines_and_writes_the_file_whole_when_half_is_stale(
+        tmp_path: Path) -> None:
+    root = copy_example(tmp_path / "repo")
+    where, seed = _kept(root)
+    whole = where.read_text(encoding="utf-8")
+    count = len(whole.splitlines()) - 1
+    path = root / "practice" / "PR-2023-003.md"
+    text = path.read_text(encoding="utf-8")
+
+    def build_once(body: str) -> None:
+        path.write_text(text.replace("\n## Aim\n", f"\n## Aim\n\n{body}\n", 1),
+                        encoding="utf-8")
+        kept = read_kept(where, seed)
+        validation = validate_repo(root, today=TODAY, kept=kept, digests=_digests(root))
+        write_kept(where, seed, list(validation.kept), kept)
+
+    build_once("A first change.")
+    added = where.read_text(encoding="utf-8")
+    assert added.startswith(whole) and len(added.splitlines()) == count + 2  # one line on
+    sizes = []
+    for at in range(count):  # each edit leaves one line stale: rewritten before doubling
+        build_once(f"Change number {at}.")
+        sizes.append(len(where.read_text(encoding="utf-8").splitlines()) - 1)
+    assert max(sizes) <= 2 * count and count in sizes  # grew, then was written whole
+    assert read_kept(where, seed).lines.keys() >= {line.digest for line in validate_repo(
+        root, today=TODAY, kept=read_kept(where, seed), digests=_digests(root)).kept}
+    # A file cut short is written whole.
+    where.write_text(where.read_text(encoding="utf-8")[:-10], encoding="utf-8")
+    build_once("After a cut.")
+    assert where.read_text(encoding="utf-8").endswith("\n")
+    assert len(where.read_text(encoding="utf-8").splitlines()) == count + 1

@@ -52,6 +52,7 @@ class Kept:
 
     seed: str
     lines: dict[str, str]
+    appendable: bool = False  # the file ends with a whole line: lines may be added
 
     def typed(self, entry_file: EntryFile, file_digest: str
               ) -> tuple[Source, Typed, KeptLine] | None:
@@ -86,12 +87,23 @@ def read_kept(path: Path, seed: str) -> Kept:
         digest, _, record = line.partition(" ")
         if record:
             lines[digest] = record
-    return Kept(seed, lines)
+    # A file cut short (a build killed while adding to it) is written whole next time.
+    return Kept(seed, lines, appendable=text.endswith("\n"))
 
 
-def write_kept(path: Path, seed: str, lines: list[KeptLine]) -> None:
-    """Keep ``lines`` (those of this build's files) for the next build, in place of the
-    last build's; written whole, then renamed, so a reader never sees half a file."""
+def write_kept(path: Path, seed: str, lines: list[KeptLine], before: Kept) -> None:
+    """Keep ``lines`` (those of this build's files) for the next build. The lines not
+    kept already (``before``: what this build read) are added at the end, while at
+    least half the file's lines are still in use (a one-entry edit adds one line, not
+    6 MB at 1,000 entries); else the file is written whole, then renamed, so a reader
+    never sees half a file (a line cut short is only a file to read again)."""
+    new = [k for k in lines if k.digest not in before.lines]
+    if before.seed == seed and before.appendable and len(lines) * 2 >= len(before.lines) \
+            + len(new):
+        if new:
+            with path.open("a", encoding="utf-8") as file:
+                file.write("".join(f"{k.digest} {k.record}\n" for k in new))
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")  # two builds at once
     partial.write_text(seed + "\n" + "".join(f"{k.digest} {k.record}\n" for k in lines),

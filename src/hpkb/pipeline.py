@@ -318,9 +318,10 @@ def _validated(request: BuildRequest, digests: Mapping[str, str]) -> Validation:
             return validate_repo(request.root, today=request.today, memo=request.memo)
         where = inside_build(request.root, Path(CACHE_DIR) / KEPT_FILE)
         seed = seed_of(code_digest(), request.today or date.today())
-        validation = validate_repo(request.root, today=request.today,
-                                   kept=read_kept(where, seed), digests=digests)
-        write_kept(where, seed, list(validation.kept))
+        kept = read_kept(where, seed)
+        validation = validate_repo(request.root, today=request.today, kept=kept,
+                                   digests=digests)
+        write_kept(where, seed, list(validation.kept), kept)
         return validation
 
 
@@ -465,7 +466,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     done: list[str] = []
     refused: list[Diagnostic] = []
     try:
-        with build_lock(plan.root), staged_directory(target) as staging, \
+        with build_lock(plan.root), \
+                staged_directory(target, inside_build(plan.root, Path(CACHE_DIR))) as staging, \
                 contextlib.ExitStack() as on_exit:
             def source_guard() -> None:
                 if plan.source_guard is not None and (found := plan.source_guard()):
@@ -587,7 +589,8 @@ def _replace_part(request: BuildRequest, part: str, write: PartWriter,
         own_directory(target.parent)
     refused: list[Diagnostic] = []
     try:
-        with build_lock(request.root), staged_directory(target) as staging:
+        with build_lock(request.root), \
+                staged_directory(target, inside_build(request.root, Path(CACHE_DIR))) as staging:
             refused = write(validation, seen, staging, target)
             refused += guard_outputs(staging, seen, validation.corpus,
                                      validation.settings.hpkb.allow,

@@ -12,12 +12,14 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from hpkb.diagnostics import HpkbError
+from hpkb.forked import detached
 
 __all__ = [
     "CACHE_DIR",
@@ -62,15 +64,27 @@ def _remove_ours(path: Path) -> None:
         shutil.rmtree(path)
 
 
-def _sweep_leftovers(parent: Path, name: str) -> None:
+def _sweep_leftovers(parent: Path, name: str, trash: Path | None) -> None:
     """Tidy up after a killed build: put back a retired build that was never replaced,
-    then remove staging folders (only ones hpkb marked)."""
+    then remove staging folders (only ones hpkb marked), and retired builds left in
+    ``trash``."""
     target = parent / name
     for retired in sorted(parent.glob(f".{name}.old-*")):
         if not target.exists() and _is_ours(retired):
             os.replace(retired, target)
     for leftover in parent.glob(f".{name}.*"):
         _remove_ours(leftover)
+    for left in trash.glob(f"{RETIRED}*") if trash is not None and trash.is_dir() else ():
+        _discard(left)
+
+
+RETIRED = "retired-"  # a retired build, moved into the trash folder (`staged_directory`)
+
+
+def _discard(retired: Path) -> None:
+    """Remove a retired build, in a process nobody waits for where that is safe."""
+    if not detached(lambda: shutil.rmtree(retired, ignore_errors=True)):
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def own_directory(path: Path) -> Path:
@@ -93,17 +107,19 @@ def build_lock(root: Path) -> Iterator[None]:
 
 
 @contextmanager
-def staged_directory(target: Path) -> Iterator[Path]:
+def staged_directory(target: Path, trash: Path | None = None) -> Iterator[Path]:
     """Yield a fresh marked folder; on success it replaces ``target`` in one rename.
 
-    On any exception the staging folder is removed and ``target`` is untouched.
+    On any exception the staging folder is removed and ``target`` is untouched. The
+    retired build is moved into ``trash`` (build/.cache: never an output) and removed by
+    a process nobody waits for (`_discard`); without ``trash``, here.
     """
     parent = target.parent
     if target.exists() and not _is_ours(target):
         raise HpkbError(f"{target} exists but was not made by hpkb; move it away first",
                         exit_code=1)
     parent.mkdir(parents=True, exist_ok=True)
-    _sweep_leftovers(parent, target.name)
+    _sweep_leftovers(parent, target.name, trash)
     staging = own_directory(Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=parent)))
     staging.chmod(0o755)  # mkdtemp makes it private; a build is served to readers
     try:
@@ -116,7 +132,13 @@ def staged_directory(target: Path) -> Iterator[Path]:
         (target / MARKER).touch()
         os.replace(target, retired)
     os.replace(staging, target)
-    _remove_ours(retired)
+    if trash is None or not _is_ours(retired):
+        _remove_ours(retired)
+        return
+    trash.mkdir(parents=True, exist_ok=True)
+    discarded = trash / f"{RETIRED}{target.name}-{os.getpid()}-{time.monotonic_ns()}"
+    os.replace(retired, discarded)
+    _discard(discarded)
 
 
 def same_file(path: str | Path, other: str | Path) -> bool:

@@ -153,3 +153,30 @@ def test_an_edit_changes_its_card_the_lengths_and_its_words_files_only(
     added = ["wardens", "now", "carry", "a", "zygomatic", "splint"]
     assert starts and all(any(w.startswith(s) for w in added) for s in starts), starts
     assert _postings(after)["zygomatic"] == {"PR-2024-010": 2}
+
+
+def test_entries_taken_from_the_last_build_index_the_same(
+        views: Mapping[str, ProfileView], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the record in build/.cache, an edit indexes the edited entry alone, and the
+    files are those made from nothing; a record that cannot be read is made again."""
+    import hpkb.site_search
+
+    view = views["internal"]
+    cache = tmp_path / "site-search.json"
+    assert site_search_files(view, cache).files == site_search_files(view).files
+    made: list[str] = []
+    indexed = hpkb.site_search._indexed
+    monkeypatch.setattr(hpkb.site_search, "_indexed",
+                        lambda entry, seen: made.append(entry.id) or indexed(entry, seen))
+    edited = dataclasses.replace(view, entries=tuple(
+        dataclasses.replace(e, body=e.body + "\n\nA quokka-shaped lantern.\n")
+        if e.id == "PR-2024-010" else e for e in view.entries))
+    fresh = site_search_files(edited).files
+    made.clear()
+    assert site_search_files(edited, cache).files == fresh
+    assert made == ["PR-2024-010"]
+    cache.write_text('{"seed": "', encoding="utf-8")
+    made.clear()
+    assert site_search_files(edited, cache).files == fresh
+    assert len(made) == len(view.entries)

@@ -480,9 +480,12 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             # The site's search index needs only the view: a forked child writes it while
             # this process goes on (in an edit, the Whoosh update leaves the second core
             # idle); where forking is not safe, the site stage writes it.
+            # Each entry as the site's search indexed it, by its published digest.
+            indexed = _cache_of(plan.root, target, "site-search").with_suffix(".json")
             background = in_background(
-                lambda: write_site_search(seen, staging / "site", previous),
-                lambda: _site_search_again(seen, staging, previous)) if searching else None
+                lambda: write_site_search(seen, staging / "site", previous, indexed),
+                lambda: _site_search_again(seen, staging, previous, indexed)) \
+                if searching else None
             if background is not None:
                 on_exit.callback(background.cancel)  # should the build stop before joining
             search_index: SearchIndexPlan = "previous" if not searching else \
@@ -549,11 +552,12 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     return tuple(done), []
 
 
-def _site_search_again(seen: ProfileView, staging: Path, previous: Path | None) -> None:
+def _site_search_again(seen: ProfileView, staging: Path, previous: Path | None,
+                       indexed: Path) -> None:
     """The site's search index, written here after a child failed to (from the start:
     no file it left is written into, being maybe the last build's, linked)."""
     shutil.rmtree(staging / "site" / INDEX_FOLDER, ignore_errors=True)
-    write_site_search(seen, staging / "site", previous)
+    write_site_search(seen, staging / "site", previous, indexed)
 
 
 def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,

@@ -51,3 +51,24 @@ def test_export_document_shape(starter: Path) -> None:
     for hidden in ("RD-2024-001", "Imelda Castrow", "Bram Ottersby", "Op Example",
                    "caution for assault"):
         assert hidden not in text
+
+
+def test_schemas_kept_in_the_cache_are_the_ones_made(tmp_path: Path) -> None:
+    from hpkb.export import _schema_texts
+    from hpkb.schema import json_schema
+    from hpkb.write import json_text
+
+    made = _schema_texts(None)
+    assert made == {f"schemas/{kind}.schema.json": json_text(json_schema(kind))
+                    for kind in ENTRY_KINDS}
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "schemas-0123456789abcdef.json").write_text("{}", encoding="utf-8")  # old code's
+    assert _schema_texts(cache) == made
+    kept = list(cache.glob("schemas-*.json"))
+    assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8")) == made
+    kept[0].write_text(json.dumps({**made, "schemas/debrief.schema.json": "{}\n"}),
+                       encoding="utf-8")
+    assert _schema_texts(cache)["schemas/debrief.schema.json"] == "{}\n"  # taken as kept
+    kept[0].write_text('{"schemas/', encoding="utf-8")
+    assert _schema_texts(cache) == made  # unreadable: made again

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,13 +139,34 @@ def export_document(profile_view: ProfileView, provenance: Provenance) -> dict[s
     }
 
 
-def export_files(profile_view: ProfileView, provenance: Provenance) -> dict[str, str]:
+def export_files(profile_view: ProfileView, provenance: Provenance,
+                 cache: Path | None = None) -> dict[str, str]:
     """The export's files by their path in its folder (entries.json, then
-    schemas/<kind>.schema.json), made once: the site's downloads hold the same."""
+    schemas/<kind>.schema.json), made once: the site's downloads hold the same. With
+    ``cache`` (build/.cache), the schemas are kept there (`_schema_texts`)."""
     files = {"entries.json": json_text(export_document(profile_view, provenance))}
-    files.update({f"schemas/{kind}.schema.json": json_text(json_schema(kind))
-                  for kind in ENTRY_KINDS})
+    files.update(_schema_texts(cache))
     return files
+
+
+def _schema_texts(cache: Path | None) -> dict[str, str]:
+    """The schema files' texts. Pydantic makes them in about 0.01 s a build, and they
+    change only with hpkb's code: kept in ``cache`` by its digest."""
+    from hpkb.fingerprint import code_digest
+
+    names = {kind: f"schemas/{kind}.schema.json" for kind in ENTRY_KINDS}
+    file = cache / f"schemas-{code_digest()[:16]}.json" if cache is not None else None
+    with contextlib.suppress(OSError, ValueError):
+        kept = json.loads(file.read_text(encoding="utf-8")) if file is not None else None
+        if isinstance(kept, dict) and sorted(kept) == sorted(names.values()) and \
+                all(isinstance(text, str) for text in kept.values()):
+            return {name: kept[name] for name in names.values()}
+    texts = {name: json_text(json_schema(kind)) for kind, name in names.items()}
+    if file is not None:
+        for other in file.parent.glob("schemas-*.json"):  # another code's
+            other.unlink(missing_ok=True)
+        write_text(file, json.dumps(texts, ensure_ascii=False))
+    return texts
 
 
 def write_files(files: Mapping[str, str], out: Path) -> list[Path]:

@@ -480,6 +480,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             # The site's search index needs only the view: a forked child writes it while
             # this process goes on (in an edit, the Whoosh update leaves the second core
             # idle); where forking is not safe, the site stage writes it.
+            cache = inside_build(plan.root, Path(CACHE_DIR))
             # Each entry as the site's search indexed it, by its published digest.
             indexed = _cache_of(plan.root, target, "site-search").with_suffix(".json")
             background = in_background(
@@ -496,7 +497,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 # writes the Whoosh index, rather than after it on one core.
                 nonlocal exported
                 if exporting:
-                    exported = export_files(seen, plan.provenance)
+                    exported = export_files(seen, plan.provenance, cache)
                 if "site" not in plan.skip:
                     prime_site(plan.root)
 
@@ -526,7 +527,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 done.append("packs")
             # The export's files, made once for the export and the site's downloads.
             if exporting and exported is None:
-                exported = export_files(seen, plan.provenance)
+                exported = export_files(seen, plan.provenance, cache)
             if "site" not in plan.skip:
                 refused += build_site(plan.root, plan.settings, seen, staging, similar,
                                       staging / "packs", plan.pack_titles, previous=previous,

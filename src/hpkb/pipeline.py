@@ -536,7 +536,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                                       downloads=target / "docs" / "downloads"
                                       if "export" in plan.deferred else None,
                                       exported=exported, only=plan.only,
-                                      previous_intact=plan.previous_intact)
+                                      previous_intact=plan.previous_intact,
+                                      search_cache=indexed)
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
                 done.append("export")

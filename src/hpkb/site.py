@@ -286,8 +286,8 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                pages: tuple[str, dict[str, str]] | None = None,
                search_index: SearchIndexPlan = "write",
                downloads: Path | None = None, exported: Mapping[str, str] | None = None,
-               only: frozenset[str] | None = None, previous_intact: bool = False
-               ) -> list[Diagnostic]:
+               only: frozenset[str] | None = None, previous_intact: bool = False,
+               search_cache: Path | None = None) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site: its pages
     and its search index (`hpkb.site_search`). With ``previous`` (the last build's
     folder), unchanged pages are not rendered again, and unchanged index files are linked.
@@ -298,8 +298,8 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     ``exported``: the export's files (`export_files`), when made already. ``only`` (a
     preview's saved entries): the previous docs tree as it is but for those entries'
     pages. ``previous_intact``: the previous build stands as it was left, so an entry
-    page whose key (`entry_page_keys`) is the one it recorded is linked from it as it is,
-    not made again."""
+    page whose key (`pages.page_keys`) is the one it recorded is linked from it as it is,
+    not made again. ``search_cache``: see `site_search.site_search_files`."""
     findings = _build_pages(root, settings, profile_view, out, similar, packs, pack_titles,
                             previous, provenance, pages, downloads, exported, only,
                             previous_intact)
@@ -309,7 +309,7 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     if search_index == "previous" and before is not None:
         link_tree(before, out / "site" / INDEX_FOLDER)
     elif search_index != "written":
-        write_site_search(profile_view, out / "site", previous)
+        write_site_search(profile_view, out / "site", previous, search_cache)
     return []
 
 

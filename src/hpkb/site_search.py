@@ -138,16 +138,18 @@ def _indexed_once(entries: list[PublishedEntry], view: ProfileView, cache: Path 
             data.get("seed") == seed else None
         before = found if isinstance(found, dict) else {}
     indexed: list[_Indexed] = []
+    records: dict[str, Any] = {}  # what to record: the record as read, where it held
     for entry in entries:
         kept = _from_record(before.get(entry.id), entry.digest)
-        indexed.append(kept if kept is not None else _indexed(entry, view))
+        made = kept if kept is not None else _indexed(entry, view)
+        indexed.append(made)
+        records[entry.id] = before[entry.id] if kept is not None else [
+            entry.digest, " ".join(f"{t} {c}" for t, c in made.counts.items()),
+            " ".join(sorted(made.title)), made.length, made.card]
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps({"seed": seed, "entries": {
-            e.id: [e.digest, " ".join(f"{t} {c}" for t, c in i.counts.items()),
-                   " ".join(sorted(i.title)), i.length, i.card]
-            for e, i in zip(entries, indexed, strict=True)}}, ensure_ascii=False,
-            separators=(",", ":")), encoding="utf-8")
+        cache.write_text(json.dumps({"seed": seed, "entries": records}, ensure_ascii=False,
+                                    separators=(",", ":")), encoding="utf-8")
     return indexed
 
 

@@ -9,6 +9,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from hpkb.write import CACHE_DIR, MARKER
 from tests.conftest import AS_OF, run_cli
 
@@ -249,3 +251,29 @@ def test_a_retired_build_is_removed_by_a_process_nobody_waits_for(starter: Path)
     assert _folders(starter / "build") == ["shared"]
     assert _gone(left)
     assert all(_gone(p) for p in cache.glob(f"{RETIRED}*"))
+
+
+def test_the_build_lock_is_free_while_a_retired_build_is_removed(
+        starter: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The detached remover holds no copy of the build lock: the next build need not
+    wait for it."""
+    import fcntl
+    import time
+
+    import hpkb.write
+
+    assert run_cli(starter, "build", "--skip", "packs", "--as-of", AS_OF).exit_code == 0
+    removing = hpkb.write.shutil.rmtree
+
+    def slowly(path: object, ignore_errors: bool = False) -> None:
+        time.sleep(2)  # in the detached remover: still removing when the build returns
+        removing(path, ignore_errors=ignore_errors)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hpkb.write.shutil, "rmtree", slowly)
+    assert run_cli(starter, "build", "--skip", "packs", "--as-of", "2026-11-23").exit_code == 0
+    monkeypatch.setattr(hpkb.write.shutil, "rmtree", removing)
+    cache = starter / CACHE_DIR
+    assert list(cache.glob("retired-*"))  # the remover is still at work
+    with open(cache / "build.lock", "a", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free: raises if held
+    assert all(_gone(p) for p in cache.glob("retired-*"))

@@ -99,12 +99,18 @@ def detached(work: Callable[[], object]) -> bool:
     if child == 0:
         try:
             if os.fork() == 0:
+                # Only the parent's: a file lock (the build lock) is held while any copy
+                # of its descriptor is open, and this process outlives the build.
+                os.closerange(3, _MAX_FD)
                 with contextlib.suppress(BaseException):
                     work()
         finally:
             os._exit(0)  # as in on_two_cores: nothing of the parent's run twice
     os.waitpid(child, 0)
     return True
+
+
+_MAX_FD = 1 << 16
 
 
 # A work queue is a pipe both processes read, holding the first item number of each chunk

@@ -362,3 +362,27 @@ def test_site_wide_pages_read_no_entry_text(tmp_path: Path, profile: str) -> Non
     assert pages.data == pages_changed.data and pages.data
     # Entry pages do read their text: each key changed.
     assert all(record_changed["entries"][p] != key for p, key in record["entries"].items())
+
+
+def test_a_page_record_naming_anything_outside_the_docs_tree_is_not_taken(
+        tmp_path: Path) -> None:
+    """The last build's record of its pages' keys names pages to link into this build:
+    a name leaving the docs tree makes the site-wide part of it unusable."""
+    import json
+
+    from hpkb.site import PAGE_KEYS, _recorded_keys
+
+    previous = tmp_path / "shared"
+    (previous / "docs" / "assets").mkdir(parents=True)
+    (previous / "docs" / "index.md").write_text("Home.\n", encoding="utf-8")
+    (previous / "docs" / "assets" / "finder.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "outside.md").write_text("Not ours.\n", encoding="utf-8")
+    for pages, data, usable in ((["index.md"], ["finder.json"], True),
+                                (["index.md", "../outside.md"], ["finder.json"], False),
+                                (["index.md"], ["../../outside.md"], False),
+                                (["/etc/hostname"], [], False)):
+        (previous / PAGE_KEYS).write_text(json.dumps(
+            {"entries": {}, "site_wide": {"key": "k", "pages": pages, "data": data}}),
+            encoding="utf-8")
+        recorded = _recorded_keys(previous)
+        assert (recorded["site_wide"] is not None) == usable, (pages, data)

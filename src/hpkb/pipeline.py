@@ -465,9 +465,9 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     previous = target if target.is_dir() else None
     done: list[str] = []
     refused: list[Diagnostic] = []
+    cache = inside_build(plan.root, Path(CACHE_DIR))  # what a build keeps for the next
     try:
-        with build_lock(plan.root), \
-                staged_directory(target, inside_build(plan.root, Path(CACHE_DIR))) as staging, \
+        with build_lock(plan.root), staged_directory(target, cache) as staging, \
                 contextlib.ExitStack() as on_exit:
             def source_guard() -> None:
                 if plan.source_guard is not None and (found := plan.source_guard()):
@@ -480,7 +480,6 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             # The site's search index needs only the view: a forked child writes it while
             # this process goes on (in an edit, the Whoosh update leaves the second core
             # idle); where forking is not safe, the site stage writes it.
-            cache = inside_build(plan.root, Path(CACHE_DIR))
             # Each entry as the site's search indexed it, by its published digest.
             indexed = _cache_of(plan.root, target, "site-search").with_suffix(".json")
             background = in_background(

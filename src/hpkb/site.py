@@ -221,6 +221,12 @@ def _overridden(root: Path) -> bool:
     return folder.is_dir() and any(folder.rglob("*.j2"))
 
 
+def _below(name: object) -> bool:
+    """A relative path that stays below the folder it is joined to."""
+    return isinstance(name, str) and bool(name) and not name.startswith("/") \
+        and ".." not in name.split("/")
+
+
 def _recorded_keys(previous: Path | None) -> dict[str, Any]:
     """The previous build's record of its pages' keys (`_generate`), of the pages and
     data files it holds."""
@@ -231,8 +237,10 @@ def _recorded_keys(previous: Path | None) -> dict[str, Any]:
         entries = {str(page): str(key) for page, key in data["entries"].items()
                    if (docs / page).is_file()}
         site = data["site_wide"]
-        whole = all((docs / page).is_file() for page in site["pages"]) and \
-            all((docs / "assets" / name).is_file() for name in site["data"])
+        # Names only below docs/ (and its assets/): they are linked into this build.
+        whole = all(_below(page) and (docs / page).is_file() for page in site["pages"]) \
+            and all(_below(name) and "/" not in name and (docs / "assets" / name).is_file()
+                    for name in site["data"])
         return {"entries": entries,
                 "site_wide": {"key": str(site["key"]), "pages": [str(p) for p in site["pages"]],
                               "data": [str(d) for d in site["data"]]} if whole else None}

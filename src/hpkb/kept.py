@@ -28,13 +28,14 @@ from hpkb.model import Entry, Source
 from hpkb.schema import MODEL_BY_KIND
 from hpkb.strict_yaml import Path as StrictPath
 
-__all__ = ["KEPT_FILE", "Kept", "KeptLine", "kept_line", "read_kept", "seed_of", "write_kept"]
+__all__ = ["KEPT_FILE", "Kept", "KeptLine", "Typed", "kept_line", "read_kept", "seed_of",
+           "write_kept"]
 
 KEPT_FILE = "typed.jsonl"  # in build/.cache
 _FORMAT = 3
 
 # An entry file's typing: the entry (None when its front matter does not conform) and the
-# file's own findings (as validate.Typed).
+# file's own findings (what validation's own checks of the file give).
 Typed = tuple[Entry | None, list[Diagnostic]]
 
 

@@ -71,7 +71,7 @@ def find_entry_files(root: Path) -> tuple[list[EntryFile], list[Diagnostic]]:
 
 def read_text(path: Path, rel: str, limit: int = MAX_FILE_BYTES) -> str | Diagnostic:
     """A file's text with BOM and CRLF normalised, or a finding saying why not."""
-    read = read_with_digest(path, rel, limit)
+    read = _read(path, rel, limit)
     return read if isinstance(read, Diagnostic) else read[0]
 
 
@@ -83,6 +83,12 @@ def file_digest(data: bytes) -> str:
 def read_with_digest(path: Path, rel: str, limit: int = MAX_FILE_BYTES
                      ) -> tuple[str, str] | Diagnostic:
     """`read_text`, and the digest of the very bytes the text came from (`file_digest`)."""
+    read = _read(path, rel, limit)
+    return read if isinstance(read, Diagnostic) else (read[0], file_digest(read[1]))
+
+
+def _read(path: Path, rel: str, limit: int) -> tuple[str, bytes] | Diagnostic:
+    """A file's text and the bytes it came from (see `read_text`)."""
     if path.is_symlink():
         return _symlink_finding(rel)
     try:
@@ -105,7 +111,7 @@ def read_with_digest(path: Path, rel: str, limit: int = MAX_FILE_BYTES
     text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, file_digest(data)
+    return text, data
 
 
 def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic:

@@ -7,7 +7,6 @@ changed; the pipeline swaps the whole build in, so an interrupted update never g
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import heapq
 import itertools
@@ -39,7 +38,7 @@ from hpkb.forked import (
 )
 from hpkb.memo import Memo
 from hpkb.workers import WorkerFailed, finish_worker, start_worker, stop
-from hpkb.write import link_or_copy, write_text
+from hpkb.write import link_or_copy, read_records, write_records, write_text
 
 T = TypeVar("T")
 
@@ -149,16 +148,11 @@ def _entry_documents(profile_view: ProfileView, cache: Path | None
     """The documents made, and every entry's content hash and spelling words: taken
     from ``cache``'s record for an entry published as it was then (a one-entry edit
     makes one document, not 1,000), else from its document, made."""
-    from hpkb.fingerprint import code_digest
+    from hpkb.fingerprint import records_seed
 
-    seed = hashlib.sha256(repr((code_digest(), profile_view.taxonomy)).encode()).hexdigest()
+    seed = records_seed(profile_view.taxonomy)
     record = cache / DOCUMENTS_FILE if cache is not None else None
-    before: dict[str, Any] = {}
-    with contextlib.suppress(OSError, ValueError):  # none, or not one this code wrote
-        data = json.loads(record.read_text(encoding="utf-8")) if record is not None else {}
-        entries = data.get("entries") if isinstance(data, dict) and \
-            data.get("seed") == seed else None
-        before = entries if isinstance(entries, dict) else {}
+    before = read_records(record, seed)
     documents: dict[str, dict[str, Any]] = {}
     hashes: dict[str, str] = {}
     spelling: dict[str, str] = {}
@@ -172,10 +166,8 @@ def _entry_documents(profile_view: ProfileView, cache: Path | None
         document = documents[entry.id] = _document(entry, profile_view.taxonomy)
         hashes[entry.id] = document.pop("content_hash")
         spelling[entry.id] = _spelling_words(document, split)
-    if record is not None:
-        write_text(record, json.dumps({"seed": seed, "entries": {
-            e.id: [e.digest, hashes[e.id], spelling[e.id]] for e in profile_view.entries}},
-            ensure_ascii=False, separators=(",", ":")))
+    write_records(record, seed, {e.id: [e.digest, hashes[e.id], spelling[e.id]]
+                                 for e in profile_view.entries})
     return documents, hashes, spelling
 
 

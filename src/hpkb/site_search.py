@@ -24,8 +24,6 @@ holds the two to one answer).
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 import re
 import unicodedata
@@ -42,7 +40,7 @@ from hpkb.model import EntryKind
 from hpkb.pages import KIND_SINGULAR, entry_page
 from hpkb.search import plain_text
 from hpkb.view import ProfileView, PublishedEntry
-from hpkb.write import write_or_link
+from hpkb.write import read_records, write_or_link, write_records
 
 __all__ = ["INDEX_FOLDER", "SiteSearchFiles", "site_search_files", "tokens",
            "write_index_files", "write_site_search"]
@@ -128,15 +126,10 @@ def _indexed_once(entries: list[PublishedEntry], view: ProfileView, cache: Path 
     (`PublishedEntry.digest`) is the one recorded there for this code and taxonomy (a
     one-entry edit indexes one entry, not 1,000: 0.15 CPU-seconds, on the core beside
     the build's), else made; the record is then written again."""
-    from hpkb.fingerprint import code_digest
+    from hpkb.fingerprint import records_seed
 
-    seed = hashlib.sha256(repr((code_digest(), view.taxonomy)).encode()).hexdigest()
-    before: dict[str, Any] = {}
-    with contextlib.suppress(OSError, ValueError):  # none, or not one this code wrote
-        data = json.loads(cache.read_text(encoding="utf-8")) if cache is not None else {}
-        found = data.get("entries") if isinstance(data, dict) and \
-            data.get("seed") == seed else None
-        before = found if isinstance(found, dict) else {}
+    seed = records_seed(view.taxonomy)
+    before = read_records(cache, seed)
     indexed: list[_Indexed] = []
     records: dict[str, Any] = {}  # what to record: the record as read, where it held
     for entry in entries:
@@ -146,10 +139,7 @@ def _indexed_once(entries: list[PublishedEntry], view: ProfileView, cache: Path 
         records[entry.id] = before[entry.id] if kept is not None else [
             entry.digest, " ".join(f"{t} {c}" for t, c in made.counts.items()),
             " ".join(sorted(made.title)), made.length, made.card]
-    if cache is not None:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps({"seed": seed, "entries": records}, ensure_ascii=False,
-                                    separators=(",", ":")), encoding="utf-8")
+    write_records(cache, seed, records)
     return indexed
 
 

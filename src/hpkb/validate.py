@@ -20,7 +20,7 @@ from hpkb.config import Settings, load_settings
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.forked import on_two_cores
-from hpkb.kept import Kept, KeptLine, kept_line
+from hpkb.kept import Kept, KeptLine, Typed, kept_line
 from hpkb.load import (
     EntryFile,
     find_entry_files,
@@ -82,10 +82,6 @@ def _kind_mismatch(source: Source) -> Diagnostic | None:
                  f"move the file to {KIND_FOLDERS[kind]}/, or give it a "
                  f"{ID_PREFIX[source.kind]}- id")
 
-
-# An entry file's typing: the entry (None when its front matter does not conform) and the
-# file's own findings.
-Typed = tuple[Entry | None, list[Diagnostic]]
 
 
 def _typed(source: Source, today: date) -> Typed:

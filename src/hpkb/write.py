@@ -7,13 +7,14 @@ hpkb deletes only directories that carry its marker file.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,12 @@ __all__ = [
     "link_or_copy",
     "link_tree",
     "own_directory",
+    "read_records",
     "same_file",
     "staged_directory",
     "write_json",
     "write_or_link",
+    "write_records",
     "write_text",
 ]
 
@@ -282,3 +285,23 @@ def _indented(value: Any, newline: str, add: Any) -> None:
 
 def write_json(path: Path, data: Any) -> None:
     write_text(path, json_text(data))
+
+
+def read_records(file: Path | None, seed: str) -> dict[str, Any]:
+    """The records `write_records` kept in ``file`` for ``seed``, by key; none when
+    there is no such file, it was kept for another seed, or it is not one hpkb wrote
+    (each record is then checked by whoever takes it)."""
+    with contextlib.suppress(OSError, ValueError):
+        data = json.loads(file.read_text(encoding="utf-8")) if file is not None else None
+        records = data.get("records") if isinstance(data, dict) and \
+            data.get("seed") == seed else None
+        return records if isinstance(records, dict) else {}
+    return {}
+
+
+def write_records(file: Path | None, seed: str, records: Mapping[str, Any]) -> None:
+    """Keep ``records`` (JSON-ready, by key) in ``file`` for the next build with the
+    same ``seed``; nothing without a file."""
+    if file is not None:
+        write_text(file, json.dumps({"seed": seed, "records": records}, ensure_ascii=False,
+                                    separators=(",", ":")))

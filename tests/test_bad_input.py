@@ -285,6 +285,34 @@ def test_symlinks_are_reported_never_followed(starter: Path, tmp_path: Path, wha
     assert "CANARY" not in result.stdout
 
 
+@pytest.mark.skipif(os.name != "posix", reason="symlinks need POSIX")
+def test_entry_files_are_found_in_order_and_every_link_is_reported(tmp_path: Path) -> None:
+    """Entry files in nested folders, sorted; hidden files and folders and other files
+    left out; a link (to a folder, to a file, broken, named like an entry or hidden)
+    reported where it is, folders' links first in each folder, never followed."""
+    from hpkb.load import find_entry_files
+
+    for rel in ("debriefs/b/w.md", "debriefs/x.md", "debriefs/a/y.md", "debriefs/a/.h/z.md",
+                "debriefs/.q.md", "debriefs/n.txt", "practice/p.md"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    for rel, target in (("debriefs/link", "debriefs/b"), ("debriefs/.hidden", "debriefs/b"),
+                        ("debriefs/folder.md", "debriefs/b"), ("debriefs/a/l.md", "debriefs/x.md"),
+                        ("debriefs/broken.md", "nowhere"), ("debriefs/a/n.txt", "debriefs/x.md"),
+                        ("practice/q", "debriefs")):
+        (tmp_path / rel).symlink_to(tmp_path / target)
+    files, findings = find_entry_files(tmp_path)
+    assert [(f.rel, f.kind, f.path) for f in files] == [
+        ("debriefs/a/y.md", "debrief", tmp_path / "debriefs/a/y.md"),
+        ("debriefs/b/w.md", "debrief", tmp_path / "debriefs/b/w.md"),
+        ("debriefs/x.md", "debrief", tmp_path / "debriefs/x.md"),
+        ("practice/p.md", "practice", tmp_path / "practice/p.md")]
+    assert [(d.code, d.file) for d in findings] == [
+        ("HP003", "debriefs/.hidden"), ("HP003", "debriefs/folder.md"),
+        ("HP003", "debriefs/link"), ("HP003", "debriefs/broken.md"),
+        ("HP003", "debriefs/a/l.md"), ("HP003", "practice/q")]
+
+
 def test_warning_passes_unless_strict(starter: Path) -> None:
     replace(LEARNING, "owner: Public Protection Unit",
             "owner: Public Protection Unit\nreview_by: 2025-01-01")(starter)

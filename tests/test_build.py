@@ -258,20 +258,16 @@ def test_the_build_lock_is_free_while_a_retired_build_is_removed(
     """The detached remover holds no copy of the build lock: the next build need not
     wait for it."""
     import fcntl
-    import time
-
-    import hpkb.write
 
     assert run_cli(starter, "build", "--skip", "packs", "--as-of", AS_OF).exit_code == 0
-    removing = hpkb.write.shutil.rmtree
-
-    def slowly(path: object, ignore_errors: bool = False) -> None:
-        time.sleep(2)  # in the detached remover: still removing when the build returns
-        removing(path, ignore_errors=ignore_errors)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(hpkb.write.shutil, "rmtree", slowly)
+    slow = starter.parent / "slow-bin"  # an `rm` still removing when the build returns
+    slow.mkdir()
+    (slow / "rm").write_text(f'#!/bin/sh\nsleep 2\nexec {shutil.which("rm")} "$@"\n',
+                             encoding="utf-8")
+    (slow / "rm").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{slow}{os.pathsep}{os.environ['PATH']}")
     assert run_cli(starter, "build", "--skip", "packs", "--as-of", "2026-11-23").exit_code == 0
-    monkeypatch.setattr(hpkb.write.shutil, "rmtree", removing)
+    monkeypatch.undo()
     cache = starter / CACHE_DIR
     assert list(cache.glob("retired-*"))  # the remover is still at work
     with open(cache / "build.lock", "a", encoding="utf-8") as lock:

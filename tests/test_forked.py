@@ -152,18 +152,3 @@ def test_validation_over_many_files_finds_what_one_core_finds(starter: Path) -> 
     shutil.rmtree(starter / "build", ignore_errors=True)
     result = run_cli(starter, "validate")
     assert result.exit_code == 1 and "HP305" in result.stdout
-
-
-def test_detached_work_runs_in_a_process_nobody_waits_for(tmp_path: Path) -> None:
-    from hpkb.forked import detached
-
-    mark = tmp_path / "done"
-    assert detached(lambda: (time.sleep(0.2), mark.write_text(str(os.getpid()))))
-    assert not mark.exists()  # not waited for
-    deadline = time.monotonic() + 10
-    while not mark.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert mark.read_text() != str(os.getpid())  # done, by another process
-    with another_thread():  # forking beside a thread is not safe: nothing is started
-        assert not detached(lambda: mark.unlink())
-    assert mark.exists()

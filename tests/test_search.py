@@ -335,24 +335,55 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
         with monkeypatch.context() as every_term:  # the holders of every term, as for many
             every_term.setattr(hpkb.search, "FORK_MIN_ITEMS", 1)
             assert more_like_this(folder, wanted) == fresh
+        afresh = tmp_path / f"{name}-afresh"  # a record made from every document
+        more_like_this(folder, wanted, cache=afresh)
         scored.clear()
         kept = more_like_this(folder, wanted, cache=cache)
         assert kept == fresh and list(kept) == list(fresh)
+        # The record kept, updated or made afresh, is the one made from every document.
+        assert _related_record(cache) == _related_record(afresh)
         return fresh
 
+    again = hpkb.search._related_again
+    updated: list[bool] = []  # whether each record was updated from the fresh documents
+    monkeypatch.setattr(hpkb.search, "_related_again",
+                        lambda *args: updated.append(bool(found := again(*args))) or found)
     step("first", entries)
     assert scored == [len(ids)]  # nothing recorded yet
     entries[3] = dataclasses.replace(entries[3], body=entries[3].body + " Zyxwvut.")
+    updated.clear()
     step("unique", entries)
     assert scored and 1 <= scored[0] < len(ids)  # the entry itself, and few others
+    assert updated == [True]  # from the record and the one fresh document
     entries[5] = dataclasses.replace(entries[5], body=entries[5].body +
                                      " Officers shared the review with the partnership.")
     step("common", entries)
+    updated.clear()
     step("gone", entries[1:])
     assert scored == [len(ids) - 1]  # fewer entries: every score changes
+    assert updated == []  # every document read
     step("back", entries)
+    updated.clear()
     step("again", entries)
     assert scored == [0]  # nothing changed
+    assert updated == [True]
+    # A record whose texts cannot be read: every document is read, and it is made again.
+    record = json.loads((cache / "related.json").read_text(encoding="utf-8"))
+    record["holders"] = {text: "garbled" for text in record["holders"]}
+    (cache / "related.json").write_text(json.dumps(record), encoding="utf-8")
+    entries[6] = dataclasses.replace(entries[6], body=entries[6].body + " Night shifts.")
+    updated.clear()
+    step("garbled", entries)
+    assert updated == [False]
+
+
+def _related_record(cache: Path) -> dict[str, Any]:
+    """The related entries' record, each term's holders as a set (their order is
+    immaterial to scores, each entry's score summing its terms in their own order)."""
+    record = json.loads((cache / "related.json").read_text(encoding="utf-8"))
+    record["holders"] = {text: sorted(zip(held.split()[::2], held.split()[1::2], strict=True))
+                         for text, held in record["holders"].items()}
+    return dict(record)
 
 
 @pytest.mark.parametrize("beside_thread", [False, True])

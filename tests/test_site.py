@@ -376,8 +376,14 @@ def test_a_page_record_naming_anything_outside_the_docs_tree_is_not_taken(
     (previous / "docs" / "assets").mkdir(parents=True)
     (previous / "docs" / "index.md").write_text("Home.\n", encoding="utf-8")
     (previous / "docs" / "assets" / "finder.json").write_text("{}", encoding="utf-8")
+    (previous / "docs" / "assets" / "charts").mkdir()
+    (previous / "docs" / "assets" / "charts" / "overdue.svg").write_text("<svg/>",
+                                                                          encoding="utf-8")
     (tmp_path / "outside.md").write_text("Not ours.\n", encoding="utf-8")
     for pages, data, usable in ((["index.md"], ["finder.json"], True),
+                                # Charts are data files in a folder of their own.
+                                (["index.md"], ["finder.json", "charts/overdue.svg"], True),
+                                (["index.md"], ["charts/missing.svg"], False),
                                 (["index.md", "../outside.md"], ["finder.json"], False),
                                 (["index.md"], ["../../outside.md"], False),
                                 (["/etc/hostname"], [], False)):

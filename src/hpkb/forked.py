@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 __all__ = ["FORK_MIN_ITEMS", "QUEUE_RECORDS", "Background", "chunk_size", "claimed",
-           "claimed_chunks", "detached", "fill_queue", "in_background", "on_two_cores",
+           "claimed_chunks", "fill_queue", "in_background", "on_two_cores",
            "queued", "work_queue"]
 
 Item = TypeVar("Item")
@@ -88,29 +88,6 @@ def in_background(work: Callable[[], object], again: Callable[[], None]) -> Back
     return Background(child, again)
 
 
-def detached(work: Callable[[], object]) -> bool:
-    """Start ``work`` in a process of its own that nobody waits for (its parent, forked
-    from here, ends at once, so it leaves no zombie); False when forking is not safe
-    (nothing started: do the work here). For work whose result matters to no one, such
-    as removing a retired build's 2,000 files (0.02 s of a one-entry edit)."""
-    if not _may_fork():
-        return False
-    child = os.fork()
-    if child == 0:
-        try:
-            if os.fork() == 0:
-                # Only the parent's: a file lock (the build lock) is held while any copy
-                # of its descriptor is open, and this process outlives the build.
-                os.closerange(3, _MAX_FD)
-                with contextlib.suppress(BaseException):
-                    work()
-        finally:
-            os._exit(0)  # as in on_two_cores: nothing of the parent's run twice
-    os.waitpid(child, 0)
-    return True
-
-
-_MAX_FD = 1 << 16
 
 
 # A work queue is a pipe both processes read, holding the first item number of each chunk

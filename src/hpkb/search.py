@@ -1043,18 +1043,27 @@ def _segment_documents(leaf: Any, name: str, live: list[int], memo: Memo | None,
 
 RELATED_FILE = "related.json"  # in more_like_this's cache, beside the segments' files
 CACHE_RECORDS = frozenset({RELATED_FILE, DOCUMENTS_FILE})  # in that cache, not segments'
+RELATED_LAYOUT = 2
+# A one-entry edit changes a few documents. More than this share of them fresh (segments
+# merged, many entries edited): every document is read, and what changed worked out
+# from all of them (`_unaffected`).
+FRESH_SHARE = 0.05
 
 
 @dataclass(frozen=True)
 class _RelatedRecord:
     """Related entries as the last build made them, and what they were made from: its
-    live documents (`_document_key` → entry id) and each term's occurrences over all of
-    them."""
+    live documents (`_document_key` → entry id), each term's occurrences over all of
+    them, and, as text (`_vector_text`, `_holders_text`), each document's body vector
+    and each term's holders (entry, weight): a build that changes a few documents
+    updates those few and reads no other document (`_related_again`)."""
 
     top: int
     documents: dict[str, str]
     frequency: dict[str, float]
     lists: dict[str, list[str]]
+    vectors: dict[str, str]
+    holders: dict[str, str]
 
 
 def _document_key(segment: str, docnum: int) -> str:
@@ -1066,13 +1075,64 @@ def _document_key(segment: str, docnum: int) -> str:
 def _read_related(file: Path) -> _RelatedRecord | None:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
+        if data["layout"] != RELATED_LAYOUT:
+            return None
+        vectors, holders = data["vectors"], data["holders"]
+        if not isinstance(vectors, dict) or not isinstance(holders, dict):
+            return None
+        # Each vector and holders text is checked where it is read (`_related_again`).
         return _RelatedRecord(int(data["top"]),
                               {str(k): str(e) for k, e in data["documents"].items()},
                               {str(t): float(f) for t, f in data["frequency"].items()},
                               {str(e): [str(r) for r in found]
-                               for e, found in data["lists"].items()})
+                               for e, found in data["lists"].items()},
+                              vectors, holders)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # made again, and recorded again
+
+
+# Terms and entry ids never hold a space or a tab (the analyzer splits words; ids are
+# checked), so a vector is "term term …<tab>weight weight …" and a term's holders
+# "entry weight entry weight …"; weights as repr, which float() reads back exactly.
+def _vector_text(vector: Vector) -> str:
+    return f"{' '.join(vector[0])}\t{' '.join(map(repr, vector[1]))}"
+
+
+def _vector_of(text: object) -> Vector:
+    if not isinstance(text, str):
+        raise TypeError("not a vector")
+    terms, weights = text.split("\t")
+    found = (terms.split(" ") if terms else [], [float(w) for w in weights.split(" ")]
+             if weights else [])
+    if len(found[0]) != len(found[1]):
+        raise ValueError("not a vector")
+    return found
+
+
+def _holders_text(held: Iterable[tuple[str, float]]) -> str:
+    return " ".join(f"{entry_id} {weight!r}" for entry_id, weight in held)
+
+
+def _holders_of(text: object) -> list[tuple[str, float]]:
+    if not isinstance(text, str):
+        raise TypeError("not holders")
+    parts = text.split(" ")
+    if len(parts) % 2:
+        raise ValueError("not holders")
+    return list(zip(parts[::2], map(float, parts[1::2]), strict=True))
+
+
+def _writable(ids: Iterable[str], terms: Iterable[str]) -> bool:
+    return not any(" " in text or "\t" in text for text in itertools.chain(ids, terms))
+
+
+def _record_related(file: Path, top: int, documents: dict[str, str],
+                    frequency: dict[str, float], lists: dict[str, list[str]],
+                    vectors: dict[str, str], holders: dict[str, str]) -> None:
+    write_text(file, json.dumps({"layout": RELATED_LAYOUT, "top": top, "documents": documents,
+                                 "frequency": frequency, "lists": lists, "vectors": vectors,
+                                 "holders": holders},
+                                separators=(",", ":"), ensure_ascii=False))
 
 
 def _unaffected(before: _RelatedRecord | None, top: int, keys: dict[int, str],
@@ -1087,25 +1147,121 @@ def _unaffected(before: _RelatedRecord | None, top: int, keys: dict[int, str],
     A term of neither kind has the same entries holding it with the same weights."""
     if before is None or before.top != top or len(before.documents) != len(keys):
         return set()
-    key_before = {entry_id: key for key, entry_id in before.documents.items()}
     fresh = {docnum for docnum, key in keys.items() if key not in before.documents}
+    changed = _changed_terms(before, frequency, {ids[d]: vectors.get(d) for d in fresh},
+                             read.get)
+    return {docnum for docnum in keys if docnum not in fresh
+            and changed.isdisjoint(vectors[docnum][0] if docnum in vectors else ())}
+
+
+def _changed_terms(before: _RelatedRecord, frequency: dict[str, float],
+                   fresh: dict[str, Vector | None],
+                   then: Callable[[str], Vector | None]) -> set[str]:
+    """The terms whose occurrences over all documents changed, or whose weight in a
+    fresh document (by entry id) differs from the last build's document of that entry
+    (``then``, by its key; None for one with no body vector or not at hand: then
+    every term of the fresh document counts as changed)."""
     changed = frequency.keys() ^ before.frequency.keys()
     changed.update(text for text, count in frequency.items()
                    if before.frequency.get(text) != count)
-    for docnum in fresh:
-        now = dict(_pairs(vectors.get(docnum)))
-        was_key = key_before.get(ids[docnum])
-        was = read.get(was_key) if was_key is not None else None
-        if was is None and was_key is not None and was_key in read:
-            was = ([], [])  # the last build's document had no body vector
-        if was is None:  # not at hand: every term of the document counts as changed
-            changed.update(now)
-            continue
-        then = dict(_pairs(was))
-        changed.update(text for text in now.keys() | then.keys()
-                       if now.get(text) != then.get(text))
-    return {docnum for docnum in keys if docnum not in fresh
-            and changed.isdisjoint(vectors[docnum][0] if docnum in vectors else ())}
+    key_before = {entry_id: key for key, entry_id in before.documents.items()}
+    for entry_id, vector in fresh.items():
+        now = dict(_pairs(vector))
+        was_key = key_before.get(entry_id)
+        old = dict(_pairs(then(was_key) if was_key is not None else None))
+        changed.update(text for text in now.keys() | old.keys()
+                       if now.get(text) != old.get(text))
+    return changed
+
+
+def _related_again(before: _RelatedRecord, top: int, keys: dict[int, str],
+                   fresh: dict[int, Document], wanted: list[str]
+                   ) -> tuple[dict[str, list[str]], _RelatedRecord] | None:
+    """Related entries as `more_like_this` makes them from every document, from the
+    record of the last build's (``before``) and the ``fresh`` documents alone (live,
+    by number, the rest being the recorded ones under ``keys``): the terms' occurrences
+    and holders are the recorded ones less the documents gone, plus the fresh ones;
+    only entries a changed term can touch are scored again (as `_unaffected` decides).
+    With the record to keep. None when the record cannot say (its texts unreadable, a
+    weight not a whole number: sums of those are exact in any order)."""
+    ids = {docnum: fresh[docnum][0] if docnum in fresh else before.documents[key]
+           for docnum, key in keys.items()}
+    live = set(keys.values())
+    gone = {key: entry_id for key, entry_id in before.documents.items() if key not in live}
+    try:
+        then = {key: _vector_of(before.vectors[key]) if key in before.vectors else None
+                for key in gone}
+    except (TypeError, ValueError):
+        return None
+    arriving = {docnum: vector for docnum, (_, vector) in fresh.items()}
+    if not all(weight.is_integer() for vector in [*then.values(), *arriving.values()]
+               if vector is not None for weight in vector[1]):
+        return None
+    frequency = dict(before.frequency)
+    for vector, sign in [*((v, -1.0) for v in then.values()),
+                         *((v, 1.0) for v in arriving.values())]:
+        for text, weight in _pairs(vector):
+            count = frequency.get(text, 0.0) + sign * weight
+            if count:
+                frequency[text] = count
+            else:
+                frequency.pop(text, None)
+    changed = _changed_terms(before, frequency, {ids[d]: v for d, v in arriving.items()},
+                             then.get)
+    docnum_of = {entry_id: docnum for docnum, entry_id in ids.items()}
+    gone_ids = set(gone.values())
+    leaving_held: dict[str, dict[str, float]] = defaultdict(dict)
+    for key, vector in then.items():
+        for text, weight in _pairs(vector):
+            leaving_held[text][gone[key]] = weight
+    arriving_held: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for docnum, vector in arriving.items():
+        for text, weight in _pairs(vector):
+            arriving_held[text].append((ids[docnum], weight))
+    # The terms whose holders changed: not those an entry's new document holds with the
+    # weight its old one did (most of an edited entry's).
+    touched = {text for text in leaving_held.keys() | arriving_held.keys()
+               if leaving_held.get(text, {}) != dict(arriving_held.get(text, ()))}
+    now_held: dict[str, list[tuple[str, float]]] = {}
+
+    def held(text: str) -> list[tuple[str, float]]:
+        # The term's holders now: the recorded ones less the documents gone, plus fresh.
+        if text not in now_held:
+            now_held[text] = [(e, w) for e, w in _holders_of(before.holders[text])
+                              if e not in gone_ids] if text in before.holders else []
+            now_held[text] += arriving_held.get(text, [])
+        return now_held[text]
+
+    try:
+        affected = {entry_id for text in changed for entry_id, _ in held(text)}
+        affected.update(ids[docnum] for docnum in arriving)  # as `_unaffected`: never kept
+        kept = {entry_id: before.lists[entry_id] for entry_id in ids.values()
+                if entry_id not in affected and entry_id in before.lists}
+        todo = [e for e in wanted if e not in kept]
+        vectors: dict[int, Vector] = {}  # the body vectors of the entries to score
+        for docnum in (docnum_of[e] for e in todo if e in docnum_of):
+            vector = arriving[docnum] if docnum in arriving else \
+                _vector_of(before.vectors[keys[docnum]]) if keys[docnum] in before.vectors \
+                else None
+            if vector is not None:
+                vectors[docnum] = vector
+        holders = {text: tuple((docnum_of[e], w) for e, w in held(text))
+                   for text in _telling(ids, vectors, frequency, todo)}
+        made = _related(ids, vectors, (holders, frequency), todo, top)
+        kept_holders = dict(before.holders)
+        for text in touched:
+            now = _holders_text(held(text))
+            if now:
+                kept_holders[text] = now
+            else:
+                kept_holders.pop(text, None)
+    except (TypeError, ValueError, KeyError):
+        return None
+    kept_vectors = {key: text for key, text in before.vectors.items() if key not in gone}
+    kept_vectors.update((keys[d], _vector_text(v)) for d, v in arriving.items() if v is not None)
+    found = {e: kept[e] if e in kept else made[e] for e in wanted if e in kept or e in made}
+    return found, _RelatedRecord(top, {keys[d]: ids[d] for d in sorted(keys)}, frequency,
+                                 kept | made, kept_vectors, kept_holders)
 
 
 def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
@@ -1117,60 +1273,97 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     (`_segment_documents`; ``cache`` is this index's folder in build/.cache, which
     keeps the files of its current segments only). An entry whose scoring inputs are
     all as they were for the related entries recorded there gets those again
-    (`_unaffected`): after a one-entry edit, most entries."""
+    (`_unaffected`): after a one-entry edit, most entries; and when few documents are
+    fresh, only those are read (`_related_again`)."""
     from whoosh import index
 
+    record = cache / RELATED_FILE if cache is not None else None
+    before = _read_related(record) if record is not None else None
+    wanted = list(entry_ids)
     store = index.open_dir(str(folder))
-    ids: dict[int, str] = {}
     keys: dict[int, str] = {}  # each live document's `_document_key`
-    read: dict[str, Vector | None] = {}  # every document read, deleted ones too, by key
-    vectors: dict[int, Vector] = {}
-    names: set[str] = set()
+    leaves: list[tuple[Any, str, int, list[int]]] = []
     layout: list[tuple[str, int, tuple[int, ...]]] = []  # what the documents are
     with store.reader() as reader:
         for leaf, offset in reader.leaf_readers():
             segment = leaf.segment()  # None in an empty index
             name = segment.segment_id() if segment is not None else ""
-            names.add(name)
             live = list(leaf.all_doc_ids())
+            leaves.append((leaf, name, offset, live))
             layout.append((name, offset, tuple(live)))
-            documents = _segment_documents(leaf, name, live, memo, cache)
-            read.update((_document_key(name, docnum), vector)
-                        for docnum, (_, vector) in documents.items())
-            for docnum in live:
-                entry_id, vector = documents[docnum]
-                ids[offset + docnum] = entry_id
-                keys[offset + docnum] = _document_key(name, docnum)
-                if vector is not None:
-                    vectors[offset + docnum] = vector
+            keys.update((offset + docnum, _document_key(name, docnum)) for docnum in live)
+        fresh_keys = {d for d, key in keys.items()
+                      if before is None or key not in before.documents}
+        again = None
+        if before is not None and before.top == top and before.vectors \
+                and len(before.documents) == len(keys) \
+                and len(fresh_keys) <= FRESH_SHARE * len(keys):
+            fresh: dict[int, Document] = {}
+            for leaf, name, offset, live in leaves:
+                if any(offset + docnum in fresh_keys for docnum in live):
+                    documents = _segment_documents(leaf, name, live, memo, cache)
+                    fresh.update((offset + d, documents[d]) for d in live
+                                 if offset + d in fresh_keys)
+            again = _related_again(before, top, keys, fresh, wanted)
+        if again is None:
+            ids, vectors, read = _read_live(leaves, memo, cache)
     store.close()
     if cache is not None:
+        names = {name for _, name, _, _ in leaves}
         for file in cache.glob("*.json"):
             if file.stem not in names and file.name not in CACHE_RECORDS:
                 file.unlink(missing_ok=True)
+    if again is not None:
+        found, kept_record = again
+        if record is not None:
+            _record_related(record, top, kept_record.documents, kept_record.frequency,
+                            kept_record.lists, kept_record.vectors, kept_record.holders)
+        return found
+
     def once(what: str, make: Callable[[], T]) -> T:
         # Once for a layout of segments and their live documents in `hpkb serve` (a
         # preview relates one entry: this was most of its time).
         return memo.get((what, tuple(layout)), make) if memo is not None else make()
 
     frequency = once("frequency", lambda: _frequency(vectors))
-    record = cache / RELATED_FILE if cache is not None else None
-    before = _read_related(record) if record is not None else None
     recorded = before.lists if before is not None else {}
     unaffected = _unaffected(before, top, keys, ids, vectors, frequency, read)
     kept = {ids[d]: recorded[ids[d]] for d in unaffected if ids[d] in recorded}
-    wanted = list(entry_ids)
     todo = [e for e in wanted if e not in kept]
     holders = {} if not todo else once("holders", lambda: _holders(vectors)) \
         if len(todo) >= FORK_MIN_ITEMS or memo is not None \
         else _holders(vectors, _telling(ids, vectors, frequency, todo))
     made = _related(ids, vectors, (holders, frequency), todo, top)
     if record is not None:  # kept lists a build did not ask for (a preview's) are kept on
-        write_text(record, json.dumps({"top": top,
-                                       "documents": {keys[d]: ids[d] for d in sorted(keys)},
-                                       "frequency": frequency, "lists": kept | made},
-                                      separators=(",", ":"), ensure_ascii=False))
+        every = _holders(vectors) if len(holders) < len(frequency) else holders
+        writable = _writable(ids.values(), frequency)
+        _record_related(record, top, {keys[d]: ids[d] for d in sorted(keys)}, frequency,
+                        kept | made,
+                        {keys[d]: _vector_text(v) for d, v in vectors.items()}
+                        if writable else {},
+                        {text: _holders_text((ids[d], w) for d, w in held)
+                         for text, held in every.items()} if writable else {})
     return {e: kept[e] if e in kept else made[e] for e in wanted if e in kept or e in made}
+
+
+def _read_live(leaves: list[tuple[Any, str, int, list[int]]], memo: Memo | None,
+               cache: Path | None
+               ) -> tuple[dict[int, str], dict[int, Vector], dict[str, Vector | None]]:
+    """Every live document's entry id and body vector (by number), and every document
+    read of the segments, deleted ones too, by `_document_key`."""
+    ids: dict[int, str] = {}
+    vectors: dict[int, Vector] = {}
+    read: dict[str, Vector | None] = {}
+    for leaf, name, offset, live in leaves:
+        documents = _segment_documents(leaf, name, live, memo, cache)
+        read.update((_document_key(name, docnum), vector)
+                    for docnum, (_, vector) in documents.items())
+        for docnum in live:
+            entry_id, vector = documents[docnum]
+            ids[offset + docnum] = entry_id
+            if vector is not None:
+                vectors[offset + docnum] = vector
+    return ids, vectors, read
 
 
 def _second_process(args: list[str]) -> int:

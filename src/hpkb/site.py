@@ -239,7 +239,7 @@ def _recorded_keys(previous: Path | None) -> dict[str, Any]:
         site = data["site_wide"]
         # Names only below docs/ (and its assets/): they are linked into this build.
         whole = all(_below(page) and (docs / page).is_file() for page in site["pages"]) \
-            and all(_below(name) and "/" not in name and (docs / "assets" / name).is_file()
+            and all(_below(name) and (docs / "assets" / name).is_file()
                     for name in site["data"])
         return {"entries": entries,
                 "site_wide": {"key": str(site["key"]), "pages": [str(p) for p in site["pages"]],

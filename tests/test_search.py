@@ -369,7 +369,7 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
     assert updated == [True]
     # A record whose texts cannot be read: every document is read, and it is made again.
     record = json.loads((cache / "related.json").read_text(encoding="utf-8"))
-    record["holders"] = {text: "garbled" for text in record["holders"]}
+    record["vectors"] = {key: "garbled" for key in record["vectors"]}
     (cache / "related.json").write_text(json.dumps(record), encoding="utf-8")
     entries[6] = dataclasses.replace(entries[6], body=entries[6].body + " Night shifts.")
     updated.clear()
@@ -378,12 +378,8 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
 
 
 def _related_record(cache: Path) -> dict[str, Any]:
-    """The related entries' record, each term's holders as a set (their order is
-    immaterial to scores, each entry's score summing its terms in their own order)."""
-    record = json.loads((cache / "related.json").read_text(encoding="utf-8"))
-    record["holders"] = {text: sorted(zip(held.split()[::2], held.split()[1::2], strict=True))
-                         for text, held in record["holders"].items()}
-    return dict(record)
+    record: dict[str, Any] = json.loads((cache / "related.json").read_text(encoding="utf-8"))
+    return record
 
 
 @pytest.mark.parametrize("beside_thread", [False, True])

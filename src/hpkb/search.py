@@ -1054,16 +1054,14 @@ FRESH_SHARE = 0.05
 class _RelatedRecord:
     """Related entries as the last build made them, and what they were made from: its
     live documents (`_document_key` → entry id), each term's occurrences over all of
-    them, and, as text (`_vector_text`, `_holders_text`), each document's body vector
-    and each term's holders (entry, weight): a build that changes a few documents
-    updates those few and reads no other document (`_related_again`)."""
+    them, and each document's body vector as text (`_vector_text`): a build that
+    changes a few documents reads those few, not every segment (`_related_again`)."""
 
     top: int
     documents: dict[str, str]
     frequency: dict[str, float]
     lists: dict[str, list[str]]
     vectors: dict[str, str]
-    holders: dict[str, str]
 
 
 def _document_key(segment: str, docnum: int) -> str:
@@ -1075,27 +1073,23 @@ def _document_key(segment: str, docnum: int) -> str:
 def _read_related(file: Path) -> _RelatedRecord | None:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
-        if data["layout"] != RELATED_LAYOUT:
+        if data["layout"] != RELATED_LAYOUT or not isinstance(data["vectors"], dict):
             return None
-        vectors, holders = data["vectors"], data["holders"]
-        if not isinstance(vectors, dict) or not isinstance(holders, dict):
-            return None
-        # Each vector and holders text is checked where it is read (`_related_again`).
+        # Each vector's text is checked where it is read (`_related_again`).
         return _RelatedRecord(int(data["top"]),
                               {str(k): str(e) for k, e in data["documents"].items()},
                               {str(t): float(f) for t, f in data["frequency"].items()},
                               {str(e): [str(r) for r in found]
                                for e, found in data["lists"].items()},
-                              vectors, holders)
+                              data["vectors"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None  # made again, and recorded again
 
 
-# Terms and entry ids never hold a space or a tab (the analyzer splits words; ids are
-# checked), so a vector is "term term …<tab>weight weight …" and a term's holders
-# "entry weight entry weight …"; weights as repr, which float() reads back exactly.
+# Terms never hold a space or a tab (the analyzer splits words), and the weights are
+# whole numbers (occurrences): a vector is "term term …<tab>count count …".
 def _vector_text(vector: Vector) -> str:
-    return f"{' '.join(vector[0])}\t{' '.join(map(repr, vector[1]))}"
+    return f"{' '.join(vector[0])}\t{' '.join([str(int(w)) for w in vector[1]])}"
 
 
 def _vector_of(text: object) -> Vector:
@@ -1109,29 +1103,18 @@ def _vector_of(text: object) -> Vector:
     return found
 
 
-def _holders_text(held: Iterable[tuple[str, float]]) -> str:
-    return " ".join(f"{entry_id} {weight!r}" for entry_id, weight in held)
-
-
-def _holders_of(text: object) -> list[tuple[str, float]]:
-    if not isinstance(text, str):
-        raise TypeError("not holders")
-    parts = text.split(" ")
-    if len(parts) % 2:
-        raise ValueError("not holders")
-    return list(zip(parts[::2], map(float, parts[1::2]), strict=True))
-
-
-def _writable(ids: Iterable[str], terms: Iterable[str]) -> bool:
-    return not any(" " in text or "\t" in text for text in itertools.chain(ids, terms))
+def _writable(vectors: Iterable[Vector]) -> bool:
+    """Whether `_vector_text` gives these vectors exactly (sums of whole numbers, too,
+    are exact in any order: `_related_again` updates the occurrences by them)."""
+    return all(" " not in text and "\t" not in text for terms, _ in vectors for text in terms) \
+        and all(weight.is_integer() for _, weights in vectors for weight in weights)
 
 
 def _record_related(file: Path, top: int, documents: dict[str, str],
                     frequency: dict[str, float], lists: dict[str, list[str]],
-                    vectors: dict[str, str], holders: dict[str, str]) -> None:
+                    vectors: dict[str, str]) -> None:
     write_text(file, json.dumps({"layout": RELATED_LAYOUT, "top": top, "documents": documents,
-                                 "frequency": frequency, "lists": lists, "vectors": vectors,
-                                 "holders": holders},
+                                 "frequency": frequency, "lists": lists, "vectors": vectors},
                                 separators=(",", ":"), ensure_ascii=False))
 
 
@@ -1180,88 +1163,78 @@ def _related_again(before: _RelatedRecord, top: int, keys: dict[int, str],
     """Related entries as `more_like_this` makes them from every document, from the
     record of the last build's (``before``) and the ``fresh`` documents alone (live,
     by number, the rest being the recorded ones under ``keys``): the terms' occurrences
-    and holders are the recorded ones less the documents gone, plus the fresh ones;
-    only entries a changed term can touch are scored again (as `_unaffected` decides).
-    With the record to keep. None when the record cannot say (its texts unreadable, a
-    weight not a whole number: sums of those are exact in any order)."""
+    are the recorded ones less the documents gone, plus the fresh ones; only entries a
+    changed term can touch are scored again (as `_unaffected` decides), with the
+    holders of their own terms. With the record to keep. None when the record cannot
+    say (a text unreadable, a weight not a whole number)."""
     ids = {docnum: fresh[docnum][0] if docnum in fresh else before.documents[key]
            for docnum, key in keys.items()}
     live = set(keys.values())
-    gone = {key: entry_id for key, entry_id in before.documents.items() if key not in live}
+    gone = {key for key in before.documents if key not in live}
+    arriving = {docnum: vector for docnum, (_, vector) in fresh.items()}
     try:
         then = {key: _vector_of(before.vectors[key]) if key in before.vectors else None
                 for key in gone}
-    except (TypeError, ValueError):
-        return None
-    arriving = {docnum: vector for docnum, (_, vector) in fresh.items()}
-    if not all(weight.is_integer() for vector in [*then.values(), *arriving.values()]
-               if vector is not None for weight in vector[1]):
-        return None
-    frequency = dict(before.frequency)
-    for vector, sign in [*((v, -1.0) for v in then.values()),
-                         *((v, 1.0) for v in arriving.values())]:
-        for text, weight in _pairs(vector):
-            count = frequency.get(text, 0.0) + sign * weight
-            if count:
-                frequency[text] = count
-            else:
-                frequency.pop(text, None)
-    changed = _changed_terms(before, frequency, {ids[d]: v for d, v in arriving.items()},
-                             then.get)
-    docnum_of = {entry_id: docnum for docnum, entry_id in ids.items()}
-    gone_ids = set(gone.values())
-    leaving_held: dict[str, dict[str, float]] = defaultdict(dict)
-    for key, vector in then.items():
-        for text, weight in _pairs(vector):
-            leaving_held[text][gone[key]] = weight
-    arriving_held: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for docnum, vector in arriving.items():
-        for text, weight in _pairs(vector):
-            arriving_held[text].append((ids[docnum], weight))
-    # The terms whose holders changed: not those an entry's new document holds with the
-    # weight its old one did (most of an edited entry's).
-    touched = {text for text in leaving_held.keys() | arriving_held.keys()
-               if leaving_held.get(text, {}) != dict(arriving_held.get(text, ()))}
-    now_held: dict[str, list[tuple[str, float]]] = {}
+        if not _writable([v for v in [*then.values(), *arriving.values()] if v is not None]):
+            return None
+        frequency = dict(before.frequency)
+        for vector, sign in [*((v, -1.0) for v in then.values()),
+                             *((v, 1.0) for v in arriving.values())]:
+            for text, weight in _pairs(vector):
+                count = frequency.get(text, 0.0) + sign * weight
+                if count:
+                    frequency[text] = count
+                else:
+                    frequency.pop(text, None)
+        changed = _changed_terms(before, frequency,
+                                 {ids[d]: v for d, v in arriving.items()}, then.get)
+        split: dict[int, list[str]] = {}  # each live document's terms, split once
 
-    def held(text: str) -> list[tuple[str, float]]:
-        # The term's holders now: the recorded ones less the documents gone, plus fresh.
-        if text not in now_held:
-            now_held[text] = [(e, w) for e, w in _holders_of(before.holders[text])
-                              if e not in gone_ids] if text in before.holders else []
-            now_held[text] += arriving_held.get(text, [])
-        return now_held[text]
+        def terms_of(docnum: int) -> list[str]:
+            if docnum not in split:
+                text = before.vectors.get(keys[docnum]) if docnum not in arriving else None
+                if text is not None and not isinstance(text, str):
+                    raise TypeError("not a vector")
+                split[docnum] = (arriving[docnum] or ([], []))[0] if docnum in arriving \
+                    else text.partition("\t")[0].split(" ") if text and text[0] != "\t" else []
+            return split[docnum]
 
-    try:
-        affected = {entry_id for text in changed for entry_id, _ in held(text)}
-        affected.update(ids[docnum] for docnum in arriving)  # as `_unaffected`: never kept
-        kept = {entry_id: before.lists[entry_id] for entry_id in ids.values()
-                if entry_id not in affected and entry_id in before.lists}
+        # Fresh documents, as in `_unaffected`, are never kept.
+        kept = {ids[d]: before.lists[ids[d]] for d in keys
+                if d not in arriving and ids[d] in before.lists
+                and changed.isdisjoint(terms_of(d))}
         todo = [e for e in wanted if e not in kept]
-        vectors: dict[int, Vector] = {}  # the body vectors of the entries to score
-        for docnum in (docnum_of[e] for e in todo if e in docnum_of):
-            vector = arriving[docnum] if docnum in arriving else \
-                _vector_of(before.vectors[keys[docnum]]) if keys[docnum] in before.vectors \
-                else None
-            if vector is not None:
-                vectors[docnum] = vector
-        holders = {text: tuple((docnum_of[e], w) for e, w in held(text))
-                   for text in _telling(ids, vectors, frequency, todo)}
-        made = _related(ids, vectors, (holders, frequency), todo, top)
-        kept_holders = dict(before.holders)
-        for text in touched:
-            now = _holders_text(held(text))
-            if now:
-                kept_holders[text] = now
-            else:
-                kept_holders.pop(text, None)
-    except (TypeError, ValueError, KeyError):
+        docnum_of = {entry_id: docnum for docnum, entry_id in ids.items()}
+        read: dict[int, Vector | None] = {}
+
+        def vector_of(docnum: int) -> Vector | None:
+            if docnum not in read:
+                read[docnum] = arriving[docnum] if docnum in arriving else \
+                    _vector_of(before.vectors[keys[docnum]]) \
+                    if keys[docnum] in before.vectors else None
+            return read[docnum]
+
+        vectors = {d: v for d in (docnum_of[e] for e in todo if e in docnum_of)
+                   if (v := vector_of(d)) is not None}
+        telling = _telling(ids, vectors, frequency, todo)
+        holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for docnum in keys:  # the holders of the terms the entries are scored on
+            terms = terms_of(docnum)
+            if held := telling.intersection(terms):
+                # Only the weights wanted read: a few of a document's hundreds.
+                weights = (arriving[docnum] or ([], []))[1] if docnum in arriving else \
+                    before.vectors[keys[docnum]].partition("\t")[2].split(" ")
+                for text in held:
+                    holders[text].append((docnum, float(weights[terms.index(text)])))
+        made = _related(ids, vectors, ({t: tuple(h) for t, h in holders.items()}, frequency),
+                        todo, top)
+    except (TypeError, ValueError, KeyError, AttributeError):
         return None
     kept_vectors = {key: text for key, text in before.vectors.items() if key not in gone}
     kept_vectors.update((keys[d], _vector_text(v)) for d, v in arriving.items() if v is not None)
     found = {e: kept[e] if e in kept else made[e] for e in wanted if e in kept or e in made}
     return found, _RelatedRecord(top, {keys[d]: ids[d] for d in sorted(keys)}, frequency,
-                                 kept | made, kept_vectors, kept_holders)
+                                 kept | made, kept_vectors)
 
 
 def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
@@ -1317,7 +1290,7 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
         found, kept_record = again
         if record is not None:
             _record_related(record, top, kept_record.documents, kept_record.frequency,
-                            kept_record.lists, kept_record.vectors, kept_record.holders)
+                            kept_record.lists, kept_record.vectors)
         return found
 
     def once(what: str, make: Callable[[], T]) -> T:
@@ -1335,14 +1308,10 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
         else _holders(vectors, _telling(ids, vectors, frequency, todo))
     made = _related(ids, vectors, (holders, frequency), todo, top)
     if record is not None:  # kept lists a build did not ask for (a preview's) are kept on
-        every = _holders(vectors) if len(holders) < len(frequency) else holders
-        writable = _writable(ids.values(), frequency)
         _record_related(record, top, {keys[d]: ids[d] for d in sorted(keys)}, frequency,
                         kept | made,
                         {keys[d]: _vector_text(v) for d, v in vectors.items()}
-                        if writable else {},
-                        {text: _holders_text((ids[d], w) for d, w in held)
-                         for text, held in every.items()} if writable else {})
+                        if _writable(vectors.values()) else {})
     return {e: kept[e] if e in kept else made[e] for e in wanted if e in kept or e in made}
 
 

@@ -72,3 +72,51 @@ def test_schemas_kept_in_the_cache_are_the_ones_made(tmp_path: Path) -> None:
     assert _schema_texts(cache)["schemas/debrief.schema.json"] == "{}\n"  # taken as kept
     kept[0].write_text('{"schemas/', encoding="utf-8")
     assert _schema_texts(cache) == made  # unreadable: made again
+
+
+def test_entry_records_kept_in_the_cache_make_the_export_made_afresh(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """entries.json's part for an entry published as it was is kept by its digest: after
+    one entry's edit only its record is made, and the file is the one made from nothing;
+    another licence, or a record that cannot be read, makes every record again."""
+    import dataclasses
+
+    import hpkb.export
+    from hpkb.export import ENTRY_TEXTS, export_files, provenance_of
+    from hpkb.pipeline import profile_view
+    from hpkb.validate import validate_repo
+    from tests.site_helpers import copy_example
+
+    root = copy_example(tmp_path / "repo")
+    validation = validate_repo(root)
+    view = profile_view(validation, "internal")
+    provenance = provenance_of(validation.settings, None)
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    made: list[str] = []
+    record = hpkb.export._entry_record
+    monkeypatch.setattr(hpkb.export, "_entry_record",
+                        lambda entry, *rest: made.append(entry.id) or record(entry, *rest))
+
+    def entries_json(view: object, provenance: object, cache: Path | None) -> str:
+        return export_files(view, provenance, cache)["entries.json"]  # type: ignore[arg-type]
+
+    first = entries_json(view, provenance, cache)
+    assert sorted(made) == sorted(e.id for e in view.entries)
+    entries = list(view.entries)
+    entries[2] = dataclasses.replace(entries[2], body=entries[2].body + "\n\nA new line.\n")
+    edited = dataclasses.replace(view, entries=tuple(entries))
+    made.clear()
+    again = entries_json(edited, provenance, cache)
+    assert made == [entries[2].id]
+    made.clear()
+    assert again == entries_json(edited, provenance, None) != first
+    assert "A new line." in again
+    relicensed = dataclasses.replace(provenance, licence="CC-BY-4.0")
+    made.clear()
+    assert entries_json(edited, relicensed, cache) == entries_json(edited, relicensed, None)
+    assert len(made) == 2 * len(entries)  # every record, then every one again without a cache
+    (cache / ENTRY_TEXTS).write_text('{"seed": "', encoding="utf-8")
+    made.clear()
+    assert entries_json(edited, provenance, cache) == again
+    assert len(made) == len(entries)

@@ -159,3 +159,42 @@ def test_json_text_is_what_json_writes(value: object) -> None:
     from hpkb.write import json_text
 
     assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+@SETTINGS
+@given(_JSON, _JSON)
+def test_a_value_rendered_where_it_stands_is_taken_as_made(value: object, other: object
+                                                            ) -> None:
+    """A value's text made by json_text_at where it stands (in a list in a document, as
+    the export's entries) gives the document's text the value itself gives."""
+    from hpkb.write import Rendered, json_text, json_text_at
+
+    rendered = Rendered(json_text_at(value, "\n    "))
+    assert json_text({"before": other, "entries": [other, rendered]}) == \
+        json_text({"before": other, "entries": [other, value]})
+
+
+_KEYS = st.text(alphabet=st.characters(blacklist_characters="\t\n\r",
+                                       blacklist_categories=("Cs",)), min_size=1, max_size=8)
+_TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@SETTINGS
+@given(st.dictionaries(_KEYS, st.tuples(_KEYS, _TEXTS), max_size=5))
+def test_texts_kept_are_read_back_as_they_were(texts: dict[str, tuple[str, str]]) -> None:
+    """Texts kept for the next build (any characters: newlines, tabs, quotes) are read
+    back as they were, for the same seed only; a file cut short gives none."""
+    import tempfile
+    from pathlib import Path
+
+    from hpkb.write import read_texts, write_texts
+
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "texts"
+        write_texts(file, "seed", texts)
+        assert read_texts(file, "seed") == texts
+        assert read_texts(file, "another seed") == {}
+        data = file.read_bytes()
+        if texts:
+            file.write_bytes(data[:-2])
+            assert read_texts(file, "seed") == {}

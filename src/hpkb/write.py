@@ -17,6 +17,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,19 +26,23 @@ from hpkb.diagnostics import HpkbError
 __all__ = [
     "CACHE_DIR",
     "MARKER",
+    "Rendered",
     "build_lock",
     "inside_build",
     "json_text",
+    "json_text_at",
     "link_or_copy",
     "link_tree",
     "own_directory",
     "read_records",
+    "read_texts",
     "same_file",
     "staged_directory",
     "write_json",
     "write_or_link",
     "write_records",
     "write_text",
+    "write_texts",
 ]
 
 MARKER = ".hpkb-build"
@@ -209,11 +214,26 @@ def json_text(data: Any) -> str:
     """JSON as hpkb writes it: indented, UTF-8 as is, keys in their order. The very text
     of ``json.dumps(data, indent=2, ensure_ascii=False)`` and a newline, made at twice
     its speed: with an indent, json encodes in Python, generator by generator, and the
-    export's 3.5 MB at 1,000 entries cost 0.05 s of every build."""
+    export's 3.5 MB at 1,000 entries cost 0.05 s of every build. A `Rendered` value in
+    ``data`` is taken as it was made."""
+    return json_text_at(data, "\n") + "\n"
+
+
+def json_text_at(data: Any, newline: str) -> str:
+    """``data`` as `json_text` writes it where its lines after the first start with
+    ``newline`` (a value nested in another: "\\n" and two spaces for each level)."""
     parts: list[str] = []
-    _indented(data, "\n", parts.append)
-    parts.append("\n")
+    _indented(data, newline, parts.append)
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A value's text made by `json_text_at`, kept from an earlier build: `json_text`
+    takes it as it is, where the same value would give the same text (the caller
+    places it at the ``newline`` it was made at)."""
+
+    text: str
 
 
 _encode_text = json.encoder.encode_basestring  # ensure_ascii=False's: C where built
@@ -255,6 +275,8 @@ def _scalar(value: Any) -> str | None:
         return _json_float(value)
     if isinstance(value, list | tuple | dict):
         return None
+    if isinstance(value, Rendered):
+        return value.text
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -316,3 +338,39 @@ def write_records(file: Path | None, seed: str, records: Mapping[str, Any]) -> N
     if file is not None:
         write_text(file, json.dumps({"seed": seed, "records": records}, ensure_ascii=False,
                                     separators=(",", ":")))
+
+
+def read_texts(file: Path | None, seed: str) -> dict[str, tuple[str, str]]:
+    """The texts `write_texts` kept in ``file`` for ``seed``: (tag, text) by key; none
+    when there is no such file, it was kept for another seed, or it is not whole."""
+    texts: dict[str, tuple[str, str]] = {}
+    with contextlib.suppress(OSError, ValueError):
+        # Bytes decoded, not text read: reading text would turn a "\r" into a newline.
+        data = file.read_bytes().decode("utf-8") if file is not None else ""
+        head, _, body = data.partition("\n")
+        if head != f"{_TEXTS}{seed}":
+            return {}
+        at = 0
+        while at < len(body):
+            end = body.index("\n", at)
+            key, tag, length = body[at:end].split("\t")
+            start, at = end + 1, end + 1 + int(length)
+            if at > len(body) or body[at:at + 1] != "\n":
+                return {}
+            texts[key] = (tag, body[start:at])
+            at += 1
+        return texts
+    return {}
+
+
+def write_texts(file: Path | None, seed: str, texts: Mapping[str, tuple[str, str]]) -> None:
+    """Keep ``texts`` ((tag, text) by key; keys and tags without tabs or newlines) in
+    ``file`` for the next build with the same ``seed``: each text as it is, after a line
+    giving its length (as JSON, long texts cost more to escape and read back than to
+    make: the export's entries, 3.5 MB at 1,000)."""
+    if file is not None:
+        write_text(file, "".join([f"{_TEXTS}{seed}\n", *(
+            f"{key}\t{tag}\t{len(text)}\n{text}\n" for key, (tag, text) in texts.items())]))
+
+
+_TEXTS = "hpkb texts 1 "  # the first line of `write_texts`' file, before its seed

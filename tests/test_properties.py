@@ -198,3 +198,19 @@ def test_texts_kept_are_read_back_as_they_were(texts: dict[str, tuple[str, str]]
         if texts:
             file.write_bytes(data[:-2])
             assert read_texts(file, "seed") == {}
+
+
+_PROSE = ["[[", "]]", "|", "\n", " ", "a", "RD-2024-001", "[[RD-2024-001]]", "[[a|b c]]",
+          "[", "]", "é"]
+_BODY = st.lists(st.sampled_from(_PROSE), max_size=30).map("".join) | st.lists(
+    st.sampled_from([*_PROSE, "`", "~~~", "```"]), max_size=30).map("".join)
+
+
+@SETTINGS
+@given(_BODY, st.integers(min_value=1, max_value=50))
+def test_references_are_found_where_they_stand(body: str, body_line: int) -> None:
+    """A text without code has its references found in the whole text at once: the very
+    references, lines and columns that finding them line by line gives."""
+    from hpkb.body import _references_by_line, find_references
+
+    assert find_references(body, body_line) == _references_by_line(body, body_line)

@@ -91,17 +91,30 @@ def section_titles(body: str) -> list[str]:
 
 def find_references(body: str, body_line: int) -> list[Reference]:
     """Every `[[…]]` reference outside code, with file positions."""
-    refs: list[Reference] = []
     if "[[" not in body:
-        return refs
+        return []
+    if "`" not in body and "~~~" not in body:
+        # No code, fenced or in a span: found in the whole text at once (a reference
+        # never spans lines), not line by line (validation looks at every entry's text).
+        return [_reference(match, body_line + body.count("\n", 0, match.start()),
+                           match.start() - body.rfind("\n", 0, match.start()))
+                for match in REFERENCE.finditer(body)]
+    return _references_by_line(body, body_line)
+
+
+def _reference(match: re.Match[str], line: int, column: int) -> Reference:
+    label = match.group(2)
+    return Reference(match.group(1).strip(), label.strip() if label else None, line, column)
+
+
+def _references_by_line(body: str, body_line: int) -> list[Reference]:
+    refs: list[Reference] = []
     for line, text, in_code in _prose_lines(body, body_line):
         if in_code:
             continue
         prose = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
-        for match in REFERENCE.finditer(prose):
-            label = match.group(2)
-            refs.append(Reference(match.group(1).strip(), label.strip() if label else None,
-                                  line, match.start() + 1))
+        refs += [_reference(match, line, match.start() + 1)
+                 for match in REFERENCE.finditer(prose)]
     return refs
 
 

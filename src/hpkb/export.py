@@ -155,33 +155,33 @@ def export_document(profile_view: ProfileView, provenance: Provenance,
 
 
 def export_files(profile_view: ProfileView, provenance: Provenance,
-                 cache: Path | None = None) -> dict[str, str]:
+                 cache: Path | None = None, entry_texts: Path | None = None
+                 ) -> dict[str, str]:
     """The export's files by their path in its folder (entries.json, then
     schemas/<kind>.schema.json), made once: the site's downloads hold the same. With
-    ``cache`` (build/.cache), the schemas are kept there (`_schema_texts`)."""
+    ``cache`` (build/.cache), the schemas are kept there (`_schema_texts`); with
+    ``entry_texts`` (a file in it, one per build folder), the entries' records
+    (`_entry_texts`)."""
     files = {"entries.json": json_text(export_document(
-        profile_view, provenance, _entry_texts(profile_view, provenance, cache)))}
+        profile_view, provenance, _entry_texts(profile_view, provenance, entry_texts)))}
     files.update(_schema_texts(cache))
     return files
 
 
 # Where entries.json's entry records start their lines: in a list, in the document.
 _ENTRY_NEWLINE = "\n    "
-ENTRY_TEXTS = "export-entries.json"  # in build/.cache
 
 
-def _entry_texts(profile_view: ProfileView, provenance: Provenance, cache: Path | None
+def _entry_texts(profile_view: ProfileView, provenance: Provenance, file: Path | None
                  ) -> list[Rendered]:
     """Each entry's record as entries.json holds it. An entry published as it was (its
     `PublishedEntry.digest`), under the same licence and owner, gives the same text:
-    kept in ``cache`` (``ENTRY_TEXTS``), and made again only for the others (the export
-    was 0.05 s of a one-entry edit at 1,000 entries, making every record's text)."""
+    kept in ``file``, and made again only for the others (the export was 0.05 s of a
+    one-entry edit at 1,000 entries, making every record's text)."""
     from hpkb.fingerprint import records_seed
 
     owner = _owner(profile_view, provenance)
-    terms = (provenance.force, provenance.licence, owner, _ENTRY_NEWLINE)
-    seed = records_seed(*terms)
-    file = cache / ENTRY_TEXTS if cache is not None else None
+    seed = records_seed(provenance.force, provenance.licence, owner, _ENTRY_NEWLINE)
     before = read_texts(file, seed)
     texts: dict[str, tuple[str, str]] = {}
     for entry in profile_view.entries:

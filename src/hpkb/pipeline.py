@@ -482,6 +482,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             # idle); where forking is not safe, the site stage writes it.
             # Each entry as the site's search indexed it, by its published digest.
             indexed = _cache_of(plan.root, target, "site-search").with_suffix(".json")
+            # Each entry's part of the export, by its published digest.
+            entry_texts = _cache_of(plan.root, target, "export-entries").with_suffix(".txt")
             background = in_background(
                 lambda: write_site_search(seen, staging / "site", previous, indexed),
                 lambda: _site_search_again(seen, staging, previous, indexed)) \
@@ -496,7 +498,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 # writes the Whoosh index, rather than after it on one core.
                 nonlocal exported
                 if exporting:
-                    exported = export_files(seen, plan.provenance, cache)
+                    exported = export_files(seen, plan.provenance, cache, entry_texts)
                 if "site" not in plan.skip:
                     prime_site(plan.root)
 
@@ -526,7 +528,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 done.append("packs")
             # The export's files, made once for the export and the site's downloads.
             if exporting and exported is None:
-                exported = export_files(seen, plan.provenance, cache)
+                exported = export_files(seen, plan.provenance, cache, entry_texts)
             if "site" not in plan.skip:
                 refused += build_site(plan.root, plan.settings, seen, staging, similar,
                                       staging / "packs", plan.pack_titles, previous=previous,

@@ -198,6 +198,10 @@ def test_texts_kept_are_read_back_as_they_were(texts: dict[str, tuple[str, str]]
         if texts:
             file.write_bytes(data[:-2])
             assert read_texts(file, "seed") == {}
+        # A length that is not a count of characters (one going back, say) gives none.
+        for length in ("-3", "", "x", "+1"):
+            file.write_text(f"hpkb texts 1 seed\nkey\ttag\t{length}\nab\n", encoding="utf-8")
+            assert read_texts(file, "seed") == {}
 
 
 _PROSE = ["[[", "]]", "|", "\n", " ", "a", "RD-2024-001", "[[RD-2024-001]]", "[[a|b c]]",

@@ -354,6 +354,8 @@ def read_texts(file: Path | None, seed: str) -> dict[str, tuple[str, str]]:
         while at < len(body):
             end = body.index("\n", at)
             key, tag, length = body[at:end].split("\t")
+            if not length.isdigit():  # digits only: the reading never goes back
+                return {}
             start, at = end + 1, end + 1 + int(length)
             if at > len(body) or body[at:at + 1] != "\n":
                 return {}

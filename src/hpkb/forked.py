@@ -25,8 +25,8 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 __all__ = ["FORK_MIN_ITEMS", "QUEUE_RECORDS", "Background", "chunk_size", "claimed",
-           "claimed_chunks", "fill_queue", "in_background", "on_two_cores",
-           "queued", "work_queue"]
+           "claimed_chunks", "fill_queue", "in_background", "on_two_cores", "queued",
+           "work_queue"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -86,8 +86,6 @@ def in_background(work: Callable[[], object], again: Callable[[], None]) -> Back
         finally:
             os._exit(code)  # as in on_two_cores: nothing of the parent's run twice
     return Background(child, again)
-
-
 
 
 # A work queue is a pipe both processes read, holding the first item number of each chunk

@@ -1110,11 +1110,12 @@ def _writable(vectors: Iterable[Vector]) -> bool:
         and all(weight.is_integer() for _, weights in vectors for weight in weights)
 
 
-def _record_related(file: Path, top: int, documents: dict[str, str],
-                    frequency: dict[str, float], lists: dict[str, list[str]],
-                    vectors: dict[str, str]) -> None:
-    write_text(file, json.dumps({"layout": RELATED_LAYOUT, "top": top, "documents": documents,
-                                 "frequency": frequency, "lists": lists, "vectors": vectors},
+def _record_related(file: Path, kept: _RelatedRecord) -> None:
+    """Write ``kept`` for `_read_related` (its fields as they are: `dataclasses.asdict`
+    would copy every list and text first)."""
+    write_text(file, json.dumps({"layout": RELATED_LAYOUT, "top": kept.top,
+                                 "documents": kept.documents, "frequency": kept.frequency,
+                                 "lists": kept.lists, "vectors": kept.vectors},
                                 separators=(",", ":"), ensure_ascii=False))
 
 
@@ -1289,8 +1290,7 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     if again is not None:
         found, kept_record = again
         if record is not None:
-            _record_related(record, top, kept_record.documents, kept_record.frequency,
-                            kept_record.lists, kept_record.vectors)
+            _record_related(record, kept_record)
         return found
 
     def once(what: str, make: Callable[[], T]) -> T:
@@ -1308,10 +1308,10 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
         else _holders(vectors, _telling(ids, vectors, frequency, todo))
     made = _related(ids, vectors, (holders, frequency), todo, top)
     if record is not None:  # kept lists a build did not ask for (a preview's) are kept on
-        _record_related(record, top, {keys[d]: ids[d] for d in sorted(keys)}, frequency,
-                        kept | made,
-                        {keys[d]: _vector_text(v) for d, v in vectors.items()}
-                        if _writable(vectors.values()) else {})
+        _record_related(record, _RelatedRecord(
+            top, {keys[d]: ids[d] for d in sorted(keys)}, frequency, kept | made,
+            {keys[d]: _vector_text(v) for d, v in vectors.items()}
+            if _writable(vectors.values()) else {}))
     return {e: kept[e] if e in kept else made[e] for e in wanted if e in kept or e in made}
 
 

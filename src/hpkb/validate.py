@@ -83,7 +83,6 @@ def _kind_mismatch(source: Source) -> Diagnostic | None:
                  f"{ID_PREFIX[source.kind]}- id")
 
 
-
 def _typed(source: Source, today: date) -> Typed:
     mismatch = _kind_mismatch(source)
     if mismatch is not None:  # checking it against the wrong kind's schema would only add noise

@@ -1,6 +1,7 @@
 # hpkb: two commands on a fresh machine.
 #   make build   set up .venv (pinned dependencies) and build the example knowledge base
 #   make test    set up .venv and run every test (lint, types, the whole suite)
+#   make docs    build the user guide into build/docs/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ STAMP := $(VENV)/.hpkb-installed
 export NO_MKDOCS_2_WARNING := 1
 export DISABLE_MKDOCS_2_WARNING := true
 
-.PHONY: build test lint bench lock clean
+.PHONY: build test lint docs bench lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +29,13 @@ build: $(STAMP)
 		examples/forces/marrowdale-police/build/shared/export \
 		examples/forces/kestrelford-constabulary/build/shared/export
 
+# The user guide (docs/), built strictly into build/docs/.
+docs: $(STAMP)
+	$(BIN)/mkdocs build --strict -f docs/mkdocs.yml
+
 lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/mypy src scripts
+	$(BIN)/ruff check src tests scripts docs
+	$(BIN)/mypy src scripts docs/hooks.py
 
 test: lint
 	$(BIN)/pytest -q

@@ -353,3 +353,26 @@ def test_id_in_wrong_folder(starter: Path) -> None:
     hits = [(f["code"], f["line"]) for f in result.json()
             if f["file"] == "content/learning/PR-2024-001.md"]
     assert ("HP202", 2) in hits
+
+
+@pytest.mark.parametrize("written,hint", [
+    ("19/04/2024", "write 2024-04-19"),
+    ("19.04.2024", "write 2024-04-19"),
+    ("19 April 2024", "write 2024-04-19"),
+    ("19th april 2024", "write 2024-04-19"),
+    ("2024-4-19", "write 2024-04-19"),
+    ("31/02/2024", "write the date as YYYY-MM-DD"),
+    ("'{value!r}'", "write the date as YYYY-MM-DD"),
+])
+def test_a_date_written_another_way_gets_the_iso_spelling(starter: Path, written: str,
+                                                          hint: str) -> None:
+    file = starter / LEARNING
+    text = file.read_text("utf-8")
+    created = next(line for line in text.splitlines() if line.startswith("created: "))
+    file.write_text(text.replace(created, f"created: {written}"), "utf-8")
+    result = run_cli(starter, "validate", str(file), "--format", "json", "--as-of", AS_OF)
+    assert result.exit_code == 1
+    [finding] = [f for f in result.json() if f["code"] == "HP105"]
+    shown = written.strip("'")
+    assert finding["message"] == f"`created`: expected a date written YYYY-MM-DD, got {shown!r}"
+    assert finding["hint"] == hint

@@ -1,10 +1,12 @@
-"""The example knowledge base shipped in this repository: valid, warning-free, and large
-enough to show every feature."""
+"""The example knowledge base shipped in this repository: valid, dated so that it reads the
+same on any day, and large enough to show every feature."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+
+import pytest
 
 from hpkb.pipeline import profile_view
 from hpkb.schema import DebriefMeta, LearningMeta, PracticeMeta
@@ -15,9 +17,35 @@ TODAY = date(2026, 11, 22)
 STARTER = REPO_ROOT / "src/hpkb/starter"
 
 
-def test_example_content_validates_without_warnings() -> None:
-    result = validate_repo(REPO_ROOT, today=TODAY)
-    assert result.diagnostics == ()
+class _AnotherDay(date):
+    """A calendar that says it is years later."""
+
+    @classmethod
+    def today(cls) -> _AnotherDay:
+        return cls(2031, 6, 15)
+
+
+@pytest.mark.parametrize("calendar", [date, _AnotherDay], ids=["today", "in-2031"])
+def test_the_examples_findings_do_not_depend_on_the_calendar(
+        monkeypatch: pytest.MonkeyPatch, calendar: type[date]) -> None:
+    """The example repositories pin their date (`as_of`): the same findings on any day,
+    one stale entry on purpose in the force's, none in the hub's example forces."""
+    monkeypatch.setattr("hpkb.config.date", calendar)
+    result = validate_repo(REPO_ROOT)
+    assert [(d.file, d.code, d.severity.value) for d in result.diagnostics] == [
+        ("practice/PR-2023-001.md", "HP212", "warning")]
+    for force in sorted((REPO_ROOT / "examples/forces").iterdir()):
+        assert validate_repo(force).diagnostics == (), force.name
+
+
+def _stale(today: date | None) -> set[str]:
+    return {d.file for d in validate_repo(REPO_ROOT, today=today).diagnostics
+            if d.code == "HP212"}
+
+
+def test_an_as_of_date_given_overrides_the_pinned_one() -> None:
+    assert _stale(None) == {"practice/PR-2023-001.md"}
+    assert "content/learning/LN-2024-003.md" in _stale(date(2027, 2, 1))
 
 
 def test_example_content_exercises_every_feature() -> None:

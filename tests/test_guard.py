@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import gzip
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hpkb.guard import find_personal_data, guard_outputs
+from hpkb.guard import guard_outputs, pdf_readings, subject_names
+from hpkb.personal_data import find_personal_data
 from hpkb.pipeline import profile_view
 from hpkb.validate import validate_repo
 from tests.conftest import AS_OF, REPO_ROOT, another_thread, run_cli
@@ -411,7 +413,7 @@ CANARIES = ["Zephyrine", "Quallbrook", "Ormond Gatterly", "Gatterly", "CANARY-CH
 
 
 def _artefact_text(path: Path) -> str:
-    if path.suffix == ".pdf":
+    if path.suffix == ".pdf":  # poppler, a reader independent of the guard's PDFium
         import subprocess
 
         return "".join(subprocess.run([tool, str(path), *extra], capture_output=True,
@@ -493,3 +495,66 @@ def test_an_unreadable_pdf_fails_closed(starter: Path, tmp_path: Path) -> None:
     (out / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     findings = guard_outputs(out, profile_view(validation, "shared"), validation.corpus, [])
     assert [f.code for f in findings] == ["HP605"]
+
+
+@pytest.mark.parametrize("reading", [
+    "seen by Tallis-\nCrane on the night",      # pypdf: hyphen and line break kept
+    "seen by TallisCrane on the night",         # poppler: hyphen and break dropped
+    "seen by Tallis\x02Crane on the night",     # PDFium's marker for a line-end hyphen
+    "seen by Tallis\ufffeCrane on the night",   # the same marker from another PDFium call
+    "seen by Tallis\u00adCrane on the night",   # a soft hyphen
+    "seen by Tallis Crane on the night",
+])
+def test_a_hyphenated_name_is_found_however_a_reader_broke_it(starter: Path, reading: str
+                                                              ) -> None:
+    debrief = starter / "debriefs/RD-2024-001.md"
+    debrief.write_text(debrief.read_text("utf-8").replace("Imelda Castrow", "Imelda Tallis-Crane"),
+                       "utf-8")
+    names = subject_names(validate_repo(starter).corpus)
+    text = pdf_readings(reading)
+    assert any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text) for n in names)
+
+
+@pytest.mark.parametrize("name", ["Siobhan O'Neill", "Siobhan O\u2019Neill"])
+def test_an_apostrophe_in_a_name_is_matched_in_every_spelling(starter: Path, name: str) -> None:
+    debrief = starter / "debriefs/RD-2024-001.md"
+    debrief.write_text(debrief.read_text("utf-8").replace("Imelda Castrow", name), "utf-8")
+    names = set(subject_names(validate_repo(starter).corpus))
+    assert {"O'Neill", "O\u2019Neill", "ONeill", "O Neill", "Siobhan ONeill"} <= names
+
+
+def test_output_guard_refuses_a_pack_with_a_name_broken_across_lines(starter: Path,
+                                                                     tmp_path: Path) -> None:
+    """A pack typeset through hpkb's own route (pandoc, then Typst) on a page too narrow
+    for `Tallis-Crane`, so Typst breaks the name at its hyphen: the guard still finds it."""
+    import hpkb
+    from hpkb.packs import PackDocument
+    from hpkb.pdf import build_packs
+
+    debrief = starter / "debriefs/RD-2024-001.md"
+    debrief.write_text(debrief.read_text("utf-8").replace("Imelda Castrow", "Imelda Tallis-Crane"),
+                       "utf-8")
+    validation = validate_repo(starter)
+    seen = profile_view(validation, "shared")
+    packaged = Path(hpkb.__file__).parent / "templates/packs/pack.typ.j2"
+    narrow = tmp_path / "templates"
+    (narrow / "packs").mkdir(parents=True)
+    (narrow / "packs/pack.typ.j2").write_text(
+        packaged.read_text("utf-8").replace('paper: "a4"', "width: 60mm, height: 297mm"), "utf-8")
+    document = PackDocument("narrow", "Narrow", "A test pack", "", "## Notes\n\n"
+                            "The visit by Tallis-Crane was recorded.\n", {})
+    out = tmp_path / "out"
+    context = {"marking": "OFFICIAL", "organisation": "Org", "site_name": "Site",
+               "profile": "shared", "produced": "2026-11-22"}
+    failures, _ = build_packs([document], out / "packs", None, [narrow], context,
+                              date(2026, 11, 22), workers=1)
+    assert failures == {}
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(out / "packs/narrow.pdf")
+    raw = "".join(page.get_textpage().get_text_bounded() for page in pdf)
+    pdf.close()
+    assert "Tallis-Crane" not in raw and "Tallis\x02Crane" in raw  # broken at the hyphen
+    findings = guard_outputs(out, seen, validation.corpus, [])
+    assert [f.code for f in findings] == ["HP603"]
+    assert "debrief subject" in findings[0].message

@@ -93,7 +93,7 @@ def test_only_the_digit_free_rules_can_match_text_without_a_digit(text: str) -> 
     other rule must indeed find nothing there (else a new rule belongs in that list)."""
     import re
 
-    from hpkb.guard import DIGIT_FREE_RULES, PII_RULES, find_personal_data
+    from hpkb.personal_data import DIGIT_FREE_RULES, PII_RULES, find_personal_data
 
     assume(re.search(r"\d", text) is None)
     every = [hit for rule in PII_RULES.values() for hit in rule(text)]

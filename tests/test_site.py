@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -392,3 +393,15 @@ def test_a_page_record_naming_anything_outside_the_docs_tree_is_not_taken(
             encoding="utf-8")
         recorded = _recorded_keys(previous)
         assert (recorded["site_wide"] is not None) == usable, (pages, data)
+
+
+def test_the_authoring_guide_shows_one_table_row_per_field(starter: Path) -> None:
+    from hpkb.guide import guide_sections
+
+    result = run_cli(starter, "build", "--skip", "packs", "--skip", "search", "--skip", "export")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    page = (starter / "build/shared/site/guide.html").read_text("utf-8")
+    tables = re.findall(r"<table>.*?</table>", page, re.S)
+    assert [len(re.findall(r"<tr>", table)) - 1 for table in tables] == [
+        len(section.fields) for section in guide_sections()]
+    assert "| `" not in page

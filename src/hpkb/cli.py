@@ -221,7 +221,7 @@ def export(ctx: click.Context, profile: str | None, as_of: str | None) -> None:
     _finish(export_only(request), False, "export")
 
 
-def _internal_view(ctx: click.Context, profile: str | None, as_of: date) -> Any:
+def _internal_view(ctx: click.Context, profile: str | None, as_of: date | None) -> Any:
     """A validated repo's view for the management commands (internal unless told)."""
     from hpkb.pipeline import profile_view
     from hpkb.validate import validate_repo
@@ -264,8 +264,8 @@ def actions(ctx: click.Context, status: str | None, overdue: bool, owner: str | 
 
     if as_csv and as_json:
         raise click.UsageError("choose one of --csv and --json")
-    today = _as_of(as_of) or date.today()
-    _, seen = _internal_view(ctx, profile, today)
+    _, seen = _internal_view(ctx, profile, _as_of(as_of))
+    today = seen.today
     if theme is not None and theme not in seen.taxonomy.themes:
         from hpkb.taxonomy import unknown_term
 
@@ -312,12 +312,12 @@ def report(ctx: click.Context, start: str | None, end: str | None, as_of: str | 
 
     from hpkb.report import period_report
 
-    today = _as_of(as_of) or date.today()
     first = _period_date(start, "--from")
     last = _period_date(end, "--to")
     if first and last and first > last:
         raise click.BadParameter("--from is after --to", param_hint="--from")
-    settings, seen = _internal_view(ctx, profile, today)
+    settings, seen = _internal_view(ctx, profile, _as_of(as_of))
+    today = seen.today
     targets = (settings.hpkb.timeliness.initial_review_days,
                settings.hpkb.timeliness.report_days)
     figures = period_report(seen, start=first, end=last, as_of=today, targets=targets,
@@ -409,7 +409,7 @@ def _search_options(command: Any) -> Any:
             click.option("--since", metavar="YYYY-MM-DD", help="Created on or after this date."),
             click.option("--until", metavar="YYYY-MM-DD", help="Created on or before this date."),
             click.option("--limit", type=click.IntRange(1, 100), default=10,
-                         show_default=True),
+                         show_default=True, help="Most results to show (1 to 100)."),
             click.option("--json", "as_json", is_flag=True, help="JSON (stable shape).")]):
         command = option(command)
     return command

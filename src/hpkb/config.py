@@ -8,6 +8,7 @@ MkDocs config it builds with; it never hands the author's file to MkDocs as it i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -16,10 +17,10 @@ from pydantic import Field
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.load import read_text
-from hpkb.schema import Audience, Classification, Text, _Strict
+from hpkb.schema import Audience, Classification, IsoDate, Text, _Strict
 from hpkb.strict_yaml import parse_yaml
 
-__all__ = ["CONFIG_FILE", "Profile", "Settings", "load_settings"]
+__all__ = ["CONFIG_FILE", "Profile", "Settings", "load_settings", "today_of"]
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -67,6 +68,11 @@ class HpkbSettings(_Strict):
     allow: list[Text] = Field(
         [], description="Reviewed phrases the publication guard lets through (e.g. a "
         "judge's name in a citation).")
+    as_of: IsoDate | None = Field(
+        None, description="Treat this date as today in every command (stale reviews, "
+        "overdue actions, pack periods), as --as-of does: for a demonstration or training "
+        "repository whose figures must not change with the calendar. A force's own "
+        "repository leaves it out.")
 
 
 @dataclass(frozen=True)
@@ -116,3 +122,9 @@ def load_settings(root: Path) -> tuple[Settings, list[Diagnostic]]:
                               "name one of: " + ", ".join(settings.profiles)))
     name = site_name if isinstance(site_name, str) and site_name else defaults.site_name
     return Settings(root, name, settings), findings
+
+
+def today_of(settings: Settings, as_of: date | None = None) -> date:
+    """The date every command takes as today: ``as_of`` (--as-of) when given, else the
+    repository's pinned `as_of` setting, else the calendar's date."""
+    return as_of or settings.hpkb.as_of or date.today()

@@ -14,6 +14,7 @@ from typing import Any, TypeVar, Union
 from pydantic import BaseModel, ValidationError
 
 from hpkb.diagnostics import Diagnostic, did_you_mean, error
+from hpkb.schema import iso_suggestion
 from hpkb.strict_yaml import Path, PositionsView
 
 __all__ = ["conform", "field_choices"]
@@ -131,7 +132,9 @@ def _finding(model: type[BaseModel], err: dict[str, Any], file: str,
         return make("HP104", f"`{name}` must be one of: {listing}; got {_describe(value)}",
                     did_you_mean(str(value), allowed, f"use one of: {listing}"))
     if kind == "hp_date":
-        return make("HP105", f"`{name}`: {err['msg']}", "write the date as YYYY-MM-DD")
+        suggestion = iso_suggestion(value) if isinstance(value, str) else None
+        return make("HP105", f"`{name}`: {err['msg']}",
+                    f"write {suggestion}" if suggestion else "write the date as YYYY-MM-DD")
     if kind in ("string_pattern_mismatch",):
         pattern = err.get("ctx", {}).get("pattern", "")
         return make("HP107", f"`{name}` {value!r} is not in the expected form",

@@ -15,14 +15,11 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import phonenumbers
 
 from hpkb.body import published_lines
 from hpkb.diagnostics import Diagnostic, error
@@ -30,14 +27,15 @@ from hpkb.fingerprint import code_digest, walk_tree
 from hpkb.forked import on_two_cores
 from hpkb.literals import Literals
 from hpkb.model import Corpus
+from hpkb.personal_data import Hit, find_personal_data
 from hpkb.schema import DebriefMeta
 from hpkb.site_search import INDEX_FOLDER
 from hpkb.view import ProfileView, rewrite_references
 from hpkb.write import same_file
 
-__all__ = ["DIGIT_FREE_RULES", "GUARD_RECORD", "PII_RULES", "SOURCE_RECORD", "OutputGuard",
-           "SourceCheck", "check_sources", "find_personal_data", "guard_outputs", "guard_sources",
-           "subject_names"]
+__all__ = ["GUARD_RECORD", "SOURCE_RECORD", "OutputGuard",
+           "SourceCheck", "check_sources", "guard_outputs", "guard_sources",
+           "pdf_readings", "subject_names"]
 
 # Files that hold single words out of context: the Whoosh index, and the site search
 # index's term files (`hpkb.site_search`).
@@ -46,111 +44,39 @@ _NAME_HINT = ("remove the name: people are named only in a debrief's `subjects`,
               "never leaves the internal profile")
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One match of a guard rule in a line of text."""
+# Marks inside a name that writers and PDF readers spell in several ways: hyphens,
+# straight and curly apostrophes (`Tallis-Crane`, `O'Neill`, `O\u2019Neill`).
+_NAME_JOINERS = re.compile(r"[-'\u2018\u2019\u02bc\u2010\u2011]")
+_JOINER_SPELLINGS = ("", " ", "-", "'", "\u2019")
 
-    rule: str
-    start: int
-    text: str
+
+def _spellings(name: str) -> set[str]:
+    """A name as written and with its hyphens and apostrophes written every other way:
+    `O'Neill`, `ONeill`, `O Neill`; `Tallis-Crane`, `TallisCrane` (how some
+    PDF readers give a name broken at its hyphen), `Tallis Crane`."""
+    if not _NAME_JOINERS.search(name):
+        return {name}
+    return {name} | {_NAME_JOINERS.sub(mark, name) for mark in _JOINER_SPELLINGS}
 
 
 def subject_names(corpus: Corpus) -> list[str]:
-    """Every subject's full name and surname, longest first (so full names win)."""
+    """Every subject's full name and surname, in every spelling of their hyphens and
+    apostrophes, longest first (so full names win)."""
     names: set[str] = set()
     for entry in corpus.entries:
         if isinstance(entry.meta, DebriefMeta):
             for subject in entry.meta.subjects:
                 full = " ".join(subject.name.split())
-                names.add(full)
+                names |= _spellings(full)
                 parts = full.split(" ")
                 if len(parts) > 1 and len(parts[-1]) > 2:
-                    names.add(parts[-1])
+                    names |= _spellings(parts[-1])
     return sorted(names, key=lambda n: (-len(n), n))
 
 
 def _name_pattern(names: list[str]) -> Literals | None:
     # Whole words only, any case; a possessive (straight or curly apostrophe) still matches.
     return Literals.of(names, words=True, fold=True, possessive=True)
-
-
-# --- owned personal-data rules ---------------------------------------------------------
-_POSTCODE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9]"
-                       r"[ABD-HJLNP-UW-Z]{2})\b")
-_VEHICLE = re.compile(r"\b[A-HJ-PR-Y][A-HJ-PR-Y][0-9]{2} ?[A-HJ-PR-Z]{3}\b")
-_NI_NUMBER = re.compile(r"\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
-                        r" ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D]\b", re.IGNORECASE)
-_NHS_CANDIDATE = re.compile(r"(?<![\d-])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?![\d-])")
-_MONTHS = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*")
-_DOB = re.compile(r"\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\W{0,3}"
-                  rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{1,2}}(?:st|nd|rd|th)? "
-                  rf"{_MONTHS},? \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})", re.IGNORECASE)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
-_CRIME_REF = re.compile(r"\b(?:\d{2}/\d{4,7}/\d{2}|[A-Z]{2,4}-?\d{6,10}|"
-                        r"(?:incident|log|cad|crime|occurrence)(?: ref(?:erence)?| number| no\.?)?"
-                        r" ?:? ?\d{2,6}(?: of |/)\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})\b",
-                        re.IGNORECASE)
-_COLLAR = re.compile(r"\b(?:PC|DC|PS|DS|Sgt|PCSO|Insp|DI|DCI|collar(?: number| no\.?)?)"
-                     r" ?:? ?\d{2,5}\b")
-
-
-def _nhs_valid(digits: str) -> bool:
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    check = 0 if check == 11 else check
-    return check != 10 and check == int(digits[9])
-
-
-def _nhs_numbers(text: str) -> Iterator[Hit]:
-    for match in _NHS_CANDIDATE.finditer(text):
-        if _nhs_valid("".join(match.groups())):
-            yield Hit("NHS number", match.start(), match.group(0))
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def _phones(text: str) -> Iterator[Hit]:
-    if len(_DIGIT.findall(text)) < 10:  # no phone number has fewer digits
-        return
-    for match in phonenumbers.PhoneNumberMatcher(text, "GB",
-                                                 leniency=phonenumbers.Leniency.POSSIBLE):
-        digits = re.sub(r"\D", "", match.raw_string)
-        if len(digits) >= 10 and (match.raw_string.startswith(("0", "+44", "(0"))):
-            yield Hit("UK phone number", match.start, match.raw_string)
-
-
-def _regex_rule(name: str, pattern: re.Pattern[str]) -> Callable[[str], Iterator[Hit]]:
-    def find(text: str) -> Iterator[Hit]:
-        for match in pattern.finditer(text):
-            yield Hit(name, match.start(), match.group(0))
-    return find
-
-
-PII_RULES: dict[str, Callable[[str], Iterator[Hit]]] = {
-    "UK phone number": _phones,
-    "postcode": _regex_rule("postcode", _POSTCODE),
-    "vehicle registration": _regex_rule("vehicle registration", _VEHICLE),
-    "National Insurance number": _regex_rule("National Insurance number", _NI_NUMBER),
-    "NHS number": _nhs_numbers,
-    "date of birth": _regex_rule("date of birth", _DOB),
-    "email address": _regex_rule("email address", _EMAIL),
-    "crime or incident reference": _regex_rule("crime or incident reference", _CRIME_REF),
-    "collar number": _regex_rule("collar number", _COLLAR),
-}
-
-
-# The rules that can match text without a digit; every other rule's pattern needs one.
-# Most lines of prose have no digit, and one look for a digit spares the other scans (a
-# third of a build's source guard). A new rule that needs no digit must be listed here.
-DIGIT_FREE_RULES = ("email address",)
-_WITHOUT_DIGITS = [PII_RULES[name] for name in DIGIT_FREE_RULES]
-
-
-def find_personal_data(text: str) -> list[Hit]:
-    """Every owned-rule hit in a piece of text."""
-    rules = PII_RULES.values() if _DIGIT.search(text) else _WITHOUT_DIGITS
-    return [hit for rule in rules for hit in rule(text)]
 
 
 def _allowed(line: str, hit: Hit, allow: Iterable[str]) -> bool:
@@ -275,16 +201,44 @@ def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str
     return SourceCheck(findings, rules, passed)
 
 
+# How PDF readers give a word broken at a line end: PDFium puts a marker (\x02, or
+# U+FFFE) where the hyphen was and drops the line break; pypdf keeps the hyphen and the
+# break; poppler drops both. A soft hyphen (U+00AD) may stand in too.
+_PDF_LINE_BREAK = re.compile(r"[\x02\ufffe\u00ad][ \t]*(?:\r\n|\r|\n)?|-[ \t]*(?:\r\n|\r|\n)")
+
+
+def pdf_readings(text: str) -> str:
+    """A PDF's text as a reader could take it: words broken at a line end joined once
+    with the hyphen kept and once without, so `Tallis-Crane` split after `Tallis-` and
+    `Castrow` hyphenated as `Cas-trow` are both found whole."""
+    kept = _PDF_LINE_BREAK.sub("-", text)
+    dropped = _PDF_LINE_BREAK.sub("", text)
+    return f"{kept}\n{dropped}\n"
+
+
 def _pdf_text(path: Path) -> bytes | None:
-    """A PDF's text and metadata (poppler's pdftotext and pdfinfo), None if unreadable."""
+    """A PDF's text (every page, both readings of words broken at line ends) and its
+    metadata, read with PDFium (the pypdfium2 wheel); None if it cannot be read."""
+    import pypdfium2
+
     try:
-        text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"],
-                              capture_output=True, check=True, timeout=120).stdout
-        info = subprocess.run(["pdfinfo", "-enc", "UTF-8", str(path)],
-                              capture_output=True, check=True, timeout=60).stdout
-    except (OSError, subprocess.SubprocessError):
+        document = pypdfium2.PdfDocument(path)
+    except pypdfium2.PdfiumError:
         return None
-    return text + b"\n" + info
+    try:
+        pages = []
+        for page in document:
+            text_page = page.get_textpage()
+            pages.append(text_page.get_text_bounded())
+            text_page.close()
+            page.close()
+        metadata = "\n".join(f"{key}: {value}"
+                             for key, value in document.get_metadata_dict().items())
+    except pypdfium2.PdfiumError:
+        return None
+    finally:
+        document.close()
+    return (pdf_readings("\n".join(pages)) + metadata + "\n").encode("utf-8")
 
 
 def _readable(path: Path, data: bytes) -> bytes | None:
@@ -568,9 +522,9 @@ class OutputGuard:
         raw = _readable(path, data)
         if raw is None:  # deny by default: what cannot be read cannot be published
             return _FileCheck(rel, in_index, [error(
-                where, 1, 1, "HP605", "cannot read this PDF to check it",
-                "install poppler-utils (pdftotext, pdfinfo); make build and .ci/run expect "
-                "them")], None, ())
+                where, 1, 1, "HP605", "cannot read this PDF to check it, so it is not published",
+                "the file is damaged or not a PDF: run the build again; if it fails again, "
+                "report it with the pack's definition")], None, ())
         findings: list[Diagnostic] = []
         clean_pieces: list[str] = []
         reported: set[tuple[str, str]] = set()

@@ -9,6 +9,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
+from hpkb.markdown_text import Md, escape_md
 from hpkb.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind
 from hpkb.schema import MODEL_BY_KIND, OPTIONAL_SECTIONS, REQUIRED_SECTIONS
 
@@ -38,6 +39,19 @@ class GuideSection:
     sections: tuple[str, ...]
     optional_sections: tuple[str, ...]
 
+    @property
+    def table(self) -> Md:
+        """The kind's fields as one Markdown table: the site's authoring guide and the
+        user guide's field reference both show it."""
+        rows = ["| Field | Required | Type and values | What it is | Example |",
+                "|---|---|---|---|---|"]
+        for doc in self.fields:
+            values = doc.kind + (": " + ", ".join(doc.allowed) if doc.allowed else "")
+            cells = [f"`{doc.name}`", "yes" if doc.required else "no", escape_md(values),
+                     escape_md(doc.description), escape_md(doc.example)]
+            rows.append("| " + " | ".join(cells) + " |")
+        return Md("\n".join(rows) + "\n")
+
 
 def _describe_type(annotation: Any) -> tuple[str, tuple[str, ...], Any]:
     """(type name, allowed values, nested model or None) for a field annotation."""
@@ -64,6 +78,8 @@ def _fields(model: type[BaseModel], prefix: str = "") -> list[FieldDoc]:
     for name, info in model.model_fields.items():
         kind, allowed, nested = _describe_type(info.annotation)
         example = info.examples[0] if info.examples else (allowed[0] if allowed else "")
+        if isinstance(example, list):  # as the author writes it in YAML
+            example = "[" + ", ".join(str(item) for item in example) + "]"
         docs.append(FieldDoc(prefix + name, info.is_required(), kind, allowed,
                              info.description or (nested.__doc__ or "").strip(), str(example)))
         if nested is not None:
@@ -73,6 +89,7 @@ def _fields(model: type[BaseModel], prefix: str = "") -> list[FieldDoc]:
 
 
 def guide_sections() -> list[GuideSection]:
+    """Every entry kind's documented fields and sections, from the schema."""
     return [GuideSection(kind, KIND_FOLDERS[kind], (MODEL_BY_KIND[kind].__doc__ or "").strip(),
                          tuple(_fields(MODEL_BY_KIND[kind])), REQUIRED_SECTIONS[kind],
                          OPTIONAL_SECTIONS[kind]) for kind in ENTRY_KINDS]

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from hpkb.body import is_entry_id
-from hpkb.config import Profile, Settings, load_settings
+from hpkb.config import Profile, Settings, load_settings, today_of
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
 from hpkb.export import (
     Provenance,
@@ -179,7 +179,8 @@ def profile_view(validation: Validation, name: str | None, *, drafts: bool = Fal
                  today: date | None = None) -> ProfileView:
     """The named profile's view of a validated repo (the configured default when None)."""
     chosen, profile = _profile(validation, name)
-    return view(validation.corpus, chosen, profile, drafts=drafts, today=today)
+    return view(validation.corpus, chosen, profile, drafts=drafts,
+                today=today_of(validation.settings, today))
 
 
 def _viewed(request: BuildRequest) -> tuple[Validation, ProfileView | None]:
@@ -348,6 +349,7 @@ def build(request: BuildRequest) -> BuildReport:
     if request.memo is not None:
         request.memo.turn()
     settings, problems = load_settings(request.root)
+    request = replace(request, today=today_of(settings, request.today))
     early = None if problems else _identity(request, settings)
     if early is not None and early.quiet_entries is not None:
         known = _recorded_findings(request.root, early.target, early.fingerprint)

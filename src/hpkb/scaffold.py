@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from hpkb.config import load_settings
+from hpkb.config import load_settings, today_of
 from hpkb.diagnostics import HpkbError
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, EntryKind
 from hpkb.taxonomy import load_taxonomy
@@ -66,8 +66,8 @@ def new_entry(root: Path, kind: EntryKind, title: str, today: date | None = None
     title = title.strip()
     if not title or len(title) > 120 or "\n" in title:
         raise HpkbError("--title must be one line of 1 to 120 characters")
-    today = today or date.today()
     settings, _ = load_settings(root)
+    today = today_of(settings, today)
     taxonomy, _ = load_taxonomy(root)
     entry_id = next_id(root, kind, today.year)
     organisation = settings.hpkb.organisation or next(iter(taxonomy.organisations), "")

@@ -25,11 +25,44 @@ __all__ = [
     "DebriefMeta",
     "LearningMeta",
     "PracticeMeta",
+    "iso_suggestion",
     "json_schema",
     "normalise_tag",
 ]
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+_MONTH_NUMBERS = {name: number for number, month in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+    start=1) for name in (month, month + ".")}
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DAY_NAME_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+\.?),?\s+(\d{4})$")
+_YEAR_MONTH_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def iso_suggestion(text: str) -> str | None:
+    """The ISO spelling of a date written as people in the UK often write it
+    (`19/04/2026`, `19 April 2026`, `2026-4-19`), or None."""
+    text = text.strip()
+    parts: tuple[int, int, int] | None = None
+    if match := _DAY_MONTH_YEAR.match(text):
+        parts = int(match[3]), int(match[2]), int(match[1])
+    elif (match := _DAY_NAME_YEAR.match(text)) and match[2][:3].lower() in _MONTH_NUMBERS:
+        parts = int(match[3]), _MONTH_NUMBERS[match[2][:3].lower()], int(match[1])
+    elif match := _YEAR_MONTH_DAY.match(text):
+        parts = int(match[1]), int(match[2]), int(match[3])
+    if parts is None:
+        return None
+    try:
+        return date(*parts).isoformat()
+    except ValueError:
+        return None
+
+
+def _date_problem(detail: str) -> PydanticCustomError:
+    # The text goes in as a value: braces in what the author wrote are never a template.
+    return PydanticCustomError("hp_date", "{detail}", {"detail": detail})
 
 
 def _to_date(value: Any) -> Any:
@@ -40,12 +73,8 @@ def _to_date(value: Any) -> Any:
         try:
             return date.fromisoformat(value.strip())
         except ValueError:
-            raise PydanticCustomError(
-                "hp_date", "{value} is not a real calendar date", {"value": value}
-            ) from None
-    raise PydanticCustomError(
-        "hp_date", "expected a date written YYYY-MM-DD, got {value!r}", {"value": value}
-    )
+            raise _date_problem(f"{value} is not a real calendar date") from None
+    raise _date_problem(f"expected a date written YYYY-MM-DD, got {value!r}")
 
 
 def normalise_tag(tag: str) -> str:

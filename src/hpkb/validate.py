@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hpkb.body import body_findings, find_references
-from hpkb.config import Settings, load_settings
+from hpkb.config import Settings, load_settings, today_of
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.forked import on_two_cores
@@ -244,7 +244,7 @@ def validate_repo(root: Path, today: date | None = None, memo: Memo | None = Non
     and a file whose bytes' digest is in ``digests`` (by path: what the build's
     fingerprint read) and kept is not even read."""
     with _paused_gc():
-        return _validate(root, today or date.today(), memo, kept, digests or {})
+        return _validate(root, today, memo, kept, digests or {})
 
 
 def _typed_once(source: Source, today: date, memo: Memo | None) -> Typed:
@@ -322,9 +322,10 @@ def _read_all(root: Path, today: date, memo: Memo | None, kept: Kept | None,
     return findings, typed, lines
 
 
-def _validate(root: Path, today: date, memo: Memo | None, kept: Kept | None,
+def _validate(root: Path, as_of: date | None, memo: Memo | None, kept: Kept | None,
               digests: Mapping[str, str]) -> Validation:
     settings, findings = load_settings(root)
+    today = today_of(settings, as_of)
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings
     unreadable, read, lines = _read_all(root, today, memo, kept, digests)

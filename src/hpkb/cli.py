@@ -91,19 +91,22 @@ def main(ctx: click.Context, root: Path) -> None:
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: OutputFormat, strict: bool,
              as_of: str | None) -> None:
-    """Check entries, taxonomy and cross-references.
+    """Check entries, taxonomy and cross-references, and what each profile that leaves
+    the force would publish (subjects' names, personal data, hidden entries).
 
     With PATHs, report only findings in those files or folders (references still
     resolve against the whole repository).
 
     Example: hpkb validate debriefs/RD-2024-007.md --format json
     """
+    from hpkb.pipeline import guard_every_profile
     from hpkb.validate import validate_repo
 
     root = _root(ctx)
     wanted = [_relative(root, p) for p in paths]
     result = validate_repo(root, today=_as_of(as_of))
-    findings = [d for d in result.diagnostics if _selected(d.file, wanted)]
+    guarded = sorted(guard_every_profile(result))
+    findings = [d for d in (*result.diagnostics, *guarded) if _selected(d.file, wanted)]
     failed = _report(findings, fmt, strict)
     if fmt == "text" and not findings:
         click.echo(f"{len(result.corpus.entries)} entries checked: no problems", err=True)
@@ -567,22 +570,44 @@ def hub() -> None:
 @click.option("--out", type=click.Path(path_type=Path),
               help="Output folder (must be inside build/; default build/hub).")
 @click.option("--strict", is_flag=True, help="A skipped source or entry fails the build.")
+@click.option("--names", "names_files", multiple=True, metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A names register: names the hub must never publish, one per line "
+              "(blank lines and # comments ignored). Repeatable: one file per force. Keep "
+              "it with the hub's operator, never in an export.")
+@click.option("--allow", "allow_files", multiple=True, metavar="FILE",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Reviewed phrases the hub's guard lets through, one per line (as "
+              "`extra: hpkb: allow:` does for a force). Repeatable.")
 @_AS_OF
 @click.pass_context
 def hub_build(ctx: click.Context, sources: tuple[Path, ...], out: Path | None, strict: bool,
+              names_files: tuple[Path, ...], allow_files: tuple[Path, ...],
               as_of: str | None) -> None:
     """Build a national site, search index and packs from forces' shared exports.
 
     SOURCES are export folders (build/shared/export), build folders, entries.json files,
     or .zip / .tar.gz archives of them. Each is checked again; what is skipped is said,
-    with the force and entry. The newest export of an entry wins; near-identical entries
-    from different forces are listed in build/hub/duplicates.json, never merged.
+    with the force and entry. An export whose declared profile and limits disagree, or
+    whose limits allow more than the shared profile, is skipped. The newest export of an
+    entry wins; near-identical entries from different forces are listed in
+    build/hub/duplicates.json, never merged.
+
+    Everything the hub would publish is then checked as a force's build checks it: a
+    name from a --names register (HP601) or personal data such as a phone number
+    (HP602) anywhere refuses the whole hub build, whatever --strict says, and the
+    previous hub stays. A shared export holds them only when it was changed after the
+    force's guard passed it, so none of it can be trusted: the force fixes and exports
+    again, or the source is left off. A reviewed phrase that is not personal data is
+    let through with --allow.
 
     Example: hpkb hub build ../essex/build/shared/export kent-export.tar.gz
     """
-    from hpkb.hub import HubRequest, build_hub
+    from hpkb.hub import HubRequest, build_hub, read_lines
 
-    report = build_hub(HubRequest(_root(ctx), tuple(sources), out, strict, _as_of(as_of)))
+    report = build_hub(HubRequest(_root(ctx), tuple(sources), out, strict, _as_of(as_of),
+                                  names=read_lines(names_files),
+                                  allow=read_lines(allow_files)))
     failed = _report(report.diagnostics, "text", strict)
     if failed or not report.built:
         click.echo("hub build refused: fix the problems above (nothing was changed)",

@@ -9,14 +9,17 @@ rule and fix; an explicit allow-list in mkdocs.yml silences a reviewed false pos
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import functools
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,14 +31,15 @@ from hpkb.forked import on_two_cores
 from hpkb.literals import Literals
 from hpkb.model import Corpus
 from hpkb.personal_data import Hit, find_personal_data
+from hpkb.reading import fold, plain, readings, visible
 from hpkb.schema import DebriefMeta
 from hpkb.site_search import INDEX_FOLDER
 from hpkb.view import ProfileView, rewrite_references
 from hpkb.write import same_file
 
-__all__ = ["GUARD_RECORD", "SOURCE_RECORD", "OutputGuard",
-           "SourceCheck", "check_sources", "guard_outputs", "guard_sources",
-           "pdf_readings", "subject_names"]
+__all__ = ["GUARD_RECORD", "SOURCE_RECORD", "OutputGuard", "Placed", "SourceCheck", "TextScan",
+           "check_sources", "guard_outputs", "guard_sources", "guarded_names", "pdf_readings",
+           "subject_names"]
 
 # Files that hold single words out of context: the Whoosh index, and the site search
 # index's term files (`hpkb.site_search`).
@@ -59,35 +63,137 @@ def _spellings(name: str) -> set[str]:
     return {name} | {_NAME_JOINERS.sub(mark, name) for mark in _JOINER_SPELLINGS}
 
 
-def subject_names(corpus: Corpus) -> list[str]:
-    """Every subject's full name and surname, in every spelling of their hyphens and
-    apostrophes, longest first (so full names win)."""
+def guarded_names(people: Iterable[str]) -> list[str]:
+    """What a guard looks for of people's names: each full name and surname, in every
+    spelling of their hyphens and apostrophes, longest first (so full names win)."""
     names: set[str] = set()
-    for entry in corpus.entries:
-        if isinstance(entry.meta, DebriefMeta):
-            for subject in entry.meta.subjects:
-                full = " ".join(subject.name.split())
-                names |= _spellings(full)
-                parts = full.split(" ")
-                if len(parts) > 1 and len(parts[-1]) > 2:
-                    names |= _spellings(parts[-1])
+    for person in people:
+        full = " ".join(person.split())
+        if not full:
+            continue
+        names |= _spellings(full)
+        parts = full.split(" ")
+        if len(parts) > 1 and len(parts[-1]) > 2:
+            names |= _spellings(parts[-1])
     return sorted(names, key=lambda n: (-len(n), n))
 
 
+def subject_names(corpus: Corpus) -> list[str]:
+    """Every debrief subject's name as a guard looks for it (`guarded_names`)."""
+    return guarded_names(subject.name for entry in corpus.entries
+                         if isinstance(entry.meta, DebriefMeta)
+                         for subject in entry.meta.subjects)
+
+
 def _name_pattern(names: list[str]) -> Literals | None:
-    # Whole words only, any case; a possessive (straight or curly apostrophe) still matches.
-    return Literals.of(names, words=True, fold=True, possessive=True)
+    """The names as they are matched in a reading (`hpkb.reading`): folded, whole words
+    only; a possessive may follow."""
+    return Literals.of({fold(name) for name in names}, words=True, possessive=True)
 
 
-def _allowed(line: str, hit: Hit, allow: Iterable[str]) -> bool:
-    lowered = line.casefold()
-    for phrase in allow:
-        start = lowered.find(phrase.casefold())
+def _allowed(text: str, hit: Hit, allow: Iterable[str]) -> bool:
+    """Whether the hit lies inside a reviewed phrase of the allow-list (compared folded,
+    as the names are)."""
+    folded = fold(text)
+    for phrase in (fold(phrase) for phrase in allow):
+        start = folded.find(phrase)
         while start >= 0:
             if start <= hit.start and hit.start + len(hit.text) <= start + len(phrase):
                 return True
-            start = lowered.find(phrase.casefold(), start + 1)
+            start = folded.find(phrase, start + 1)
     return False
+
+
+def _column(text: str, reading: Callable[[str], str], index: int) -> int:
+    """The column (0-based) in ``text`` of what stands at ``index`` in ``reading(text)``:
+    the shortest start of the text whose reading reaches past it."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high) // 2
+        if len(reading(text[:middle + 1])) > index:
+            high = middle
+        else:
+            low = middle + 1
+    return min(low, max(len(text) - 1, 0))
+
+
+def _placed(text: str, reading: Callable[[str], str], hit: Hit) -> Placed:
+    """A hit found in ``reading(text)``, placed in ``text``."""
+    at = _column(text, reading, hit.start)
+    end = _column(text, reading, hit.start + max(len(hit.text), 1) - 1) + 1
+    return Placed(at, text[at:end] if end > at else hit.text, hit)
+
+
+def _in_field(line: int, column: int, at: int) -> tuple[int, int]:
+    """Line and column of an offset in a front-matter value starting at line:column."""
+    return line, column + at
+
+
+def _in_body(starts: list[int], numbers: list[int], at: int) -> tuple[int, int]:
+    """Line and column of an offset in body lines joined by newlines (each line's start
+    offset and its number in the file)."""
+    index = max(bisect.bisect_right(starts, at) - 1, 0)
+    return numbers[index], at - starts[index] + 1
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A guard's hit placed in the author's text: its offset there, and what was
+    written there."""
+
+    at: int
+    written: str
+    hit: Hit
+
+
+class TextScan:
+    """What a guard looks for in one published text, in both readings of it
+    (`hpkb.reading`): subjects' names (`guarded_names`), hidden entries' ids and titles
+    (a hit's text is then the hidden entry's id), and personal data by the owned rules;
+    a hit inside a reviewed phrase of the allow-list is let through."""
+
+    def __init__(self, names: list[str], hidden_ids: Iterable[str] = (),
+                 hidden_titles: dict[str, str] | None = None,
+                 allow: Iterable[str] = ()) -> None:
+        self._names = _name_pattern(names)
+        self._ids = _ids_pattern(sorted(hidden_ids))
+        self._titles = dict(hidden_titles or {})  # folded title → entry id
+        self._title_pattern = Literals.of(self._titles, head=24)
+        self._allow = list(allow)
+
+    def hits(self, text: str, *, skip_email: bool = False) -> list[Placed]:
+        """Every hit in ``text``, in the order they stand, once each; with
+        ``skip_email``, email addresses pass (a practice's published contact)."""
+        hits: list[Placed] = []
+        marked_up = visible(text) != text
+        for reading in (fold, _reader_view) if marked_up else (fold,):
+            folded = reading(text)
+            found = [Hit("subject name", start, match) for start, match
+                     in (self._names.finditer(folded) if self._names else ())]
+            found += [Hit("hidden entry", start, match) for start, match
+                      in (self._ids.finditer(folded) if self._ids else ())]
+            found += [Hit("hidden entry", start, self._titles[match]) for start, match
+                      in (self._title_pattern.finditer(folded) if self._title_pattern
+                          else ())]
+            hits += [_placed(text, reading, hit) for hit in found
+                     if not _allowed(folded, hit, self._allow)]
+        for reading in (plain, _plain_view) if marked_up else (plain,):
+            shown = reading(text)
+            hits += [_placed(text, reading, hit) for hit in find_personal_data(shown)
+                     if not (skip_email and hit.rule == "email address")
+                     and not _allowed(shown, hit, self._allow)]
+        once: dict[tuple[str, int], Placed] = {}
+        for placed in sorted(hits, key=lambda placed: placed.at):
+            once.setdefault((placed.hit.rule, placed.at), placed)
+        return list(once.values())
+
+
+def _reader_view(text: str) -> str:
+    return fold(visible(text))
+
+
+def _plain_view(text: str) -> str:
+    return plain(visible(text))
 
 
 def _published_strings(value: Any, path: tuple[str | int, ...] = ()
@@ -139,43 +245,40 @@ def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str
     """The source guard; an entry whose scanned text is unchanged since the build in
     ``previous`` under the same rules is not scanned again."""
     allow = list(allow)
-    visible = {e.id for e in profile_view.entries}
-    hidden_ids = sorted(e.id for e in corpus.entries if e.id not in visible)
+    visible_ids = {e.id for e in profile_view.entries}
+    hidden_ids = sorted(e.id for e in corpus.entries if e.id not in visible_ids)
     all_names = subject_names(corpus)
-    rules = _digest([code_digest(), profile_view.name, all_names, hidden_ids, allow])
+    hidden_titles = {fold(e.meta.title): e.id for e in corpus.entries
+                     if e.id not in visible_ids}
+    rules = _digest([code_digest(), profile_view.name, all_names, hidden_ids,
+                     sorted(hidden_titles), allow])
     if profile_view.profile.personal:
         return SourceCheck([], rules, {})
     before = _passed_before(previous, SOURCE_RECORD, rules)
-    names = _name_pattern(all_names)
-    hidden = Literals.of(hidden_ids, words=True)
+    scanner = TextScan(all_names, hidden_ids, hidden_titles, allow)
     findings: list[Diagnostic] = []
     passed: dict[str, str] = {}
 
-    def scan(file: str, line: int, column: int, text: str, *, skip_email: bool) -> None:
-        hits = [Hit("subject name", start, found)
-                for start, found in (names.finditer(text) if names else ())]
-        hits += [h for h in find_personal_data(text)
-                 if not (skip_email and h.rule == "email address")]
-        hits += [Hit("hidden entry", start, found)
-                 for start, found in (hidden.finditer(text) if hidden else ())]
-        for hit in hits:
-            if _allowed(text, hit, allow):
-                continue
+    def scan(file: str, where: Callable[[int], tuple[int, int]], text: str, *,
+             skip_email: bool) -> None:
+        for placed in scanner.hits(text, skip_email=skip_email):
+            hit, written = placed.hit, placed.written
+            line, column = where(placed.at)
             if hit.rule == "hidden entry":
-                findings.append(error(file, line, column + hit.start, "HP604",
+                findings.append(error(file, line, column, "HP604",
                                       f"the {profile_view.name} profile cannot see "
                                       f"{hit.text}, but this text names it",
                                       f"link it as [[{hit.text}]] (shown as plain text where "
                                       "hidden) or remove the id"))
             elif hit.rule == "subject name":
-                findings.append(error(file, line, column + hit.start, "HP601",
+                findings.append(error(file, line, column, "HP601",
                                       f"the {profile_view.name} profile would publish "
-                                      f"the name `{hit.text}` of a debrief subject",
+                                      f"the name `{written}` of a debrief subject",
                                       _NAME_HINT))
             else:
-                findings.append(error(file, line, column + hit.start, "HP602",
+                findings.append(error(file, line, column, "HP602",
                                       f"the {profile_view.name} profile would publish what "
-                                      f"looks like a {hit.rule}: `{hit.text}`",
+                                      f"looks like a {hit.rule}: `{written}`",
                                       "remove or generalise it; if it is not personal data, "
                                       "add the exact phrase to `extra: hpkb: allow:` in "
                                       "mkdocs.yml after review"))
@@ -190,12 +293,17 @@ def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str
         for path, text in _published_strings(dict(published.meta)):
             line, column = entry.source.where(path)
             # A practice's published contact address is meant to be public.
-            scan(entry.source.path, line, column, text, skip_email=path == ("contact", "email"))
-        for line, text in published_lines(entry.source.body, entry.source.body_line,
-                                          keep_internal=False):
-            # As published: references to hidden entries already plain text.
-            scan(entry.source.path, line, 1, rewrite_references(text, visible),
-                 skip_email=False)
+            scan(entry.source.path, functools.partial(_in_field, line, column), text,
+                 skip_email=path == ("contact", "email"))
+        # The body as published, in one go: internal passages left out, references to
+        # hidden entries already plain text.
+        lines = [(line, rewrite_references(text, visible_ids)) for line, text in
+                 published_lines(entry.source.body, entry.source.body_line,
+                                 keep_internal=False)]
+        starts = list(itertools.accumulate((len(text) + 1 for _, text in lines[:-1]),
+                                           initial=0))
+        scan(entry.source.path, functools.partial(_in_body, starts, [n for n, _ in lines]),
+             "\n".join(text for _, text in lines), skip_email=False)
         if len(findings) == already:
             passed[entry.source.path] = digest
     return SourceCheck(findings, rules, passed)
@@ -291,15 +399,15 @@ def _pieces(raw: bytes) -> Iterator[tuple[int, bytes]]:
 # characters, as they do for `Literals` (RD-2024-007-x is another word). That a word
 # starts there too is checked after: a look-behind first would stop the regex engine
 # skipping quickly to the places an id can start (five times slower).
-_ID_WORD = re.compile(r"(?:RD|LN|PR)-[0-9]{4}-[0-9]{3}(?![\w-])")
+_ID_WORD = re.compile(r"(rd|ln|pr)[\s_-]*([0-9]{4})[\s_-]*([0-9]{3})(?![\w-])")
+_ID_SHAPE = re.compile(r"(?:RD|LN|PR)-[0-9]{4}-[0-9]{3}")
 _WORD_BEFORE = re.compile(r"[\w-]")
 
 
 class _IdWords:
-    """Where any of a set of entry ids stands as a whole word: every id-shaped word,
-    kept when it is one of them. What `Literals.of(ids, words=True)` finds, without a
-    pattern of the ids themselves, whose compiling took 0.1-0.2 s a build and whose scan
-    a third of the output guard's."""
+    """Where any of a set of entry ids stands as a whole word in a folded reading, in
+    any case and with any separator (`rd-2024-001`, `RD 2024 001`, `RD2024_001`):
+    every id-shaped word, kept when it is one of them; found as the id it names."""
 
     def __init__(self, ids: Iterable[str]) -> None:
         self._ids = frozenset(ids)
@@ -307,32 +415,34 @@ class _IdWords:
     def finditer(self, text: str) -> Iterator[tuple[int, str]]:
         for match in _ID_WORD.finditer(text):
             start = match.start()
-            if match.group(0) in self._ids and not (
-                    start and _WORD_BEFORE.match(text, start - 1)):
-                yield start, match.group(0)
+            entry_id = f"{match.group(1).upper()}-{match.group(2)}-{match.group(3)}"
+            if entry_id in self._ids and not (start and _WORD_BEFORE.match(text, start - 1)):
+                yield start, entry_id
 
 
 def _ids_pattern(ids: list[str]) -> _IdWords | Literals | None:
     """The hidden ids' finder: by their shape when every one has it (always, for the
-    entries of a valid corpus), else a pattern of the ids."""
-    if ids and all(_ID_WORD.fullmatch(entry_id) for entry_id in ids):
+    entries of a valid corpus), else a pattern of the folded ids."""
+    if not ids:
+        return None
+    if all(_ID_SHAPE.fullmatch(entry_id) for entry_id in ids):
         return _IdWords(ids)
-    return Literals.of(ids, words=True)
+    return Literals.of({fold(entry_id) for entry_id in ids}, words=True)
 
 
 def _output_canaries(profile_view: ProfileView, corpus: Corpus
                      ) -> list[tuple[str, Literals | _IdWords, dict[str, str]]]:
     """(what, strings to find, matched text → entry id) for hidden entries' ids and titles."""
-    visible = {e.id for e in profile_view.entries}
-    hidden = [e for e in corpus.entries if e.id not in visible]
+    visible_ids = {e.id for e in profile_view.entries}
+    hidden = [e for e in corpus.entries if e.id not in visible_ids]
     canaries: list[tuple[str, Literals | _IdWords, dict[str, str]]] = []
     ids = _ids_pattern([e.id for e in hidden])
     if ids is not None:
         canaries.append(("the id of hidden entry", ids, {e.id: e.id for e in hidden}))
-    titles = Literals.of((e.meta.title for e in hidden), head=24)
+    titles = Literals.of((fold(e.meta.title) for e in hidden), head=24)
     if titles is not None:
         canaries.append(("the title of hidden entry", titles,
-                         {e.meta.title: e.id for e in hidden}))
+                         {fold(e.meta.title): e.id for e in hidden}))
     return canaries
 
 
@@ -535,13 +645,8 @@ class OutputGuard:
             if key in self._clean_pieces or key in self._pieces_before:
                 clean_pieces.append(key)
                 continue
-            text = piece.decode("utf-8", "replace")
             clean = True
-            for what, pattern, owners in self._canaries:
-                if in_index and pattern is self._names:
-                    if self._index_names is None:
-                        continue
-                    pattern = self._index_names
+            for text, what, pattern, owners in self._matches(piece, in_index):
                 for start, found in pattern.finditer(text):
                     owner = owners.get(found, "")
                     if (what, owner) in reported:
@@ -564,6 +669,20 @@ class OutputGuard:
             return _FileCheck(rel, in_index, findings, None, tuple(clean_pieces))
         self._clean.add((digest, in_index))
         return _FileCheck(rel, in_index, [], digest, tuple(clean_pieces))
+
+    def _matches(self, piece: bytes, in_index: bool
+                 ) -> Iterator[tuple[str, str, Literals | _IdWords, dict[str, str]]]:
+        """(reading, what, pattern, owners) for every canary over every reading of a
+        piece: the text as written, folded; and, but in a search index's words, what a
+        reader sees of it (`hpkb.reading`). Both keep the piece's line breaks."""
+        text = piece.decode("utf-8", "replace")
+        for reading in (fold(text),) if in_index else readings(text):
+            for what, pattern, owners in self._canaries:
+                if in_index and pattern is self._names:
+                    if self._index_names is None:
+                        continue
+                    pattern = self._index_names
+                yield reading, what, pattern, owners
 
     def finish(self) -> list[Diagnostic]:
         """Scan whatever files are left, and when all passed, record what passed (in the

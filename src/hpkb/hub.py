@@ -2,14 +2,18 @@
 
 Each force runs hpkb on its own repo and publishes `build/shared/export/`. The hub reads
 only those exports, never a force's sources, and checks each one again (defence in
-depth): format and schema version, shape, and that nothing above the shared profile is
-in it. A problem in one source skips that source or entry with a finding that names the
-force and entry; it never silently drops another force's entries.
+depth): format and schema version, shape, a declared profile that agrees with its limits
+and nothing above the shared profile in it. A problem in one source skips that source or
+entry with a finding that names the force and entry; it never silently drops another
+force's entries. Then the publication guard runs over everything the hub would publish,
+as in a force's build: personal data or a name from the hub's names register refuses the
+whole hub (a shared export holds them only when it was changed after its force's guard).
 
 Stages: read → check → merge (newest version of each global id; near-identical entries
-from different forces listed, never merged) → the hub's view → the same site, search,
-packs and export stages as a force's build, with hub pages for the national problem
-profile and the similarity report.
+from different forces listed, never merged) → the hub's view → the guard → the same
+site, search, packs and export stages as a force's build (the output guard looking for
+the register's names), with hub pages for the national problem profile and the
+similarity report.
 """
 
 from __future__ import annotations
@@ -29,16 +33,17 @@ from pydantic import BaseModel, ValidationError
 
 from hpkb.body import REFERENCE, is_entry_id
 from hpkb.config import HpkbSettings, Profile, Settings
-from hpkb.diagnostics import Diagnostic, error, fails, warning
+from hpkb.diagnostics import Diagnostic, HpkbError, error, fails, warning
 from hpkb.export import EXPORT_FORMAT, SCHEMA_VERSION, Provenance
+from hpkb.guard import TextScan, guarded_names
 from hpkb.markdown_text import escape_md
-from hpkb.model import ENTRY_KINDS, Corpus, kind_of_id
-from hpkb.schema import MODEL_BY_KIND
+from hpkb.model import ENTRY_KINDS, Corpus, Entry, Source, kind_of_id
+from hpkb.schema import MODEL_BY_KIND, DebriefMeta, Subject
 from hpkb.taxonomy import Organisation, Recommendation, Taxonomy, Theme
 from hpkb.view import PERSONAL_FIELDS, ProfileView, PublishedEntry
 
-__all__ = ["HubReport", "HubRequest", "HubSource", "build_hub", "read_sources",
-           "similar_pairs"]
+__all__ = ["HubReport", "HubRequest", "HubSource", "build_hub", "guard_published",
+           "read_lines", "read_sources", "register_corpus", "similar_pairs"]
 
 HUB_PROFILE = Profile(audiences=["shared", "public"], max_classification="OFFICIAL",
                       marking="OFFICIAL")
@@ -69,6 +74,8 @@ class HubRequest:
     strict: bool = False
     today: date | None = None
     site_name: str = "National homicide prevention hub"
+    names: tuple[str, ...] = ()  # the names register: names the hub never publishes
+    allow: tuple[str, ...] = ()  # reviewed phrases the hub's guard lets through
 
 
 @dataclass(frozen=True)
@@ -172,6 +179,49 @@ def _check_entry(record: Any, force: str) -> str | None:
     return None
 
 
+# The profiles every force has unless it redefines them: an export that calls itself
+# by one of these names must carry that profile's limits.
+_STANDARD_PROFILES = HpkbSettings().profiles
+
+
+def _limits(audiences: Iterable[str], classification: str, personal: bool) -> str:
+    return (f"audiences {', '.join(sorted(set(audiences)))}, up to {classification}, "
+            f"{'with' if personal else 'without'} personal details")
+
+
+def _profile_problem(name: Any, ceiling: Any) -> str | None:
+    """Why an export's declared profile keeps it out of the hub (completing "<force> …"),
+    or None. Its limits (`profile_ceiling`) must allow no more than the shared profile,
+    and a standard profile's name (in any case) must come with that profile's limits: a
+    name and limits that disagree say the export is not what it claims to be."""
+    if not isinstance(name, str) or not name.strip():
+        return "declares no profile (`profile`)"
+    audiences = ceiling.get("audiences") if isinstance(ceiling, dict) else None
+    classification = ceiling.get("max_classification") if isinstance(ceiling, dict) else None
+    personal = ceiling.get("personal") if isinstance(ceiling, dict) else None
+    if not isinstance(audiences, list) or not audiences or \
+            not all(isinstance(a, str) for a in audiences) or \
+            not isinstance(classification, str) or not isinstance(personal, bool):
+        return (f"exported its `{name}` profile without readable limits (`profile_ceiling`: "
+                "audiences, max_classification, personal)")
+    wider = ([f"an audience `{a}`" for a in sorted(set(audiences) - set(HUB_PROFILE.audiences))]
+             + ([f"up to {classification}"] if classification not in _ALLOWED_MARKINGS else [])
+             + (["personal details"] if personal else []))
+    if wider:
+        return (f"exported its `{name}` profile, which allows more than the shared profile: "
+                f"{', '.join(wider)}")
+    standard = _STANDARD_PROFILES.get(name.strip().casefold())
+    if standard is not None and (set(audiences) != set(standard.audiences) or
+                                 classification != standard.max_classification or
+                                 personal != standard.personal):
+        declared = _limits(audiences, classification, personal)
+        expected = _limits(standard.audiences, standard.max_classification, standard.personal)
+        return (f"exported a profile it calls `{name}` whose limits are not that profile's "
+                f"({declared}; `{name.strip().casefold()}` is {expected}): changed after "
+                "hpkb wrote it, or a profile redefined under a standard name")
+    return None
+
+
 def read_sources(paths: Iterable[Path]) -> tuple[list[HubSource], list[Diagnostic]]:
     """Read and check every source; a bad source or entry is skipped with a finding."""
     sources: list[HubSource] = []
@@ -215,14 +265,12 @@ def _check_source(where: str, document: Any, findings: list[Diagnostic]) -> HubS
                                  "set `extra: hpkb: organisation:` in the force's mkdocs.yml",
                                  skip_all=True))
         return None
-    ceiling = document.get("profile_ceiling")
-    if not isinstance(ceiling, dict) or ceiling.get("personal") is not False or \
-            ceiling.get("max_classification") not in _ALLOWED_MARKINGS or \
-            not set(ceiling.get("audiences") or ["internal"]) <= set(HUB_PROFILE.audiences):
-        findings.append(_problem(
-            where, f"source skipped: {force} exported its `{document.get('profile')}` profile,"
-            " which may hold more than the shared profile",
-            "export the shared profile: hpkb export --profile shared", skip_all=True))
+    wrong = _profile_problem(document.get("profile"), document.get("profile_ceiling"))
+    if wrong is not None:
+        findings.append(_problem(where, f"source skipped: {force} {wrong}",
+                                 "export the standard shared profile again (hpkb export "
+                                 "--profile shared) and send the export as hpkb wrote it",
+                                 skip_all=True))
         return None
     entries = document.get("entries")
     if not isinstance(entries, list):
@@ -373,6 +421,116 @@ def similar_pairs(entries: Iterable[PublishedEntry], threshold: float = 0.6
     return sorted(pairs, key=lambda p: (-p[2], p[0], p[1]))
 
 
+# --- the publication guard -------------------------------------------------------------
+
+def read_lines(paths: Iterable[Path]) -> tuple[str, ...]:
+    """The lines of ``paths`` (a --names register or an --allow list: UTF-8 text, one
+    name or phrase a line), without blank lines and `#` comments; HpkbError when a file
+    cannot be read, since the hub cannot guard what it was not told."""
+    lines: list[str] = []
+    for path in paths:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise HpkbError(f"cannot read {path}: {exc}") from None
+        lines += [line for raw in text.splitlines()
+                  if (line := " ".join(raw.split())) and not line.startswith("#")]
+    return tuple(lines)
+
+
+def register_corpus(names: Iterable[str], taxonomy: Taxonomy) -> Corpus:
+    """The names register as the guard takes names (`subject_names`): the subjects of a
+    debrief, in a corpus of nothing else. The guard reads only that debrief's subjects,
+    id and title, so the rest of a debrief is left unset; its id and title are empty, so
+    there is no hidden entry to look for (the guard looks for no empty text)."""
+    subjects = [Subject.model_construct(role="other", name=name) for name in names]
+    if not subjects:
+        return Corpus.of((), taxonomy)
+    meta = DebriefMeta.model_construct(  # type: ignore[call-arg]  # see above
+        id="", title="", subjects=subjects)
+    return Corpus.of((Entry(Source("names register", "debrief", {}, {}, "", 1), meta),),
+                     taxonomy)
+
+
+def _strings(value: Any, path: str, *, keys: bool = False) -> Iterable[tuple[str, str]]:
+    """Every text in a JSON value, with where it is (`meta.actions[0].text`); with
+    ``keys``, the keys of its objects too, where a page shows them (the financial years
+    of a force's figures)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if keys:
+                yield f"{path} (a key)", str(key)
+            yield from _strings(item, f"{path}.{key}", keys=keys)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]", keys=keys)
+
+
+def _published_texts(sources: list[HubSource], view: ProfileView
+                     ) -> Iterable[tuple[HubSource, str, str, str]]:
+    """(source, what, field, text) for every text the hub would publish from a source:
+    each entry's fields and body (a line at a time), the taxonomy items it is the first
+    to define, its figures and its build date."""
+    by_force = {s.force: s for s in sources}
+    for entry in view.entries:
+        source = by_force[str(entry.source)]
+        what = f"entry {entry.id.split(':', 1)[1]}"
+        for field_name, text in _strings(dict(entry.meta), "meta"):
+            yield source, what, field_name, text
+        if entry.region:
+            yield source, what, "region", entry.region
+        for number, line in enumerate(entry.body.splitlines(), 1):
+            yield source, what, f"body line {number}", line
+    parts: dict[str, Mapping[str, BaseModel]] = {"themes": view.taxonomy.themes,
+                                                 "recommendations": view.taxonomy.recommendations,
+                                                 "organisations": view.taxonomy.organisations}
+    for part, items in parts.items():
+        for item_id, item in items.items():
+            first = next((s for s in sources if any(
+                isinstance(raw, dict) and raw.get("id") == item_id
+                for raw in s.taxonomy.get(part, []) or [])), sources[0])
+            for field_name, text in _strings(item.model_dump(mode="json"), "taxonomy"):
+                yield first, f"{part[:-1]} `{item_id}`", field_name, text
+    for source in sources:
+        yield source, "figures", "source.built", source.built
+        for field_name, text in _strings(dict(source.aggregates), "aggregates", keys=True):
+            yield source, "figures", field_name, text
+
+
+def guard_published(sources: list[HubSource], view: ProfileView, names: Iterable[str] = (),
+                    allow: Iterable[str] = ()) -> list[Diagnostic]:
+    """A force's source guard, run by the hub over every text it would publish: a name in
+    the names register (as the guard matches a debrief subject's: full name or surname,
+    any case, hyphens and apostrophes any way) is an HP601 error, personal data by the
+    owned rules an HP602 error, unless the hit lies inside an allowed phrase. Errors
+    refuse the whole hub: a shared export holds such text only when it was changed
+    after its force's guard passed it, and nothing else in it can then be trusted."""
+    scanner = TextScan(guarded_names(names), allow=allow)
+    findings: list[Diagnostic] = []
+    for source, what, where, text in _published_texts(sources, view):
+        # A practice's published contact address is meant to be public.
+        for placed in scanner.hits(text, skip_email=where == "meta.contact.email"):
+            at = f"{source.force}, {what}, {where}"
+            if placed.hit.rule == "subject name":
+                findings.append(error(
+                    source.path, 1, 1, "HP601",
+                    f"{at}: the hub would publish `{placed.written}`, a name in its names "
+                    "register",
+                    "the force removes the name and exports again: people are named only in "
+                    "a debrief's `subjects`, which never leave the force"))
+            else:
+                findings.append(error(
+                    source.path, 1, 1, "HP602",
+                    f"{at}: the hub would publish what looks like a {placed.hit.rule}: "
+                    f"`{placed.written}`",
+                    "the force removes or generalises it and exports again; if it is not "
+                    "personal data, add the exact phrase to the hub's --allow file after "
+                    "review"))
+    return findings
+
+
 # --- hub pages -------------------------------------------------------------------------
 
 def _figure(value: Any, below: int) -> str:
@@ -494,6 +652,7 @@ def build_hub(request: HubRequest) -> HubReport:
              if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s.built)]
     today = request.today or max(built, default=date.today())
     view = hub_view(sources, findings, today)
+    findings += guard_published(sources, view, request.names, request.allow)
     if fails(findings, request.strict):
         return HubReport(tuple(findings))
     pairs = similar_pairs(view.entries)
@@ -507,9 +666,11 @@ def build_hub(request: HubRequest) -> HubReport:
         write_json(staging / "duplicates.json",
                    [{"entries": [a, b], "similarity": s} for a, b, s in pairs])
 
-    # The hub knows nothing hidden (exports hold none), so its output guard has no names
-    # or hidden entries to look for; it still refuses a PDF it cannot read.
-    plan = StagePlan(request.root, settings, view, Corpus.of((), view.taxonomy), [],
+    # The output guard looks for the register's names in every file written (exports
+    # hold no hidden entries, so it has none of those to look for), lets the same
+    # reviewed phrases through, and refuses a PDF it cannot read.
+    plan = StagePlan(request.root, settings, view,
+                     register_corpus(request.names, view.taxonomy), list(request.allow),
                      Provenance(None, request.site_name, None), frozenset(), {},
                      lambda out, previous: national_packs(request.root, view, out, previous),
                      pages=(_home(sources, view), pages), before_guard=duplicates)

@@ -58,7 +58,7 @@ from hpkb.write import (
 )
 
 __all__ = ["STAGES", "BuildReport", "BuildRequest", "StagePlan", "build", "export_only",
-           "national_packs", "profile_view", "warm", "write_stages"]
+           "guard_every_profile", "national_packs", "profile_view", "warm", "write_stages"]
 
 STAGES = ("site", "search", "packs", "export")
 
@@ -181,6 +181,22 @@ def profile_view(validation: Validation, name: str | None, *, drafts: bool = Fal
     chosen, profile = _profile(validation, name)
     return view(validation.corpus, chosen, profile, drafts=drafts,
                 today=today_of(validation.settings, today))
+
+
+def guard_every_profile(validation: Validation) -> list[Diagnostic]:
+    """The source guard's findings for every profile that leaves the force (shared,
+    public, …), as `hpkb validate` reports them: a name or personal data is refused
+    when it is written, not first when a build is asked for. A finding that two
+    profiles share is given once, for the first profile configured."""
+    findings: dict[tuple[str, int, int, str], Diagnostic] = {}
+    for name, profile in validation.settings.hpkb.profiles.items():
+        if profile.personal:
+            continue
+        seen = profile_view(validation, name)
+        for finding in guard_sources(seen, validation.corpus, validation.settings.hpkb.allow):
+            findings.setdefault((finding.file, finding.line, finding.column, finding.code),
+                                finding)
+    return list(findings.values())
 
 
 def _viewed(request: BuildRequest) -> tuple[Validation, ProfileView | None]:

@@ -58,7 +58,7 @@ def run_cli(root: Path, *args: str) -> Result:
 def starter(tmp_path: Path) -> Path:
     """A new content repository made by `hpkb init` (valid, three entries)."""
     root = tmp_path / "repo"
-    init_repo(root)
+    init_repo(root, examples=True)
     return root
 
 

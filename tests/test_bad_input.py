@@ -99,7 +99,7 @@ CASES = [
                                     "owner: " + "[" * 40 + "]" * 40),
          "HP011", LEARNING),
     Case("yaml-complex-key", front("owner: Public Protection Unit", "? [a, b]\n: c"),
-         "HP012", LEARNING, 16),
+         "HP012", LEARNING, 17),
     Case("yaml-control-character", front("owner: Public Protection Unit", "owner: bell\x07"),
          "HP006", LEARNING),
     Case("file-too-large", write(LEARNING, HEAD.encode() + b"x: " + b"a" * 600_000 + b"\n---\n"),
@@ -161,11 +161,14 @@ CASES = [
                                             DEBRIEF), "HP205", DEBRIEF),
     Case("updated-before-created", front("updated: 2024-04-10", "updated: 2024-04-01"), "HP206",
          LEARNING),
-    Case("public-not-cleared", front("audience: shared", "audience: public"), "HP207", LEARNING),
+    Case("public-not-cleared", replace(
+        LEARNING, "audience: shared\nstatus: published\n"
+        "cleared: {by: Head of Public Protection, on: 2024-04-10}\n",
+        "audience: public\nstatus: published\n", marker="audience: public"), "HP207", LEARNING),
     Case("summary-too-long", front("  as a verbal argument.", "  as a verbal argument. One. Two."),
          "HP109", LEARNING, 4),
     Case("missing-section", front("## Recommendation", "## Recommendations"), "HP208", LEARNING,
-         21),
+         22),
     Case("internal-fence-unclosed", body("::: internal\nsecret"), "HP209", LEARNING),
     Case("internal-fence-stray-close", body(":::"), "HP209", LEARNING),
     Case("internal-fence-typo", body("::: internnal"), "HP209", LEARNING),
@@ -237,6 +240,13 @@ CASES = [
     Case("settings-bad-default-profile", replace("mkdocs.yml", "default_profile: shared",
                                                  "default_profile: partners"),
          "HP902", "mkdocs.yml"),
+    Case("settings-unknown-organisation", replace("mkdocs.yml", "organisation: essex-police",
+                                                  "organisation: esex-police"),
+         "HP906", "mkdocs.yml"),
+    Case("settings-profile-name-not-an-id", replace("mkdocs.yml", "      shared:\n",
+                                                    "      Shared Site:\n",
+                                                    marker="Shared Site:"),
+         "HP907", "mkdocs.yml"),
 ]
 
 
@@ -319,7 +329,7 @@ def test_warning_passes_unless_strict(starter: Path) -> None:
     relaxed = run_cli(starter, "validate", "--format", "json", "--as-of", AS_OF)
     assert relaxed.exit_code == 0
     assert [(f["code"], f["severity"], f["line"]) for f in relaxed.json()] == [
-        ("HP212", "warning", 17)]
+        ("HP212", "warning", 18)]
     strict = run_cli(starter, "validate", "--strict", "--as-of", AS_OF)
     assert strict.exit_code == 1
 

@@ -28,7 +28,7 @@ def test_validate_text_output_is_exact(starter: Path) -> None:
     result = run_cli(starter, "validate")
     assert result.exit_code == 1
     assert result.stdout == (
-        "practice/PR-2024-001.md:17:1: HP104 error `focus` must be one of: prevention, "
+        "practice/PR-2024-001.md:18:1: HP104 error `focus` must be one of: prevention, "
         "diversion, reoffending, organisational, investigation; got text 'prevension' "
         "(did you mean `prevention`?)\n")
     assert result.stderr == "1 error, 0 warnings\n"
@@ -39,7 +39,7 @@ def test_validate_json_output_is_exact(starter: Path) -> None:
     result = run_cli(starter, "validate", "--format", "json")
     assert result.exit_code == 1
     assert result.json() == [{
-        "file": "practice/PR-2024-001.md", "line": 17, "column": 1, "code": "HP104",
+        "file": "practice/PR-2024-001.md", "line": 18, "column": 1, "code": "HP104",
         "severity": "error",
         "message": "`focus` must be one of: prevention, diversion, reoffending, "
                    "organisational, investigation; got text 'prevension'",
@@ -51,7 +51,7 @@ def test_validate_github_output_is_exact(starter: Path) -> None:
     result = run_cli(starter, "validate", "--format", "github")
     assert result.exit_code == 1
     assert result.stdout == (
-        "::error file=practice/PR-2024-001.md,line=17,col=1,title=HP104::`focus` must be one "
+        "::error file=practice/PR-2024-001.md,line=18,col=1,title=HP104::`focus` must be one "
         "of: prevention, diversion, reoffending, organisational, investigation; got text "
         "'prevension' (did you mean `prevention`?)\n")
 
@@ -91,12 +91,13 @@ def test_usage_errors_exit_2(starter: Path, args: list[str]) -> None:
 
 def test_init_makes_a_working_repo(tmp_path: Path) -> None:
     target = tmp_path / "force"
-    result = run_cli(tmp_path, "init", str(target))
+    result = run_cli(tmp_path, "init", str(target), "--organisation", "essex-police",
+                     "--examples")
     assert result.exit_code == 0
     assert result.stdout.startswith("created ")
     for path in ("mkdocs.yml", "content/taxonomy/themes.yml", "content/taxonomy/recommendations.yml",
-                 "content/taxonomy/organisations.yml", "content/packs.yml",
-                 "templates/new/debrief.md.j2", "debriefs/RD-2024-001.md",
+                 "content/taxonomy/organisations.yml", "content/packs.yml", "README.md",
+                 "templates/README.md", "debriefs/RD-2024-001.md",
                  "content/learning/LN-2024-001.md", "practice/PR-2024-001.md"):
         assert (target / path).is_file(), path
     # build/ (previous builds, hpkb's cache) is hpkb's own: a new repository ignores it.
@@ -109,7 +110,7 @@ def test_init_refuses_a_non_empty_folder(tmp_path: Path) -> None:
     target = tmp_path / "busy"
     target.mkdir()
     (target / "notes.txt").write_text("mine", encoding="utf-8")
-    result = run_cli(tmp_path, "init", str(target))
+    result = run_cli(tmp_path, "init", str(target), "--organisation", "essex-police")
     assert result.exit_code == 2
     assert result.stderr == f"error: {target} is not empty; `hpkb init` only fills an empty folder\n"
     assert [p.name for p in target.iterdir()] == ["notes.txt"]
@@ -164,10 +165,13 @@ def test_new_rejects_a_bad_title(starter: Path) -> None:
 
 
 def test_every_command_has_an_example_and_is_documented() -> None:
-    readme = (REPO_ROOT / "README.md").read_text("utf-8")
+    """Beyond the generated reference, the README or a page of the guide says what each
+    command is for."""
+    prose = "".join(p.read_text("utf-8") for p in
+                    [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs/guide").glob("*.md"))])
     for name, command in main.commands.items():
         assert "Example:" in (command.help or ""), name
-        assert f"hpkb {name}" in readme, f"README does not mention `hpkb {name}`"
+        assert f"hpkb {name}" in prose, f"neither README nor docs/guide mention `hpkb {name}`"
 
 
 def test_installed_command_never_shows_a_traceback(starter: Path) -> None:

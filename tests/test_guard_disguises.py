@@ -140,3 +140,26 @@ def test_readings_keep_lines_and_fold_alike() -> None:
     assert "castrow" in seen.split("\n")[3] and "castrow o'neill" not in seen
     assert fold("O\u2019Neill") == fold("o'neill") == "o'neill"
     assert visible("[Cas](u)trow C*a*strow") == "Castrow Castrow"
+
+
+def test_no_false_positive_over_ordinary_paragraphs() -> None:
+    """Every paragraph of the example's learning and practice entries (and hand-written
+    ones), read both ways, against the example's own subjects and hidden entries: no name
+    and no hidden entry is found. (`hpkb validate` of the example says the same.)"""
+    from hpkb.guard import TextScan, subject_names
+    from hpkb.view import rewrite_references
+    from tests.conftest import REPO_ROOT
+    from tests.test_guard import NEGATIVES_EXTRA, _example_paragraphs
+
+    validation = validate_repo(REPO_ROOT)
+    seen = profile_view(validation, "shared")
+    visible_ids = {entry.id for entry in seen.entries}
+    hidden = [e for e in validation.corpus.entries if e.id not in visible_ids]
+    scanner = TextScan(subject_names(validation.corpus), [e.id for e in hidden],
+                       {fold(e.meta.title): e.id for e in hidden})
+    # As the guard reads them: references to hidden entries already plain text.
+    paragraphs = [rewrite_references(text, visible_ids)
+                  for text in _example_paragraphs() + NEGATIVES_EXTRA]
+    assert len(paragraphs) >= 80 and len(subject_names(validation.corpus)) >= 40
+    assert [(text, [p.hit for p in scanner.hits(text)]) for text in paragraphs
+            if any(p.hit.rule != "email address" for p in scanner.hits(text))] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import tarfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ FORCES = {"essex-police": "Essex Police", "kent-police": "Kent Police",
 
 
 def _force_repo(root: Path, force: str) -> Path:
-    init_repo(root)
+    init_repo(root, examples=True)
     for path in [root / "mkdocs.yml", *root.rglob("*.md")]:
         path.write_text(path.read_text(encoding="utf-8").replace("essex-police", force),
                         encoding="utf-8")
@@ -190,3 +191,126 @@ def test_no_usable_source_builds_nothing(tmp_path: Path) -> None:
     assert code == 1 and "HP901" in output and "no such file or folder" in output
     assert "HP905" in output
     assert not (tmp_path / "hub" / "build" / "hub").exists()
+
+
+def test_the_hub_guards_what_it_publishes(exports: dict[str, Path], tmp_path: Path) -> None:
+    # A force's export changed by hand after its guard passed it.
+    def tampered(document: dict) -> None:  # type: ignore[type-arg]
+        entry = document["entries"][0]
+        entry["meta"]["summary"] += " Call the team on 01632 960123."
+        entry["body"] += "\nThe victim, Ottilie Brannagh, had moved twice.\n" \
+                         "Brannagh's sister was not told.\n"
+        document["taxonomy"]["organisations"][0]["name"] += " (ME14 1XX)"
+        years = document["aggregates"]["figures"]["debriefs"]["by_financial_year"]
+        years["ring 07700 900123"] = {"homicide": 0}
+
+    kent = _rewrite(exports["kent-police"], tmp_path / "kent", tampered)
+    record = json.loads((kent / "entries.json").read_text("utf-8"))["entries"][0]
+    first, lines = record["id"], len(record["body"].splitlines())
+    names = tmp_path / "kent-names.txt"
+    names.write_text("# Kent's debrief subjects\n\nOttilie  Brannagh\n", encoding="utf-8")
+    root = tmp_path / "hub"
+    code, output = hub(root, str(exports["essex-police"]))
+    assert code == 0, output
+    before = (root / "build" / "hub" / "export" / "entries.json").read_bytes()
+
+    # Any hit refuses the whole hub, with or without --strict; the previous hub stays.
+    code, output = hub(root, "--names", str(names), str(exports["essex-police"]), str(kent))
+    assert code == 1 and "hub build refused" in output
+    at = f"{kent}:1:1: "
+    assert (f"{at}HP602 error kent-police, entry {first}, meta.summary: the hub would "
+            "publish what looks like a UK phone number: `01632 960123`") in output
+    assert (f"{at}HP601 error kent-police, entry {first}, body line {lines - 1}: the hub "
+            "would publish `Ottilie Brannagh`, a name in its names register") in output
+    assert f"{at}HP601 error kent-police, entry {first}, body line {lines}: " in output
+    assert (f"{at}HP602 error kent-police, organisation `kent-police`, taxonomy.name: the "
+            "hub would publish what looks like a postcode: `ME14 1XX`") in output
+    assert (f"{at}HP602 error kent-police, figures, aggregates.figures.debriefs."
+            "by_financial_year (a key): the hub would publish what looks like a UK phone "
+            "number: `07700 900123`") in output
+    assert output.count("HP60") == 5  # the contact's published email address passes
+    assert (root / "build" / "hub" / "export" / "entries.json").read_bytes() == before
+
+    # Without the register the phone number alone refuses it; a phrase reviewed and
+    # allowed lets it through, and only it.
+    allow = tmp_path / "allow.txt"
+    allow.write_text("the team on 01632 960123\n(me14 1xx)\n# the figures\nring 07700 900123\n",
+                     encoding="utf-8")
+    code, output = hub(root, str(kent))
+    assert code == 1 and output.count("HP602") == 3 and "HP601" not in output
+    code, output = hub(root, "--allow", str(allow), str(kent))
+    assert code == 0, output
+    built = (root / "build" / "hub" / "export" / "entries.json").read_text("utf-8")
+    assert "01632 960123" in built
+
+    # A register the hub cannot read is not skipped: nothing is built.
+    (tmp_path / "latin1.txt").write_bytes("Zo\xeb Fenwick\n".encode("latin-1"))
+    code, output = hub(root, "--names", str(tmp_path / "latin1.txt"), str(kent))
+    assert code == 2 and "cannot read" in output
+
+
+def test_the_output_guard_looks_for_the_register(exports: dict[str, Path],
+                                                 tmp_path: Path) -> None:
+    # A name in no entry but in the hub's own text: only the output guard sees it.
+    from hpkb.hub import HubRequest, build_hub
+
+    request = HubRequest(tmp_path, (exports["essex-police"],), today=date(2025, 6, 1),
+                         site_name="Quillfeather national hub", names=("Ada Quillfeather",))
+    report = build_hub(request)
+    assert not report.built
+    assert {d.code for d in report.diagnostics} == {"HP603"}
+    assert all("debrief subject" in d.message for d in report.diagnostics)
+    assert not (tmp_path / "build" / "hub").exists()
+    assert build_hub(HubRequest(tmp_path, request.sources, today=request.today,
+                                site_name=request.site_name, names=request.names,
+                                allow=("Quillfeather national hub",))).built
+
+
+def test_an_export_must_be_the_profile_it_says(exports: dict[str, Path],
+                                               tmp_path: Path) -> None:
+    shared = {"max_classification": "OFFICIAL", "audiences": ["shared", "public"],
+              "personal": False}
+    cases = {
+        "renamed": ("internal", shared),
+        "wrong-case": ("Internal", shared),
+        "public": ("public", shared),
+        "sensitive": ("shared", {**shared, "max_classification": "OFFICIAL-SENSITIVE"}),
+        "audience": ("shared", {**shared, "audiences": ["internal", "shared", "public"]}),
+        "personal": ("shared", {**shared, "personal": True}),
+        "unlimited": ("shared", None),
+    }
+
+    def declaring(name: str, ceiling: object) -> object:
+        def change(document: dict) -> None:  # type: ignore[type-arg]
+            document["profile"] = name
+            document["profile_ceiling"] = ceiling
+        return change
+
+    bad = {case: _rewrite(exports["kent-police"], tmp_path / case, declaring(*declared))
+           for case, declared in cases.items()}
+    # A force's own profile, by another name, within the shared limits is accepted.
+    partners = _rewrite(exports["west-mercia-police"], tmp_path / "partners",
+                        declaring("partners", {**shared, "audiences": ["shared"]}))
+    code, output = hub(tmp_path / "hub", str(exports["essex-police"]), str(partners),
+                       *map(str, bad.values()))
+    assert code == 0, output
+    assert "from 2 forces (essex-police, west-mercia-police)" in output
+    skipped = {case: f"{path}:1:1: HP901 warning source skipped: kent-police "
+               for case, path in bad.items()}
+    disagree = "whose limits are not that profile's (audiences public, shared, up to " \
+               "OFFICIAL, without personal details; `{}` is {})"
+    assert skipped["renamed"] + "exported a profile it calls `internal` " + disagree.format(
+        "internal", "audiences internal, public, shared, up to OFFICIAL-SENSITIVE, with "
+        "personal details") in output
+    assert skipped["wrong-case"] + "exported a profile it calls `Internal`" in output
+    assert skipped["public"] + "exported a profile it calls `public` " + disagree.format(
+        "public", "audiences public, up to OFFICIAL, without personal details") in output
+    wider = "profile, which allows more than the shared profile: "
+    assert skipped["sensitive"] + f"exported its `shared` {wider}up to OFFICIAL-SENSITIVE" \
+        in output
+    assert skipped["audience"] + f"exported its `shared` {wider}an audience `internal`" \
+        in output
+    assert skipped["personal"] + f"exported its `shared` {wider}personal details" in output
+    assert skipped["unlimited"] + "exported its `shared` profile without readable limits" \
+        in output
+    assert output.count("(export the standard shared profile again") == len(cases)

@@ -104,19 +104,19 @@ def test_a_preview_refused_over_the_last_builds_files_gives_way_to_the_full_buil
     rebuild([])
     started = generation.value
     live = root / "build/shared"
-    title = "Knife surrender bins in town centres"
+    title = "Cuckooing partnership protocol with a weekly shared risk list"
     assert title in (live / "export/entries.json").read_text(encoding="utf-8")
-    source = root / "practice/PR-2024-008.md"
+    source = root / "practice/PR-2024-002.md"
     source.write_text(source.read_text(encoding="utf-8").replace(
         "audience: shared", "audience: internal", 1), encoding="utf-8")
     reports.clear()
-    assert rebuild(["practice/PR-2024-008.md"]) is None  # the full build ran at once
+    assert rebuild(["practice/PR-2024-002.md"]) is None  # the full build ran at once
     assert [(preview, report.built) for preview, report in reports] == [(True, False),
                                                                          (False, True)]
     assert {d.code for d in reports[0][1].diagnostics} >= {"HP603"}
     assert [d for d in shown if d.code.startswith("HP6")] == []
     assert generation.value == started + 1
-    assert not (live / "site/practice/PR-2024-008.html").exists()
+    assert not (live / "site/practice/PR-2024-002.html").exists()
     for path in live.rglob("*"):
         if path.is_file() and path.suffix in {".json", ".html"}:
             assert title not in path.read_text(encoding="utf-8"), path

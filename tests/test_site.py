@@ -65,9 +65,10 @@ def test_table_values_show_as_written(starter: Path) -> None:
 
 
 def test_older_copied_templates_with_markdown_in_html_still_render(starter: Path) -> None:
-    """`hpkb init` copies the templates into a repo; copies from before the link lists
-    were HTML hold Markdown lists in <div markdown="1">, which must still render."""
+    """An older `hpkb init` copied the templates into a repo; copies from before the link
+    lists were HTML hold Markdown lists in <div markdown="1">, which must still render."""
     override = starter / "templates" / "site" / "_entry_links.md.j2"
+    override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text('<div class="old-list" markdown="1">\n\n{% for item in items %}\n'
                         "- {{ entry_link(item.id) }}\n{% endfor %}\n\n</div>\n",
                         encoding="utf-8")

@@ -7,7 +7,9 @@ MkDocs config it builds with; it never hands the author's file to MkDocs as it i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -15,12 +17,12 @@ from typing import Literal
 from pydantic import Field
 
 from hpkb.conform import conform
-from hpkb.diagnostics import Diagnostic, error
+from hpkb.diagnostics import Diagnostic, did_you_mean, error
 from hpkb.load import read_text
 from hpkb.schema import Audience, Classification, IsoDate, Text, _Strict
 from hpkb.strict_yaml import parse_yaml
 
-__all__ = ["CONFIG_FILE", "Profile", "Settings", "load_settings", "today_of"]
+__all__ = ["CONFIG_FILE", "Profile", "Settings", "check_settings", "load_settings", "today_of"]
 
 CONFIG_FILE = "mkdocs.yml"
 
@@ -82,6 +84,9 @@ class Settings:
     root: Path
     site_name: str
     hpkb: HpkbSettings
+    # Line and column of each `extra: hpkb:` setting (by its path below that block).
+    positions: Mapping[tuple[str | int, ...], tuple[int, int]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @property
     def build_path(self) -> Path:
@@ -115,13 +120,40 @@ def load_settings(root: Path) -> tuple[Settings, list[Diagnostic]]:
     settings, findings = conform(HpkbSettings, block, CONFIG_FILE, positions)
     if settings is None:
         return defaults, findings
+    for name in settings.profiles:
+        if not _PROFILE_NAME.fullmatch(name):
+            line, column = positions.get(("profiles", name), positions.get(("profiles",), (1, 1)))
+            findings.append(error(CONFIG_FILE, line, column, "HP907",
+                                  f"profile name `{name}` is not a lower-case id",
+                                  "name it with lower-case letters, digits and hyphens, "
+                                  "starting with a letter (it becomes the folder "
+                                  "build/<profile>/)"))
     if settings.default_profile not in settings.profiles:
         line, column = positions.get(("default_profile",), (1, 1))
         findings.append(error(CONFIG_FILE, line, column, "HP902",
                               f"default_profile `{settings.default_profile}` is not a profile",
                               "name one of: " + ", ".join(settings.profiles)))
     name = site_name if isinstance(site_name, str) and site_name else defaults.site_name
-    return Settings(root, name, settings), findings
+    return Settings(root, name, settings, positions), findings
+
+
+_PROFILE_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+
+
+def check_settings(settings: Settings, organisations: Collection[str]) -> list[Diagnostic]:
+    """What the settings say that the taxonomy must confirm: the force's organisation id
+    is one of organisations.yml's."""
+    organisation = settings.hpkb.organisation
+    if organisation is None or organisation in organisations:
+        return []
+    line, column = settings.positions.get(("organisation",), (1, 1))
+    return [error(CONFIG_FILE, line, column, "HP906",
+                  f"organisation `{organisation}` is not in "
+                  "content/taxonomy/organisations.yml",
+                  did_you_mean(organisation, organisations,
+                               "use the force's id from organisations.yml (its name in "
+                               "lower case with hyphens, e.g. `essex-police`), or add the "
+                               "force there"))]
 
 
 def today_of(settings: Settings, as_of: date | None = None) -> date:

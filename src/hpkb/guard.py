@@ -19,27 +19,41 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hpkb.body import published_lines
+from hpkb.body import REFERENCE, published_lines
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.fingerprint import code_digest, walk_tree
 from hpkb.forked import on_two_cores
 from hpkb.literals import Literals
-from hpkb.model import Corpus
-from hpkb.personal_data import Hit, find_personal_data
+from hpkb.model import Corpus, Entry
+from hpkb.personal_data import Hit, find_personal_data, with_article
 from hpkb.reading import fold, plain, readings, visible
 from hpkb.schema import DebriefMeta
 from hpkb.site_search import INDEX_FOLDER
 from hpkb.view import ProfileView, rewrite_references
 from hpkb.write import same_file
 
-__all__ = ["GUARD_RECORD", "SOURCE_RECORD", "OutputGuard", "Placed", "SourceCheck", "TextScan",
-           "check_sources", "guard_outputs", "guard_sources", "guarded_names", "pdf_readings",
-           "subject_names"]
+__all__ = [
+    "DECLARED_CONTACT",
+    "GUARD_RECORD",
+    "SOURCE_RECORD",
+    "GivenNames",
+    "OutputGuard",
+    "Placed",
+    "SourceCheck",
+    "TextScan",
+    "check_sources",
+    "given_names",
+    "guard_outputs",
+    "guard_sources",
+    "guarded_names",
+    "pdf_readings",
+    "subject_names",
+]
 
 # Files that hold single words out of context: the Whoosh index, and the site search
 # index's term files (`hpkb.site_search`).
@@ -161,9 +175,11 @@ class TextScan:
         self._title_pattern = Literals.of(self._titles, head=24)
         self._allow = list(allow)
 
-    def hits(self, text: str, *, skip_email: bool = False) -> list[Placed]:
-        """Every hit in ``text``, in the order they stand, once each; with
-        ``skip_email``, email addresses pass (a practice's published contact)."""
+    def hits(self, text: str, *, skip: Collection[str] = (),
+             given: GivenNames | None = None) -> list[Placed]:
+        """Every hit in ``text``, in the order they stand, once each. Rules named in
+        ``skip`` pass (a practice's published contact: `DECLARED_CONTACT`); ``given``
+        adds the first names of the subjects of the debriefs the text's entry draws on."""
         hits: list[Placed] = []
         marked_up = visible(text) != text
         for reading in (fold, _reader_view) if marked_up else (fold,):
@@ -179,13 +195,64 @@ class TextScan:
                      if not _allowed(folded, hit, self._allow)]
         for reading in (plain, _plain_view) if marked_up else (plain,):
             shown = reading(text)
-            hits += [_placed(text, reading, hit) for hit in find_personal_data(shown)
-                     if not (skip_email and hit.rule == "email address")
-                     and not _allowed(shown, hit, self._allow)]
+            found = find_personal_data(shown) + (given.find(shown) if given else [])
+            hits += [_placed(text, reading, hit) for hit in found
+                     if hit.rule not in skip and not _allowed(shown, hit, self._allow)]
         once: dict[tuple[str, int], Placed] = {}
         for placed in sorted(hits, key=lambda placed: placed.at):
             once.setdefault((placed.hit.rule, placed.at), placed)
         return list(once.values())
+
+
+# What a practice's published contact may hold: a field path, and the rules that do not
+# apply to it (the contact's address and name are meant to be published).
+DECLARED_CONTACT: dict[tuple[str | int, ...], frozenset[str]] = {
+    ("contact", "email"): frozenset({"email address"}),
+    ("contact", "name"): frozenset({"rank or title with a name"}),
+}
+
+
+class GivenNames:
+    """The first names of the subjects of some debriefs, found as written (capitalised,
+    whole words) in the text of an entry that draws on those debriefs: alone, a first
+    name says little, but beside the debrief it points at one person. A name standing
+    next to a number (`May 2024`, `12 April`) is a date."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.debrief = dict(names)  # first name → the debrief whose subject it is
+        alternatives = "|".join(re.escape(name) for name in sorted(names, key=len,
+                                                                     reverse=True))
+        self._pattern = re.compile(rf"(?<![\w'\u2019-])(?:{alternatives})(?![\w'\u2019-])")
+
+    def find(self, text: str) -> list[Hit]:
+        return [Hit("given name", match.start(), match.group(0))
+                for match in self._pattern.finditer(text)
+                if not _NUMBER_BESIDE.search(text[max(match.start() - 4, 0):match.start()])
+                and not _NUMBER_AFTER.match(text, match.end())]
+
+
+_NUMBER_BESIDE = re.compile(r"\d(?:st|nd|rd|th)?\s+$")
+_NUMBER_AFTER = re.compile(r",?\s+\d")
+
+
+def given_names(entry: Entry, corpus: Corpus) -> GivenNames | None:
+    """The first names to look for in ``entry``: those of the subjects of the debriefs
+    it draws on (itself if a debrief, its sources, related entries and inline
+    references), each a name of at least three letters that is not the whole name."""
+    meta = entry.meta
+    linked = {entry.id} if isinstance(meta, DebriefMeta) else set()
+    linked |= set(getattr(meta, "sources", ())) | set(meta.related)
+    linked |= {match.group(1).strip() for match in REFERENCE.finditer(entry.source.body)}
+    names: dict[str, str] = {}
+    for debrief_id in sorted(linked):
+        debrief = corpus.by_id.get(debrief_id)
+        if debrief is None or not isinstance(debrief.meta, DebriefMeta):
+            continue
+        for subject in debrief.meta.subjects:
+            parts = subject.name.split()
+            if len(parts) > 1 and len(parts[0]) > 2 and parts[0][0].isupper():
+                names.setdefault(parts[0], debrief_id)
+    return GivenNames(names) if names else None
 
 
 def _reader_view(text: str) -> str:
@@ -260,8 +327,8 @@ def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str
     passed: dict[str, str] = {}
 
     def scan(file: str, where: Callable[[int], tuple[int, int]], text: str, *,
-             skip_email: bool) -> None:
-        for placed in scanner.hits(text, skip_email=skip_email):
+             skip: Collection[str] = (), given: GivenNames | None = None) -> None:
+        for placed in scanner.hits(text, skip=skip, given=given):
             hit, written = placed.hit, placed.written
             line, column = where(placed.at)
             if hit.rule == "hidden entry":
@@ -275,10 +342,18 @@ def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str
                                       f"the {profile_view.name} profile would publish "
                                       f"the name `{written}` of a debrief subject",
                                       _NAME_HINT))
+            elif hit.rule == "given name" and given is not None:
+                findings.append(error(file, line, column, "HP601",
+                                      f"the {profile_view.name} profile would publish "
+                                      f"`{written}`, the first name of a subject of "
+                                      f"{given.debrief[hit.text]}, which this entry draws on",
+                                      "refer to the person by their role (the victim, her "
+                                      "son); if the word is not that person here, add the "
+                                      "exact phrase to `extra: hpkb: allow:` after review"))
             else:
                 findings.append(error(file, line, column, "HP602",
                                       f"the {profile_view.name} profile would publish what "
-                                      f"looks like a {hit.rule}: `{written}`",
+                                      f"looks like {with_article(hit.rule)}: `{written}`",
                                       "remove or generalise it; if it is not personal data, "
                                       "add the exact phrase to `extra: hpkb: allow:` in "
                                       "mkdocs.yml after review"))
@@ -290,11 +365,11 @@ def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str
             passed[entry.source.path] = digest
             continue
         already = len(findings)
+        given = given_names(entry, corpus)
         for path, text in _published_strings(dict(published.meta)):
             line, column = entry.source.where(path)
-            # A practice's published contact address is meant to be public.
             scan(entry.source.path, functools.partial(_in_field, line, column), text,
-                 skip_email=path == ("contact", "email"))
+                 skip=DECLARED_CONTACT.get(path, frozenset()), given=given)
         # The body as published, in one go: internal passages left out, references to
         # hidden entries already plain text.
         lines = [(line, rewrite_references(text, visible_ids)) for line, text in
@@ -303,7 +378,7 @@ def check_sources(profile_view: ProfileView, corpus: Corpus, allow: Iterable[str
         starts = list(itertools.accumulate((len(text) + 1 for _, text in lines[:-1]),
                                            initial=0))
         scan(entry.source.path, functools.partial(_in_body, starts, [n for n, _ in lines]),
-             "\n".join(text for _, text in lines), skip_email=False)
+             "\n".join(text for _, text in lines), given=given)
         if len(findings) == already:
             passed[entry.source.path] = digest
     return SourceCheck(findings, rules, passed)

@@ -35,9 +35,10 @@ from hpkb.body import REFERENCE, is_entry_id
 from hpkb.config import HpkbSettings, Profile, Settings
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails, warning
 from hpkb.export import EXPORT_FORMAT, SCHEMA_VERSION, Provenance
-from hpkb.guard import TextScan, guarded_names
+from hpkb.guard import DECLARED_CONTACT, TextScan, guarded_names
 from hpkb.markdown_text import escape_md
 from hpkb.model import ENTRY_KINDS, Corpus, Entry, Source, kind_of_id
+from hpkb.personal_data import with_article
 from hpkb.schema import MODEL_BY_KIND, DebriefMeta, Subject
 from hpkb.taxonomy import Organisation, Recommendation, Taxonomy, Theme
 from hpkb.view import PERSONAL_FIELDS, ProfileView, PublishedEntry
@@ -511,7 +512,8 @@ def guard_published(sources: list[HubSource], view: ProfileView, names: Iterable
     findings: list[Diagnostic] = []
     for source, what, where, text in _published_texts(sources, view):
         # A practice's published contact address is meant to be public.
-        for placed in scanner.hits(text, skip_email=where == "meta.contact.email"):
+        path = tuple(where.removeprefix("meta.").split("."))
+        for placed in scanner.hits(text, skip=DECLARED_CONTACT.get(path, frozenset())):
             at = f"{source.force}, {what}, {where}"
             if placed.hit.rule == "subject name":
                 findings.append(error(
@@ -523,8 +525,8 @@ def guard_published(sources: list[HubSource], view: ProfileView, names: Iterable
             else:
                 findings.append(error(
                     source.path, 1, 1, "HP602",
-                    f"{at}: the hub would publish what looks like a {placed.hit.rule}: "
-                    f"`{placed.written}`",
+                    f"{at}: the hub would publish what looks like "
+                    f"{with_article(placed.hit.rule)}: `{placed.written}`",
                     "the force removes or generalises it and exports again; if it is not "
                     "personal data, add the exact phrase to the hub's --allow file after "
                     "review"))

@@ -28,7 +28,7 @@ from hpkb.guide import guide_sections
 from hpkb.link import Links
 from hpkb.markdown_text import Md, escape_md, html_link, page_link, relative_url, yaml_string
 from hpkb.model import EntryKind
-from hpkb.templates_env import template_loader
+from hpkb.templates_env import sandboxed_environment, template_loader
 from hpkb.view import ProfileView, PublishedEntry
 
 __all__ = ["KIND_PAGES", "PageKeys", "SitePages", "entry_page", "page_keys", "site_pages"]
@@ -96,11 +96,11 @@ class SitePages:
 
 def _site_env(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCache | None
               ) -> jinja2.Environment:
-    """The Jinja environment the site's templates are compiled in (see `_Renderer`)."""
-    env = jinja2.Environment(loader=template_loader(template_dirs, "site"),
-                             undefined=jinja2.StrictUndefined, autoescape=False,
-                             finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, bytecode_cache=template_cache)
+    """The Jinja environment the site's templates are compiled in (see `_Renderer`):
+    sandboxed, since a content repository may override any of them."""
+    env = sandboxed_environment(template_loader(template_dirs, "site"), autoescape=False,
+                                finalize=escape_md, trim_blocks=True, lstrip_blocks=True,
+                                keep_trailing_newline=True, bytecode_cache=template_cache)
     # Filters are part of compiling: a template using one compiles only where it is known.
     # Page meta goes into MkDocs' raw <title> and <meta content="…">: HTML-escape it.
     env.filters.update(label=label, date=long_date,
@@ -119,6 +119,9 @@ class _Renderer:
         self.view = profile_view
         self.links = links
         self.by_id = {e.id: e for e in profile_view.entries}
+        # Archived entries keep their pages (links to them still work) but leave every
+        # listing: home, kinds, themes, tags, the finder, recommendations, browse pages.
+        self.listed = [e for e in profile_view.entries if e.meta["status"] != "archived"]
         self.taxonomy = profile_view.taxonomy
         self.targets = targets
         self.env = _site_env(template_dirs, template_cache)
@@ -192,7 +195,7 @@ class _Renderer:
         pages = {}
         for theme in self.taxonomy.themes.values():
             under = {theme.id, *self._descendants(theme.id)}
-            entries = [e for e in self.view.entries if under & set(e.meta["themes"])]
+            entries = [e for e in self.listed if under & set(e.meta["themes"])]
             open_actions = [(e, a) for e in self.view.entries for a in e.meta.get("actions", [])
                             if a.get("theme") in under and a["status"] in ("open",
                                                                             "in-progress")]
@@ -213,7 +216,7 @@ class _Renderer:
 
     def _theme_counts(self) -> dict[str, int]:
         counts: Counter[str] = Counter()
-        for entry in self.view.entries:
+        for entry in self.listed:
             for theme_id in self.taxonomy.expand_themes(entry.meta["themes"]):
                 counts[theme_id] += 1
         return dict(counts)
@@ -221,12 +224,12 @@ class _Renderer:
     def recommendation_pages(self) -> dict[str, str]:
         pages = {}
         for rec in self.taxonomy.recommendations.values():
-            evidence = [e for e in self.view.entries if rec.id in e.meta.get("recommendations",
+            evidence = [e for e in self.listed if rec.id in e.meta.get("recommendations",
                                                                              [])]
             pages[f"recommendations/{rec.id}.md"] = self.render(
                 "recommendation.md.j2", f"recommendations/{rec.id}.md", rec=rec,
                 by_kind=_by_kind(evidence), count=len(evidence))
-        counts = {r: sum(1 for e in self.view.entries if r in e.meta.get("recommendations", []))
+        counts = {r: sum(1 for e in self.listed if r in e.meta.get("recommendations", []))
                   for r in self.taxonomy.recommendations}
         pages["recommendations/index.md"] = self.render(
             "recommendations.md.j2", "recommendations/index.md", counts=counts)
@@ -236,12 +239,12 @@ class _Renderer:
         """Practice by "Does it work?" rating, and every entry by region (across forces
         on a hub)."""
         pages: dict[str, str] = {}
-        practice = [e for e in self.view.entries if e.kind == "practice"]
+        practice = [e for e in self.listed if e.kind == "practice"]
         groupings = (
             ("ratings", "Practice by rating", "Rating", "Shared practice by its \"Does it "
              "work?\" rating.", practice, lambda e: [str(e.meta["effectiveness"])]),
             ("regions", "Entries by region", "Region", "Entries by the region of the "
-             "organisation they come from.", list(self.view.entries),
+             "organisation they come from.", list(self.listed),
              lambda e: [e.region] if e.region else []))
         for folder, title, column, intro, entries, keys in groupings:
             grouped: dict[str, list[PublishedEntry]] = defaultdict(list)
@@ -261,7 +264,7 @@ class _Renderer:
         return pages
 
     def listing_pages(self) -> dict[str, str]:
-        by_kind = _by_kind(self.view.entries)
+        by_kind = _by_kind(self.listed)
         return {f"{KIND_PAGES[kind]}/index.md": self.render(
             "listing.md.j2", f"{KIND_PAGES[kind]}/index.md", kind=kind,
             entries=sorted(by_kind.get(kind, []), key=lambda e: e.meta["created"], reverse=True))
@@ -269,13 +272,13 @@ class _Renderer:
 
     def tags_page(self) -> str:
         tags: dict[str, list[PublishedEntry]] = defaultdict(list)
-        for entry in self.view.entries:
+        for entry in self.listed:
             for tag in entry.meta.get("tags", []):
                 tags[tag].append(entry)
         return self.render("tags.md.j2", "tags.md", tags=dict(sorted(tags.items())))
 
     def finder(self) -> tuple[str, dict[str, Any]]:
-        practice = [e for e in self.view.entries if e.kind == "practice"]
+        practice = [e for e in self.listed if e.kind == "practice"]
         items = [{
             "id": e.id, "title": e.title, "url": relative_url("finder.md", entry_page(e.id,
                                                                                     e.kind)),
@@ -382,9 +385,9 @@ class _Renderer:
         return self.render("review.md.j2", "review.md", stale=stale_entries(self.view))
 
     def home(self) -> str:
-        newest = sorted(self.view.entries, key=lambda e: (e.meta["updated"], e.id),
+        newest = sorted(self.listed, key=lambda e: (e.meta["updated"], e.id),
                         reverse=True)[:8]
-        counts = Counter(e.kind for e in self.view.entries)
+        counts = Counter(e.kind for e in self.listed)
         return self.render("home.md.j2", "index.md", newest=newest, counts=counts,
                            theme_counts=self._theme_counts())
 

@@ -54,6 +54,12 @@ def _common(source: Source, meta: Any, today: date) -> list[Diagnostic]:
                             "a public entry needs a release decision",
                             "add `cleared: {by: ROLE, on: YYYY-MM-DD}`, or make the audience "
                             "shared or internal"))
+    if meta.audience == "shared" and meta.status == "published" and meta.cleared is None:
+        findings.append(_at(source, ("audience",), "HP215",
+                            "a shared entry has no recorded release decision",
+                            "when its release beyond the force is agreed, record who "
+                            "agreed it and when: `cleared: {by: ROLE, on: YYYY-MM-DD}`",
+                            warn=True))
     sentences = len(_SENTENCE_END.findall(meta.summary.strip())) or 1
     if sentences > MAX_SUMMARY_SENTENCES:
         findings.append(_at(source, ("summary",), "HP109",

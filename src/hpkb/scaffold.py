@@ -9,33 +9,114 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import jinja2
 
 from hpkb.config import load_settings, today_of
-from hpkb.diagnostics import HpkbError
+from hpkb.diagnostics import HpkbError, did_you_mean
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, EntryKind
 from hpkb.taxonomy import load_taxonomy
 from hpkb.templates_env import package_dir, template_dirs, template_loader
 
-__all__ = ["init_repo", "new_entry", "next_id"]
+__all__ = ["InitReport", "init_repo", "new_entry", "next_id"]
 
 _ID_IN_NAME = re.compile(r"^(RD|LN|PR)-([0-9]{4})-([0-9]{3})\.md$")
 
 
-def init_repo(target: Path) -> list[Path]:
-    """Copy the starter repository into an empty (or new) folder; return what was made."""
+EXAMPLE_FOLDERS = ("debriefs", "practice", "content/learning")
+
+
+@dataclass(frozen=True)
+class InitReport:
+    """What `hpkb init` made: the files written, and whether a git repository was
+    started (with its pre-commit hook)."""
+
+    files: tuple[Path, ...]
+    git: bool
+
+
+def init_repo(target: Path, organisation: str = "essex-police", name: str | None = None,
+              *, examples: bool = False) -> InitReport:
+    """A new content repository for a force in an empty (or new) folder: settings naming
+    the force, the taxonomy, pack definitions, a README with next steps, an empty
+    `templates/` for the files the force overrides, one example entry of each kind with
+    ``examples``; then a git repository whose pre-commit hook runs `hpkb validate`."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise HpkbError(f"{target} is not empty; `hpkb init` only fills an empty folder")
     starter = package_dir("starter")
+    forces = _forces(starter)
+    if organisation not in forces:
+        raise HpkbError(f"--organisation `{organisation}` is not a force in the taxonomy "
+                        f"({did_you_mean(organisation, forces, 'see organisations.yml')})")
+    name = (name or forces[organisation]).strip()
+    if not name or "\n" in name or len(name) > 80:
+        raise HpkbError("--name must be one line of 1 to 80 characters")
+    skip = () if examples else EXAMPLE_FOLDERS
     shutil.copytree(starter, target, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    templates = target / "templates"
-    shutil.copytree(package_dir("templates"), templates, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    return sorted(p for p in target.rglob("*") if p.is_file())
+                    ignore=lambda folder, names: _left_out(starter, folder, names, skip))
+    for folder in skip:
+        (target / folder).mkdir(parents=True, exist_ok=True)
+        (target / folder / ".gitkeep").write_text("", encoding="utf-8")
+    settings = target / "mkdocs.yml"
+    settings.write_text(_settings_for(settings.read_text("utf-8"), organisation, name),
+                        encoding="utf-8")
+    for rendered in ("README.md", "templates/README.md"):
+        path = target / rendered
+        path.write_text(path.read_text("utf-8").replace("{force}", name), encoding="utf-8")
+    git = _start_git(target)
+    return InitReport(tuple(sorted(p for p in target.rglob("*")
+                                   if p.is_file() and ".git" not in p.relative_to(target).parts)),
+                      git)
+
+
+def _forces(starter: Path) -> dict[str, str]:
+    """The forces of the packaged taxonomy: id → name."""
+    taxonomy, _ = load_taxonomy(starter)
+    return {o.id: o.name for o in taxonomy.organisations.values() if o.kind == "force"}
+
+
+def _left_out(starter: Path, folder: str, names: list[str], skip: tuple[str, ...]
+              ) -> list[str]:
+    here = Path(folder).relative_to(starter).as_posix()
+    return [n for n in names if n == "__pycache__"
+            or (here in skip and n.endswith(".md"))]
+
+
+def _settings_for(text: str, organisation: str, name: str) -> str:
+    """The starter's mkdocs.yml naming the force (its lines kept, comments and all)."""
+    site_name = json.dumps(f"{name} homicide prevention knowledge base", ensure_ascii=False)
+    text = re.sub(r"(?m)^site_name: .*$", lambda _: f"site_name: {site_name}", text)
+    return re.sub(r"(?m)^(    organisation: ).*$", lambda m: m.group(1) + organisation, text)
+
+
+_HOOK = """#!/bin/sh
+# Runs `hpkb validate` before each commit (installed by `hpkb init`). Skip it once with
+# `git commit --no-verify`.
+if ! command -v hpkb >/dev/null 2>&1; then
+  echo "pre-commit: hpkb is not on PATH; activate the environment hpkb is installed in" >&2
+  exit 1
+fi
+exec hpkb validate
+"""
+
+
+def _start_git(target: Path) -> bool:
+    """`git init` in the new repository and its pre-commit hook; False when git is not
+    to be had (the repository works without it)."""
+    try:
+        subprocess.run(["git", "init", "-q", str(target)], check=True, capture_output=True,
+                       timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    hook = target / ".git" / "hooks" / "pre-commit"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    hook.write_text(_HOOK, encoding="utf-8", newline="\n")
+    hook.chmod(0o755)
+    return True
 
 
 def next_id(root: Path, kind: EntryKind, year: int) -> str:

@@ -5,6 +5,8 @@ It reads libyaml's event stream and builds plain values itself, so that:
 - anchors, aliases and tags are refused (front matter needs none, and aliases are how
   "billion laughs" bombs work);
 - duplicate keys are refused instead of silently keeping the last;
+- a comment needs a space before its ``#``, as in YAML 1.2: ``"Joint visits"# note`` is
+  refused, where libyaml would keep the text and drop the note without a word;
 - scalars follow YAML 1.2's core schema: ``yes``/``no``/``on``/``off``, ``1:20`` and
   ``0123`` stay text; ``true``/``false`` are booleans; ``2024-05-01`` is a date.
 """
@@ -192,6 +194,80 @@ def _build(events: Any, line_offset: int) -> ParsedYaml:
     return ParsedYaml(root, positions)
 
 
+# A `#` straight after something other than a space, a tab or a line break. Only text
+# holding one can have a comment that YAML 1.2 refuses, so only that text is scanned.
+_GLUED_HASH = re.compile(r"[^ \t\r\n\x85\u2028\u2029]#")
+_BEFORE_COMMENT = frozenset(" \t\r\n\x85\u2028\u2029\ufeff")
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*")
+_NOTE_SHOWN = 40
+
+
+def _note(text: str, start: int) -> str:
+    """The comment text that starts at ``start``, up to the end of its line, shortened."""
+    end = start
+    while end < len(text) and text[end] not in "\r\n\x85\u2028\u2029":
+        end += 1
+    note = text[start:end].rstrip()
+    return note if len(note) <= _NOTE_SHOWN else note[:_NOTE_SHOWN - 1] + "\u2026"
+
+
+def _glued_comment(mark: Any, text: str, at: int, after: str) -> _Refused:
+    """The finding for a ``#`` at ``at`` with no space before it; ``after`` is what it
+    follows: ``"quote"`` (a quoted value) or the character itself."""
+    note = _note(text, at)
+    if after == "quote":
+        return _Refused(mark, "HP006",
+                        f"YAML syntax error: {note!r} follows the closing quote with no space, "
+                        "so it is neither part of the text nor a comment",
+                        "put a space before # to make it a comment, or move the text inside "
+                        "the quotes")
+    if after in "|>":
+        return _Refused(mark, "HP006",
+                        f"YAML syntax error: {note!r} follows the block indicator `{after}` with "
+                        "no space, so it is not a comment",
+                        "put a space before # to make it a comment; the text itself starts on "
+                        "the next line")
+    hint = "put a space before # to make it a comment"
+    if after in "[{,:":
+        hint += ", or quote a value that starts with # (\"#...\")"
+    return _Refused(mark, "HP006",
+                    f"YAML syntax error: {note!r} follows `{after}` with no space, so it is "
+                    "not a comment", hint)
+
+
+def _check_comments(text: str) -> None:
+    """Refuse a comment with no space before its ``#``, as YAML 1.2 does.
+
+    libyaml reads ``"Joint visits"# note``, ``[a]# note`` and ``|# note`` as a value and
+    then a comment, so the note would vanish without a word; an author who left no space
+    may well have meant it as content. A ``#`` inside a value (``"Op #3"``, ``a#b``) is
+    text and stays so. A token never starts with ``#``, so a ``#`` straight after a token
+    always opens a comment.
+    """
+    if not _GLUED_HASH.search(text):
+        return
+    # libyaml gives a leading byte-order mark no position; without it, marks index the text.
+    text = text.removeprefix("\ufeff")
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            start, end = token.start_mark, token.end_mark
+            if end.index == start.index:
+                continue  # an implied token (a key, a block's start or end) holds no text
+            if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">"):
+                header = _BLOCK_HEADER.match(text, start.index)
+                at = header.end() if header else start.index + 1
+                if text.startswith("#", at):
+                    mark = yaml.Mark(start.name, at, start.line,
+                                     start.column + at - start.index, None, 0)
+                    raise _glued_comment(mark, text, at, text[start.index])
+            at = end.index
+            if text.startswith("#", at) and text[at - 1] not in _BEFORE_COMMENT:
+                quoted = isinstance(token, yaml.ScalarToken) and token.style in ("'", '"')
+                raise _glued_comment(end, text, at, "quote" if quoted else text[at - 1])
+    except yaml.YAMLError:
+        return  # an error met first is the parser's to report, with its own position
+
+
 _FAST_MAX_BRACKETS = 64
 _FAST_MAX_INDENT = 48
 _DEEP_INDENT = "\n" + " " * (_FAST_MAX_INDENT + 1)
@@ -289,6 +365,7 @@ def parse_yaml(text: str, file: str, line_offset: int = 0) -> ParsedYaml | Diagn
     and findings point at lines of the file, not of the fragment.
     """
     try:
+        _check_comments(text)
         if _fast_path_safe(text):
             return _from_nodes(yaml.compose(text, Loader=_FastComposer), line_offset)
         return _build(yaml.parse(text, Loader=_Loader), line_offset)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hpkb.body import body_findings, find_references
-from hpkb.config import Settings, load_settings, today_of
+from hpkb.config import Settings, check_settings, load_settings, today_of
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.forked import on_two_cores
@@ -31,12 +31,13 @@ from hpkb.load import (
 )
 from hpkb.memo import Memo
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
+from hpkb.overrides import overrides_findings
 from hpkb.packs import PackDef, load_packs
 from hpkb.rules import entry_findings
 from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, LearningMeta
-from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_term
+from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_owner, unknown_term
 
-__all__ = ["Validation", "validate_repo"]
+__all__ = ["Validation", "check_entry_text", "validate_repo"]
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ def _vocabulary_findings(entry: Entry, taxonomy: Taxonomy) -> list[Diagnostic]:
             message, hint = unknown_term("theme", action.theme, taxonomy.themes)
             findings.append(error(*_where(entry, ("actions", index, "theme")), "HP305",
                                   f"action {action.id}: {message}", hint))
+        if taxonomy.owners is not None and action.owner not in taxonomy.owners:
+            message, hint = unknown_owner(action.owner, taxonomy.owners)
+            findings.append(error(*_where(entry, ("actions", index, "owner")), "HP309",
+                                  f"action {action.id}: {message}", hint))
     for index, rec in enumerate(meta.recommendations):
         if rec not in taxonomy.recommendations:
             message, hint = unknown_term("recommendation", rec, taxonomy.recommendations)
@@ -157,6 +162,23 @@ def _reference_findings(entry: Entry, known: dict[str, str]) -> list[Diagnostic]
             findings.append(error(entry.source.path, ref.line, ref.column, "HP304",
                                   f"reference [[{ref.target}]] names no entry",
                                   _id_hint(ref.target, known)))
+    return findings
+
+
+def check_entry_text(entry_file: EntryFile, text: str, taxonomy: Taxonomy, today: date,
+                     known: Mapping[str, str]) -> list[Diagnostic]:
+    """The findings `hpkb validate` makes on one entry file, for ``text`` (as `read_text`
+    gives it) in place of what the file holds: its YAML, schema, rules within the entry,
+    vocabulary and references (``known``: every entry id, to the file that has it).
+    Checks across entries (duplicate ids, tag spellings, the publication guard) are not
+    made: they need every file."""
+    loaded = parse_source(entry_file, text)
+    if isinstance(loaded, Diagnostic):
+        return [loaded]
+    entry, findings = _typed(loaded, today)
+    if entry is not None:
+        findings += _vocabulary_findings(entry, taxonomy)
+        findings += _reference_findings(entry, dict(known))
     return findings
 
 
@@ -328,6 +350,8 @@ def _validate(root: Path, as_of: date | None, memo: Memo | None, kept: Kept | No
     today = today_of(settings, as_of)
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings
+    findings += check_settings(settings, taxonomy.organisations)
+    findings += overrides_findings(root)
     unreadable, read, lines = _read_all(root, today, memo, kept, digests)
     findings += unreadable
     known, duplicate_findings = _duplicate_findings(tuple(source for source, _ in read))

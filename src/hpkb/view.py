@@ -92,8 +92,13 @@ def hidden_reference_text(target: str) -> str:
 
 
 def _allowed(profile: Profile, entry: Entry, drafts: bool) -> bool:
+    """Audience and marking allow it; a draft only with ``drafts``; and only a published
+    entry leaves the force (an entry in review or archived shows on the internal site,
+    with a banner saying so)."""
     meta = entry.meta
     if meta.status == "draft" and not drafts:
+        return False
+    if not profile.personal and meta.status in ("review", "archived"):
         return False
     if meta.audience not in profile.audiences:
         return False

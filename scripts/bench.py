@@ -1,6 +1,7 @@
 """hpkb benchmarks: every stage on a synthetic corpus, against baselines in the same run.
 
 Usage: python scripts/bench.py [--sizes 1000 5000] [--repeat 3]
+       python scripts/bench.py --deaths 25000 1000000 [--repeat 1]
 
 Each measurement runs in a fresh subprocess so its peak RSS is its own. Prints a table:
 stage, entries, seconds (best of --repeat), entries/s, peak RSS, ratio to the baseline
@@ -549,15 +550,81 @@ def round_ratios(runs: list[dict[str, float]], base: list[dict[str, float]]) -> 
     return f"rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x" if len(ratios) > 1 else ""
 
 
+# --- Death investigations: whole `hpkb deaths` commands on a generated force's records.
+
+def _run_command(command: list[str]) -> None:
+    """Run one command (its output discarded) and print its wall time and peak RSS: this
+    process is fresh, so its children's peak is the command's own."""
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mib": rss}))
+
+
+def _deaths_repo(folder: Path, records: int) -> Path:
+    """A copy of the example's settings and taxonomy with ``records`` generated records."""
+    import shutil
+
+    from synthetic_deaths import generate as generate_deaths
+    from synthetic_deaths import write as write_deaths
+
+    example = Path(__file__).resolve().parent.parent
+    folder.mkdir(parents=True)
+    shutil.copytree(example / "content", folder / "content")
+    shutil.copy(example / "mkdocs.yml", folder / "mkdocs.yml")
+    write_deaths(folder, generate_deaths(records, seed=7))
+    return folder
+
+
+def bench_deaths(sizes: list[int], repeat: int) -> None:
+    """`hpkb deaths validate` (reading and checking every row: the baseline) and
+    `hpkb deaths report --json` (that, merging, counting, spikes and series), each in a
+    fresh process, in rounds."""
+    hpkb = str(Path(sys.executable).with_name("hpkb"))
+    print(f"{'command':<24}{'records':>10}{'seconds':>10}{'peak MiB':>10}  rounds")
+    with tempfile.TemporaryDirectory(prefix="hpkb-deaths-") as scratch:
+        for size in sizes:
+            root = _deaths_repo(Path(scratch) / f"force-{size}", size)
+            rows = sum(1 for p in (root / "deaths").glob("*.csv")
+                       for _ in p.open(encoding="utf-8")) - 2
+            runs: dict[str, list[dict[str, float]]] = {"deaths validate": [],
+                                                       "deaths report --json": []}
+            for _ in range(repeat):
+                for name in runs:
+                    out = subprocess.run([sys.executable, __file__, "--run", hpkb, "--root",
+                                          str(root), *name.split()],
+                                         capture_output=True, text=True)
+                    if out.returncode != 0:
+                        raise SystemExit(out.stdout + out.stderr)
+                    runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+            for name, measured in runs.items():
+                times = sorted(r["seconds"] for r in measured)
+                peak = max(r["rss_mib"] for r in measured)
+                print(f"{name:<24}{rows:>10}{times[0]:>10.1f}{peak:>10.0f}  "
+                      + ", ".join(f"{t:.1f}" for t in times))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--run"]:
+        _run_command(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stages", nargs="+", default=list(STAGES))
     parser.add_argument("--measure", nargs=2, metavar=("STAGE", "ROOT"), help=argparse.SUPPRESS)
+    parser.add_argument("--deaths", type=int, nargs="+", metavar="RECORDS",
+                        help="Time `hpkb deaths` on generated forces of these many records.")
     args = parser.parse_args()
     if args.measure:
         _measure_here(args.measure[0], Path(args.measure[1]))
+        return
+    if args.deaths:
+        bench_deaths(args.deaths, args.repeat)
         return
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")

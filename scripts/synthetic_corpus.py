@@ -70,7 +70,9 @@ def _common(rng: random.Random, entry_id: str, created: date, audience: str) -> 
         f"classification: {'OFFICIAL-SENSITIVE' if audience == 'internal' else 'OFFICIAL'}\n"
         f"audience: {audience}\n"
         "status: published\n"
-        f"created: {created}\nupdated: {created + timedelta(days=rng.randint(0, 90))}\n"
+        + ("" if audience == "internal" else
+           f"cleared: {{by: Head of Public Protection, on: {created}}}\n")
+        + f"created: {created}\nupdated: {created + timedelta(days=rng.randint(0, 90))}\n"
         "owner: Homicide Prevention Working Group\n"
         "recommendations: [hmicfrs-2023-r3]\n"
     )

@@ -29,15 +29,15 @@ def main() -> None:
         digests.add((name, digest))
     for commit in _git("log", "--format=%H", "--", TEMPLATES).split():
         for row in _git("ls-tree", "-r", commit, TEMPLATES).splitlines():
-            meta, path = row.split("\t", 1)
+            meta, name = row.split("\t", 1)
             blob = meta.split()[2]
             data = subprocess.run(["git", "-C", str(ROOT), "cat-file", "blob", blob],
                                   capture_output=True, check=True).stdout
-            digests.add((path.removeprefix(TEMPLATES + "/"), hashlib.sha256(data).hexdigest()))
+            digests.add((name.removeprefix(TEMPLATES + "/"), hashlib.sha256(data).hexdigest()))
     for path in (ROOT / TEMPLATES).rglob("*"):
         if path.is_file() and path != LIST and "__pycache__" not in path.parts:
-            name = path.relative_to(ROOT / TEMPLATES).as_posix()
-            digests.add((name, hashlib.sha256(path.read_bytes()).hexdigest()))
+            digests.add((path.relative_to(ROOT / TEMPLATES).as_posix(),
+                         hashlib.sha256(path.read_bytes()).hexdigest()))
     lines = sorted(f"{digest}  {name}" for name, digest in digests
                    if name != LIST.name)
     LIST.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -65,3 +65,8 @@ def starter(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli() -> Callable[..., Result]:
     return run_cli
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # `-m "not slow"` leaves out the tests that typeset many pages.
+    config.addinivalue_line("markers", "slow: typesets many PDF pages (seconds each)")

@@ -52,7 +52,7 @@ def test_codes_are_unique_sorted_and_well_formed() -> None:
     codes = [entry.code for entry in FINDING_CODES]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     assert not duplicates, f"codes catalogued twice: {', '.join(duplicates)}"
-    assert codes == sorted(codes), "FINDING_CODES must be sorted by code"
+    assert codes == sorted(codes, key=lambda code: int(code[2:])), "FINDING_CODES must be sorted by number"
     malformed = [code for code in codes if not re.fullmatch(r"HP[0-9]{3,4}", code)]
     assert not malformed, f"codes not of the form HP123: {', '.join(malformed)}"
 

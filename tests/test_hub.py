@@ -92,6 +92,18 @@ def test_one_site_from_three_forces(exports: dict[str, Path], tmp_path: Path) ->
     # The national problem profile comes from the forces' aggregate figures.
     national = (built / "docs" / "pages" / "national.md").read_text("utf-8")
     assert all(name in national for name in FORCES.values()) and "All forces" in national
+    # Counted from each force's internal view (its debriefs are internal), as of its date.
+    assert ("Figures included: Essex Police (as of 2026-11-22, from its internal figures); "
+            "Kent Police (as of 2026-11-22") in national
+    assert "at least 0" not in national
+    assert "| **All forces** | **at least 3** |" in national  # three withheld counts
+    # Every card says which force shared it.
+    home = (built / "docs" / "index.md").read_text("utf-8")
+    assert "<small>Shared by Kent Police</small>" in home
+    theme = (built / "docs" / "themes" / "coercive-control.md").read_text("utf-8")
+    assert "— shared by West Mercia Police" in theme
+    finder_page = (built / "docs" / "finder.md").read_text("utf-8")
+    assert finder_page.count("<small>Shared by ") == len(finder["items"])
     # Search over everything: the site's search index and the Whoosh index.
     meta = json.loads((built / "site" / "search-index" / "meta.json").read_text("utf-8"))
     assert {f"{f}:PR-2024-001" for f in FORCES} <= {row[0] for row in meta["entries"]}

@@ -127,7 +127,7 @@ def test_validation_with_kept_lines_is_validation_without(
     assert read == []  # every entry file taken from its line, unread
     assert [d.code for d in plain.diagnostics if d.file == "practice/PR-2023-003.md"]
     across = [d for d in kept.diagnostics if d.code == "HP302"]
-    assert [(d.file, d.line, d.column) for d in across] == [("debriefs/RD-2024-002.md", 18, 24)]
+    assert [(d.file, d.line, d.column) for d in across] == [("debriefs/RD-2024-002.md", 19, 24)]
     assert kept.diagnostics == plain.diagnostics
     assert kept.corpus.entries == plain.corpus.entries
     assert kept.packs == plain.packs

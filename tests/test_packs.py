@@ -83,7 +83,9 @@ def test_pdf_metadata_is_set_and_impersonal(built: Path) -> None:
 def test_board_pack_has_figures(built: Path) -> None:
     pdf = built / "board-quarterly.pdf"
     text = "".join(_page_text(pdf, p) for p in range(1, _pages(pdf) + 1))
-    for words in ("Debriefs held", "Actions raised", "Timeliness", "Initial review",
+    for words in ("Summary", "Position as at", "Debriefs held", "Actions raised",
+                  "Homicides and near misses", "Debrief register and timeliness",
+                  "Initial review", "Outstanding and overdue actions",
                   "New learning and practice"):
         assert words in text
 
@@ -142,7 +144,7 @@ def test_pack_definitions_are_validated(starter: Path) -> None:
     result = run_cli(starter, "validate", "--format", "json")
     assert result.exit_code == 1
     found = sorted((f["file"], f["line"], f["code"]) for f in result.json())
-    assert found == [(PACKS, 4, "HP104"), (PACKS, 14, "HP802")]
+    assert found == [(PACKS, 4, "HP104"), (PACKS, 17, "HP802")]
 
 
 def test_pack_command_errors(starter: Path) -> None:
@@ -166,3 +168,38 @@ def test_a_repo_can_opt_in_to_one_pdf_per_entry(starter: Path) -> None:
     assert pdf.is_file()
     assert "Example practice: joint visits" in _page_text(pdf, 1)
     assert not (starter / "build/shared/packs/entry-ln-2024-001.pdf").exists()
+
+
+def test_no_pack_prints_over_itself_or_the_footer(built: Path) -> None:
+    """Every pack, board and learning alike: word boxes read back from the PDF."""
+    from tests.pdf_words import layout_problems
+
+    for pdf in sorted(built.glob("*.pdf")):
+        title = _info(pdf)["Title"]
+        assert layout_problems(pdf, "OFFICIAL-SENSITIVE", title, 2.6 / 2.54 * 72) == [], pdf
+
+
+@pytest.mark.slow
+def test_a_long_table_breaks_across_pages_with_its_header(starter: Path) -> None:
+    """Sixty actions in one learning entry: pandoc's table, split over pages."""
+    from tests.pdf_words import layout_problems, pages
+
+    path = starter / "content/learning/LN-2024-001.md"
+    text = path.read_text("utf-8")
+    actions = "".join(
+        f"  - id: A{n:02d}\n    action: Brief every response team on item {n} of the "
+        "controlling behaviour prompts and record who attended.\n"
+        "    owner: Public Protection Unit\n    due: 2030-01-31\n    status: open\n"
+        for n in range(1, 61))
+    head, _, rest = text.partition("\n---\n")
+    path.write_text(f"{head}\nactions:\n{actions}---\n{rest}", "utf-8")
+    result = run_cli(starter, "pack", "--entry", "LN-2024-001", "--profile", "internal",
+                     "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    pdf = starter / "build/internal/packs/entries.pdf"
+    assert layout_problems(pdf, "OFFICIAL-SENSITIVE", "Selected entries",
+                           2.6 / 2.54 * 72) == []
+    found = pages(pdf)
+    with_actions = [p for p in found if "A60" in p.text or "A30" in p.text or "A01" in p.text]
+    assert len(with_actions) >= 2
+    assert all("Owner" in p.text and "Due" in p.text for p in with_actions)  # header repeated

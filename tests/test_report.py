@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from hpkb.governance.actions import action_rows, tracker_order
+from hpkb.governance.periods import period_problem, resolve_period
+from hpkb.pipeline import profile_view
 from hpkb.report import financial_year
+from hpkb.validate import validate_repo
+from hpkb.wording import count_of
 from tests.conftest import run_cli
 
 TEMPLATE = """---
@@ -52,9 +57,9 @@ Text.
 
 
 def _action(number: int, status: str, due: date, raised: date) -> str:
-    lines = [f"  - id: A{number:02d}", "    action: Do the thing.", "    owner: Team One",
-             "    theme: knife-crime", f"    raised: {raised}", f"    due: {due}",
-             f"    status: {status}"]
+    lines = [f"  - id: A{number:02d}", "    action: Do the thing.",
+             "    owner: Public Protection Unit", "    theme: knife-crime", f"    raised: {raised}",
+             f"    due: {due}", f"    status: {status}"]
     if status == "completed":
         lines += [f"    completed: {raised + timedelta(days=10)}", "    outcome: Done."]
     if status == "dropped":
@@ -166,14 +171,16 @@ def test_actions_json_shape_and_filters(repo: Path) -> None:
     write_debrief(repo, 1, date(2024, 5, 1), ["completed", "open"], due=date(2024, 7, 1))
     rows = run_cli(repo, "actions", "--as-of", "2024-08-01", "--json").json()
     assert rows[0] == {"id": "RD-2024-001/A01", "entry": "RD-2024-001",
-                       "action": "Do the thing.", "owner": "Team One", "theme": "knife-crime",
-                       "raised": "2024-05-06", "due": "2024-07-01", "status": "completed",
-                       "completed": "2024-05-16", "outcome": "Done.", "overdue": False}
+                       "action": "Do the thing.", "owner": "Public Protection Unit",
+                       "theme": "knife-crime", "raised": "2024-05-06", "due": "2024-07-01",
+                       "status": "completed", "completed": "2024-05-16", "outcome": "Done.",
+                       "overdue": False, "source": None}
     assert rows[1]["overdue"] is True
     by_theme = run_cli(repo, "actions", "--theme", "serious-violence", "--json").json()
     assert len(by_theme) == 2  # knife-crime is a sub-theme of serious-violence
     assert run_cli(repo, "actions", "--theme", "drugs", "--json").json() == []
-    assert len(run_cli(repo, "actions", "--owner", "team one", "--json").json()) == 2
+    owned = run_cli(repo, "actions", "--owner", "public protection unit", "--json").json()
+    assert len(owned) == 2
     assert len(run_cli(repo, "actions", "--status", "open", "--json").json()) == 1
     unknown = run_cli(repo, "actions", "--theme", "knife")
     assert unknown.exit_code == 2 and "unknown theme `knife`" in unknown.stderr
@@ -184,9 +191,9 @@ def test_actions_csv(repo: Path) -> None:
     result = run_cli(repo, "actions", "--csv", "--as-of", "2024-08-01")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows == [{"id": "RD-2024-001/A01", "entry": "RD-2024-001", "action": "Do the thing.",
-                     "owner": "Team One", "theme": "knife-crime", "raised": "2024-05-06",
-                     "due": "2024-07-01", "status": "open", "completed": "", "outcome": "",
-                     "overdue": "True"}]
+                     "owner": "Public Protection Unit", "theme": "knife-crime",
+                     "raised": "2024-05-06", "due": "2024-07-01", "status": "open",
+                     "completed": "", "outcome": "", "overdue": "True", "source": ""}]
 
 
 def test_actions_default_to_internal_and_shared_hides_internal(repo: Path) -> None:
@@ -231,7 +238,7 @@ def test_problem_profile_rolling_count_and_rate(repo: Path) -> None:
     assert profile["last_12_months"] == {"incidents": 2, "homicides": 1}
     assert profile["homicide_rate_per_million"] == 0.5
     text = run_cli(repo, "report", "--as-of", "2024-06-30").stdout
-    assert "Last 12 months to 2024-06-30: 2 incidents, 1 homicides; 0.5 homicides per million" \
+    assert "Last 12 months to 2024-06-30: 2 incidents, 1 homicide; 0.5 homicides per million" \
         in text
 
 
@@ -282,3 +289,77 @@ def test_threshold_is_configurable(repo: Path) -> None:
     assert run_cli(repo, "build", "--as-of", "2024-12-31").exit_code == 0
     shared = (repo / "build/shared/docs/statistics.md").read_text("utf-8")
     assert "| 2023/24 | 2 | fewer than 2 |" in shared
+
+
+@pytest.mark.parametrize("spec,today,start,end", [
+    ("2024-25-Q4", date(2026, 1, 1), date(2025, 1, 1), date(2025, 3, 31)),
+    ("2024-25-Q1", date(2026, 1, 1), date(2024, 4, 1), date(2024, 6, 30)),
+    ("2024-25", date(2026, 1, 1), date(2024, 4, 1), date(2025, 3, 31)),
+    # The last complete financial quarter and year (a period's last day counts as ended).
+    ("last-financial-quarter", date(2026, 12, 1), date(2026, 7, 1), date(2026, 9, 30)),
+    ("last-financial-quarter", date(2026, 5, 10), date(2026, 1, 1), date(2026, 3, 31)),
+    ("last-financial-quarter", date(2026, 3, 31), date(2026, 1, 1), date(2026, 3, 31)),
+    ("last-financial-year", date(2026, 12, 1), date(2025, 4, 1), date(2026, 3, 31)),
+    ("last-financial-year", date(2026, 2, 1), date(2024, 4, 1), date(2025, 3, 31)),
+    # Calendar spans kept: the three, or twelve, months to today.
+    ("last-quarter", date(2026, 12, 1), date(2026, 9, 2), date(2026, 12, 1)),
+    ("last-quarter", date(2026, 5, 31), date(2026, 3, 1), date(2026, 5, 31)),
+    ("last-year", date(2026, 12, 1), date(2025, 12, 2), date(2026, 12, 1)),
+])
+def test_board_periods(spec: str, today: date, start: date, end: date) -> None:
+    period = resolve_period(spec, today)
+    assert (period.start, period.end) == (start, end)
+    assert period.as_of(today) == min(end, today)
+
+
+def test_a_financial_year_is_two_years_that_follow(repo: Path) -> None:
+    assert period_problem("2024-26-Q1") is not None and period_problem("2024-25") is None
+    assert period_problem("1999-00") is None
+    packs = repo / "content/packs.yml"
+    packs.write_text(packs.read_text("utf-8").replace("period: last-quarter",
+                                                      "period: 2024-26-Q1"), "utf-8")
+    result = run_cli(repo, "validate", "--format", "json")
+    found = [(f["code"], f["message"]) for f in result.json() if f["severity"] == "error"]
+    assert found == [("HP802", "pack `board-quarterly`: period `2024-26-Q1`: a financial year "
+                      "runs from April of one year to March of the next, as in 2024-25")]
+    packs.write_text(packs.read_text("utf-8").replace("period: 2024-26-Q1",
+                                                      "period: Q4"), "utf-8")
+    found = [(f["code"], f["message"])
+             for f in run_cli(repo, "validate", "--format", "json").json()]
+    assert found == [("HP802", "pack `board-quarterly`: `Q4` is not a period")]
+
+
+def test_report_for_a_named_period(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 5, 1), ["completed", "open"], due=date(2024, 7, 1))
+    write_debrief(repo, 2, date(2025, 2, 10), ["open"], due=date(2025, 6, 30))
+    figures = run_cli(repo, "report", "--period", "2024-25-Q4", "--json").json()
+    assert figures["period"] == {"from": "2025-01-01", "to": "2025-03-31",
+                                 "as_of": "2025-03-31"}
+    assert figures["changes"]["debriefs"] == 1 and figures["changes"]["actions_raised"] == 1
+    assert figures["position"]["debriefs"] == 2 and figures["position"]["outstanding"] == 2
+    assert figures["position"]["overdue"] == 1  # the first debrief's action, due July 2024
+    assert run_cli(repo, "report", "--period", "2024-26").exit_code == 2
+    both = run_cli(repo, "report", "--period", "2024-25", "--from", "2024-04-01")
+    assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_the_tracker_puts_overdue_first_then_due_date(repo: Path) -> None:
+    write_debrief(repo, 1, date(2024, 1, 10), ["completed", "open", "in-progress"],
+                  due=date(2024, 6, 30))
+    write_debrief(repo, 2, date(2024, 5, 1), ["open", "completed"], due=date(2024, 9, 30))
+    write_debrief(repo, 3, date(2024, 8, 1), ["open"], due=date(2024, 12, 31))
+    validation = validate_repo(repo)
+    rows = action_rows(profile_view(validation, "internal", today=date(2024, 8, 15)),
+                       date(2024, 8, 15))
+    assert [r.id for r in tracker_order(rows)] == [
+        "RD-2024-001/A02", "RD-2024-001/A03",  # overdue, longest overdue first
+        "RD-2024-002/A01", "RD-2024-003/A01",  # outstanding, by due date
+        "RD-2024-002/A02", "RD-2024-001/A01"]  # completed, most recently due first
+
+
+def test_counts_read_as_words_do() -> None:
+    assert count_of(1, "action") == "1 action" and count_of(2, "entry") == "2 entries"
+    assert count_of(3, "debrief", words=True) == "three debriefs"
+    assert count_of(0, "near miss", "near misses", words=True) == "no near misses"
+    assert count_of(2, "missed opportunity") == "2 missed opportunities"
+    assert count_of(12, "homicide", words=True) == "12 homicides"

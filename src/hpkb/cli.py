@@ -39,6 +39,11 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
+def _entries(count: int) -> str:
+    """"1 entry", "33 entries"."""
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
 def _root(ctx: click.Context) -> Path:
     root: Path = ctx.obj["root"]
     return root
@@ -109,7 +114,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: OutputFormat, str
     findings = [d for d in (*result.diagnostics, *guarded) if _selected(d.file, wanted)]
     failed = _report(findings, fmt, strict)
     if fmt == "text" and not findings:
-        click.echo(f"{len(result.corpus.entries)} entries checked: no problems", err=True)
+        click.echo(f"{_entries(len(result.corpus.entries))} checked: no problems", err=True)
     ctx.exit(1 if failed else 0)
 
 
@@ -133,19 +138,60 @@ def _selected(file: str, wanted: list[str]) -> bool:
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-def init(directory: Path) -> None:
-    """Create a new content repository in an empty DIRECTORY.
+@click.option("--organisation", required=True, metavar="ID",
+              help="The force's id in the taxonomy, e.g. essex-police.")
+@click.option("--name", help="The force's name as the site shows it (default: its name in "
+              "the taxonomy).")
+@click.option("--examples", is_flag=True, help="Add one example entry of each kind.")
+def init(directory: Path, organisation: str, name: str | None, examples: bool) -> None:
+    """Create a new content repository for a force in an empty DIRECTORY.
 
-    It gets mkdocs.yml, the framework themes, the inspection recommendations, the forces
-    of England and Wales, templates, pack definitions and one example of each entry kind.
+    It gets mkdocs.yml naming the force, the framework themes, the inspection
+    recommendations, the forces of England and Wales, pack definitions, a README with
+    next steps and an empty templates/ folder for overrides; then a git repository whose
+    pre-commit hook runs `hpkb validate`.
 
-    Example: hpkb init ../essex-hpkb
+    Example: hpkb init ../essex-hpkb --organisation essex-police
     """
     from hpkb.scaffold import init_repo
 
-    made = init_repo(directory)
-    click.echo(f"created {len(made)} files in {directory}")
-    click.echo(f"next: cd {directory} && hpkb validate && hpkb build")
+    made = init_repo(directory, organisation, name, examples=examples)
+    click.echo(f"created {len(made.files)} files in {directory}")
+    if not made.git:
+        click.echo("git was not found: run `git init` there yourself to keep history",
+                   err=True)
+    click.echo(f"next: cd {directory}, read README.md, then hpkb new debrief --title \"…\"")
+
+
+@main.command()
+@click.option("--prune", is_flag=True,
+              help="Delete the overrides that are unchanged copies of hpkb's templates.")
+@click.pass_context
+def templates(ctx: click.Context, prune: bool) -> None:
+    """List this repository's template overrides (templates/), marking those that are
+    unchanged copies of hpkb's own templates; --prune deletes those copies.
+
+    Copies keep a repository from receiving template fixes: `hpkb validate` warns about
+    them (HP704). hpkb's own templates are in the folder printed last.
+
+    Example: hpkb templates --prune
+    """
+    from hpkb.overrides import overrides, prune_copies
+    from hpkb.templates_env import package_dir
+
+    root = _root(ctx)
+    if prune:
+        removed = prune_copies(root)
+        for path in removed:
+            click.echo(f"deleted {path.as_posix()}")
+        click.echo(f"{len(removed)} unchanged cop{'y' if len(removed) == 1 else 'ies'} "
+                   "deleted", err=True)
+        return
+    found = overrides(root)
+    for item in found:
+        click.echo(f"{item.path.as_posix()}  {'unchanged copy' if item.copy else 'override'}")
+    click.echo(f"{len(found)} file{'' if len(found) == 1 else 's'} in templates/; hpkb's own "
+               f"templates: {package_dir('templates')}", err=True)
 
 
 @main.command()
@@ -173,10 +219,10 @@ def _finish(report: Any, strict: bool, what: str) -> None:
         click.echo(f"{what} refused: fix the problems above (nothing was changed)", err=True)
         sys.exit(1)
     if getattr(report, "up_to_date", False):
-        click.echo(f"{what}: {report.entries} entries, nothing changed since the last build "
+        click.echo(f"{what}: {_entries(report.entries)}, nothing changed since the last build "
                    f"-> {report.output}", err=True)
         return
-    click.echo(f"{what}: {report.entries} entries, {', '.join(report.stages) or 'no stages'}"
+    click.echo(f"{what}: {_entries(report.entries)}, {', '.join(report.stages) or 'no stages'}"
                f" -> {report.output}", err=True)
 
 
@@ -238,7 +284,7 @@ def _internal_view(ctx: click.Context, profile: str | None, as_of: date | None) 
     return validation.settings, profile_view(validation, profile or "internal", today=as_of)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--status", type=click.Choice(["open", "in-progress", "completed", "dropped"]),
               help="Only actions with this status.")
 @click.option("--overdue", is_flag=True, help="Only open or in-progress actions past due.")
@@ -252,7 +298,11 @@ def _internal_view(ctx: click.Context, profile: str | None, as_of: date | None) 
 def actions(ctx: click.Context, status: str | None, overdue: bool, owner: str | None,
             theme: str | None, as_of: str | None, profile: str | None, as_csv: bool,
             as_json: bool) -> None:
-    """List actions across debriefs and learning entries.
+    """List actions across debriefs, learning entries and recommendation responses;
+    `hpkb actions import` updates them from a spreadsheet.
+
+    A response's actions have global ids such as hmicfrs-2023-r3/A01 and name the
+    recommendation's source.
 
     An action is overdue when it is open or in progress and its due date is before today
     (or --as-of); due today is not overdue.
@@ -264,7 +314,10 @@ def actions(ctx: click.Context, status: str | None, overdue: bool, owner: str | 
     import json
 
     from hpkb.report import ACTION_FIELDS, action_rows, select_actions
+    from hpkb.wording import count_of
 
+    if ctx.invoked_subcommand is not None:
+        return
     if as_csv and as_json:
         raise click.UsageError("choose one of --csv and --json")
     _, seen = _internal_view(ctx, profile, _as_of(as_of))
@@ -287,40 +340,189 @@ def actions(ctx: click.Context, status: str | None, overdue: bool, owner: str | 
             writer.writerow(["" if record[f] is None else record[f] for f in ACTION_FIELDS])
         click.echo(buffer.getvalue(), nl=False)
     else:
+        width = max((len(row.id) for row in rows), default=16)
         for row in rows:
             flag = " OVERDUE" if row.overdue else ""
-            click.echo(f"{row.id:<16} {row.status:<11} due {row.due}{flag}  {row.owner}: "
-                       f"{row.action}")
-        click.echo(f"{len(rows)} action{'s' * (len(rows) != 1)} "
-                   f"({sum(r.overdue for r in rows)} overdue) as of {today}", err=True)
+            source = f" [{row.source}]" if row.source else ""
+            click.echo(f"{row.id:<{width}} {row.status:<11} due {row.due}{flag}  {row.owner}: "
+                       f"{row.action}{source}")
+        click.echo(f"{count_of(len(rows), 'action')} ({sum(r.overdue for r in rows)} "
+                   f"overdue) as of {today}", err=True)
+
+
+def _updated(outcome: Any, dry_run: bool, what: str) -> None:
+    """Print an update's findings (exit 1, nothing written), or write its files (unless
+    ``dry_run``) and print what changed."""
+    from hpkb.action_edit import write_all
+
+    if outcome.findings:
+        _report(outcome.findings, "text", False)
+        click.echo(f"nothing written: {what} would leave errors (fix them and run again)",
+                   err=True)
+        sys.exit(1)
+    if not dry_run:
+        write_all(outcome.staged)  # before saying what changed: it may refuse
+    for request, changes in outcome.changes:
+        if changes:
+            click.echo(f"{request.ref}: {'; '.join(changes)}")
+
+
+def _day(value: str | None, name: str) -> date | None:
+    """A date option, which must be written YYYY-MM-DD (the hint names the likely one)."""
+    from hpkb.schema import iso_suggestion
+
+    try:
+        return _period_date(value, name)
+    except click.BadParameter:
+        suggestion = iso_suggestion(value or "")
+        hint = f" (did you mean {suggestion}?)" if suggestion else ""
+        raise click.BadParameter(f"{value!r} is not a date written YYYY-MM-DD{hint}",
+                                 param_hint=name) from None
+
+
+def _text(value: str | None, name: str) -> str | None:
+    """A text option, without surrounding spaces; never empty."""
+    from hpkb.action_edit import text_problem
+
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("must not be empty", param_hint=name)
+    if (problem := text_problem(value)) is not None:
+        raise click.BadParameter(f"cannot be written: {problem}", param_hint=name)
+    return value.strip()
+
+
+@main.command("action")
+@click.argument("target", metavar="ENTRY/AID")
+@click.option("--status", type=click.Choice(["open", "in-progress", "completed", "dropped"]),
+              help="New status. Any other status than completed removes the completion "
+              "date.")
+@click.option("--completed", metavar="YYYY-MM-DD",
+              help="Completion date (with --status completed).")
+@click.option("--due", metavar="YYYY-MM-DD", help="New due date.")
+@click.option("--owner", metavar="OWNER",
+              help="New owner: a role or team, from content/taxonomy/owners.yml when the "
+              "repository has it.")
+@click.option("--outcome", metavar="TEXT",
+              help="What was done, or why the action was dropped (replaces any outcome).")
+@click.option("--note", metavar="TEXT", help="Add a dated progress note to the action.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Date the note (default: the repository's as_of setting, else today).")
+@click.pass_context
+def action(ctx: click.Context, target: str, status: str | None, completed: str | None,
+           due: str | None, owner: str | None, outcome: str | None, note: str | None,
+           as_of: str | None) -> None:
+    """Update one action in its entry's file: ENTRY/AID is its global id.
+
+    Only that action's lines change: comments, quoting, the body and the rest of the file
+    stay as they were. The file is written only when it would still pass `hpkb
+    validate`'s checks; otherwise the findings are printed, exit 1, and the file is left
+    untouched.
+
+    Example: hpkb action RD-2024-007/A02 --status in-progress --note "Training plan agreed"
+    """
+    from hpkb.action_edit import ActionUpdate, Repo, Request, apply_updates, parse_action_ref
+
+    ref = parse_action_ref(target)
+    if ref is None:
+        raise click.BadParameter(f"{target!r} is not an action id: write the entry id, a "
+                                 "slash and the action id, as in RD-2024-007/A02",
+                                 param_hint="ENTRY/AID")
+    update = ActionUpdate(status, _day(completed, "--completed"), _day(due, "--due"),
+                          _text(owner, "--owner"), _text(outcome, "--outcome"),
+                          _text(note, "--note"))
+    if update.empty:
+        raise click.UsageError("nothing to change: give --status, --completed, --due, "
+                               "--owner, --outcome or --note")
+    result = apply_updates(Repo.open(_root(ctx), _as_of(as_of)), [Request(ref, update)])
+    if not result.findings and not result.staged:
+        click.echo(f"{ref}: no change")
+        return
+    _updated(result, False, f"updating {ref}")
+
+
+@actions.command("import")
+@click.argument("csv_file", metavar="FILE.csv",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Date the notes (default: the repository's as_of setting, else today).")
+@click.pass_context
+def actions_import(ctx: click.Context, csv_file: Path, dry_run: bool, as_of: str | None
+                   ) -> None:
+    """Update actions from a spreadsheet saved as CSV (UTF-8, as Excel writes it).
+
+    The header row names the columns: `id` (the global id, RD-2024-007/A02) and any of
+    status, completed, due, owner, outcome and note; a blank cell changes nothing. The
+    other columns `hpkb actions --csv` writes are ignored, so its output can be edited
+    and imported back. All or nothing: when any row or any changed file has an error,
+    the findings are printed (at FILE.csv:ROW:COLUMN, or at the entry's file and line),
+    exit 1, and no file is written.
+
+    Example: hpkb actions import working-group-2024-09.csv --dry-run
+    """
+    from hpkb.action_edit import Repo, apply_updates
+    from hpkb.action_import import read_requests
+
+    requests, problems = read_requests(csv_file, click.format_filename(csv_file))
+    outcome = apply_updates(Repo.open(_root(ctx), _as_of(as_of)), requests, problems)
+    _updated(outcome, dry_run, "this import")
+    changed = sum(1 for _, changes in outcome.changes if changes)
+    files = len(outcome.staged)
+    counted = (f"{changed} action{'s' * (changed != 1)} in {files} "
+               f"file{'s' * (files != 1)}")
+    click.echo(f"dry run: {counted} would change; nothing written" if dry_run
+               else f"{counted} updated", err=True)
 
 
 @main.command()
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="Start of the period.")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="End of the period (default: --as-of).")
+@click.option("--period", metavar="NAME",
+              help="A named period instead of --from/--to: a financial quarter or year "
+              "(2024-25-Q4, 2024-25), last-financial-quarter, last-financial-year, "
+              "last-quarter (the three months to today) or last-year.")
 @_AS_OF
 @click.option("--profile", metavar="NAME", help="Profile to read (default: internal).")
 @click.option("--json", "as_json", is_flag=True, help="JSON (stable shape).")
 @click.pass_context
-def report(ctx: click.Context, start: str | None, end: str | None, as_of: str | None,
-           profile: str | None, as_json: bool) -> None:
-    """Governance figures for a period: debriefs, actions and timeliness.
+def report(ctx: click.Context, start: str | None, end: str | None, period: str | None,
+           as_of: str | None, profile: str | None, as_json: bool) -> None:
+    """Governance figures for a period: the position as at --as-of, what changed in the
+    period, debriefs, actions and timeliness.
 
-    Debriefs count by incident date inside the period; actions by the date raised, with
-    their status as of --as-of. With no period: everything to date.
+    The position counts everything to date; the period's debriefs count by incident date
+    inside it, its actions by the date raised, with their status as of --as-of. With no
+    period: everything to date.
 
-    Example: hpkb report --from 2024-04-01 --to 2025-03-31 --as-of 2025-04-30 --json
+    Example: hpkb report --period 2024-25-Q4 --as-of 2025-03-31 --json
     """
     import json
+    import re
 
+    from hpkb.governance.periods import PERIOD_PATTERN, period_problem, resolve_period
     from hpkb.report import period_report
 
     first = _period_date(start, "--from")
     last = _period_date(end, "--to")
     if first and last and first > last:
         raise click.BadParameter("--from is after --to", param_hint="--from")
+    if period is not None:
+        if first or last:
+            raise click.UsageError("give --period or --from/--to, not both")
+        problem = None if re.match(PERIOD_PATTERN, period) else (
+            f"`{period}` is not a period: write 2024-25-Q4, 2024-25, last-financial-quarter, "
+            "last-financial-year, last-quarter, last-year or all")
+        problem = problem or period_problem(period)
+        if problem:
+            raise click.BadParameter(problem, param_hint="--period")
     settings, seen = _internal_view(ctx, profile, _as_of(as_of))
     today = seen.today
+    if period is not None and period != "all":
+        named = resolve_period(period, today)
+        first, last = named.start, named.end
+        today = named.as_of(today) if as_of is None else today
     targets = (settings.hpkb.timeliness.initial_review_days,
                settings.hpkb.timeliness.report_days)
     figures = period_report(seen, start=first, end=last, as_of=today, targets=targets,
@@ -342,23 +544,40 @@ def _period_date(value: str | None, name: str) -> date | None:
 
 
 def _report_text(figures: dict[str, Any]) -> str:
+    from hpkb.wording import count_of, plural
+
     period = figures["period"]
     debriefs = figures["debriefs"]
     acts = figures["actions"]
+    here, changes = figures["position"], figures["changes"]
+    homicides = count_of(debriefs["by_category"]["homicide"], "homicide")
+    near_misses = count_of(debriefs["by_category"]["near-miss"], "near miss", "near misses")
     lines = [f"Period: {period['from'] or 'start'} to {period['to']} (as of {period['as_of']})",
              "",
-             f"Debriefs: {debriefs['count']} ({debriefs['by_category']['homicide']} homicide, "
-             f"{debriefs['by_category']['near-miss']} near miss)",
+             f"Position as at {here['as_of']}: {count_of(here['debriefs'], 'debrief')}; "
+             f"{count_of(here['actions_raised'], 'action')} raised, {here['completed']} "
+             f"completed ({here['completed_late']} late), {here['outstanding']} outstanding "
+             f"({here['outstanding_recent']} from the {len(here['recent_debriefs'])} most "
+             f"recent {plural(len(here['recent_debriefs']), 'debrief')}), {here['overdue']} "
+             f"overdue, {here['dropped']} dropped",
+             f"In the period: {count_of(changes['debriefs'], 'debrief')} held; "
+             f"{count_of(changes['actions_raised'], 'action')} raised, "
+             f"{changes['actions_completed']} completed",
+             "",
+             f"Debriefs: {debriefs['count']} ({homicides}, {near_misses})",
              "  by context: " + ", ".join(f"{k} {v}" for k, v in debriefs["by_context"].items()),
              "  by factor:  " + ", ".join(f"{k} {v}" for k, v in debriefs["by_factor"].items()
                                          if v),
+             "  by primary factor: " + ", ".join(
+                 f"{k} {v}" for k, v in debriefs["by_primary_factor"].items()),
              "  by financial year: " + ", ".join(
-                 f"{y} {c['homicide']} homicide / {c['near-miss']} near miss"
+                 f"{y} {count_of(c['homicide'], 'homicide')} / "
+                 f"{count_of(c['near-miss'], 'near miss', 'near misses')}"
                  for y, c in debriefs["by_financial_year"].items()),
              "",
-             f"Actions raised: {acts['raised']}; completed {acts['completed']}, open "
-             f"{acts['open']} (in progress {acts['in_progress']}), dropped {acts['dropped']}, "
-             f"overdue {acts['overdue']}",
+             f"Actions raised in the period: {acts['raised']}; completed {acts['completed']}, "
+             f"open {acts['open']} (in progress {acts['in_progress']}), dropped "
+             f"{acts['dropped']}, overdue {acts['overdue']}",
              ""]
     for name, label in (("initial_review", "Initial review"), ("report", "Report")):
         step = figures["timeliness"][name]
@@ -368,10 +587,27 @@ def _report_text(figures: dict[str, Any]) -> str:
                      + (f"; median {median:g} days" if median is not None else ""))
     profile = figures["problem_profile"]
     recent = profile["last_12_months"]
-    lines += ["", f"Last 12 months to {period['to']}: {recent['incidents']} incidents, "
-              f"{recent['homicides']} homicides"
+    lines += ["", f"Last 12 months to {period['to']}: "
+              f"{count_of(recent['incidents'], 'incident')}, "
+              f"{count_of(recent['homicides'], 'homicide')}"
               + (f"; {profile['homicide_rate_per_million']:g} homicides per million residents"
                  if profile["homicide_rate_per_million"] is not None else "")]
+    missed = figures["missed_opportunities"]
+    if missed["count"]:
+        lines += ["", f"Missed opportunities: {missed['count']} in "
+                  f"{count_of(missed['debriefs'], 'debrief')} ({missed['by_kind']['systemic']} "
+                  f"systemic, {missed['by_kind']['individual']} individual, "
+                  f"{missed['by_kind']['not_recorded']} not yet judged; {missed['answered']} "
+                  "answered by an action)",
+                  "  by agency: " + ", ".join(f"{k} {v}" for k, v in missed["by_agency"].items()),
+                  "  by theme:  " + ", ".join(f"{k} {v}" for k, v in missed["by_theme"].items())]
+    responses = figures["responses"]
+    if responses["count"]:
+        given = responses["by_response"]
+        lines += ["", f"Recommendation responses: {responses['count']} ("
+                  + ", ".join(f"{k.replace('-', ' ')} {v}" for k, v in given.items() if v)
+                  + f"); their actions: {responses['actions']['outstanding']} outstanding, "
+                  f"{responses['actions']['overdue']} overdue"]
     if figures["stale"]:
         lines += ["", "Due for review:"]
         for owner, entries in figures["stale"].items():
@@ -613,8 +849,10 @@ def hub_build(ctx: click.Context, sources: tuple[Path, ...], out: Path | None, s
         click.echo("hub build refused: fix the problems above (nothing was changed)",
                    err=True)
         sys.exit(1)
-    click.echo(f"hub: {report.entries} entries from {len(report.forces)} forces "
-               f"({', '.join(report.forces)}), {len(report.similar)} possible duplicates "
+    forces = len(report.forces)
+    click.echo(f"hub: {_entries(report.entries)} from {forces} force{'s' * (forces != 1)} "
+               f"({', '.join(report.forces)}), {len(report.similar)} possible "
+               f"duplicate{'s' * (len(report.similar) != 1)} "
                f"-> {report.output}", err=True)
 
 
@@ -664,3 +902,75 @@ def hub_serve(ctx: click.Context, out: Path | None, port: int) -> None:
         raise HpkbError("nothing to serve: run `hpkb hub build` first", exit_code=1)
     server = create_server(make_app(folder), host="127.0.0.1", port=port, threads=4)
     _serve_until_stopped(server, "the hub", threading.Event())
+
+
+# --- Death investigations (hpkb.deaths): `hpkb deaths validate` and `hpkb deaths report`.
+
+@main.group()
+def deaths() -> None:
+    """Death investigations: the records in deaths/*.csv from the force and its partners,
+    merged into deaths, counted, and searched for spikes and possibly linked series.
+    Internal only: nothing of the records leaves the internal profile.
+
+    Example: hpkb deaths report --period last-financial-quarter
+    """
+
+
+@deaths.command("validate")
+@click.option("--format", "fmt", type=click.Choice(list(get_args(OutputFormat))),
+              default="text", show_default=True, help="How to print the findings.")
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@_AS_OF
+@click.pass_context
+def deaths_validate(ctx: click.Context, fmt: OutputFormat, strict: bool,
+                    as_of: str | None) -> None:
+    """Check every row of deaths/*.csv against the column contract, and
+    deaths/reviews.yml; a file with errors is not loaded at all.
+
+    Example: hpkb deaths validate --format github
+    """
+    from hpkb.deaths.command import deaths_validate as check
+
+    findings = check(_root(ctx), _as_of(as_of))
+    failed = _report(findings, fmt, strict)
+    if fmt == "text" and not findings:
+        click.echo("death records checked: no problems", err=True)
+    ctx.exit(1 if failed else 0)
+
+
+@deaths.command("report")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="Start of the period.")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="End of the period (default: today).")
+@click.option("--period", metavar="NAME",
+              help="A named period instead of --from/--to: a financial year or quarter "
+              "(2024-25, 2024-25-Q4), last-financial-quarter or last-financial-year.")
+@_AS_OF
+@click.option("--json", "as_json", is_flag=True, help="JSON (stable shape).")
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True,
+              help="Alerts to list in the text summary.")
+@click.pass_context
+def deaths_report(ctx: click.Context, start: str | None, end: str | None,
+                  period: str | None, as_of: str | None, as_json: bool, limit: int) -> None:
+    """The analytical report on death investigations for a period: records merged into
+    deaths, counts by month, area, category, place, age and sex, substance; coroner's
+    outcomes pending; spikes; alerts of possibly linked deaths, strongest first (reviewed
+    ones set aside). Findings on the records go to stderr; any error exits 1, after the
+    report of the files that did load.
+
+    Example: hpkb deaths report --period 2024-25-Q4 --json
+    """
+    import json
+
+    from hpkb.deaths.command import deaths_report as analyse_period
+    from hpkb.deaths.report import report_json, report_text
+
+    analysis = analyse_period(_root(ctx), period, _period_date(start, "--from"),
+                              _period_date(end, "--to"), _as_of(as_of))
+    if analysis.findings:
+        click.echo(format_diagnostics(analysis.findings, "text"), err=True)
+        click.echo(count_summary(analysis.findings), err=True)
+    if as_json:
+        click.echo(json.dumps(report_json(analysis), indent=2, ensure_ascii=False))
+    else:
+        click.echo(report_text(analysis, limit))
+    ctx.exit(1 if fails(analysis.findings, False) else 0)

@@ -6,13 +6,14 @@ import contextlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hpkb.config import Settings
-from hpkb.model import ENTRY_KINDS
+from hpkb.model import ENTRY_KINDS, Corpus
 from hpkb.schema import json_schema
-from hpkb.view import ProfileView
+from hpkb.view import ProfileView, view
 from hpkb.write import (
     Rendered,
     json_text,
@@ -23,9 +24,9 @@ from hpkb.write import (
     write_texts,
 )
 
-__all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "Provenance", "export_document", "export_files",
-           "global_id", "provenance_of", "source_commit", "suppress_small", "write_export",
-           "write_files"]
+__all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "Provenance", "aggregate_figures",
+           "export_document", "export_files", "global_id", "provenance_of", "source_commit",
+           "suppress_small", "write_export", "write_files"]
 
 EXPORT_FORMAT = "hpkb-export"
 SCHEMA_VERSION = 1
@@ -97,14 +98,48 @@ class Provenance:
     targets: tuple[int, int] = (14, 30)
     population: int | None = None
     small_numbers: int = 5
+    # The force's own figures (`aggregate_figures` of its internal view) and that view's
+    # profile name; None: the exported profile's figures are given instead.
+    aggregates: Mapping[str, Any] | None = None
+    aggregates_profile: str | None = None
 
 
-def provenance_of(settings: Settings, commit: str | None) -> Provenance:
-    """The provenance a repo's settings give its exports."""
+def aggregate_figures(profile_view: ProfileView, targets: tuple[int, int],
+                      population: int | None) -> dict[str, Any]:
+    """The counts an export may carry from a view: `hpkb report --json` with no period,
+    without anything that names an entry (ids, titles), an agency or a month."""
+    from hpkb.report import period_report
+
+    figures = period_report(profile_view, start=None, end=None, as_of=profile_view.today,
+                            targets=targets, population=population)
+    missed = figures["missed_opportunities"]
+    return {
+        "period": figures["period"],
+        "position": {k: v for k, v in figures["position"].items() if k != "recent_debriefs"},
+        "debriefs": figures["debriefs"],
+        "actions": figures["actions"],
+        "timeliness": figures["timeliness"],
+        "problem_profile": {"last_12_months": figures["problem_profile"]["last_12_months"]},
+        "missed_opportunities": {k: missed[k] for k in ("count", "debriefs", "by_kind",
+                                                        "answered", "by_theme")},
+        "responses": figures["responses"],
+    }
+
+
+def provenance_of(settings: Settings, commit: str | None, corpus: Corpus | None = None,
+                  today: date | None = None) -> Provenance:
+    """The provenance a repo's settings give its exports; with ``corpus``, the force's
+    aggregate figures from its first personal (internal) profile, as of ``today``."""
     hpkb = settings.hpkb
-    return Provenance(hpkb.organisation, settings.site_name, commit, hpkb.licence,
-                      (hpkb.timeliness.initial_review_days, hpkb.timeliness.report_days),
-                      hpkb.population, hpkb.small_numbers)
+    targets = (hpkb.timeliness.initial_review_days, hpkb.timeliness.report_days)
+    internal = next(((name, p) for name, p in hpkb.profiles.items() if p.personal), None)
+    figures = None
+    if corpus is not None and internal is not None:
+        figures = aggregate_figures(view(corpus, internal[0], internal[1], today=today),
+                                    targets, hpkb.population)
+    return Provenance(hpkb.organisation, settings.site_name, commit, hpkb.licence, targets,
+                      hpkb.population, hpkb.small_numbers, figures,
+                      internal[0] if figures is not None and internal else None)
 
 
 def source_commit(root: Path) -> str | None:
@@ -129,11 +164,10 @@ def export_document(profile_view: ProfileView, provenance: Provenance,
                     entries: list[Any] | None = None) -> dict[str, Any]:
     """The export (format v1) as one JSON-ready document (entries in id order; their
     records, or ``entries`` in their place)."""
-    from hpkb.report import period_report
-
     owner = _owner(profile_view, provenance)
-    aggregates = period_report(profile_view, start=None, end=None, as_of=profile_view.today,
-                               targets=provenance.targets, population=provenance.population)
+    aggregates = provenance.aggregates
+    if aggregates is None:
+        aggregates = aggregate_figures(profile_view, provenance.targets, provenance.population)
     return {
         "format": EXPORT_FORMAT,
         "schema_version": SCHEMA_VERSION,
@@ -147,6 +181,8 @@ def export_document(profile_view: ProfileView, provenance: Provenance,
         "licence": provenance.licence,
         "taxonomy": _taxonomy_used(profile_view),
         "aggregates": {"suppressed_below": provenance.small_numbers,
+                       "profile": provenance.aggregates_profile or profile_view.name,
+                       "as_of": profile_view.today.isoformat(),
                        "figures": suppress_small(aggregates, provenance.small_numbers)},
         "entries": entries if entries is not None else
         [_entry_record(e, provenance.force, provenance.licence, owner)

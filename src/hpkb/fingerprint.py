@@ -21,7 +21,7 @@ __all__ = ["BUILD_STAMP", "Found", "build_fingerprint", "code_digest", "files_di
            "records_seed", "tree_state", "walk_tree"]
 
 BUILD_STAMP = "build-inputs.sha256"
-INPUTS = ("mkdocs.yml", "content", "templates", *KIND_FOLDERS.values())
+INPUTS = ("mkdocs.yml", "content", "templates", "deaths", *KIND_FOLDERS.values())
 RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
                        "jinja2", "whoosh-reloaded", "pypandoc-binary", "typst")
 

@@ -596,11 +596,13 @@ class OutputGuard:
     same rules (names, hidden entries, allow-list, code) is not scanned again. With
     ``linked`` (``previous`` stands as it was left when its guard passed it: its stamp
     says so), a file that *is* that file, hard-linked into this build, is not even read.
+    ``records``: more strings no file may hold, whole (the death records' names,
+    addresses and refs: `hpkb.deaths.outputs.record_terms`).
     """
 
     def __init__(self, folder: Path, profile_view: ProfileView, corpus: Corpus,
                  allow: Iterable[str], previous: Path | None = None, *,
-                 linked: bool = False) -> None:
+                 linked: bool = False, records: Collection[str] = ()) -> None:
         self.folder = folder
         self._previous = previous if linked else None
         self.findings: list[Diagnostic] = []
@@ -616,9 +618,14 @@ class OutputGuard:
         if self._off:
             return
         self._canaries = _output_canaries(profile_view, corpus)
+        # The death records (hpkb.deaths): a canary of their own, matched whole.
+        recorded = Literals.of({fold(term) for term in records}, words=True, possessive=True)
+        if recorded is not None:
+            self._canaries.append(("a name, address or ref from the death records",
+                                   recorded, {}))
         all_names = subject_names(corpus)
         self._allow = list(allow)
-        self._rules = _digest([code_digest(), all_names, self._allow,
+        self._rules = _digest([code_digest(), all_names, sorted(records), self._allow,
                                [(what, sorted(owners.items()))
                                 for what, _, owners in self._canaries]])
         self._names = _name_pattern(all_names)
@@ -751,7 +758,11 @@ class OutputGuard:
         piece: the text as written, folded; and, but in a search index's words, what a
         reader sees of it (`hpkb.reading`). Both keep the piece's line breaks."""
         text = piece.decode("utf-8", "replace")
-        for reading in (fold(text),) if in_index else readings(text):
+        # A search index's words and binary files (index segments, images, fonts) hold
+        # no markup to read through: their letters are compared in lower case, as the
+        # names are (the texts they were made from passed the source guard).
+        binary = in_index or "\x00" in text
+        for reading in (text.lower(),) if binary else readings(text):
             for what, pattern, owners in self._canaries:
                 if in_index and pattern is self._names:
                     if self._index_names is None:
@@ -772,7 +783,9 @@ class OutputGuard:
 
 
 def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,
-                  allow: Iterable[str], previous: Path | None = None) -> list[Diagnostic]:
+                  allow: Iterable[str], previous: Path | None = None,
+                  records: Collection[str] = ()) -> list[Diagnostic]:
     """Scan every file of a finished (not yet live) build for names and hidden entries
-    (`OutputGuard`, in one go)."""
-    return OutputGuard(folder, profile_view, corpus, allow, previous).finish()
+    (`OutputGuard`, in one go; ``records``: the death records' strings)."""
+    return OutputGuard(folder, profile_view, corpus, allow, previous,
+                       records=records).finish()

@@ -540,12 +540,36 @@ def _figure(value: Any, below: int) -> str:
 
 
 def _total(values: list[Any], below: int) -> str:
+    """The sum of the forces' counts; a withheld count (None) is at least 1."""
     known = sum(v for v in values if isinstance(v, int))
-    return f"at least {known}" if any(v is None for v in values) else str(known)
+    withheld = sum(1 for v in values if v is None)
+    return f"at least {known + withheld}" if withheld else str(known)
+
+
+def _included(sources: list[HubSource], name: dict[str, str]) -> list[str]:
+    """Which forces' figures the page adds up, from which profile, and as of when."""
+    included, missing = [], []
+    for source in sorted(sources, key=lambda s: s.force):
+        label = escape_md(name.get(source.force, source.force))
+        if not source.aggregates.get("figures"):
+            missing.append(label)
+            continue
+        profile = source.aggregates.get("profile")
+        as_of = source.aggregates.get("as_of") or source.built
+        included.append(f"{label} (as of {escape_md(as_of)}"
+                        + (", from its internal figures" if profile == "internal" else
+                           f", from its {escape_md(profile)} profile" if profile else "")
+                        + ")")
+    lines = ["Figures included: " + ("; ".join(included) or "none") + "."]
+    if missing:
+        lines.append("Not included (their exports carry no figures): "
+                     + ", ".join(missing) + ".")
+    return lines
 
 
 def national_profile_page(sources: list[HubSource], taxonomy: Taxonomy) -> str:
-    """The national problem profile from each force's shared aggregate figures."""
+    """The national problem profile from each force's aggregate figures (counts from the
+    force's own internal view, small numbers withheld by the force)."""
     rows: list[tuple[str, dict[str, Any], int]] = []
     for source in sorted(sources, key=lambda s: s.force):
         figures = source.aggregates.get("figures") or {}
@@ -553,10 +577,12 @@ def national_profile_page(sources: list[HubSource], taxonomy: Taxonomy) -> str:
         rows.append((source.force, figures, below))
     name = {o.id: o.name for o in taxonomy.organisations.values()}
     lines = ["# National problem profile", "",
-             "Each force's shared figures, as its export gives them. Small counts are "
-             "withheld by the force (shown as *fewer than N*, N being the force's "
-             "threshold, usually 5); totals that include a withheld count say *at least*.",
-             ""]
+             "Each force's figures, as its export gives them: counts from the force's own "
+             "records (its internal view, not only what it shares), so they include debriefs "
+             "no other force can read. Small counts are withheld by the force (shown as "
+             "*fewer than N*, N being the force's threshold, usually 5); a total that "
+             "includes a withheld count says *at least*, counting each withheld one as 1.",
+             "", *_included(sources, name), ""]
     # Two narrow tables rather than one wide one: a table wider than the page scrolls,
     # and a scrolling region must be reachable by keyboard.
     debrief_keys = ("debriefs", "homicide", "near-miss")
@@ -565,6 +591,8 @@ def national_profile_page(sources: list[HubSource], taxonomy: Taxonomy) -> str:
     debrief_rows: list[str] = []
     action_rows: list[str] = []
     for force, figures, below in rows:
+        if not figures:
+            continue
         debriefs = figures.get("debriefs") or {}
         actions = figures.get("actions") or {}
         values = {"debriefs": debriefs.get("count"),
@@ -573,10 +601,11 @@ def national_profile_page(sources: list[HubSource], taxonomy: Taxonomy) -> str:
                   **{key: actions.get(key) for key in action_keys}}
         for key, value in values.items():
             columns[key].append(value)
-        built = next((s.built for s in sources if s.force == force), "")
+        as_of = next((str(s.aggregates.get("as_of") or s.built) for s in sources
+                      if s.force == force), "")
         label = escape_md(name.get(force, force))
         debrief_rows.append(f"| {label} | " + " | ".join(
-            _figure(values[k], below) for k in debrief_keys) + f" | {escape_md(built)} |")
+            _figure(values[k], below) for k in debrief_keys) + f" | {escape_md(as_of)} |")
         action_rows.append(f"| {label} | " + " | ".join(
             _figure(values[k], below) for k in action_keys) + " |")
     lines += ["## Debriefs by force", "",
@@ -585,6 +614,7 @@ def national_profile_page(sources: list[HubSource], taxonomy: Taxonomy) -> str:
               "| **All forces** | " + " | ".join(f"**{_total(columns[k], 5)}**"
                                              for k in debrief_keys) + " | |",
               "", "## Actions by force", "",
+              "Actions raised to date and where they stand (open includes in progress).", "",
               "| Force | Raised | Completed | Open | Overdue |", "|---|---|---|---|---|",
               *action_rows,
               "| **All forces** | " + " | ".join(f"**{_total(columns[k], 5)}**"

@@ -14,6 +14,7 @@ __all__ = [
     "Corpus",
     "Entry",
     "EntryKind",
+    "Response",
     "Source",
     "kind_of_id",
 ]
@@ -75,14 +76,30 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Response:
+    """A valid recommendation response (content/responses/<recommendation-id>.md)."""
+
+    path: str
+    meta: Any  # schema.ResponseMeta
+    body: str
+
+    @property
+    def recommendation(self) -> str:
+        return str(self.meta.recommendation)
+
+
+@dataclass(frozen=True)
 class Corpus:
     """Every valid entry and the taxonomy, keyed for lookup; built once, read by all."""
 
     entries: tuple[Entry, ...]
     taxonomy: Any  # taxonomy.Taxonomy
     by_id: dict[str, Entry] = field(default_factory=dict)
+    responses: tuple[Response, ...] = ()  # by recommendation id
 
     @staticmethod
-    def of(entries: tuple[Entry, ...], taxonomy: Any) -> Corpus:
+    def of(entries: tuple[Entry, ...], taxonomy: Any,
+           responses: tuple[Response, ...] = ()) -> Corpus:
         ordered = tuple(sorted(entries, key=lambda e: e.id))
-        return Corpus(ordered, taxonomy, {e.id: e for e in ordered})
+        return Corpus(ordered, taxonomy, {e.id: e for e in ordered},
+                      tuple(sorted(responses, key=lambda r: r.recommendation)))

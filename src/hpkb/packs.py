@@ -1,31 +1,37 @@
-"""PDF pack definitions (content/packs.yml) and the Markdown each pack is made of.
+"""PDF pack definitions (content/packs.yml), the owner's notes (content/packs/<id>.md),
+and what each pack is made of.
 
-Definitions are validated like entries (file:line findings). A pack's Markdown is built
-from the profile's view only; `pdf.py` turns it into a PDF.
+Definitions and notes are validated like entries (file:line findings). A pack is built
+from the profile's view only: Markdown for entry, theme and recommendation packs; a board
+paper in Typst for board packs (`board_pack.py`). `pdf.py` turns either into a PDF.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
-from hpkb.body import REFERENCE
+from hpkb.body import REFERENCE, body_findings, find_references, split_internal
 from hpkb.conform import conform
 from hpkb.diagnostics import Diagnostic, error
+from hpkb.governance.periods import PERIOD_PATTERN, period_problem, resolve_period
 from hpkb.load import read_text
 from hpkb.markdown_text import escape_md
 from hpkb.pages import KIND_SINGULAR, label, long_date
 from hpkb.schema import IsoDate, Text, _Strict
 from hpkb.strict_yaml import parse_yaml
-from hpkb.view import ProfileView, PublishedEntry
+from hpkb.taxonomy import Taxonomy
+from hpkb.view import ProfileView, PublishedEntry, rewrite_references
 
-__all__ = ["PACKS_FILE", "PackDef", "PackDocument", "load_packs", "pack_document"]
+__all__ = ["NOTES_DIR", "PACKS_FILE", "PackDef", "PackDocument", "load_packs",
+           "pack_document"]
 
 PACKS_FILE = "content/packs.yml"
+NOTES_DIR = "content/packs"  # the owner's note for a pack's period: <pack-id>.md
 
 
 class PackDef(_Strict):
@@ -33,15 +39,24 @@ class PackDef(_Strict):
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", examples=["board-quarterly"])
     title: Text = Field(max_length=120)
-    kind: Literal["board", "theme", "recommendation", "entry"]
+    kind: Literal["board", "theme", "recommendation", "entry", "deaths"]
     theme: str | None = Field(None, description="Theme id (theme packs).")
     recommendation: str | None = Field(None, description="Recommendation id.")
     entries: list[str] = Field([], description="Entry ids (entry packs).")
-    period: Literal["last-quarter", "last-year", "all"] | None = Field(
-        None, description="Board packs: the period ending today.")
+    period: str | None = Field(
+        None, examples=["last-financial-quarter"],
+        description="Board packs: a financial quarter or year (`2024-25-Q4`, `2024-25`), "
+        "the last complete one (`last-financial-quarter`, `last-financial-year`), the "
+        "three or twelve months to today (`last-quarter`, `last-year`), or `all`.")
     start: IsoDate | None = Field(None, alias="from", description="Period start.")
     end: IsoDate | None = Field(None, alias="to", description="Period end.")
     owner: Text | None = Field(None, description="Who the pack is for or from.")
+    # The owner's note (content/packs/<id>.md), as read and checked by `load_packs`.
+    _note: str | None = PrivateAttr(None)
+
+    @property
+    def note(self) -> str | None:
+        return self._note
 
 
 def load_packs(root: Path, known_themes: set[str], known_recs: set[str],
@@ -85,10 +100,52 @@ def load_packs(root: Path, known_themes: set[str], known_recs: set[str],
                                   "list entry ids"))
         if pack.start and pack.end and pack.start > pack.end:
             problems_here.append((f"pack `{pack.id}`: `from` is after `to`", "swap the dates"))
+        if pack.period is not None and not re.fullmatch(PERIOD_PATTERN, pack.period):
+            problems_here.append((f"pack `{pack.id}`: `{pack.period}` is not a period",
+                                  "write a financial quarter or year (2024-25-Q4, 2024-25), "
+                                  "last-financial-quarter, last-financial-year, last-quarter "
+                                  "(the three months to today), last-year or all"))
+        elif pack.period is not None and (problem := period_problem(pack.period)):
+            problems_here.append((f"pack `{pack.id}`: period {problem}",
+                                  "write the financial year as its two years, e.g. 2024-25"))
         findings += [error(PACKS_FILE, line, column, "HP802", message, hint)
                      for message, hint in problems_here]
         packs.append(pack)
+    findings += _notes(root, packs, known_ids)
     return packs, findings
+
+
+def _notes(root: Path, packs: list[PackDef], known_ids: set[str]) -> list[Diagnostic]:
+    """Read each pack's note, checked as an entry's body is; a note for no pack is an
+    error (its file name is the pack's id)."""
+    folder = root / NOTES_DIR
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    by_id = {p.id: p for p in packs}
+    findings: list[Diagnostic] = []
+    for path in sorted(folder.glob("*.md")):
+        rel = f"{NOTES_DIR}/{path.name}"
+        pack = by_id.get(path.stem)
+        if pack is None or path.is_symlink():
+            findings.append(error(rel, 1, 1, "HP804", f"note `{path.name}` is for no pack "
+                                  "in packs.yml" if pack is None else "symbolic links are "
+                                  "not read", "name the note after a pack's id: "
+                                  + ", ".join(f"{p}.md" for p in by_id) if pack is None
+                                  else "replace the link with the real file"))
+            continue
+        text = read_text(path, rel)
+        if isinstance(text, Diagnostic):
+            findings.append(text)
+            continue
+        problems = body_findings(rel, text, 1)
+        problems += [error(rel, ref.line, ref.column, "HP304",
+                           f"reference [[{ref.target}]] names no entry",
+                           "write [[ID]] with an existing entry's id")
+                     for ref in find_references(text, 1) if ref.target not in known_ids]
+        findings += problems
+        if not problems:
+            pack._note = text
+    return findings
 
 
 @dataclass(frozen=True)
@@ -99,18 +156,9 @@ class PackDocument:
     title: str
     subtitle: str
     owner: str
-    markdown: str
+    markdown: str  # pandoc's input: the pack, or a board paper's note (none: "")
     charts: dict[str, str]
-
-
-def _period(pack: PackDef, today: date) -> tuple[date | None, date]:
-    if pack.start or pack.end:
-        return pack.start, pack.end or today
-    if pack.period == "last-quarter":
-        return today - timedelta(days=91), today
-    if pack.period == "last-year":
-        return today - timedelta(days=365), today
-    return None, today
+    typst: str = ""  # a board paper, written by hpkb; it includes the note (note.typ)
 
 
 def _plain_references(text: str, by_id: dict[str, PublishedEntry]) -> str:
@@ -121,10 +169,14 @@ def _plain_references(text: str, by_id: dict[str, PublishedEntry]) -> str:
     return REFERENCE.sub(replace, text)
 
 
-def _entry_markdown(entry: PublishedEntry, by_id: dict[str, PublishedEntry]) -> str:
+def _entry_markdown(entry: PublishedEntry, by_id: dict[str, PublishedEntry],
+                    taxonomy: Taxonomy) -> str:
     meta = entry.meta
+    organisation = taxonomy.organisations.get(str(meta["organisation"]))
     rows = [("Kind", KIND_SINGULAR[entry.kind]), ("Id", entry.id),
-            ("Organisation", str(meta["organisation"])), ("Themes", ", ".join(meta["themes"])),
+            ("Organisation", organisation.name if organisation else str(meta["organisation"])),
+            ("Themes", ", ".join(taxonomy.themes[t].title if t in taxonomy.themes else t
+                                 for t in meta["themes"])),
             ("Marking", str(meta["classification"])), ("Updated", long_date(meta["updated"]))]
     if entry.kind == "practice":
         rows[1:1] = [("Does it work?", label(meta["effectiveness"])),
@@ -145,65 +197,39 @@ def _entry_markdown(entry: PublishedEntry, by_id: dict[str, PublishedEntry]) -> 
     return "\n".join(parts) + "\n"
 
 
-def _board_markdown(view: ProfileView, start: date | None, end: date,
-                    targets: tuple[int, int]) -> tuple[str, dict[str, str]]:
-    from hpkb.charts import bar_chart
-    from hpkb.report import action_rows, overdue_by_owner, period_report
-
-    figures = period_report(view, start=start, end=end, as_of=view.today, targets=targets)
-    debriefs, actions = figures["debriefs"], figures["actions"]
-    lines = ["## Summary", "",
-             "| Measure | Count |", "|---|---|",
-             f"| Debriefs held | {debriefs['count']} |",
-             f"| Homicides | {debriefs['by_category']['homicide']} |",
-             f"| Near misses | {debriefs['by_category']['near-miss']} |",
-             f"| Actions raised | {actions['raised']} |",
-             f"| Actions completed | {actions['completed']} |",
-             f"| Actions open (in progress) | {actions['open']} ({actions['in_progress']}) |",
-             f"| Actions overdue | {actions['overdue']} |", "",
-             "## Timeliness", "", "| Step | Target | Within | Late | Not yet done |",
-             "|---|---|---|---|---|"]
-    for step, row in figures["timeliness"].items():
-        name = "Initial review" if step == "initial_review" else "Learning and actions report"
-        lines.append(f"| {name} | {row['target_days']} days | {row['within']} | {row['late']} "
-                     f"| {row['missing']} |")
-    rows = [r for r in action_rows(view, view.today)
-            if (start is None or r.raised >= start) and r.raised <= end]
-    by_owner = overdue_by_owner(rows)
-    charts = {}
-    if by_owner:
-        charts["overdue.svg"] = bar_chart("overdue", "Overdue actions by owner", list(by_owner),
-                                          {"Overdue": list(by_owner.values())},
-                                          horizontal=True).svg
-        lines += ["", "## Overdue actions", "", "![Overdue actions by owner](overdue.svg)", "",
-                  "| Action | Owner | Due | Status |", "|---|---|---|---|"]
-        lines += [f"| {r.id} {escape_md(r.action)} | {escape_md(r.owner)} | {long_date(r.due)} "
-                  f"| {label(r.status)} |" for r in rows if r.overdue]
-    new = [e for e in view.entries if e.kind in ("learning", "practice")
-           and (start is None or date.fromisoformat(e.meta["created"]) >= start)
-           and date.fromisoformat(e.meta["created"]) <= end]
-    lines += ["", "## New learning and practice", ""]
-    lines += [f"- {escape_md(e.title)} ({e.id})" for e in new] or ["None in this period."]
-    return "\n".join(lines) + "\n", charts
+def _note_markdown(pack: PackDef, view: ProfileView, by_id: dict[str, PublishedEntry]) -> str:
+    """The owner's note as the profile may publish it (internal passages only on a
+    personal profile; references to hidden entries as plain text)."""
+    if not pack.note:
+        return ""
+    kept = split_internal(pack.note, keep_internal=view.profile.personal)
+    return _plain_references(rewrite_references(kept, set(by_id)), by_id).strip()
 
 
-def pack_document(pack: PackDef, view: ProfileView, targets: tuple[int, int]) -> PackDocument:
-    """The Markdown and cover details of one pack, from the profile's view."""
+def pack_document(pack: PackDef, view: ProfileView, targets: tuple[int, int],
+                  population: int | None = None) -> PackDocument:
+    """What one pack is made of, from the profile's view (``population``: the force's
+    residents, for board packs' rates per million)."""
     by_id = {e.id: e for e in view.entries}
     taxonomy = view.taxonomy
-    charts: dict[str, str] = {}
+    note = _note_markdown(pack, view, by_id)
     if pack.kind == "board":
-        start, end = _period(pack, view.today)
-        markdown, charts = _board_markdown(view, start, end, targets)
-        subtitle = f"{long_date(start) if start else 'From the start'} to {long_date(end)}"
-    elif pack.kind == "theme":
+        from hpkb.board_pack import board_paper
+
+        period = resolve_period(pack.period, view.today, pack.start, pack.end)
+        paper = board_paper(view, period, targets, population, bool(note))
+        subtitle = (f"{period.heading}; position as at "
+                    f"{long_date(period.as_of(view.today))}")
+        return PackDocument(pack.id, pack.title, subtitle, pack.owner or "", note,
+                            paper.charts, paper.typst)
+    if pack.kind == "theme":
         assert pack.theme is not None
         under = {t.id for t in taxonomy.themes.values()
                  if pack.theme in taxonomy.theme_with_ancestors(t.id)}
         chosen = [e for e in view.entries if e.kind in ("practice", "learning")
                   and under & set(e.meta["themes"])]
         chosen.sort(key=lambda e: (e.kind != "practice", e.title.lower()))
-        markdown = "".join(_entry_markdown(e, by_id) + "\n" for e in chosen) or \
+        markdown = "".join(_entry_markdown(e, by_id, taxonomy) + "\n" for e in chosen) or \
             "No entries under this theme yet.\n"
         subtitle = f"Theme: {taxonomy.themes[pack.theme].title}"
     elif pack.kind == "recommendation":
@@ -212,11 +238,13 @@ def pack_document(pack: PackDef, view: ProfileView, targets: tuple[int, int]) ->
         chosen = [e for e in view.entries if rec.id in e.meta.get("recommendations", [])]
         markdown = (f"## The recommendation\n\n{escape_md(rec.text)}\n\n"
                     f"Source: {escape_md(rec.source)}, recommendation {rec.number}.\n\n"
-                    + "".join(_entry_markdown(e, by_id) + "\n" for e in chosen))
+                    + "".join(_entry_markdown(e, by_id, taxonomy) + "\n" for e in chosen))
         subtitle = f"Evidence for {rec.id}"
     else:
         chosen = [by_id[i] for i in pack.entries if i in by_id]
-        markdown = "".join(_entry_markdown(e, by_id) + "\n" for e in chosen) or \
+        markdown = "".join(_entry_markdown(e, by_id, taxonomy) + "\n" for e in chosen) or \
             "No entry in this pack is visible in this profile.\n"
         subtitle = ", ".join(e.id for e in chosen)
-    return PackDocument(pack.id, pack.title, subtitle, pack.owner or "", markdown, charts)
+    if note:
+        markdown = f"## Note\n\n{note}\n\n{markdown}"
+    return PackDocument(pack.id, pack.title, subtitle, pack.owner or "", markdown, {})

@@ -8,6 +8,7 @@ escaped unless hpkb built it (see markdown_text.py).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import html
@@ -30,6 +31,7 @@ from hpkb.markdown_text import Md, escape_md, html_link, page_link, relative_url
 from hpkb.model import EntryKind
 from hpkb.templates_env import sandboxed_environment, template_loader
 from hpkb.view import ProfileView, PublishedEntry
+from hpkb.wording import plural
 
 __all__ = ["KIND_PAGES", "PageKeys", "SitePages", "entry_page", "page_keys", "site_pages"]
 
@@ -47,6 +49,11 @@ LABELS = {
     "general-public": "General public", "hmicfrs-promising-practice": "HMICFRS promising practice",
     "smarter-practice": "Smarter practice", "tilley-award": "Tilley award",
     "funded-local-innovation": "Funded local innovation",
+    "non-fatal-strangulation": "Non-fatal strangulation",
+    "honour-based-abuse": "Honour-based abuse",
+    "suspect-suicide-risk": "Suicide risk of the suspect", "weapon-knife": "Knife",
+    "weapon-firearm": "Firearm", "partly-accepted": "Partly accepted",
+    "not-accepted": "Not accepted", "not-recorded": "Not recorded",
 }
 
 
@@ -104,6 +111,7 @@ def _site_env(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCach
     # Filters are part of compiling: a template using one compiles only where it is known.
     # Page meta goes into MkDocs' raw <title> and <meta content="…">: HTML-escape it.
     env.filters.update(label=label, date=long_date,
+                       plural=lambda word, n, many=None: plural(int(n), str(word), many),
                        yaml=lambda v: Md(yaml_string(html.escape(str(v), quote=True))),
                        h=lambda v: Md(html.escape(str(v), quote=True)))
     return env
@@ -223,16 +231,20 @@ class _Renderer:
 
     def recommendation_pages(self) -> dict[str, str]:
         pages = {}
+        # The force's responses the profile may see (on a shared site: status and date).
+        responses = {r.recommendation: Fields(r.meta) for r in self.view.responses}
         for rec in self.taxonomy.recommendations.values():
             evidence = [e for e in self.listed if rec.id in e.meta.get("recommendations",
                                                                              [])]
             pages[f"recommendations/{rec.id}.md"] = self.render(
                 "recommendation.md.j2", f"recommendations/{rec.id}.md", rec=rec,
-                by_kind=_by_kind(evidence), count=len(evidence))
+                by_kind=_by_kind(evidence), count=len(evidence),
+                response=responses.get(rec.id), personal=self.view.profile.personal)
         counts = {r: sum(1 for e in self.listed if r in e.meta.get("recommendations", []))
                   for r in self.taxonomy.recommendations}
         pages["recommendations/index.md"] = self.render(
-            "recommendations.md.j2", "recommendations/index.md", counts=counts)
+            "recommendations.md.j2", "recommendations/index.md", counts=counts,
+            responses=responses, personal=self.view.profile.personal)
         return pages
 
     def browse_pages(self) -> dict[str, str]:
@@ -256,7 +268,8 @@ class _Renderer:
                 page = f"{folder}/{key}.md"
                 pages[page] = self.render(
                     "browse.md.j2", page, title=f"{column}: {label(key)}",
-                    intro=f"{len(grouped[key])} entries.", by_kind=_by_kind(grouped[key]))
+                    intro=f"{len(grouped[key])} {plural(len(grouped[key]), 'entry')}.",
+                    by_kind=_by_kind(grouped[key]))
                 groups.append((page, label(key), len(grouped[key])))
             pages[f"{folder}/index.md"] = self.render(
                 "browse_index.md.j2", f"{folder}/index.md", title=title, intro=intro,
@@ -322,9 +335,12 @@ class _Renderer:
         figures = period_report(self.view, start=None, end=None, as_of=today,
                                 targets=self.targets, population=population)
         rows = action_rows(self.view, today)
+        profile = figures["problem_profile"]
         tables = {
             "by_year": figures["debriefs"]["by_financial_year"],
-            "profile": figures["problem_profile"],
+            "profile": profile,
+            "rates": (profile["homicide_rate_per_million_by_financial_year"] or {}
+                      if personal else {}),
             "actions": actions_by_quarter(rows),
             "overdue": overdue_by_owner(rows),
             "timeliness": timeliness_by_quarter(self.view, self.targets),
@@ -340,10 +356,17 @@ class _Renderer:
                 "incidents-by-year", "Homicides and near misses by financial year",
                 list(by_year), {"Homicide": [c["homicide"] for c in by_year.values()],
                                 "Near miss": [c["near-miss"] for c in by_year.values()]})
-        rolling = tables["profile"]["rolling_12_months"]
-        if rolling and drawable(rolling.values()):
+        rolling = profile["rolling_12_months"]
+        # The line from the first whole twelve months (a shorter window undercounts).
+        months = list(rolling)[11:]
+        if months and drawable(rolling[m] for m in months):
+            lines: dict[str, list[float | None]] = {
+                "Incidents in the previous 12 months": [float(rolling[m]) for m in months]}
+            longer = profile["rolling_36_months_per_year"]
+            if longer:
+                lines["Average a year over 36 months"] = [longer.get(m) for m in months]
             charts["rolling"] = line_chart("rolling", "Incidents in the previous 12 months",
-                                           list(rolling), {"Incidents": list(rolling.values())})
+                                           months, lines)
         quarters = tables["actions"]
         if quarters and drawable(v for c in quarters.values() for v in c.values()):
             charts["actions"] = bar_chart(
@@ -355,6 +378,12 @@ class _Renderer:
                                           list(tables["overdue"]),
                                           {"Overdue": list(tables["overdue"].values())},
                                           horizontal=True)
+        missed = figures["missed_opportunities"]
+        if personal and missed["count"]:
+            charts["missed"] = bar_chart("missed", "Missed opportunities by agency",
+                                         list(missed["by_agency"]),
+                                         {"Missed opportunities":
+                                          list(missed["by_agency"].values())}, horizontal=True)
         timely = tables["timeliness"]
         if timely and drawable(v for c in timely.values() for v in c.values()):
             charts["timeliness"] = bar_chart(
@@ -374,10 +403,28 @@ class _Renderer:
         return page, {f"charts/{name}.svg": chart.svg for name, chart in charts.items()}
 
     def tracker(self) -> str:
-        from hpkb.report import action_rows
+        from hpkb.governance.actions import action_rows, tracker_order
+        from hpkb.governance.position import running_position
 
-        rows = sorted(action_rows(self.view, self.view.today), key=lambda r: (r.due, r.id))
-        return self.render("tracker.md.j2", "tracker.md", rows=rows)
+        rows = action_rows(self.view, self.view.today)
+        position = running_position(self.view, self.view.today, rows=rows).position
+        return self.render("tracker.md.j2", "tracker.md", rows=tracker_order(rows),
+                           position=position)
+
+    def responses(self) -> str:
+        """The internal register of recommendation responses."""
+        from hpkb.governance.actions import action_rows
+        from hpkb.governance.registers import response_rows
+
+        by_rec = {r.recommendation: r for r in self.view.responses}
+        found = []
+        for row in response_rows(self.view, action_rows(self.view, self.view.today)):
+            response = by_rec[row.recommendation]
+            found.append(Fields(
+                dataclasses.asdict(row),
+                body=Md(self.resolve_references(response.body, "responses.md")),
+                actions=[self._action(a) for a in response.meta.get("actions", [])]))
+        return self.render("responses.md.j2", "responses.md", responses=found)
 
     def review(self) -> str:
         from hpkb.report import stale_entries
@@ -436,7 +483,7 @@ def page_keys(profile_view: ProfileView, links: Links, *, seed: str, site_name: 
     and related entries; and nothing else (other entries only through
     `_Renderer.helpers` and references). The site-wide pages (listings, themes,
     finder, statistics, …) read every entry's published fields but its text, and the
-    free pages, packs and figures' settings; hpkb's own templates read no entry's
+    free pages, packs, figures' settings and responses; hpkb's own templates read no entry's
     text there (a test holds them to it), a content repo's overrides (``overridden``)
     might. So an edit to one entry's text makes its own page again, and no other."""
     shared = hashlib.sha256(repr((
@@ -452,8 +499,10 @@ def page_keys(profile_view: ProfileView, links: Links, *, seed: str, site_name: 
     if overridden:
         return PageKeys(entries, None)
     site_wide = shared.copy()
+    # Recommendation responses show on the site-wide pages (recommendations, tracker,
+    # the register): what the view publishes of them is part of their key.
     site_wide.update(repr((profile_view.profile, sorted(extra_pages.items()), population,
-                           small_numbers, packs)).encode())
+                           small_numbers, packs, profile_view.responses)).encode())
     for published in profile_view.entries:
         site_wide.update(published.fields_digest.encode())
     return PageKeys(entries, site_wide.hexdigest())
@@ -508,7 +557,8 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
                   page("search.md", lambda: renderer.render("search.md.j2", "search.md")),
                   statistics]
         if profile_view.profile.personal:  # management pages: the internal site only
-            parts += [page("tracker.md", renderer.tracker), page("review.md", renderer.review)]
+            parts += [page("tracker.md", renderer.tracker), page("review.md", renderer.review),
+                      page("responses.md", renderer.responses)]
         parts += [extra(name, text) for name, text in extra_pages.items()]
     parts += [functools.partial(entry, e) for e in profile_view.entries
               if (only is None or e.id in only)

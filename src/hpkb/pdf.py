@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import shutil
 import subprocess
 import tempfile
@@ -21,6 +20,7 @@ import jinja2
 
 from hpkb.packs import PackDocument
 from hpkb.templates_env import template_loader
+from hpkb.typst_text import typst_string
 
 __all__ = ["PANDOC_READER", "PackJob", "build_packs"]
 
@@ -31,12 +31,6 @@ PANDOC_READER = ("markdown-raw_html-raw_tex-raw_attribute-yaml_metadata_block"
                  "-tex_math_dollars")
 PANDOC_TIMEOUT_S = 120
 MANIFEST = "packs.json"
-
-
-def typst_string(value: object) -> str:
-    """A Typst string literal."""
-    text = json.dumps(str(value), ensure_ascii=False)
-    return re.sub(r"\\u([0-9a-fA-F]{4})", r"\\u{\1}", text)
 
 
 @dataclass(frozen=True)
@@ -54,24 +48,40 @@ def _pandoc() -> str:
     return str(pypandoc.get_pandoc_path())
 
 
+def _pandoc_to_typst(folder: Path, markdown: str, name: str, options: list[str]
+                     ) -> str | None:
+    """Markdown to ``name``.typ in ``folder`` by pandoc; the error text, or None."""
+    (folder / f"{name}.md").write_text(markdown, encoding="utf-8")
+    try:
+        done = subprocess.run(
+            [_pandoc(), "--sandbox", "-f", PANDOC_READER, "-t", "typst", *options,
+             str(folder / f"{name}.md"), "-o", str(folder / f"{name}.typ")],
+            capture_output=True, text=True, timeout=PANDOC_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        return "pandoc took too long"
+    if done.returncode != 0:
+        return f"pandoc: {done.stderr.strip()[:300]}"
+    return None
+
+
 def _typeset(job: PackJob, out: Path) -> str | None:
     """Typeset one pack into ``out``; the error text, or None."""
     import typst
 
+    document = job.document
     with tempfile.TemporaryDirectory(prefix="hpkb-pack-") as scratch:
         folder = Path(scratch)
-        (folder / "body.md").write_text(job.document.markdown, encoding="utf-8")
-        for name, svg in job.document.charts.items():
+        for name, svg in document.charts.items():
             (folder / name).write_text(svg, encoding="utf-8")
-        try:
-            done = subprocess.run(
-                [_pandoc(), "--sandbox", "-f", PANDOC_READER, "-t", "typst",
-                 str(folder / "body.md"), "-o", str(folder / "body.typ")],
-                capture_output=True, text=True, timeout=PANDOC_TIMEOUT_S, check=False)
-        except subprocess.TimeoutExpired:
-            return "pandoc took too long"
-        if done.returncode != 0:
-            return f"pandoc: {done.stderr.strip()[:300]}"
+        if document.typst:  # a board paper: hpkb's Typst, and the note (if any) by pandoc
+            (folder / "body.typ").write_text(document.typst, encoding="utf-8")
+            problem = _pandoc_to_typst(folder, document.markdown, "note",
+                                       ["--shift-heading-level-by=2"]) \
+                if document.markdown else None
+        else:
+            problem = _pandoc_to_typst(folder, document.markdown, "body", [])
+        if problem is not None:
+            return problem
         (folder / "pack.typ").write_text(job.wrapper, encoding="utf-8")
         try:
             typst.compile(str(folder / "pack.typ"), output=str(out), root=str(folder),
@@ -111,8 +121,8 @@ def build_packs(documents: list[PackDocument], out: Path, previous: Path | None,
     for document in documents:
         wrapper = _wrapper(template_dirs, document, context)
         digest = hashlib.sha256(json.dumps(
-            [document.markdown, document.charts, wrapper, stamp], sort_keys=True
-        ).encode()).hexdigest()
+            [document.markdown, document.typst, document.charts, wrapper, stamp],
+            sort_keys=True).encode()).hexdigest()
         manifest[document.id] = digest
         cached = previous / f"{document.id}.pdf" if previous else None
         if cached is not None and old.get(document.id) == digest and cached.is_file():

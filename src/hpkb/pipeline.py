@@ -14,6 +14,7 @@ from pathlib import Path
 
 from hpkb.body import is_entry_id
 from hpkb.config import Profile, Settings, load_settings, today_of
+from hpkb.deaths.outputs import InternalOutputs, internal_outputs, record_terms
 from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
 from hpkb.export import (
     Provenance,
@@ -40,7 +41,7 @@ from hpkb.packs import PACKS_FILE, PackDef, pack_document
 from hpkb.pages import entry_page
 from hpkb.pdf import build_packs
 from hpkb.search import INDEX_DIR, index_view, more_like_this
-from hpkb.site import SearchIndexPlan, build_site, prime_site
+from hpkb.site import SearchIndexPlan, _home_and_pages, build_site, prime_site
 from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import template_dirs
 from hpkb.validate import Validation, validate_repo
@@ -124,7 +125,9 @@ def _packs_stage(request: BuildRequest, validation: Validation, seen: ProfileVie
     settings = validation.settings
     targets = (settings.hpkb.timeliness.initial_review_days,
                settings.hpkb.timeliness.report_days)
-    chosen = [p for p in validation.packs if not only or p.id in only]
+    deaths = _death_outputs(request.root, validation, seen)  # hpkb.deaths: internal only
+    chosen = [p for p in validation.packs if (not only or p.id in only)
+              and (p.kind != "deaths" or deaths is not None)]
     if entries:
         chosen.append(PackDef.model_validate({"id": "entries", "title": "Selected entries",
                                               "kind": "entry", "entries": list(entries)}))
@@ -133,13 +136,18 @@ def _packs_stage(request: BuildRequest, validation: Validation, seen: ProfileVie
                                            "kind": "entry", "entries": [e.id]})
                    for e in seen.entries if e.kind in settings.hpkb.entry_packs]
     return _typeset(request.root, seen, chosen, targets, out, previous,
-                    settings.hpkb.organisation or settings.site_name, settings.site_name)
+                    settings.hpkb.organisation or settings.site_name, settings.site_name,
+                    settings.hpkb.population, deaths)
 
 
 def _typeset(root: Path, seen: ProfileView, chosen: list[PackDef], targets: tuple[int, int],
-             out: Path, previous: Path, organisation: str, site_name: str
+             out: Path, previous: Path, organisation: str, site_name: str,
+             population: int | None = None, deaths: InternalOutputs | None = None
              ) -> list[Diagnostic]:
-    documents = [pack_document(p, seen, targets) for p in chosen]
+    from hpkb.deaths.pack import deaths_pack_document
+
+    documents = [deaths_pack_document(p, deaths) if p.kind == "deaths" and deaths is not None
+                 else pack_document(p, seen, targets, population) for p in chosen]
     own_directory(out)
     context = {"marking": seen.profile.marking or seen.profile.max_classification,
                "organisation": organisation, "site_name": site_name, "profile": seen.name,
@@ -421,13 +429,19 @@ def build(request: BuildRequest) -> BuildReport:
         inputs = PREVIEW_STAMP if deferred else fingerprint
         write_text(staging / BUILD_STAMP, f"{inputs}\n{tree_state(staging)}\n{quiet}")
 
+    # Death investigations (hpkb.deaths): the internal site's section and analysts' files;
+    # every other profile gets only the records' names, addresses and refs, for its guard.
+    deaths = _death_outputs(request.root, validation, seen)
     plan = StagePlan(
         request.root, settings, seen, validation.corpus, settings.hpkb.allow,
-        provenance_of(settings, identity.commit), request.skip,
+        provenance_of(settings, identity.commit, validation.corpus, seen.today), request.skip,
         {p.id: p.title for p in validation.packs},
         lambda out, previous: _packs_stage(request, validation, seen, out, previous),
         after_guard=records, previous_intact=identity.intact, source_guard=source_guard,
-        deferred=deferred, memo=request.memo, only=only)
+        deferred=deferred, memo=request.memo, only=only,
+        pages=_with_section(request.root, deaths),
+        before_guard=deaths.write if deaths is not None else None,
+        guard_terms=_death_terms(request.root, validation, seen))
     done, refused = write_stages(target, plan)
     if refused:
         return BuildReport(findings + tuple(refused))
@@ -474,6 +488,7 @@ class StagePlan:
     deferred: frozenset[str] = frozenset()  # parts linked from the live build (DEFERRABLE)
     memo: Memo | None = None  # what earlier builds in this process made (BuildRequest)
     only: frozenset[str] | None = None  # a preview's saved entries (`_saved_entries`)
+    guard_terms: tuple[str, ...] = ()  # the death records' strings (`_death_terms`)
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
@@ -591,7 +606,36 @@ def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
     if plan.before_guard is not None:
         plan.before_guard(staging)
     return OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous,
-                       linked=plan.previous_intact).finish()
+                       linked=plan.previous_intact, records=plan.guard_terms).finish()
+
+
+# --- Death investigations (hpkb.deaths): what a build takes from deaths/*.csv.
+
+def _death_outputs(root: Path, validation: Validation, seen: ProfileView
+                   ) -> InternalOutputs | None:
+    """The internal profile's section, packs and analysts' files (None elsewhere, or
+    without records)."""
+    if not seen.profile.personal:
+        return None
+    return internal_outputs(root, seen.today, frozenset(validation.corpus.taxonomy.organisations),
+                            validation.settings.hpkb.organisation)
+
+
+def _death_terms(root: Path, validation: Validation, seen: ProfileView) -> tuple[str, ...]:
+    """What no file of a profile that leaves the force may hold: every name, address and
+    ref in the death records."""
+    if seen.profile.personal:
+        return ()
+    return tuple(record_terms(root, set(validation.corpus.taxonomy.organisations), seen.today))
+
+
+def _with_section(root: Path, deaths: InternalOutputs | None
+                  ) -> tuple[str, dict[str, str]] | None:
+    """The site's home text and free pages, with the death-investigation section's."""
+    if deaths is None:
+        return None
+    home, extra = _home_and_pages(root)
+    return home, {**extra, **deaths.section.pages}
 
 
 PartWriter = Callable[[Validation, ProfileView, Path, Path], list[Diagnostic]]
@@ -619,7 +663,8 @@ def _replace_part(request: BuildRequest, part: str, write: PartWriter,
             refused = write(validation, seen, staging, target)
             refused += guard_outputs(staging, seen, validation.corpus,
                                      validation.settings.hpkb.allow,
-                                     target if target.is_dir() else None)
+                                     target if target.is_dir() else None,
+                                     _death_terms(request.root, validation, seen))
             if refused:
                 raise _OutputRefused
     except _OutputRefused:
@@ -631,8 +676,8 @@ def export_only(request: BuildRequest) -> BuildReport:
     """`hpkb export`: replace only build/<profile>/export."""
     def write(validation: Validation, seen: ProfileView, staging: Path, _: Path
               ) -> list[Diagnostic]:
-        write_export(seen, provenance_of(validation.settings, source_commit(request.root)),
-                     staging)
+        write_export(seen, provenance_of(validation.settings, source_commit(request.root),
+                                         validation.corpus, seen.today), staging)
         return []
 
     return _replace_part(request, "export", write)

@@ -1,6 +1,9 @@
-"""Governance figures from one profile's view: the action tracker and the period report.
+"""Governance figures from one profile's view: the period report and the tables the
+statistics page shows.
 
-Pure: a ProfileView in, plain data out (the CLI prints it as text, CSV or JSON).
+Pure: a ProfileView in, plain data out (the CLI prints it as text, CSV or JSON). The
+running position comes from `hpkb.governance.position`, the actions from
+`hpkb.governance.actions`: every output takes the same figures from them.
 """
 
 from __future__ import annotations
@@ -8,99 +11,27 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, get_args
 
-from hpkb.figures import debrief_timeliness, is_overdue, optional_day, raised_date
+from hpkb.figures import debrief_timeliness
+from hpkb.governance.actions import (
+    ACTION_FIELDS,
+    ActionRow,
+    action_rows,
+    select_actions,
+    status_as_of,
+)
+from hpkb.governance.missed import missed_opportunities
+from hpkb.governance.periods import financial_quarter, financial_year
+from hpkb.governance.position import running_position
 from hpkb.schema import Incident
-from hpkb.taxonomy import Taxonomy
 from hpkb.view import ProfileView, PublishedEntry
 
-__all__ = ["ActionRow", "action_rows", "actions_by_quarter", "financial_quarter",
-           "financial_year", "overdue_by_owner", "period_report", "problem_profile",
-           "select_actions", "stale_entries", "timeliness_by_quarter"]
-
-ACTION_FIELDS = ("id", "entry", "action", "owner", "theme", "raised", "due", "status",
-                 "completed", "outcome", "overdue")
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    """One action across the knowledge base, with its global id and overdue flag."""
-
-    id: str
-    entry: str
-    action: str
-    owner: str
-    theme: str | None
-    raised: date
-    due: date
-    status: str
-    completed: date | None
-    outcome: str | None
-    overdue: bool
-
-    def as_json(self) -> dict[str, Any]:
-        return {name: (value.isoformat() if isinstance(value, date) else value)
-                for name, value in ((f, getattr(self, f)) for f in ACTION_FIELDS)}
-
-
-def status_as_of(status: str, completed: date | None, as_of: date) -> str:
-    """An action completed after ``as_of`` was still open on that day."""
-    if status == "completed" and completed is not None and completed > as_of:
-        return "open"
-    return status
-
-
-def action_rows(profile_view: ProfileView, as_of: date) -> list[ActionRow]:
-    """Every action of every visible debrief and learning entry, as of a date."""
-    rows: list[ActionRow] = []
-    for entry in profile_view.entries:
-        meta = entry.meta
-        meeting = optional_day(meta.get("process", {}).get("meeting"))
-        for action in meta.get("actions", []):
-            raised = raised_date(optional_day(action.get("raised")), meeting,
-                                 date.fromisoformat(meta["created"]))
-            completed = optional_day(action.get("completed"))
-            due = date.fromisoformat(action["due"])
-            status = status_as_of(action["status"], completed, as_of)
-            rows.append(ActionRow(
-                f"{entry.id}/{action['id']}", entry.id, action["action"], action["owner"],
-                action.get("theme"), raised, due, status,
-                completed if status == "completed" else None,
-                action.get("outcome") if status in ("completed", "dropped") else None,
-                is_overdue(status, due, as_of)))
-    return rows
-
-
-def select_actions(rows: Iterable[ActionRow], taxonomy: Taxonomy, *, status: str | None = None,
-                   overdue: bool = False, owner: str | None = None,
-                   theme: str | None = None) -> list[ActionRow]:
-    """Filter actions: status, overdue only, owner (case-insensitive, part of the name),
-    theme (a theme includes its sub-themes)."""
-    themes = None
-    if theme is not None:
-        themes = {t.id for t in taxonomy.themes.values()
-                  if theme in taxonomy.theme_with_ancestors(t.id)}
-    chosen = []
-    for row in rows:
-        if status is not None and row.status != status:
-            continue
-        if overdue and not row.overdue:
-            continue
-        if owner is not None and owner.casefold() not in row.owner.casefold():
-            continue
-        if themes is not None and row.theme not in themes:
-            continue
-        chosen.append(row)
-    return sorted(chosen, key=lambda r: (r.due, r.id))
-
-
-def financial_year(day: date) -> str:
-    """UK financial year (1 April to 31 March) of a date, as "2023/24"."""
-    start = day.year if day.month >= 4 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
+__all__ = ["ACTION_FIELDS", "ActionRow", "action_rows", "actions_by_quarter",
+           "financial_quarter", "financial_year", "overdue_by_owner", "period_report",
+           "problem_profile", "response_summary", "select_actions", "stale_entries",
+           "status_as_of", "timeliness_by_quarter"]
 
 
 def _incident_values(name: str) -> list[str]:
@@ -136,12 +67,15 @@ def period_report(profile_view: ProfileView, *, start: date | None, end: date | 
     categories = Counter(e.meta["incident"]["category"] for e in debriefs)
     contexts = Counter(e.meta["incident"]["context"] for e in debriefs)
     factors = Counter(f for e in debriefs for f in e.meta["incident"].get("factors", []))
+    primary = Counter(e.meta["incident"].get("primary_factor") or "not-recorded"
+                      for e in debriefs)
     by_year: dict[str, dict[str, int]] = {}
     for entry in sorted(debriefs, key=lambda e: e.meta["incident"]["date"]):
         year = financial_year(date.fromisoformat(entry.meta["incident"]["date"]))
         counts = by_year.setdefault(year, {"homicide": 0, "near-miss": 0})
         counts[entry.meta["incident"]["category"]] += 1
-    rows = [r for r in action_rows(profile_view, as_of)
+    every_row = action_rows(profile_view, as_of)
+    rows = [r for r in every_row
             if (start is None or r.raised >= start) and r.raised <= end and r.raised <= as_of]
     statuses = Counter(r.status for r in rows)
     steps: dict[str, dict[str, Any]] = {}
@@ -156,14 +90,20 @@ def period_report(profile_view: ProfileView, *, start: date | None, end: date | 
     for name, target in zip(("initial_review", "report"), targets, strict=True):
         steps.setdefault(name, {"target_days": target, "within": 0, "late": 0, "missing": 0})
         steps[name]["median_days"] = _median(days_taken[name])
+    running = running_position(profile_view, as_of, start, end, every_row).as_json()
     return {
         "period": {"from": start.isoformat() if start else None, "to": end.isoformat(),
                    "as_of": as_of.isoformat()},
+        # As at --as-of: everything to date; and what changed in the period.
+        "position": running["position"],
+        "changes": running["changes"],
         "debriefs": {
             "count": len(debriefs),
             "by_category": {c: categories.get(c, 0) for c in ("homicide", "near-miss")},
             "by_context": {c: contexts.get(c, 0) for c in _incident_values("context")},
             "by_factor": {f: factors.get(f, 0) for f in _incident_values("factors")},
+            "by_primary_factor": {f: primary[f] for f in
+                                  [*_incident_values("factors"), "not-recorded"] if primary[f]},
             "by_financial_year": by_year,
         },
         "actions": {
@@ -176,13 +116,25 @@ def period_report(profile_view: ProfileView, *, start: date | None, end: date | 
         },
         "timeliness": {"initial_review": steps["initial_review"], "report": steps["report"]},
         "problem_profile": problem_profile(profile_view, end, population),
+        "missed_opportunities": missed_opportunities(debriefs),
+        "responses": response_summary(profile_view, as_of),
         "stale": stale_entries(profile_view),
     }
 
 
-def financial_quarter(day: date) -> str:
-    """The financial quarter of a date, as "2024/25 Q1" (Q1 is April to June)."""
-    return f"{financial_year(day)} Q{((day.month - 4) % 12) // 3 + 1}"
+RESPONSES = ("accepted", "partly-accepted", "not-accepted")
+
+
+def response_summary(profile_view: ProfileView, as_of: date) -> dict[str, Any]:
+    """Recommendations responded to, by response, and their actions as of ``as_of``."""
+    rows = [r for r in action_rows(profile_view, as_of) if r.source is not None]
+    given = Counter(str(r.meta["response"]) for r in profile_view.responses)
+    return {"count": len(profile_view.responses),
+            "by_response": {name: given[name] for name in RESPONSES},
+            "actions": {"raised": len(rows),
+                        "completed": sum(r.status == "completed" for r in rows),
+                        "outstanding": sum(r.outstanding for r in rows),
+                        "overdue": sum(r.overdue for r in rows)}}
 
 
 def _months(first: date, last: date) -> list[str]:
@@ -215,9 +167,21 @@ def problem_profile(profile_view: ProfileView, end: date,
         rolling[month] = sum(by_month[m]["homicide"] + by_month[m]["near-miss"] for m in window)
     last_year = rolling[months[-1]] if months else 0
     homicides_last_year = sum(by_month[m]["homicide"] for m in months[-12:])
+    # Where history allows, the three-year line: incidents a year over the 36 months to
+    # each month (whole windows only), which steadies a count this rare.
+    longer = {month: round(sum(by_month[m]["homicide"] + by_month[m]["near-miss"]
+                               for m in months[index - 35:index + 1]) / 3, 2)
+              for index, month in enumerate(months) if index >= 35}
+    by_year = {financial_year(day): 0 for day in [*(d for d, _ in incidents), end]}
+    for day, category in incidents:
+        by_year[financial_year(day)] += category == "homicide"
     return {
         "by_month": by_month,
         "rolling_12_months": rolling,
+        "rolling_36_months_per_year": longer,
+        "homicide_rate_per_million_by_financial_year": (
+            {year: round(n * 1_000_000 / population, 2) for year, n in by_year.items()}
+            if population else None),
         "last_12_months": {"incidents": last_year, "homicides": homicides_last_year},
         "population": population,
         "homicide_rate_per_million": (round(homicides_last_year * 1_000_000 / population, 2)

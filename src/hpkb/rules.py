@@ -14,7 +14,7 @@ from hpkb.figures import raised_date
 from hpkb.model import Source
 from hpkb.schema import REQUIRED_SECTIONS, ActionMeta, DebriefMeta
 
-__all__ = ["action_raised", "entry_findings"]
+__all__ = ["action_findings", "action_raised", "entry_findings"]
 
 _SENTENCE_END = re.compile(r"[.!?](?:[\"')\]]*)(?:\s+|$)")
 MAX_SUMMARY_SENTENCES = 3
@@ -138,10 +138,40 @@ def _actions(source: Source, meta: Any, actions: Sequence[ActionMeta]) -> list[D
     return findings
 
 
+def action_findings(source: Source, meta: Any, actions: Sequence[ActionMeta]
+                    ) -> list[Diagnostic]:
+    """The action rules (ids, completion, outcome, dates) for any file that holds actions:
+    entries and recommendation responses (``meta.created`` dates an action with no other)."""
+    return _actions(source, meta, actions)
+
+
+def _incident_record(source: Source, meta: DebriefMeta) -> list[Diagnostic]:
+    """The primary factor is one of the factors; a missed opportunity's answering actions
+    are this debrief's."""
+    findings: list[Diagnostic] = []
+    primary = meta.incident.primary_factor
+    if primary is not None and primary not in meta.incident.factors:
+        findings.append(_at(source, ("incident", "primary_factor"), "HP217",
+                            f"primary factor `{primary}` is not among the factors",
+                            f"add `{primary}` to `incident.factors`"))
+    known = [a.id for a in meta.actions]
+    for index, item in enumerate(meta.chronology):
+        missed = item.missed_opportunity
+        for number, action_id in enumerate(missed.actions if missed else []):
+            if action_id not in known:
+                findings.append(_at(
+                    source, ("chronology", index, "missed_opportunity", "actions", number),
+                    "HP216", f"missed opportunity of {item.date} names action {action_id}, "
+                    "which this debrief does not have",
+                    "name one of its actions (" + (", ".join(known) or "it has none")
+                    + "), or add the action"))
+    return findings
+
+
 def entry_findings(source: Source, meta: Any, today: date) -> list[Diagnostic]:
     """Every rule that needs only this entry (its typed front matter and its body)."""
     findings = _identity(source, meta) + _common(source, meta, today) + _sections(source)
     if isinstance(meta, DebriefMeta):
-        findings += _process(source, meta)
+        findings += _process(source, meta) + _incident_record(source, meta)
     findings += _actions(source, meta, getattr(meta, "actions", []))
     return findings

@@ -20,7 +20,12 @@ from hpkb.config import load_settings, today_of
 from hpkb.diagnostics import HpkbError, did_you_mean
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, EntryKind
 from hpkb.taxonomy import load_taxonomy
-from hpkb.templates_env import package_dir, template_dirs, template_loader
+from hpkb.templates_env import (
+    package_dir,
+    sandboxed_environment,
+    template_dirs,
+    template_loader,
+)
 
 __all__ = ["InitReport", "init_repo", "new_entry", "next_id"]
 
@@ -135,9 +140,8 @@ def next_id(root: Path, kind: EntryKind, year: int) -> str:
 
 def _template_env(root: Path) -> jinja2.Environment:
     # A content repo's templates/ overrides the package's defaults, file by file.
-    env = jinja2.Environment(loader=template_loader(template_dirs(root), "new"),
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                             autoescape=False)
+    env = sandboxed_environment(template_loader(template_dirs(root), "new"),
+                                keep_trailing_newline=True, autoescape=False)
     env.filters["yaml_text"] = lambda text: json.dumps(str(text), ensure_ascii=False)
     return env
 

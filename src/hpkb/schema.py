@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -18,13 +18,17 @@ from hpkb.model import EntryKind
 
 __all__ = [
     "CLASSIFICATIONS",
+    "FACTORS",
     "MODEL_BY_KIND",
     "OPTIONAL_SECTIONS",
     "REQUIRED_SECTIONS",
     "ActionMeta",
+    "ActionNote",
     "DebriefMeta",
     "LearningMeta",
+    "MissedOpportunity",
     "PracticeMeta",
+    "ResponseMeta",
     "iso_suggestion",
     "json_schema",
     "normalise_tag",
@@ -107,6 +111,14 @@ class Cleared(_Strict):
     on: IsoDate = Field(description="Date of the release decision.")
 
 
+class ActionNote(_Strict):
+    """A dated progress note on an action (`hpkb action --note` adds one)."""
+
+    on: IsoDate = Field(description="Date of the note.")
+    text: Text = Field(description="The progress made, or what holds the action up.",
+                       examples=["Training plan agreed with Learning and Development"])
+
+
 class ActionMeta(_Strict):
     """An action raised by a debrief or a learning entry."""
 
@@ -114,7 +126,8 @@ class ActionMeta(_Strict):
                     examples=["A01"])
     action: Text = Field(description="What is to be done.",
                          examples=["Brief response officers on stalking risk indicators"])
-    owner: Text = Field(description="Team or role (never a person's name).",
+    owner: Text = Field(description="Team or role (never a person's name); from "
+                        "content/taxonomy/owners.yml when the repository has that list.",
                         examples=["Public Protection Unit"])
     theme: ThemeId | None = Field(None, description="Theme id the action serves.")
     raised: IsoDate | None = Field(
@@ -125,6 +138,9 @@ class ActionMeta(_Strict):
         None, description="Completion date: required when completed, forbidden otherwise.")
     outcome: Text | None = Field(
         None, description="What was done: required when completed or dropped.")
+    # None, not an empty list, when there are none: exports and pages stay as they were.
+    notes: list[ActionNote] | None = Field(
+        None, description="Dated progress notes, oldest first.")
 
 
 class _Common(_Strict):
@@ -154,6 +170,17 @@ class _Common(_Strict):
                                        examples=[["hmicfrs-2023-r3"]])
 
 
+# Contributory factors: the inspectorate's list and those a domestic homicide review team
+# records (stalking, separation, non-fatal strangulation, …).
+Factor = Literal[
+    "domestic-abuse", "coercive-control", "stalking", "separation", "non-fatal-strangulation",
+    "honour-based-abuse", "economic-abuse", "threats-to-kill", "child-contact", "pregnancy",
+    "older-or-vulnerable-victim", "suspect-suicide-risk", "adult-family-homicide",
+    "mental-health", "drugs", "alcohol", "weapon-knife", "weapon-firearm", "gangs",
+    "exploitation", "hate", "other"]
+FACTORS: tuple[str, ...] = get_args(Factor)
+
+
 class Incident(_Strict):
     """The incident's parameters, set by the review team."""
 
@@ -163,9 +190,11 @@ class Incident(_Strict):
     offence: Text | None = Field(None, description="Offence.", examples=["GBH with intent"])
     context: Literal["domestic", "acquaintance", "stranger", "other"] = Field(
         description="Relationship context.")
-    factors: list[Literal["domestic-abuse", "mental-health", "drugs", "alcohol",
-                          "weapon-knife", "weapon-firearm", "gangs", "exploitation",
-                          "hate", "other"]] = Field([], description="Contributory factors.")
+    factors: list[Factor] = Field([], description="Contributory factors (every one that "
+                                  "applies).")
+    primary_factor: Factor | None = Field(
+        None, description="The one factor the review team judged most significant; also "
+        "listed under `factors`.", examples=["coercive-control"])
     area: Text | None = Field(None, description="District or local policing area, never an "
                               "address.", examples=["Harrowmere North"])
     proceedings: Literal["live", "concluded", "none"] | None = Field(
@@ -198,6 +227,33 @@ class Process(_Strict):
         [], description="Parallel processes.")
 
 
+class MissedOpportunity(_Strict):
+    """A chronology contact where an agency could have intervened: internal only."""
+
+    agency: Text | None = Field(None, description="Agency that missed it (default: the "
+                                "contact's agency).", examples=["Adult social care"])
+    should_have: Text | None = Field(
+        None, description="What should have happened.",
+        examples=["Speak to the adult at risk alone and refer to the domestic abuse service"])
+    kind: Literal["individual", "systemic"] | None = Field(
+        None, description="Individual (one practitioner's decision) or systemic (a process, "
+        "policy or system).")
+    actions: list[str] = Field([], description="Ids of this debrief's actions that answer it.",
+                               examples=[["A01"]])
+
+
+def _missed_opportunity(value: Any) -> Any:
+    """`missed_opportunity: true` (the form before records) is a record with no detail;
+    `false` is none."""
+    if value is True:
+        return {}
+    if value is False:
+        return None
+    if isinstance(value, str):  # `on`, `yes`: YAML 1.1 booleans are text here
+        raise PydanticCustomError("bool_type", "Input should be a valid boolean")
+    return value
+
+
 class ChronologyItem(_Strict):
     """An earlier contact with victim or offender: internal only."""
 
@@ -205,7 +261,12 @@ class ChronologyItem(_Strict):
     agency: Text = Field(description="Agency that had the contact.", examples=["Police"])
     contact: Text = Field(description="Kind of contact.", examples=["999 call"])
     summary: Text = Field(description="What happened.")
-    missed_opportunity: bool = Field(False, description="A missed opportunity to intervene.")
+    missed_opportunity: Annotated[
+        MissedOpportunity | None,
+        BeforeValidator(_missed_opportunity,
+                        json_schema_input_type=bool | MissedOpportunity | None)] = Field(
+        None, description="A missed opportunity to intervene: a record (agency, "
+        "should_have, kind, actions), or `true` when not yet described.")
 
 
 class DebriefMeta(_Common):
@@ -259,6 +320,31 @@ class PracticeMeta(_Common):
     contact: Contact
     region: Text | None = Field(None, description="Region; derived from the organisation.",
                                 examples=["eastern"])
+
+
+class ResponseMeta(_Strict):
+    """The force's response to a recommendation of any source
+    (content/responses/<recommendation-id>.md)."""
+
+    recommendation: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
+                                description="The recommendation's id; equals the file name.",
+                                examples=["hmicfrs-2023-r3"])
+    response: Literal["accepted", "partly-accepted", "not-accepted"] = Field(
+        description="Whether the force accepted the recommendation.")
+    lead: Text = Field(description="Role or team leading the response (never a person).",
+                       examples=["Head of Public Protection"])
+    position: Text = Field(description="Where the response stands now, in a few sentences.")
+    plan: Text | None = Field(None, description="What remains to be done, and by when.")
+    audience: Literal["internal", "shared"] = Field(
+        "internal", description="`shared`: other forces' sites show the response status "
+        "(accepted, partly or not, and when updated); its text stays internal.")
+    created: IsoDate = Field(description="Date the response was first recorded; actions "
+                             "without a `raised` date count from it.")
+    updated: IsoDate = Field(description="Date the position was last brought up to date.")
+    evidence: list[str] = Field([], description="Ids of entries that evidence the response.",
+                                examples=[["PR-2024-003"]])
+    actions: list[ActionMeta] = Field([], description="Actions in answer to the "
+                                      "recommendation; global id `<recommendation>/A01`.")
 
 
 MODEL_BY_KIND: dict[EntryKind, type[_Common]] = {

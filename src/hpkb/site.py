@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,11 +23,18 @@ from hpkb.config import Settings
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import Provenance, export_files, provenance_of, write_files
 from hpkb.fingerprint import code_digest, files_digest, walk_tree
+from hpkb.html_check import check_site_files, site_file_findings
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, THEME, run_mkdocs, start_renderer
 from hpkb.pages import SitePages, page_keys, prime_pages, site_pages
 from hpkb.site_search import INDEX_FOLDER, write_site_search
-from hpkb.templates_env import CompiledTemplates, template_dirs
+from hpkb.templates_env import (
+    CompiledTemplates,
+    linked_part,
+    template_dirs,
+    template_error_at,
+    template_links,
+)
 from hpkb.view import ProfileView
 from hpkb.workers import send_line
 from hpkb.write import (
@@ -102,18 +110,42 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
     }
 
 
-def _copy_overrides(root: Path, target: Path) -> None:
-    # Package defaults first, then the repo's own files on top (file by file).
+# What a theme override may be besides a template (.html): a file MkDocs copies into the
+# site as it is. Nothing a browser would run or render as a page of its own (scripts,
+# SVG, XML, other HTML), which no page check would see.
+OVERRIDE_FILES = frozenset({".html", ".css", ".png", ".jpg", ".jpeg", ".gif", ".webp",
+                            ".ico", ".woff", ".woff2"})
+
+
+def _copy_overrides(root: Path, target: Path) -> list[Diagnostic]:
+    """The theme overrides: the package's, then the repo's own on top (file by file),
+    never through a symbolic link (`template_links` reports those); a finding for each of
+    the repo's files that cannot be an override."""
+    findings: list[Diagnostic] = []
     for folder in reversed(template_dirs(root)):
         source = folder / "site" / "overrides"
-        if source.is_dir():
-            shutil.copytree(source, target, dirs_exist_ok=True)
+        if not source.is_dir() or linked_part(folder, ["site", "overrides"]) is not None:
+            continue
+        for parts, path in sorted(walk_tree(source, source, files_only=True)):
+            rel = "/".join(parts)
+            if os.path.islink(path):
+                continue
+            if folder == root / "templates" \
+                    and os.path.splitext(rel)[1].lower() not in OVERRIDE_FILES:
+                findings.append(error(
+                    f"templates/site/overrides/{rel}", 1, 1, "HP703", "a theme override must "
+                    "be a template (.html), a stylesheet, an image or a font",
+                    "remove the file: MkDocs would copy it into the site unchecked"))
+                continue
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target / rel, follow_symlinks=False)
+    return findings
 
 
 def _asset(root: Path, name: str) -> str:
     for folder in template_dirs(root):
         path = folder / "site" / "assets" / name
-        if path.is_file():
+        if path.is_file() and linked_part(folder, ["site", "assets", name]) is None:
             return path.read_text(encoding="utf-8")
     raise FileNotFoundError(name)
 
@@ -329,10 +361,16 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
                  exported: Mapping[str, str] | None, only: frozenset[str] | None,
                  previous_intact: bool) -> list[Diagnostic]:
     """The docs tree, MkDocs' config and the site's pages (see `build_site`)."""
+    # Nothing in templates/ is read through a link (a link could publish any file).
+    links = template_links(root)
+    if links:
+        return links
     home, extra = pages if pages is not None else _home_and_pages(root)
     code = code_digest()  # hpkb's code and the rendering libraries' versions
     partial = only is not None and previous is not None and (previous / "docs").is_dir()
-    _copy_overrides(root, out / "overrides")
+    refused = _copy_overrides(root, out / "overrides")
+    if refused:
+        return refused
     config = mkdocs_config(settings, profile_view, sorted(extra))
     write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     # Every page will be rendered: start the second renderer now, so that it imports
@@ -353,10 +391,13 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
                 _pack_titles(packs, pack_titles or {}), code, only if partial else None,
                 _recorded_keys(previous) if previous_intact and not partial else {})
         except jinja2.TemplateError as exc:
-            # Only a content repo's own template override can get here (hpkb's are tested).
-            where = getattr(exc, "filename", None) or "templates/site"
-            line = getattr(exc, "lineno", None) or 1
-            return [error(str(where), line, 1, "HP703", f"template error: {exc.message}",
+            # Only a content repo's own template override can get here (hpkb's are tested),
+            # a sandbox refusal among them: named by its file and line.
+            at = template_error_at(exc, template_dirs(root))
+            where, line = at if at is not None else ("templates/site", 1)
+            with contextlib.suppress(ValueError):
+                where = Path(where).resolve().relative_to(root.resolve()).as_posix()
+            return [error(where, line, 1, "HP703", f"template error: {exc.message}",
                           "fix the template override in templates/site/")]
         _write_docs(root, settings, profile_view, generated, out / "docs", previous, partial,
                     packs, downloads, exported, provenance, kept)
@@ -366,10 +407,25 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
         unchanged = _unchanged_pages(out, previous)
         on_failure.pop_all()  # handed to run_mkdocs with the pages
     # The renderers check each page's HTML as they write it (the pages taken from the
-    # previous build passed the same check then).
-    return run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
-                      previous_site=previous / "site" if previous else None,
-                      renderer=renderer, templates=_compiled_templates(root, code))
+    # previous build passed the same check then); then the site's scripts and styles.
+    findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
+                          previous_site=previous / "site" if previous else None,
+                          renderer=renderer, templates=_compiled_templates(root, code))
+    return findings or site_file_findings(_named_by_source(root, check_site_files(
+        out / "site")))
+
+
+def _named_by_source(root: Path, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each site file's problem, saying which of the repository's files it came from where
+    there is one (templates/site/assets/, or the theme overrides)."""
+    named = []
+    for rel, problem in problems:
+        sources = [f"templates/site/overrides/{rel}"]
+        if rel.startswith("assets/"):
+            sources.insert(0, f"templates/site/{rel}")
+        found = [source for source in sources if (root / source).is_file()]
+        named.append((rel, f"{problem} (from {found[0]})" if found else problem))
+    return named
 
 
 def _write_docs(root: Path, settings: Settings, profile_view: ProfileView,

@@ -1,4 +1,5 @@
-"""Themes, inspection recommendations and organisations: loading and lookups."""
+"""Themes, inspection recommendations, organisations and action owners: loading and
+lookups."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from hpkb.load import read_text
 from hpkb.schema import IsoDate, Text, _Strict
 from hpkb.strict_yaml import parse_yaml
 
-__all__ = ["TAXONOMY_DIR", "Organisation", "Recommendation", "Taxonomy", "Theme",
-           "load_taxonomy"]
+__all__ = ["OWNERS_FILE", "TAXONOMY_DIR", "Organisation", "Owner", "Recommendation", "Taxonomy",
+           "Theme", "load_taxonomy", "unknown_owner"]
 
 TAXONOMY_DIR = "content/taxonomy"
+OWNERS_FILE = f"{TAXONOMY_DIR}/owners.yml"
 
 
 class Theme(_Strict):
@@ -50,13 +52,23 @@ class Organisation(_Strict):
     region: Text | None = None
 
 
+class Owner(_Strict):
+    """A role or team that can own actions (never a person)."""
+
+    name: Text = Field(description="The owner exactly as actions write it.",
+                       examples=["Public Protection Unit"])
+    description: Text | None = Field(None, description="What the role or team covers.")
+
+
 @dataclass(frozen=True)
 class Taxonomy:
-    """The three vocabularies, keyed by id."""
+    """The vocabularies, keyed by id (owners by name)."""
 
     themes: dict[str, Theme] = field(default_factory=dict)
     recommendations: dict[str, Recommendation] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
+    # None when the repository has no owners.yml: then any owner text is accepted.
+    owners: dict[str, Owner] | None = None
 
     def theme_with_ancestors(self, theme_id: str) -> list[str]:
         """The theme and every parent above it (a sub-theme implies its parent)."""
@@ -89,8 +101,18 @@ def unknown_term(kind: str, value: str, known: Iterable[str]) -> tuple[str, str]
             did_you_mean(value, known, f"add it to {TAXONOMY_DIR}/ or use a known {kind}"))
 
 
+def unknown_owner(owner: str, owners: Iterable[str]) -> tuple[str, str]:
+    """Message and hint for an action owner that is not in owners.yml."""
+    return (f"owner `{owner}` is not in {OWNERS_FILE}",
+            did_you_mean(owner, owners, f"use an owner from {OWNERS_FILE}, or add this role "
+                         "or team to it (owners are roles or teams, never a person)"))
+
+
 def _load_list(root: Path, name: str, model: type[BaseModel],
-               findings: list[Diagnostic]) -> list[tuple[BaseModel, tuple[int, int]]]:
+               findings: list[Diagnostic], key: str = "id"
+               ) -> list[tuple[BaseModel, tuple[int, int]]]:
+    """The items of one taxonomy file with their places. ``key``: the field each item is
+    known by (each value once in the file)."""
     rel = f"{TAXONOMY_DIR}/{name}"
     path = root / rel
     if not path.exists() and not path.is_symlink():
@@ -107,7 +129,7 @@ def _load_list(root: Path, name: str, model: type[BaseModel],
         return []
     if not isinstance(parsed.value, list):
         findings.append(error(rel, 1, 1, "HP502", f"{rel} must be a list of items",
-                              "start each item with `- id: …`"))
+                              f"start each item with `- {key}: …`"))
         return []
     items: list[tuple[BaseModel, tuple[int, int]]] = []
     seen: set[str] = set()
@@ -117,11 +139,11 @@ def _load_list(root: Path, name: str, model: type[BaseModel],
         findings.extend(problems)
         if item is None:
             continue
-        item_id = str(getattr(item, "id"))  # noqa: B009 - every taxonomy model has an id
+        item_id = str(getattr(item, key))
         line, column = parsed.positions.get((index,), (1, 1))
         if item_id in seen:
-            findings.append(error(rel, line, column, "HP503", f"duplicate id `{item_id}`",
-                                  "each id may appear once in the file"))
+            findings.append(error(rel, line, column, "HP503", f"duplicate {key} `{item_id}`",
+                                  f"each {key} may appear once in the file"))
             continue
         seen.add(item_id)
         items.append((item, (line, column)))
@@ -129,7 +151,8 @@ def _load_list(root: Path, name: str, model: type[BaseModel],
 
 
 def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Diagnostic]]:
-    """Read the three taxonomy files; every problem becomes a finding."""
+    """Read the three taxonomy files, and owners.yml when there is one; every problem
+    becomes a finding."""
     findings: list[Diagnostic] = []
     placed_themes = [(t, at) for t, at in _load_list(root, "themes.yml", Theme, findings)
                      if isinstance(t, Theme)]
@@ -138,8 +161,12 @@ def load_taxonomy(root: Path) -> tuple[Taxonomy, list[Diagnostic]]:
             if isinstance(r, Recommendation)]
     orgs = [o for o, _ in _load_list(root, "organisations.yml", Organisation, findings)
             if isinstance(o, Organisation)]
+    owners: dict[str, Owner] | None = None
+    if (root / OWNERS_FILE).exists() or (root / OWNERS_FILE).is_symlink():
+        owners = {o.name: o for o, _ in _load_list(root, "owners.yml", Owner, findings,
+                                                   key="name") if isinstance(o, Owner)}
     taxonomy = Taxonomy({t.id: t for t in themes}, {r.id: r for r in recs},
-                        {o.id: o for o in orgs})
+                        {o.id: o for o in orgs}, owners)
     rel = f"{TAXONOMY_DIR}/themes.yml"
     for theme, (line, column) in placed_themes:
         if theme.parent is not None and theme.parent not in taxonomy.themes:

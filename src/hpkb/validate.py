@@ -18,6 +18,7 @@ from typing import Any
 from hpkb.body import body_findings, find_references
 from hpkb.config import Settings, check_settings, load_settings, today_of
 from hpkb.conform import conform
+from hpkb.deaths.analyse import check_deaths
 from hpkb.diagnostics import Diagnostic, error, warning
 from hpkb.forked import on_two_cores
 from hpkb.kept import Kept, KeptLine, Typed, kept_line
@@ -33,9 +34,11 @@ from hpkb.memo import Memo
 from hpkb.model import ID_PREFIX, KIND_FOLDERS, Corpus, Entry, Source, kind_of_id
 from hpkb.overrides import overrides_findings
 from hpkb.packs import PackDef, load_packs
+from hpkb.responses import load_responses
 from hpkb.rules import entry_findings
 from hpkb.schema import CLASSIFICATIONS, MODEL_BY_KIND, LearningMeta
 from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_owner, unknown_term
+from hpkb.templates_env import template_links
 
 __all__ = ["Validation", "check_entry_text", "validate_repo"]
 
@@ -351,7 +354,8 @@ def _validate(root: Path, as_of: date | None, memo: Memo | None, kept: Kept | No
     taxonomy, taxonomy_findings = load_taxonomy(root)
     findings += taxonomy_findings
     findings += check_settings(settings, taxonomy.organisations)
-    findings += overrides_findings(root)
+    findings += overrides_findings(root) + template_links(root)
+    findings += check_deaths(root, taxonomy.organisations, today)  # deaths/ (hpkb.deaths)
     unreadable, read, lines = _read_all(root, today, memo, kept, digests)
     findings += unreadable
     known, duplicate_findings = _duplicate_findings(tuple(source for source, _ in read))
@@ -371,5 +375,7 @@ def _validate(root: Path, as_of: date | None, memo: Memo | None, kept: Kept | No
     packs, pack_findings = load_packs(root, set(taxonomy.themes), set(taxonomy.recommendations),
                                       set(known))
     findings += pack_findings
-    corpus = Corpus.of(tuple(entries), taxonomy)
+    responses, response_findings = load_responses(root, taxonomy, known)
+    findings += response_findings
+    corpus = Corpus.of(tuple(entries), taxonomy, responses)
     return Validation(settings, corpus, tuple(findings), tuple(packs), tuple(lines))

@@ -20,12 +20,12 @@ from typing import Any
 from hpkb.body import REFERENCE, is_entry_id, split_internal
 from hpkb.config import Profile
 from hpkb.diagnostics import Diagnostic, warning
-from hpkb.model import Corpus, Entry, EntryKind, kind_of_id
+from hpkb.model import Corpus, Entry, EntryKind, Response, kind_of_id
 from hpkb.schema import CLASSIFICATIONS, DebriefMeta, LearningMeta
 from hpkb.taxonomy import Taxonomy
 
-__all__ = ["ProfileView", "PublishedEntry", "hidden_reference_text", "rewrite_references",
-           "view"]
+__all__ = ["ProfileView", "PublishedEntry", "PublishedResponse", "hidden_reference_text",
+           "rewrite_references", "view"]
 
 # Fields that hold personal data or case detail: only a `personal` profile sees them.
 PERSONAL_FIELDS = ("subjects", "chronology")
@@ -64,6 +64,17 @@ class PublishedEntry:
 
 
 @dataclass(frozen=True)
+class PublishedResponse:
+    """A recommendation response as one profile may publish it: in full on a personal
+    profile; elsewhere, when the force shares it, only its status and date."""
+
+    recommendation: str
+    path: str
+    meta: Mapping[str, Any]  # JSON-ready front matter (dates as ISO text)
+    body: str
+
+
+@dataclass(frozen=True)
 class ProfileView:
     """Everything one profile may publish, and the warnings deciding it raised."""
 
@@ -73,6 +84,7 @@ class ProfileView:
     taxonomy: Taxonomy
     today: date
     diagnostics: tuple[Diagnostic, ...]
+    responses: tuple[PublishedResponse, ...] = ()
 
     def get(self, entry_id: str) -> PublishedEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
@@ -145,6 +157,25 @@ def _publish(entry: Entry, profile: Profile, visible: set[str], taxonomy: Taxono
                           rewrite_references(body, visible), region, stale, hidden_sources)
 
 
+# What a profile without personal details shows of a response the force shares.
+SHARED_RESPONSE_FIELDS = ("recommendation", "response", "updated")
+
+
+def _publish_response(response: Response, profile: Profile, visible: set[str]
+                      ) -> PublishedResponse | None:
+    meta = response.meta
+    if profile.personal:
+        data: dict[str, Any] = meta.model_dump(mode="json", exclude_none=True)
+        data["evidence"] = [e for e in meta.evidence if e in visible]
+        body = rewrite_references(split_internal(response.body, keep_internal=True), visible)
+        return PublishedResponse(response.recommendation, response.path,
+                                 MappingProxyType(data), body)
+    if meta.audience not in profile.audiences:
+        return None
+    data = meta.model_dump(mode="json", include=set(SHARED_RESPONSE_FIELDS))
+    return PublishedResponse(response.recommendation, response.path, MappingProxyType(data), "")
+
+
 def view(corpus: Corpus, name: str, profile: Profile, *, drafts: bool = False,
          today: date | None = None) -> ProfileView:
     """What profile ``name`` may publish from ``corpus`` — the only such decision in hpkb."""
@@ -166,4 +197,7 @@ def view(corpus: Corpus, name: str, profile: Profile, *, drafts: bool = False,
     visible = {e.id for e in visible_entries}
     published = tuple(_publish(e, profile, visible, corpus.taxonomy, today)
                       for e in visible_entries)
-    return ProfileView(name, profile, published, corpus.taxonomy, today, tuple(findings))
+    responses = tuple(r for r in (_publish_response(r, profile, visible)
+                                  for r in corpus.responses) if r is not None)
+    return ProfileView(name, profile, published, corpus.taxonomy, today, tuple(findings),
+                       responses)

@@ -1,6 +1,8 @@
-/* Action tracker: select boxes filter the table by owner, theme and status. Local code. */
+/* Action tracker: select boxes filter the table by owner, theme, status and whether
+   overdue. Local code. */
 (function () {
   "use strict";
+  var FACETS = [["owner", "Owner"], ["theme", "Theme"], ["status", "Status"], ["due", "Overdue?"]];
   function start() {
     var table = document.getElementById("hpkb-tracker");
     var holder = document.getElementById("hpkb-tracker-filters");
@@ -12,9 +14,12 @@
     form.className = "hpkb-finder-facets";
     form.setAttribute("aria-label", "Filter actions");
     var selects = {};
-    [["owner", "Owner"], ["theme", "Theme"], ["status", "Status"]].forEach(function (f) {
+    FACETS.forEach(function (f) {
       var values = {};
-      rows.forEach(function (row) { if (row.dataset[f[0]]) { values[row.dataset[f[0]]] = 1; } });
+      rows.forEach(function (row) {
+        var value = row.dataset[f[0]];
+        if (value) { values[value] = (values[value] || 0) + 1; }
+      });
       var id = "hpkb-tracker-" + f[0];
       var label = document.createElement("label");
       label.htmlFor = id;
@@ -26,7 +31,7 @@
       select.appendChild(any);
       Object.keys(values).sort().forEach(function (v) {
         var option = document.createElement("option");
-        option.value = v; option.textContent = v;
+        option.value = v; option.textContent = v + " (" + values[v] + ")";
         select.appendChild(option);
       });
       label.appendChild(select);
@@ -43,7 +48,7 @@
         row.hidden = !ok;
         if (ok) { shown += 1; }
       });
-      count.textContent = shown + " of " + rows.length + " actions";
+      count.textContent = shown + " of " + rows.length + (rows.length === 1 ? " action" : " actions");
     });
   }
   if (document.readyState === "loading") {

@@ -1,0 +1,215 @@
+"""The cluster alert: deaths close in place and time that share something rare in their
+area: a substance, a category (the method, as the police first saw it), a kind of place
+(water, railway) or a profile (sex and a broad age band).
+
+For each such feature, deaths that have it are joined when they are at most RADIUS
+metres and WINDOW days apart; a group of at least three is tested. The expected number
+in the group's neighbourhood and time is the number of all deaths ever recorded within
+RADIUS of its centre, times the share of its area's deaths that have every feature the
+group shares, times the group's span (plus a quarter) over the whole span of the
+records. A person named at two or more of the deaths (outside hospitals, care homes and
+custody, where staff are named at many) is said, and makes the alert ten times stronger
+(a tenth of the chance).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+
+from hpkb.deaths.alerts import Alert, span_text
+from hpkb.deaths.death import Death
+from hpkb.deaths.people import INSTITUTIONS, People
+from hpkb.deaths.stats import count_tail, surprise
+
+__all__ = ["LONGEST", "RADIUS", "RARE", "WINDOW", "cluster_alerts", "features"]
+
+RADIUS, WINDOW, RARE, LEAST, LONGEST = 500.0, 365, 0.1, 3, 730
+Feature = tuple[str, str]
+_BANDS = ((0, 17, "under 18"), (18, 34, "18-34"), (35, 54, "35-54"), (55, 74, "55-74"),
+          (75, 200, "75 and over"))
+
+
+def features(death: Death) -> set[Feature]:
+    """What a death may share with others in a cluster."""
+    found: set[Feature] = {("substance", s) for s in death.substances}
+    if death.category:
+        found.add(("category", death.category))
+    if death.location_type in ("water", "railway", "road", "hotel", "custody"):
+        found.add(("location", death.location_type))
+    if death.sex in ("male", "female") and death.age is not None:
+        band = next(name for low, high, name in _BANDS if low <= death.age <= high)
+        found.add(("profile", f"{death.sex} {band}"))
+    return found
+
+
+def _cells(east: float, north: float) -> tuple[int, int]:
+    return int(east // RADIUS), int(north // RADIUS)
+
+
+def _near(grid: dict[tuple[int, int], list[int]], east: float, north: float,
+          reach: int = 1) -> Iterator[int]:
+    x, y = _cells(east, north)
+    for dx in range(-reach, reach + 1):
+        for dy in range(-reach, reach + 1):
+            yield from grid.get((x + dx, y + dy), ())
+
+
+def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
+    grid: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+    parent = {at: at for at in chosen}
+
+    def root(at: int) -> int:
+        while parent[at] != at:
+            parent[at] = parent[parent[at]]
+            at = parent[at]
+        return at
+
+    for at in sorted(chosen, key=lambda i: deaths[i].when):
+        death = deaths[at]
+        east, north = death.easting or 0.0, death.northing or 0.0
+        for other in _near(grid, east, north):
+            near = deaths[other]
+            if (death.when - near.when).days <= WINDOW and math.dist(
+                    (east, north), (near.easting or 0.0, near.northing or 0.0)) <= RADIUS:
+                parent[root(other)] = root(at)
+        grid[_cells(east, north)].append(at)
+    groups: defaultdict[int, list[int]] = defaultdict(list)
+    for at in chosen:
+        groups[root(at)].append(at)
+    return [g for g in groups.values() if len(g) >= LEAST]
+
+
+def _describe(members: Sequence[Death], shared: set[Feature]) -> list[str]:
+    east = sum(d.easting or 0.0 for d in members) / len(members)
+    north = sum(d.northing or 0.0 for d in members) / len(members)
+    reach = max(math.dist((d.easting or 0.0, d.northing or 0.0), (east, north))
+                for d in members)
+    across = max(50, math.ceil(2 * reach / 50) * 50)
+    reasons = [f"{len(members)} deaths within {across:.0f} m {span_text(members)}"]
+    sexes = {d.sex for d in members}
+    ages = [d.age for d in members if d.age is not None]
+    if len(sexes) == 1 and sexes <= {"male", "female"} and len(ages) == len(members):
+        who = "men" if sexes == {"male"} else "women"
+        reasons.append(f"all {who} aged {min(ages)}-{max(ages)}" if min(ages) != max(ages)
+                       else f"all {who} aged {ages[0]}")
+    for kind, value in sorted(shared):
+        if kind == "substance":
+            reasons.append(f"{value.upper() if len(value) <= 4 else value} in each")
+        elif kind == "category":
+            reasons.append(f"all {value}")
+        elif kind == "location":
+            reasons.append(f"all at a {value} place" if value != "water" else "all in water")
+    views = Counter(d.category or "no view given" for d in members)
+    if len(views) > 1:
+        reasons.append("the police's first views differ: " + ", ".join(
+            f"{n} {c}" for c, n in sorted(views.items(), key=lambda kv: (-kv[1], kv[0]))))
+    return reasons
+
+
+def _circle(grid: dict[tuple[int, int], list[int]], deaths: Sequence[Death],
+            east: float, north: float, radius: float) -> int:
+    """How many deaths (of a grid's) lie within ``radius`` of a point."""
+    return sum(1 for at in _near(grid, east, north, math.ceil(radius / RADIUS))
+               if math.dist((east, north), (deaths[at].easting or 0.0,
+                                            deaths[at].northing or 0.0)) <= radius)
+
+
+def _windows(group: list[int], deaths: Sequence[Death]) -> list[list[int]]:
+    """The runs of a group's deaths (in date order) at least LEAST long and at most
+    LONGEST days from first to last: the group's bursts (a long-lived group is judged by
+    its busiest stretch against the rest of its own history)."""
+    ordered = sorted(group, key=lambda at: (deaths[at].when, at))
+    runs = []
+    for last in range(LEAST - 1, len(ordered)):
+        for first in range(max(0, last - 30), last - LEAST + 2):
+            if (deaths[ordered[last]].when - deaths[ordered[first]].when).days <= LONGEST:
+                runs.append(ordered[first:last + 1])
+    return runs
+
+
+def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> list[Alert]:
+    """An alert for each group of deaths close in place and time sharing a feature rare
+    in their area, judged by its busiest stretch."""
+    located = [at for at, d in enumerate(deaths) if d.located]
+    if not located:
+        return []
+    span = max(1, (max(d.when for d in deaths) - min(d.when for d in deaths)).days)
+    own = [features(d) for d in deaths]
+    per_area: defaultdict[str, Counter[Feature]] = defaultdict(Counter)
+    in_area: Counter[str] = Counter()
+    for at, death in enumerate(deaths):
+        in_area[death.area or ""] += 1
+        per_area[death.area or ""].update(own[at])
+    everyone: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+    by_feature: defaultdict[Feature, list[int]] = defaultdict(list)
+    for at in located:
+        death = deaths[at]
+        everyone[_cells(death.easting or 0.0, death.northing or 0.0)].append(at)
+        for feature in own[at]:
+            if per_area[death.area or ""][feature] / in_area[death.area or ""] <= RARE:
+                by_feature[feature].append(at)
+    found: dict[tuple[int, ...], tuple[float, list[int]]] = {}
+    for feature, chosen in sorted(by_feature.items()):
+        having: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+        for at in chosen:
+            having[_cells(deaths[at].easting or 0.0, deaths[at].northing or 0.0)].append(at)
+        for group in _groups(chosen, deaths):
+            # The group's neighbourhood: a circle round its centre holding all of it.
+            east = sum(deaths[at].easting or 0.0 for at in group) / len(group)
+            north = sum(deaths[at].northing or 0.0 for at in group) / len(group)
+            radius = max(RADIUS, max(math.dist((east, north), (deaths[at].easting or 0.0,
+                                                               deaths[at].northing or 0.0))
+                                     for at in group))
+            with_feature = _circle(having, deaths, east, north, radius)
+            area = Counter(deaths[at].area or "" for at in group).most_common(1)[0][0]
+            share = max(per_area[area][feature], 1) / max(in_area[area], 1)
+            # What the neighbourhood's deaths predict: its own history of the feature
+            # outside a run, or (when more) all its deaths times the area's share of it.
+            prior = _circle(everyone, deaths, east, north, radius) * share / span
+            for run in _windows(group, deaths):
+                days = (deaths[run[-1]].when - deaths[run[0]].when).days + 91
+                own_rate = max(0, with_feature - len(run)) / max(span - days, 365)
+                p = count_tail(len(run), max(own_rate, prior) * min(days, span))
+                key = tuple(sorted(run))
+                if key not in found or p < found[key][0]:
+                    found[key] = (p, run)
+    best = _strongest(found)
+    alerts = []
+    for p, run in best:
+        members = [deaths[at] for at in run]
+        shared = set.intersection(*(own[at] for at in run))
+        reasons = _describe(members, shared)
+        if people is not None:
+            shared_people = _shared_people([at for at in run if deaths[at].location_type
+                                            not in INSTITUTIONS], people)
+            reasons += shared_people
+            p /= 10 if shared_people else 1
+        alerts.append(Alert("cluster", surprise(p, len(found)), tuple(members),
+                            tuple(reasons), p))
+    return alerts
+
+
+def _strongest(found: dict[tuple[int, ...], tuple[float, list[int]]]
+               ) -> list[tuple[float, list[int]]]:
+    """The strongest runs, each sharing no death with a stronger one kept before it."""
+    taken: set[int] = set()
+    kept = []
+    for p, run in sorted(found.values(), key=lambda item: (item[0], -len(item[1]))):
+        if taken.isdisjoint(run):
+            kept.append((p, run))
+            taken.update(run)
+    return kept
+
+
+def _shared_people(group: list[int], people: People) -> list[str]:
+    roles: defaultdict[int, list[str]] = defaultdict(list)
+    seen: defaultdict[int, set[int]] = defaultdict(set)
+    for at in group:
+        for person, role in people.of_death.get(at, []):
+            seen[person].add(at)
+            if role not in roles[person]:
+                roles[person].append(role)
+    return [f"{people.names[p]} is named in {len(ats)} of them as "
+            f"{' and '.join(roles[p])}" for p, ats in sorted(seen.items()) if len(ats) >= 2]

@@ -1,0 +1,117 @@
+"""The record-linkage model: the columns records are compared on, the blocking rules that
+choose which pairs are compared, and the comparisons with their m probabilities. One
+model for every Splink backend (DuckDB here, Spark past one machine)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+from hpkb.deaths.records import Record
+
+__all__ = ["LINK_COLUMNS", "MATCH_PROBABILITY", "address_key", "linkage_row",
+           "name_parts", "splink_settings"]
+
+# Pairs scored at least this likely to be the same death are merged (Splink's
+# match_probability; measured on generated data, see docs/guide/death-investigations.md).
+MATCH_PROBABILITY = 0.9
+
+LINK_COLUMNS = ("unique_id", "forename", "surname", "dob", "died", "died_week",
+                "died_week_shifted", "sex", "age", "address_first", "area")
+
+_ABBREVIATIONS = {"rd": "road", "ln": "lane", "ave": "avenue", "av": "avenue",
+                  "cl": "close", "cres": "crescent", "dr": "drive", "terr": "terrace",
+                  "tce": "terrace", "sq": "square", "pl": "place", "gdns": "gardens"}
+_UNIT = re.compile(r"^(flat|apartment|apt|room|unit)\s+\w+\s*,?\s*")
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents and punctuation gone, hyphens as spaces, one space between."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = re.sub(r"[-/]", " ", folded.lower())
+    return " ".join(re.sub(r"[^a-z0-9 ,]", "", folded).split())
+
+
+def name_parts(name: str | None) -> tuple[str | None, str | None]:
+    """(forename, surname) as compared: plain words, the first and the last."""
+    if not name:
+        return None, None
+    words = _plain(name).replace(",", " ").split()
+    if not words:
+        return None, None
+    return words[0], words[-1] if len(words) > 1 else None
+
+
+def address_key(address: str | None) -> str | None:
+    """An address as compared and grouped: plain words, common abbreviations spelt out,
+    a flat or room number left off (a building's flats are one place), the town kept."""
+    if not address:
+        return None
+    parts = [p.strip() for p in _plain(address).split(",") if p.strip()]
+    if not parts:
+        return None
+    parts[0] = _UNIT.sub("", parts[0]) if len(parts) > 1 else parts[0]
+    if parts[0] == "" or re.fullmatch(r"(flat|apartment|apt|room|unit)\s+\w+", parts[0]):
+        parts = parts[1:]
+    words = [[_ABBREVIATIONS.get(w, w) for w in part.split()] for part in parts]
+    for part in words:  # `st` ends a street's name; elsewhere it is a saint
+        if len(part) > 1 and part[-1] == "st":
+            part[-1] = "street"
+    return ", ".join(" ".join(part) for part in words if part) or None
+
+
+def linkage_row(at: int, record: Record) -> tuple[Any, ...]:
+    """One record's values in LINK_COLUMNS order."""
+    forename, surname = name_parts(record.name)
+    day: date = record.when
+    ordinal = day.toordinal()
+    key = address_key(record.address)
+    return (at, forename, surname, record.dob.isoformat() if record.dob else None,
+            day.isoformat(), ordinal // 7, (ordinal + 3) // 7, record.sex, record.age,
+            key.split(",")[0] if key else None, record.area)
+
+
+def _levels(m: list[float]) -> dict[str, Any]:
+    return {"m_probabilities": m}
+
+
+def splink_settings(link_type: str = "link_only") -> Any:
+    """The Splink settings (a ``SettingsCreator``), with each comparison's m probabilities
+    set from what is known of the sources' quality; u probabilities are measured on the
+    records each run (``estimate_u_using_random_sampling``)."""
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    age = cl.CustomComparison(
+        output_column_name="age",
+        comparison_levels=[
+            {"sql_condition": "age_l IS NULL OR age_r IS NULL", "label_for_charts": "null",
+             "is_null_level": True},
+            {"sql_condition": "abs(age_l - age_r) <= 1", "label_for_charts": "within a year"},
+            {"sql_condition": "ELSE", "label_for_charts": "else"},
+        ])
+    comparisons = [
+        cl.NameComparison("forename", jaro_winkler_thresholds=[0.92, 0.88])
+        .configure(term_frequency_adjustments=True, **_levels([0.86, 0.05, 0.02, 0.07])),
+        cl.NameComparison("surname", jaro_winkler_thresholds=[0.92, 0.88])
+        .configure(term_frequency_adjustments=True, **_levels([0.88, 0.06, 0.02, 0.04])),
+        cl.DateOfBirthComparison("dob", input_is_string=True)
+        .configure(**_levels([0.88, 0.05, 0.01, 0.03, 0.015, 0.015])),
+        cl.AbsoluteDateDifferenceAtThresholds("died", input_is_string=True,
+                                              metrics=["day", "day", "day"],
+                                              thresholds=[1, 3, 30])
+        .configure(**_levels([0.74, 0.2, 0.03, 0.02, 0.01])),
+        cl.ExactMatch("sex").configure(**_levels([0.99, 0.01])),
+        age.configure(**_levels([0.97, 0.03])),
+        cl.JaroWinklerAtThresholds("address_first", [0.95, 0.85])
+        .configure(**_levels([0.7, 0.12, 0.06, 0.12])),
+    ]
+    blocking: list[Any] = [block_on("dob", "sex"), block_on("surname", "died_week"),
+                block_on("surname", "died_week_shifted"), block_on("forename", "died", "sex"),
+                block_on("forename", "dob"), block_on("address_first", "died_week")]
+    return SettingsCreator(link_type=link_type, comparisons=comparisons,  # type: ignore[arg-type]
+                           blocking_rules_to_generate_predictions=blocking,
+                           retain_matching_columns=False,
+                           retain_intermediate_calculation_columns=False)

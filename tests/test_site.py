@@ -208,6 +208,10 @@ def test_free_pages_are_validated(starter: Path) -> None:
     ("<article><!-- note --></article>", "HTML comment"),
     ("<header><nav><a href=\"index.html\">Home</a></nav></header><article><p>t</p></article>",
      None),
+    ('<article><table><tr><th style="text-align: left;">a</th>'
+     '<td style="text-align: center;">1</td></tr></table></article>', None),
+    ('<article><table><tr><td style="color: red">1</td></tr></table></article>',
+     "attribute style on <td>"),
     ("<header><script>theme()</script></header><article><p>t</p></article>",
      "an inline script not on hpkb's list (sha256 "
      "45faf71a01d91625e6f9398dafe962fb4b19e09f451a5968f23b177091795d9f) outside the content "
@@ -411,3 +415,16 @@ def test_the_authoring_guide_shows_one_table_row_per_field(starter: Path) -> Non
     assert [len(re.findall(r"<tr>", table)) - 1 for table in tables] == [
         len(section.fields) for section in guide_sections()]
     assert "| `" not in page
+
+
+def test_an_entry_with_an_aligned_table_validates_and_builds(starter: Path) -> None:
+    """Python-Markdown writes a table's column alignment as a style on each cell: what
+    validation passes, the built-page check (HP702) passes too."""
+    path = starter / PRACTICE
+    path.write_text(path.read_text("utf-8").replace(
+        "## Overall impact\n", "## Overall impact\n\n| Visits | Engaged |\n|:--|--:|\n"
+        "| 12 | 9 |\n", 1), "utf-8")
+    result = run_cli(starter, "build", "--skip", "packs", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    html = (starter / "build/shared/site/practice/PR-2024-001.html").read_text("utf-8")
+    assert '<td style="text-align: right;">9</td>' in html

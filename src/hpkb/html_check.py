@@ -138,6 +138,9 @@ def _url_problem(tag: str, name: str, value: str) -> bool:
     return fetched and (bool(scheme) or address.startswith("//"))
 
 
+_TABLE_ALIGNMENT = re.compile(r"t[hd] style=text-align: (?:left|right|center);?")
+
+
 def _element_problems(tag: str, attrs: Sequence[tuple[str, str | None]], content: bool
                       ) -> list[str]:
     """Problems with one element as the parser read it (names lower-cased, values
@@ -146,6 +149,8 @@ def _element_problems(tag: str, attrs: Sequence[tuple[str, str | None]], content
         (THEME_TAGS, THEME_ATTRIBUTES)
     problems = [] if tag in tags else [f"element <{tag}>"]
     for name, value in attrs:
+        if _TABLE_ALIGNMENT.fullmatch(f"{tag} {name}={value}"):
+            continue  # a Markdown table's column alignment, as Python-Markdown writes it
         if name not in attributes and not name.startswith(("aria-", "data-")):
             problems.append(f"attribute {name} on <{tag}>")
         elif value is not None and name in URL_ATTRIBUTES and _url_problem(tag, name, value):

@@ -713,13 +713,17 @@ def search(ctx: click.Context, query: str, kind: str | None, theme: str | None,
 @_PROFILE
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port on 127.0.0.1 (0 picks a free one).")
-@click.option("--packs", is_flag=True, help="Typeset the PDF packs too (slower).")
+@click.option("--skip-packs", is_flag=True,
+              help="Leave the PDF packs out of the rebuilds (faster; the downloads page "
+              "then lists none).")
 @click.pass_context
-def serve(ctx: click.Context, profile: str | None, port: int, packs: bool) -> None:
+def serve(ctx: click.Context, profile: str | None, port: int, skip_packs: bool) -> None:
     """Preview a profile's site with its search API on 127.0.0.1, rebuilt on change.
 
     Saving an author file rebuilds what depends on it (incrementally), prints its
-    findings, and reloads the pages open in the browser. Packs only with --packs.
+    findings, and reloads the pages open in the browser. The first pages after a save
+    keep the live build's PDF packs; the packs are typeset again in the build that
+    follows, in the background.
 
     The API: GET /api/search?q=…&type=…&theme=…&organisation=…&since=…&until=…&limit=…
     answers in the same JSON as `hpkb search --json`.
@@ -732,8 +736,10 @@ def serve(ctx: click.Context, profile: str | None, port: int, packs: bool) -> No
     from hpkb.serve import Generation, make_app, rebuilder, watch
 
     root = _root(ctx)
-    # A preview: packs (slow to typeset) only when asked for; the rest as `hpkb build`.
-    request = BuildRequest(root, profile, skip=frozenset() if packs else frozenset({"packs"}))
+    # As `hpkb build`: a save's preview takes the packs from the live build, and the full
+    # build after it typesets them again (unchanged ones are copied).
+    request = BuildRequest(root, profile,
+                           skip=frozenset({"packs"}) if skip_packs else frozenset())
     generation = Generation()
     rebuild_parts = rebuilder(request, generation, lambda found: _report(found, "text", False))
 

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import array
 import contextlib
-import fcntl
 import os
 import pickle
 import signal
 import struct
-import termios
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
@@ -131,8 +129,11 @@ def queued(queue: int) -> int:
     system cannot say, as many as a queue holds (an estimate that errs towards more)."""
     waiting = array.array("i", [0])
     try:
+        import fcntl  # POSIX only, like the forks that use a queue
+        import termios
+
         fcntl.ioctl(queue, termios.FIONREAD, waiting)
-    except OSError:
+    except (ImportError, OSError):
         return QUEUE_RECORDS
     return waiting[0] // _RECORD.size
 

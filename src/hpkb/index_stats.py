@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from math import log, log2
 from typing import Any
 
-from whoosh import matching, query, scoring
+from whoosh import scoring
 
 __all__ = ["LiveIdf", "LiveStats", "exact_bm25f", "stable_query", "telling_terms"]
 
@@ -161,48 +161,7 @@ def exact_bm25f(stats: LiveStats) -> Any:
     return _ExactBM25F(stats)
 
 
-class _Coordination(matching.CoordMatcher):  # type: ignore[misc]
-    """Whoosh's coordination bonus with the number of query terms fixed in advance."""
-
-    def __init__(self, child: Any, scale: float, terms: int) -> None:
-        super().__init__(child, scale=scale)
-        self._termcount = terms
-
-    def _replacement(self, newchild: Any) -> Any:
-        return self.__class__(newchild, self._scale, self._termcount)
-
-
-class _StableOr(query.Or):  # type: ignore[misc]
-    def __init__(self, subqueries: list[Any], boost: float = 1.0, minmatch: int = 0,
-                 scale: float | None = None, terms: int = 0) -> None:
-        super().__init__(subqueries, boost=boost, minmatch=minmatch, scale=scale)
-        self.terms = terms
-
-    def _matcher(self, subs: list[Any], searcher: Any, context: Any) -> Any:
-        union = self._tree_matcher(subs, matching.UnionMatcher, searcher, context, None)
-        if self.scale and self.terms:
-            return _Coordination(union, self.scale, self.terms)
-        return union
-
-
-class _StableAnd(query.And):  # type: ignore[misc]
-    def _matcher(self, subs: list[Any], searcher: Any, context: Any) -> Any:
-        return self._tree_matcher(subs, matching.IntersectionMatcher, searcher, context,
-                                  None)
-
-
 def stable_query(parsed: Any, stats: LiveStats) -> Any:
-    """The query with each OR and AND made to score alike however the index is split:
-    parts added in the query's order, the coordination bonus over the query terms the
-    live documents hold (what Whoosh counts in a freshly built, one-segment index)."""
-    def rewrite(node: Any) -> Any:
-        if type(node) is query.Or:
-            terms = sum(1 for field, text in node.iter_all_terms()
-                        if stats.doc_frequency(field, text) > 0) if node.scale else 0
-            return _StableOr([rewrite(q) for q in node.subqueries], boost=node.boost,
-                             minmatch=node.minmatch, scale=node.scale, terms=terms)
-        if type(node) is query.And:
-            return _StableAnd([rewrite(q) for q in node.subqueries], boost=node.boost)
-        return node.apply(rewrite)
-
-    return rewrite(parsed)
+    """The query as parsed: Whoosh's public query classes score it (over the live
+    documents' statistics, through the searcher's weighting)."""
+    return parsed

@@ -94,16 +94,7 @@ class TermScores:
 
 
 def _read_all(matcher: Any, offset: int, ids: list[int], weights: list[float]) -> None:
-    """Every posting of a leaf matcher: a block at a time where the codec allows (Whoosh
-    3's matcher keeps each block's ids and weights as sequences), else one by one."""
-    if all(hasattr(matcher, name) for name in ("_read_ids", "_read_weights", "_next_block")):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(docnum + offset for docnum in matcher._ids)
-            weights.extend(matcher._weights)
-            matcher._next_block()
-        return
+    """Every posting of a leaf matcher, through Whoosh's public matcher API."""
     while matcher.is_active():
         ids.append(matcher.id() + offset)
         weights.append(matcher.weight())

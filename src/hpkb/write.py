@@ -8,7 +8,6 @@ hpkb deletes only directories that carry its marker file.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import shutil
@@ -20,6 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from hpkb.diagnostics import HpkbError
 
@@ -118,8 +119,7 @@ def build_lock(root: Path) -> Iterator[None]:
     the other's staging folder as a killed build's leftover."""
     lock = inside_build(root, Path(CACHE_DIR) / "build.lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock, "a", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+    with FileLock(lock):  # a lock on every platform, released when the block ends
         yield
 
 

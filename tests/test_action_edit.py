@@ -495,3 +495,35 @@ def test_any_text_reads_back_and_nothing_else_moves(starter: Path, outcome: str,
     finally:
         path.write_bytes(original)
     assert os.listdir(path.parent) == ["RD-2024-001.md"]
+
+
+def test_the_examples_whole_tracker_imports_back_and_a_response_action_updates(
+        tmp_path: Path) -> None:
+    """The example's action list holds recommendation responses' actions too: the
+    spreadsheet a working group exports imports back as it is, and a response's action
+    is updated in its file like an entry's, checked as `hpkb validate` checks it."""
+    from tests.site_helpers import copy_example
+
+    root = copy_example(tmp_path / "repo")
+    listed = run_cli(root, "actions", "--csv")
+    assert listed.exit_code == 0 and "hmicfrs-2023-r3/A02" in listed.stdout
+    sheet = _csv(tmp_path, listed.stdout)
+    before = _snapshot(root)
+    result = run_cli(root, "actions", "import", str(sheet))
+    assert (result.exit_code, result.stderr) == (0, "0 actions in 0 files updated\n")
+    assert _snapshot(root) == before
+    response = root / "content/responses/hmicfrs-2023-r3.md"
+    text = response.read_text("utf-8")
+    done = run_cli(root, "action", "hmicfrs-2023-r3/A02", "--status", "completed",
+                   "--completed", "2026-11-30", "--outcome", "Reports within 30 days since June.")
+    assert done.exit_code == 0, done.stdout + done.stderr
+    after = response.read_text("utf-8")
+    assert "    completed: 2026-11-30\n" in after
+    assert after.replace("    status: completed\n    completed: 2026-11-30\n"
+                         "    outcome: Reports within 30 days since June.\n",
+                         "    status: in-progress\n") == text
+    # An update the response's own rules refuse leaves its file as it was.
+    bad = run_cli(root, "action", "hmicfrs-2023-r3/A03", "--status", "completed")
+    assert bad.exit_code == 1 and "hmicfrs-2023-r3.md" in bad.stdout + bad.stderr
+    assert response.read_text("utf-8") == after
+    assert run_cli(root, "validate").exit_code == 0

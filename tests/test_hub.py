@@ -103,7 +103,7 @@ def test_one_site_from_three_forces(exports: dict[str, Path], tmp_path: Path) ->
     theme = (built / "docs" / "themes" / "coercive-control.md").read_text("utf-8")
     assert "— shared by West Mercia Police" in theme
     finder_page = (built / "docs" / "finder.md").read_text("utf-8")
-    assert finder_page.count("<small>Shared by ") == len(finder["items"])
+    assert finder_page.count("<dt>Shared by</dt>") == len(finder["items"])
     # Search over everything: the site's search index and the Whoosh index.
     meta = json.loads((built / "site" / "search-index" / "meta.json").read_text("utf-8"))
     assert {f"{f}:PR-2024-001" for f in FORCES} <= {row[0] for row in meta["entries"]}

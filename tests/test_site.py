@@ -428,3 +428,53 @@ def test_an_entry_with_an_aligned_table_validates_and_builds(starter: Path) -> N
     assert result.exit_code == 0, result.stdout + result.stderr
     html = (starter / "build/shared/site/practice/PR-2024-001.html").read_text("utf-8")
     assert '<td style="text-align: right;">9</td>' in html
+
+
+def _nav_titles(root: Path, profile: str) -> list[str]:
+    import yaml
+
+    config = yaml.safe_load((root / f"build/{profile}/mkdocs.yml").read_text("utf-8"))
+    return [next(iter(item)) for item in config["nav"]]
+
+
+def test_the_navigation_shows_only_what_the_site_has(starter: Path) -> None:
+    """A force with three entries gets a short sidebar; a section without entries, and
+    pages other pages lead to (by rating, by region, tags), are not in it."""
+    for path in (starter / "practice").glob("*.md"):
+        path.unlink()
+    build_profiles(starter, "internal", "shared")
+    internal = _nav_titles(starter, "internal")
+    assert internal[:3] == ["Home", "Rapid debriefs", "Learning"]
+    assert "Practice finder" not in internal and "Shared practice" not in internal
+    assert {"Action tracker", "Authoring guide", "Downloads", "Search"} <= set(internal)
+    assert not {"By rating", "By region", "Tags"} & set(internal)
+    assert len(internal) <= 12
+    shared = _nav_titles(starter, "shared")
+    assert "Action tracker" not in shared and "Authoring guide" not in shared
+    # Every page is still reachable: the built site links to the pages left out.
+    site = starter / "build/shared/site"
+    assert 'href="../tags.html"' in (site / "themes/index.html").read_text("utf-8")
+    assert 'href="guide.html"' in (site / "downloads.html").read_text("utf-8")
+
+
+def test_listings_are_newest_first_and_ratings_best_first(tmp_path: Path) -> None:
+    from hpkb.pages import best_evidence_first, newest_first
+
+    root = copy_example(tmp_path / "repo")
+    build_profiles(root, "shared")
+    docs = root / "build/shared/docs"
+    listing = (docs / "practice/index.md").read_text("utf-8")
+    ids = re.findall(r'data-id="([^"]+)"', listing)
+    updated = {}
+    for path in (root / "practice").glob("*.md"):
+        head = path.read_text("utf-8").split("---")[1]
+        found = re.search(r"^id: (\S+)$", head, re.M)
+        day = re.search(r"^updated: (\S+)$", head, re.M)
+        assert found and day
+        updated[found.group(1)] = day.group(1)
+    days = [updated[i] for i in ids]
+    assert len(ids) == 12 and days == sorted(days, reverse=True)
+    ratings = (docs / "ratings/index.md").read_text("utf-8")
+    order = [ratings.index(word) for word in ("Worked", "Promising", "Untested", "Did not work")]
+    assert order == sorted(order)
+    assert newest_first([]) == [] and best_evidence_first([]) == []

@@ -3,6 +3,7 @@ finder filters, search finds entries, nothing leaves 127.0.0.1, axe finds no vio
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.request
 from collections.abc import Iterator
@@ -366,8 +367,61 @@ def test_finder_filters_instantly(page: Page, shared_url: str) -> None:
     assert page.locator("#hpkb-finder-count").inner_text() == "1 of 12 practice entries"
     page.get_by_label(re.compile(r"Worked \(")).check()  # OR within a facet
     assert page.locator("#hpkb-finder-list li:visible").count() == 5
-    page.get_by_label(re.compile(r"Midlands \(")).first.check()
-    assert page.locator("#hpkb-finder-list li:visible").count() >= 1
+    page.get_by_label(re.compile(r"Prevention \(")).first.check()  # AND across facets
+    assert 1 <= page.locator("#hpkb-finder-list li:visible").count() < 5
+    # A facet with one value (the example's one region) filters nothing: not offered.
+    assert page.get_by_label(re.compile(r"Midlands \(")).count() == 0
+    # "Does it work?" values in order of evidence, best first.
+    ratings = page.locator("fieldset", has_text="Does it work?").locator("label")
+    assert [t.rsplit(" (", 1)[0].strip() for t in ratings.all_inner_texts()] == [
+        "Worked", "Promising", "Untested (new or innovative)", "Did not work"]
+
+
+def _finder_titles(page: Page) -> list[str]:
+    return page.locator("#hpkb-finder-list li:visible .hpkb-card-title").all_inner_texts()
+
+
+def test_finder_cards_sort_and_filter_by_keyword(page: Page, shared_url: str,
+                                                 example_build: Path) -> None:
+    page.goto(urljoin(shared_url, "finder.html"))
+    page.wait_for_selector("#hpkb-finder-words")
+    data = json.loads((example_build / "build/shared/site/assets/finder.json").read_text())
+    first = page.locator("#hpkb-finder-list li").first
+    # A card shows its summary, rating, focus and organisation.
+    facts = first.locator("dl").inner_text()
+    assert "Does it work?" in facts and "Focus" in facts and "Organisation" in facts
+    assert first.locator(".hpkb-card-summary").inner_text().strip()
+    rank = {"worked": 0, "promising": 1, "untested": 2, "did-not-work": 3}
+    by_title = {item["title"]: item for item in data["items"]}
+    shown = _finder_titles(page)
+    ranks = [rank[by_title[t]["facets"]["rating"][0]] for t in shown]
+    assert ranks == sorted(ranks) and ranks[0] == 0 and ranks[-1] == 3  # best evidence first
+    page.select_option("#hpkb-finder-sort", "newest")
+    dates = [by_title[t]["updated"] for t in _finder_titles(page)]
+    assert dates == sorted(dates, reverse=True)
+    page.select_option("#hpkb-finder-sort", "title")
+    titles = _finder_titles(page)
+    assert titles == sorted(titles, key=str.lower)
+    # The keyword box filters as one types: every word must match, in any case or accent.
+    page.locator("#hpkb-finder-words").press_sequentially("SURRENDER")
+    assert _finder_titles(page) == ["Knife surrender bins in town centres"]
+    assert page.locator("#hpkb-finder-count").inner_text() == "1 of 12 practice entries"
+    page.locator("#hpkb-finder-words").fill("bins nothing-matches-this")
+    assert _finder_titles(page) == []
+    page.locator("#hpkb-finder-words").fill("")
+    assert len(_finder_titles(page)) == 12
+
+
+def test_the_rendered_guide_shows_one_table_row_per_field(page: Page, shared_url: str) -> None:
+    """The authoring guide as a reader sees it: a table for each kind of entry, one row
+    for each of its fields, and no Markdown table syntax left as text."""
+    from hpkb.guide import guide_sections
+
+    page.goto(urljoin(shared_url, "guide.html"))
+    tables = page.locator("article table")
+    rows = [tables.nth(i).locator("tbody tr:visible").count() for i in range(tables.count())]
+    assert rows == [len(section.fields) for section in guide_sections()]
+    assert "| `" not in page.locator("article").inner_text()
 
 
 def test_finder_works_without_javascript(browser: Browser, shared_url: str) -> None:
@@ -395,10 +449,60 @@ def internal_url(example_build: Path) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("path", ["statistics.html", "tracker.html", "review.html",
-                                  "responses.html", "debriefs/RD-2024-005.html"])
+                                  "responses.html", "debriefs/RD-2024-005.html",
+                                  "debriefs/RD-2024-007.html", "learning/LN-2026-001.html",
+                                  "practice/index.html"])
 def test_internal_pages_have_no_axe_violations(page: Page, internal_url: str,
                                                path: str) -> None:
     _assert_accessible_and_local(page, internal_url, path)
+
+
+def _heading_order(page: Page) -> list[str]:
+    return [t.replace("¶", "").strip() for t in page.locator("article h2").all_inner_texts()]
+
+
+def test_debrief_page_puts_actions_first_and_whole_for_internal_readers(
+        page: Page, internal_url: str, shared_url: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(urljoin(internal_url, "debriefs/RD-2024-007.html"))
+    headings = _heading_order(page)
+    assert headings.index("Actions") < headings.index("Key details")
+    assert "5 actions: 4 completed, 1 open or in progress (1 overdue)" in page.locator(
+        "article").inner_text()
+    # The table spans the content column and nothing in it is cut off or scrolls.
+    box = page.locator(".hpkb-actions table")
+    column = page.locator("article").bounding_box()
+    table = box.bounding_box()
+    assert column is not None and table is not None
+    assert table["width"] >= 0.95 * (column["width"] - 40)
+    assert box.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+    assert box.evaluate("t => [...t.querySelectorAll('td')].every("
+                        "c => c.scrollWidth <= c.clientWidth + 1)")
+    # Process dates in date order, each with its day counted from the incident.
+    rows = page.locator("#process-and-timeliness ~ div table tbody tr, "
+                        "#process-and-timeliness ~ table tbody tr").all_inner_texts()
+    steps = [row.split("\t") for row in rows]
+    assert [s[0] for s in steps][:2] == ["Incident", "Identified"]
+    days = [int(s[2]) for s in steps if s[2].strip().isdigit()]
+    assert days == sorted(days) and days[0] == 0
+    assert "when the clock starts" in page.locator("article").inner_text()
+    # Other forces read the entry's learning first: its actions come after the text.
+    page.goto(urljoin(shared_url, "debriefs/RD-2024-011.html"))
+    shared = _heading_order(page)
+    assert shared.index("Actions") > shared.index("Key details")
+
+
+def test_internal_passages_are_boxed_on_the_internal_site_only(
+        page: Page, internal_url: str, example_build: Path) -> None:
+    page.goto(urljoin(internal_url, "learning/LN-2026-001.html"))
+    box = page.locator(".admonition.internal")
+    assert box.count() == 1
+    assert box.locator(".admonition-title").inner_text().strip() == "Internal only"
+    assert "warning marker" in box.inner_text()
+    # The shared site has no internal passage to box: they are cut out there.
+    for built in Path(example_build, "build/shared/site").rglob("*.html"):
+        text = built.read_text("utf-8")
+        assert "Internal only" not in text and "warning marker" not in text, built
 
 
 def test_action_tracker_filters(page: Page, internal_url: str) -> None:

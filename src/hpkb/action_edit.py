@@ -31,7 +31,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString, ScalarString
 from hpkb.config import load_settings, today_of
 from hpkb.diagnostics import Diagnostic, HpkbError, Severity, did_you_mean, error
 from hpkb.load import EntryFile, find_entry_files, parse_source, read_text
-from hpkb.responses import RESPONSES_DIR
+from hpkb.responses import RESPONSES_DIR, read_response
 from hpkb.schema import ActionStatus
 from hpkb.taxonomy import Taxonomy, load_taxonomy, unknown_owner
 from hpkb.validate import check_entry_text
@@ -132,7 +132,10 @@ class Repo:
     taxonomy: Taxonomy
     today: date
     problems: tuple[Diagnostic, ...]  # errors in the taxonomy or settings
-    responses: frozenset[str] = frozenset()  # recommendation responses' ids (their files)
+    # Recommendation responses (content/responses/<recommendation>.md), by recommendation
+    # id: their actions are updated as entries' are, and checked as `hpkb validate` checks
+    # a response.
+    responses: Mapping[str, EntryFile] = field(default_factory=dict)
 
     @classmethod
     def open(cls, root: Path, as_of: date | None = None) -> Repo:
@@ -145,8 +148,16 @@ class Repo:
         problems = tuple(d for d in (*findings, *taxonomy_findings)
                          if d.severity is Severity.ERROR)
         folder = root / RESPONSES_DIR
-        responses = frozenset(p.stem for p in folder.glob("*.md")) if folder.is_dir() \
-            else frozenset()
+        responses: dict[str, EntryFile] = {}
+        if folder.is_dir() and not folder.is_symlink():
+            for path in sorted(folder.glob("*.md")):
+                rel = path.relative_to(root).as_posix()
+                if path.is_symlink():
+                    links[path.stem] = error(rel, 1, 1, "HP003", "symbolic links are not read",
+                                             "replace the link with the real file (hpkb never "
+                                             "follows links)")
+                else:
+                    responses[path.stem] = EntryFile(path, rel, "learning")
         return cls({Path(f.rel).stem: f for f in files}, links, taxonomy,
                    today_of(settings, as_of), problems, responses)
 
@@ -155,11 +166,7 @@ class Repo:
         link; a problem when there is no such entry or it cannot have actions."""
         if ref.entry in self.links:
             return self.links[ref.entry]
-        found = self.files.get(ref.entry)
-        if found is None and ref.entry in self.responses:
-            return Problem("HP312", f"`{ref.entry}` is a recommendation response: `hpkb action` "
-                           "updates the actions of debriefs and learning entries",
-                           f"update its actions in {RESPONSES_DIR}/{ref.entry}.md by hand")
+        found = self.files.get(ref.entry) or self.responses.get(ref.entry)
         if found is None:
             # Suggest only ids of the same kind: RD-2025-011 is no typo for LN-2025-001.
             with_actions = [i for i, f in self.files.items()
@@ -180,10 +187,14 @@ class Repo:
         return Problem("HP309", *unknown_owner(owner, owners))
 
     def check(self, entry_file: EntryFile, text: str) -> list[Diagnostic]:
-        """The errors `hpkb validate` would find in the entry file if it held ``text``."""
+        """The errors `hpkb validate` would find in the entry's (or response's) file if it
+        held ``text``."""
         known = {entry_id: f.rel for entry_id, f in self.files.items()}
-        return [d for d in check_entry_text(entry_file, text, self.taxonomy, self.today, known)
-                if d.severity is Severity.ERROR]
+        if self.responses.get(Path(entry_file.rel).stem) == entry_file:
+            findings = read_response(entry_file.rel, text, self.taxonomy, known)[1]
+        else:
+            findings = check_entry_text(entry_file, text, self.taxonomy, self.today, known)
+        return [d for d in findings if d.severity is Severity.ERROR]
 
 
 def _lines(text: str) -> list[tuple[str, str]]:

@@ -33,6 +33,7 @@ __all__ = [
     "Reference",
     "body_findings",
     "find_references",
+    "internal_passages",
     "published_lines",
     "section_titles",
     "split_internal",
@@ -199,6 +200,26 @@ def published_lines(body: str, body_line: int, keep_internal: bool
         if inside and not keep_internal:
             continue
         yield line, text
+
+
+def internal_passages(body: str) -> tuple[tuple[int, int], ...]:
+    """Where the `::: internal` passages are in the body as a personal profile publishes
+    it (`split_internal(body, True)`): (first line, line after the last), counted from 0.
+    Assumes the fences balance, as `published_lines` does."""
+    passages: list[tuple[int, int]] = []
+    shown = 0
+    start: int | None = None
+    for _, text, in_code in _prose_lines(body, 1):
+        marker = text.strip()
+        if not in_code and start is None and marker == _INTERNAL_OPEN:
+            start = shown
+            continue
+        if not in_code and start is not None and marker == ":::":
+            passages.append((start, shown))
+            start = None
+            continue
+        shown += 1
+    return tuple(passages)
 
 
 def split_internal(body: str, keep_internal: bool) -> str:

@@ -413,7 +413,9 @@ def _text(value: str | None, name: str) -> str | None:
 def action(ctx: click.Context, target: str, status: str | None, completed: str | None,
            due: str | None, owner: str | None, outcome: str | None, note: str | None,
            as_of: str | None) -> None:
-    """Update one action in its entry's file: ENTRY/AID is its global id.
+    """Update one action in its entry's file: ENTRY/AID is its global id (a
+    recommendation response's actions go by the recommendation's id, as in
+    hmicfrs-2023-r3/A02).
 
     Only that action's lines change: comments, quoting, the body and the rest of the file
     stay as they were. The file is written only when it would still pass `hpkb

@@ -33,7 +33,8 @@ from hpkb.templates_env import sandboxed_environment, template_loader
 from hpkb.view import ProfileView, PublishedEntry
 from hpkb.wording import plural
 
-__all__ = ["KIND_PAGES", "PageKeys", "SitePages", "entry_page", "page_keys", "site_pages"]
+__all__ = ["KIND_PAGES", "RATING_ORDER", "PageKeys", "SitePages", "entry_page", "page_keys",
+           "site_nav", "site_pages"]
 
 KIND_PAGES: dict[EntryKind, str] = {"debrief": "debriefs", "learning": "learning",
                                     "practice": "practice"}
@@ -55,6 +56,40 @@ LABELS = {
     "weapon-firearm": "Firearm", "partly-accepted": "Partly accepted",
     "not-accepted": "Not accepted", "not-recorded": "Not recorded",
 }
+
+
+RATING_ORDER = ("worked", "promising", "untested", "did-not-work")  # best evidence first
+
+
+def site_nav(profile_view: ProfileView, pages: Iterable[str]) -> list[dict[str, str]]:
+    """The sidebar: only what this site has. A kind's listing shows when the profile has
+    entries of it, recommendations when an entry or response cites one, the action tracker
+    and review list on a personal profile with actions or review dates. Pages reached from
+    other pages (practice by rating, entries by region, tags, a section's sub-pages) stay
+    out of it. ``pages`` are the extra pages' names (content/pages and sections), in order."""
+    listed = [e for e in profile_view.entries if e.meta["status"] != "archived"]
+    kinds = {e.kind for e in listed}
+    nav = [{"Home": "index.md"}]
+    nav += [{KIND_TITLES[kind]: f"{KIND_PAGES[kind]}/index.md"}
+            for kind in ("debrief", "learning") if kind in kinds]
+    if "practice" in kinds:
+        nav.append({"Practice finder": "finder.md"})
+    if listed:
+        nav.append({"Themes": "themes/index.md"})
+    if profile_view.responses or any(e.meta.get("recommendations") for e in listed):
+        nav.append({"Recommendations": "recommendations/index.md"})
+    nav += [{"Search": "search.md"}, {"Statistics": "statistics.md"}]
+    if profile_view.profile.personal:
+        if any(e.meta.get("actions") for e in listed):
+            nav.append({"Action tracker": "tracker.md"})
+        if any(e.meta.get("review_by") for e in listed):
+            nav.append({"Due for review": "review.md"})
+    nav += [{name.removesuffix(".md").replace("-", " ").capitalize(): f"pages/{name}"}
+            for name in pages]
+    nav.append({"Downloads": "downloads.md"})
+    if profile_view.profile.personal:
+        nav.append({"Authoring guide": "guide.md"})
+    return nav
 
 
 class Fields(dict[str, Any]):
@@ -160,7 +195,8 @@ class _Renderer:
             return found.name if found else org_id
 
         def body(published: PublishedEntry) -> Md:
-            return Md(self.resolve_references(published.body, here))
+            return Md(mark_internal(self.resolve_references(published.body, here),
+                                    published.internal))
 
         # *_html: the same links as HTML, for HTML a template makes whole (raw_blocks).
         return {"entry_link": entry, "entry_html": functools.partial(entry, link=html_link),
@@ -188,9 +224,10 @@ class _Renderer:
         meta = Fields(published.meta)
         extra: dict[str, Any] = {}
         if published.kind == "debrief":
-            extra["timeliness"] = debrief_timeliness(published.meta, self.targets)
+            extra["process_steps"] = process_steps(published.meta, self.targets)
         actions = [self._action(a) for a in meta.get("actions", [])]
         return self.render("entry.md.j2", here, entry=published, meta=meta, actions=actions,
+                           personal=self.view.profile.personal, targets=self.targets,
                            backlinks=self.links.backlinks(published.id),
                            related=self.links.related_to(published.id), **extra)
 
@@ -264,7 +301,7 @@ class _Renderer:
                 for key in keys(entry):
                     grouped[key].append(entry)
             groups = []
-            for key in sorted(grouped, key=lambda k: label(k).lower()):
+            for key in sorted(grouped, key=lambda k: (_rating_rank(k), label(k).lower())):
                 page = f"{folder}/{key}.md"
                 pages[page] = self.render(
                     "browse.md.j2", page, title=f"{column}: {label(key)}",
@@ -280,7 +317,7 @@ class _Renderer:
         by_kind = _by_kind(self.listed)
         return {f"{KIND_PAGES[kind]}/index.md": self.render(
             "listing.md.j2", f"{KIND_PAGES[kind]}/index.md", kind=kind,
-            entries=sorted(by_kind.get(kind, []), key=lambda e: e.meta["created"], reverse=True))
+            entries=newest_first(by_kind.get(kind, [])))
             for kind in KIND_PAGES}
 
     def tags_page(self) -> str:
@@ -291,26 +328,34 @@ class _Renderer:
         return self.render("tags.md.j2", "tags.md", tags=dict(sorted(tags.items())))
 
     def finder(self) -> tuple[str, dict[str, Any]]:
-        practice = [e for e in self.listed if e.kind == "practice"]
-        items = [{
-            "id": e.id, "title": e.title, "url": relative_url("finder.md", entry_page(e.id,
-                                                                                    e.kind)),
-            "summary": e.meta["summary"],
-            "facets": {
+        """The finder page (every practice entry as a card, best evidence first) and its
+        data: each entry's facets, the keys it sorts by, and the words its keyword box
+        matches (title, summary, organisation, focus, topics and target groups)."""
+        practice = best_evidence_first(e for e in self.listed if e.kind == "practice")
+        items = []
+        for rank, e in enumerate(practice):
+            facets = {
                 "rating": [e.meta["effectiveness"]], "focus": [e.meta["focus"]],
                 "theme": self.taxonomy.expand_themes(e.meta["themes"]),
                 "region": [e.region] if e.region else [],
                 "organisation": [e.meta["organisation"]], "stage": [e.meta["stage"]],
                 "target_group": list(e.meta["target_group"]),
                 "force": [e.source] if e.source else [],
-            }} for e in sorted(practice, key=lambda e: e.title.lower())]
+            }
+            words = [e.title, e.meta["summary"], *e.meta.get("topics", []),
+                     *(self._facet_label(facet, value) for facet in
+                       ("focus", "organisation", "target_group", "force")
+                       for value in facets[facet])]
+            items.append({"id": e.id, "facets": facets, "evidence": rank,
+                          "updated": e.meta["updated"], "title": e.title,
+                          "text": " ".join(words)})
         labels: dict[str, str] = {}
         for item in items:
             for facet, values in item["facets"].items():
                 for value in values:
                     labels[f"{facet}:{value}"] = self._facet_label(facet, value)
-        return (self.render("finder.md.j2", "finder.md", items=items),
-                {"items": items, "labels": labels})
+        return (self.render("finder.md.j2", "finder.md", cards=practice, list_id=None),
+                {"items": items, "labels": labels, "orders": {"rating": list(RATING_ORDER)}})
 
     def _facet_label(self, facet: str, value: str) -> str:
         if facet == "theme" and value in self.taxonomy.themes:
@@ -437,6 +482,63 @@ class _Renderer:
         counts = Counter(e.kind for e in self.listed)
         return self.render("home.md.j2", "index.md", newest=newest, counts=counts,
                            theme_counts=self._theme_counts())
+
+
+@dataclass(frozen=True)
+class ProcessStep:
+    """One dated step of a debrief's process, as its page shows it."""
+
+    step: str
+    on: str | None  # ISO date; None when not yet done
+    day: int | None  # days from the incident (day 0)
+    target: int | None  # the step's target in days from the incident, if it has one
+    verdict: str | None  # "within", "late" or "missing", for a step with a target
+
+
+def process_steps(meta: dict[str, Any] | Any, targets: tuple[int, int]) -> list[ProcessStep]:
+    """A debrief's process from the incident (the start of the clock) in date order, each
+    step with its days from the incident and, for the initial review and the report, its
+    verdict against the target; steps not yet done last, in process order."""
+    incident = date.fromisoformat(meta["incident"]["date"])
+    process = meta["process"]
+    review, report = debrief_timeliness(meta, targets)
+    rows = [("Incident", meta["incident"]["date"], None),
+            ("Identified", process.get("identified"), None),
+            ("Initial review", process.get("initial_review"), review),
+            ("Debrief meeting", process.get("meeting"), None),
+            ("Learning and actions report", process.get("report"), report)]
+    steps = [ProcessStep(step, on, (date.fromisoformat(on) - incident).days if on else None,
+                         judged.target_days if judged else None,
+                         judged.verdict if judged else None)
+             for step, on, judged in rows if on or judged]
+    done = sorted((s for s in steps if s.on), key=lambda s: s.on or "")
+    return done + [s for s in steps if not s.on]
+
+
+def mark_internal(body: str, passages: Iterable[tuple[int, int]]) -> str:
+    """The body with each internal passage (line ranges of ``body``) in a box labelled
+    "Internal only": an admonition, its lines indented under it."""
+    lines = body.split("\n")
+    for start, end in sorted(passages, reverse=True):
+        inside = [f"    {text}" if text.strip() else "" for text in lines[start:end]]
+        lines[start:end] = ["", '!!! internal "Internal only"', "", *inside, ""]
+    return "\n".join(lines)
+
+
+def _rating_rank(value: str) -> int:
+    """A "Does it work?" rating's place, best evidence first; anything else after them."""
+    return RATING_ORDER.index(value) if value in RATING_ORDER else len(RATING_ORDER)
+
+
+def newest_first(entries: Iterable[PublishedEntry]) -> list[PublishedEntry]:
+    """Most recently updated first; then most recently created, then by title."""
+    by_title = sorted(entries, key=lambda e: e.title.lower())
+    return sorted(by_title, key=lambda e: (e.meta["updated"], e.meta["created"]), reverse=True)
+
+
+def best_evidence_first(entries: Iterable[PublishedEntry]) -> list[PublishedEntry]:
+    """Practice by its "Does it work?" rating, best evidence first; newest first within."""
+    return sorted(newest_first(entries), key=lambda e: _rating_rank(e.meta["effectiveness"]))
 
 
 def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[PublishedEntry]]:

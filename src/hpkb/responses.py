@@ -21,7 +21,7 @@ from hpkb.schema import ResponseMeta
 from hpkb.strict_yaml import parse_yaml
 from hpkb.taxonomy import Taxonomy, unknown_owner, unknown_term
 
-__all__ = ["RESPONSES_DIR", "load_responses"]
+__all__ = ["RESPONSES_DIR", "load_responses", "read_response"]
 
 RESPONSES_DIR = "content/responses"
 
@@ -75,6 +75,13 @@ def _load_one(root: Path, path: Path, taxonomy: Taxonomy, known: Mapping[str, st
     text = read_text(path, rel)
     if isinstance(text, Diagnostic):
         return None, [text]
+    return read_response(rel, text, taxonomy, known)
+
+
+def read_response(rel: str, text: str, taxonomy: Taxonomy, known: Mapping[str, str]
+                  ) -> tuple[Response | None, list[Diagnostic]]:
+    """The response file ``rel`` holding ``text`` (as `read_text` gives it), and every
+    finding `hpkb validate` makes on it (``known``: each entry id, to its file)."""
     split = split_front_matter(text, rel)
     if isinstance(split, Diagnostic):
         return None, [split]

@@ -20,13 +20,14 @@ import jinja2
 import yaml
 
 from hpkb.config import Settings
+from hpkb.deaths.section import ALERTS_PAGE
 from hpkb.diagnostics import Diagnostic, error
 from hpkb.export import Provenance, export_files, provenance_of, write_files
 from hpkb.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.html_check import check_site_files, site_file_findings
 from hpkb.link import link
 from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, THEME, run_mkdocs, start_renderer
-from hpkb.pages import SitePages, page_keys, prime_pages, site_pages
+from hpkb.pages import SitePages, page_keys, prime_pages, site_nav, site_pages
 from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import (
     CompiledTemplates,
@@ -62,18 +63,8 @@ def marking_of(profile_view: ProfileView) -> str:
 def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list[str]
                   ) -> dict[str, Any]:
     """The MkDocs configuration hpkb builds with (the author's mkdocs.yml is never used)."""
-    nav: list[Any] = [{"Home": "index.md"}, {"Themes": "themes/index.md"},
-                      {"Practice finder": "finder.md"}, {"Shared practice": "practice/index.md"},
-                      {"Learning": "learning/index.md"}, {"Rapid debriefs": "debriefs/index.md"},
-                      {"Recommendations": "recommendations/index.md"},
-                      {"By rating": "ratings/index.md"}, {"By region": "regions/index.md"},
-                      {"Tags": "tags.md"},
-                      {"Search": "search.md"}, {"Statistics": "statistics.md"},
-                      {"Authoring guide": "guide.md"}, {"Downloads": "downloads.md"}]
-    if profile_view.profile.personal:
-        nav += [{"Action tracker": "tracker.md"}, {"Due for review": "review.md"}]
-    nav += [{name.removesuffix(".md").replace("-", " ").capitalize(): f"pages/{name}"}
-            for name in has_pages]
+    # Sub-pages a section's own page links to stay out of the sidebar.
+    nav = site_nav(profile_view, [name for name in has_pages if name != ALERTS_PAGE])
     marking = marking_of(profile_view)
     return {
         "site_name": f"{settings.site_name} ({profile_view.name})",

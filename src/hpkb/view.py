@@ -17,7 +17,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from hpkb.body import REFERENCE, is_entry_id, split_internal
+from hpkb.body import REFERENCE, internal_passages, is_entry_id, split_internal
 from hpkb.config import Profile
 from hpkb.diagnostics import Diagnostic, warning
 from hpkb.model import Corpus, Entry, EntryKind, Response, kind_of_id
@@ -44,6 +44,9 @@ class PublishedEntry:
     stale: bool
     hidden_sources: int  # sources the profile may not see: counted, never named
     source: str | None = None  # the force that shared it (a national hub's entries only)
+    # The body's `::: internal` passages on a personal profile, as (first line, line after
+    # the last) of ``body``, so a site can mark them; empty elsewhere (they are cut out).
+    internal: tuple[tuple[int, int], ...] = ()
 
     @property
     def title(self) -> str:
@@ -153,8 +156,10 @@ def _publish(entry: Entry, profile: Profile, visible: set[str], taxonomy: Taxono
     body = split_internal(entry.source.body, keep_internal=profile.personal)
     region = getattr(meta, "region", None) or taxonomy.region_of(meta.organisation)
     stale = meta.review_by is not None and meta.review_by < today
+    internal = internal_passages(entry.source.body) if profile.personal else ()
     return PublishedEntry(entry.id, entry.kind, entry.source.path, MappingProxyType(data),
-                          rewrite_references(body, visible), region, stale, hidden_sources)
+                          rewrite_references(body, visible), region, stale, hidden_sources,
+                          internal=internal)
 
 
 # What a profile without personal details shows of a response the force shares.

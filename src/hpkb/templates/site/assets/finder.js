@@ -1,5 +1,6 @@
-/* Practice finder: facet filters over the plain list. Local code, no third parties.
-   Without JavaScript the page is the full list; with it, checkboxes filter instantly. */
+/* Practice finder: a keyword box, a sort and facet filters over the plain list of cards.
+   Local code, no third parties. Without JavaScript the page is the full list, best
+   evidence first; with it, typing and ticking filter as you go. */
 (function () {
   "use strict";
   var FACETS = [
@@ -21,15 +22,54 @@
       var form = document.createElement("form");
       form.className = "hpkb-finder-facets";
       form.setAttribute("aria-label", "Filter practice");
+      form.addEventListener("submit", function (event) { event.preventDefault(); });
+      var tools = document.createElement("div");
+      tools.className = "hpkb-finder-tools";
+      var wordsLabel = document.createElement("label");
+      wordsLabel.htmlFor = "hpkb-finder-words";
+      wordsLabel.textContent = "Keywords";
+      var words = document.createElement("input");
+      words.type = "search"; words.id = "hpkb-finder-words"; words.name = "words";
+      wordsLabel.appendChild(words);
+      var sortLabel = document.createElement("label");
+      sortLabel.htmlFor = "hpkb-finder-sort";
+      sortLabel.textContent = "Sort by";
+      var sort = document.createElement("select");
+      sort.id = "hpkb-finder-sort"; sort.name = "sort";
+      [["evidence", "Best evidence first"], ["newest", "Newest first"], ["title", "Title (A to Z)"]]
+        .forEach(function (option) {
+          var o = document.createElement("option");
+          o.value = option[0]; o.textContent = option[1];
+          sort.appendChild(o);
+        });
+      sortLabel.appendChild(sort);
+      tools.appendChild(wordsLabel);
+      tools.appendChild(sortLabel);
+      form.appendChild(tools);
+      function fold(text) {
+        return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+      }
+      items.forEach(function (item) { item.folded = fold(item.text); });
+      var ORDER = {
+        evidence: function (a, b) { return a.evidence - b.evidence; },
+        newest: function (a, b) {
+          return a.updated < b.updated ? 1 : a.updated > b.updated ? -1
+            : a.title.localeCompare(b.title);
+        },
+        title: function (a, b) { return a.title.localeCompare(b.title); }
+      };
       FACETS.forEach(function (facet, f) {
         var values = {};
         items.forEach(function (item) {
           (item.facets[facet[0]] || []).forEach(function (v) { values[v] = (values[v] || 0) + 1; });
         });
-        var names = Object.keys(values).sort(function (a, b) {
+        var order = (data.orders || {})[facet[0]];
+        var names = Object.keys(values).sort(order ? function (a, b) {
+          return order.indexOf(a) - order.indexOf(b);
+        } : function (a, b) {
           return label(facet[0], a).localeCompare(label(facet[0], b));
         });
-        if (!names.length) { return; }
+        if (names.length < 2) { return; }  // one value filters nothing
         var set = document.createElement("fieldset");
         var legend = document.createElement("legend");
         legend.textContent = facet[1];
@@ -52,19 +92,24 @@
         form.querySelectorAll("input:checked").forEach(function (box) {
           (chosen[box.name] = chosen[box.name] || []).push(box.value);
         });
+        var wanted = fold(words.value).split(/\s+/).filter(Boolean);
+        var cards = Array.prototype.slice.call(list.querySelectorAll("li[data-id]"));
+        cards.sort(function (a, b) { return ORDER[sort.value](byId[a.dataset.id], byId[b.dataset.id]); });
         var shown = 0;
-        list.querySelectorAll("li[data-id]").forEach(function (li) {
+        cards.forEach(function (li) {
           var item = byId[li.dataset.id];
           var ok = Object.keys(chosen).every(function (name) {
             var have = item.facets[name] || [];
             return chosen[name].some(function (v) { return have.indexOf(v) !== -1; });
-          });
+          }) && wanted.every(function (word) { return item.folded.indexOf(word) !== -1; });
           li.hidden = !ok;
           if (ok) { shown += 1; }
+          list.appendChild(li);
         });
         count.textContent = shown + " of " + items.length + " practice entries";
       }
       form.addEventListener("change", apply);
+      words.addEventListener("input", apply);
     });
   }
   if (document.readyState === "loading") {

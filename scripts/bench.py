@@ -1,7 +1,13 @@
 """hpkb benchmarks: every stage on a synthetic corpus, against baselines in the same run.
 
-Usage: python scripts/bench.py [--sizes 1000 5000] [--repeat 3]
+Usage: python scripts/bench.py --commands 1000 [--repeat 5]
+       python scripts/bench.py [--sizes 1000 5000] [--repeat 3]
        python scripts/bench.py --deaths 25000 1000000 [--repeat 1]
+
+--commands is what the speed goals are judged by: whole commands as a user runs them
+(`hpkb validate`, `hpkb build` from clean, with nothing changed and after one edit), each
+a fresh process, against plain `mkdocs build` of the same generated project in the same
+rounds. The other modes time stages inside one process, to find where time goes.
 
 Each measurement runs in a fresh subprocess so its peak RSS is its own. Prints a table:
 stage, entries, seconds (best of --repeat), entries/s, peak RSS, ratio to the baseline
@@ -550,6 +556,74 @@ def round_ratios(runs: list[dict[str, float]], base: list[dict[str, float]]) -> 
     return f"rounds {ratios[0]:.2f}-{ratios[-1]:.2f}x" if len(ratios) > 1 else ""
 
 
+# --- Whole commands: what a user waits for, each a fresh process, imports included.
+
+def _timed(command: list[str], cwd: Path) -> float:
+    """Wall seconds of one command run as a user runs it; exits on failure."""
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    return seconds
+
+
+def _machine_state() -> str:
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {platform.machine()}, "
+            f"{os.cpu_count()} cores, Python {platform.python_version()}; load average {load}")
+
+
+def bench_commands(sizes: list[int], repeat: int) -> None:
+    """`hpkb validate` and `hpkb build --profile shared` (from clean, with nothing changed,
+    after one edited entry), each a fresh process, in rounds that alternate with plain
+    `mkdocs build` of the project hpkb generated (the same pages, theme and settings).
+    Each round's ratio is to that round's own `mkdocs build`."""
+    import shutil
+
+    bin_dir = Path(sys.executable).parent
+    hpkb, mkdocs = str(bin_dir / "hpkb"), str(bin_dir / "mkdocs")
+    print(f"start: {_machine_state()}")
+    with tempfile.TemporaryDirectory(prefix="hpkb-commands-") as scratch:
+        for size in sizes:
+            repo = generate(Path(scratch) / f"corpus-{size}", size)
+            build = [hpkb, "build", "--profile", "shared"]
+            _timed(build, repo)  # the generated project, for the baseline to build
+            project = Path(scratch) / f"plain-{size}"
+            shutil.copytree(repo / "build" / "shared", project,
+                            ignore=shutil.ignore_patterns("site", "search", "export", "packs",
+                                                          ".cache"))
+            edited = next(p for p in sorted((repo / "practice").glob("*.md"))
+                          if "audience: shared" in p.read_text(encoding="utf-8"))
+            runs: dict[str, list[float]] = {name: [] for name in (
+                "mkdocs build", "hpkb validate", "hpkb build (clean)",
+                "hpkb build (nothing changed)", "hpkb build (one entry edited)")}
+            for round_ in range(repeat):
+                runs["mkdocs build"].append(_timed(
+                    [mkdocs, "build", "-q", "-f", str(project / "mkdocs.yml"), "-d",
+                     str(Path(scratch) / "plain-site")], project))
+                runs["hpkb validate"].append(_timed([hpkb, "validate"], repo))
+                shutil.rmtree(repo / "build")
+                runs["hpkb build (clean)"].append(_timed(build, repo))
+                runs["hpkb build (nothing changed)"].append(_timed(build, repo))
+                text = edited.read_text(encoding="utf-8")
+                edited.write_text(text.replace("## Aim\n", f"## Aim\n\nEdit {round_}.\n", 1),
+                                  encoding="utf-8")
+                runs["hpkb build (one entry edited)"].append(_timed(build, repo))
+            base, clean = runs["mkdocs build"], runs["hpkb build (clean)"]
+            print(f"\n{size} entries, {repeat} rounds (seconds: fastest-slowest; ratio: "
+                  "each round against its own baseline, fastest-slowest)")
+            for name, times in runs.items():
+                against = base if name in ("hpkb build (clean)", "hpkb validate") else clean
+                ratios = sorted(t / b for t, b in zip(times, against, strict=True))
+                what = "mkdocs build" if against is base else "clean build"
+                ratio = ("" if name == "mkdocs build" else
+                         f"  {ratios[0]:.2f}-{ratios[-1]:.2f}x {what}")
+                print(f"  {name:<32}{min(times):>7.2f}-{max(times):<7.2f}{ratio}")
+    print(f"end: {_machine_state()}")
+
+
 # --- Death investigations: whole `hpkb deaths` commands on a generated force's records.
 
 def _run_command(command: list[str]) -> None:
@@ -617,6 +691,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stages", nargs="+", default=list(STAGES))
     parser.add_argument("--measure", nargs=2, metavar=("STAGE", "ROOT"), help=argparse.SUPPRESS)
+    parser.add_argument("--commands", type=int, nargs="+", metavar="ENTRIES",
+                        help="Time whole hpkb commands against plain `mkdocs build` on "
+                             "generated corpora of these many entries.")
     parser.add_argument("--deaths", type=int, nargs="+", metavar="RECORDS",
                         help="Time `hpkb deaths` on generated forces of these many records.")
     args = parser.parse_args()
@@ -625,6 +702,9 @@ def main() -> None:
         return
     if args.deaths:
         bench_deaths(args.deaths, args.repeat)
+        return
+    if args.commands:
+        bench_commands(args.commands, args.repeat)
         return
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}")

@@ -486,6 +486,14 @@ def test_debrief_page_puts_actions_first_and_whole_for_internal_readers(
     days = [int(s[2]) for s in steps if s[2].strip().isdigit()]
     assert days == sorted(days) and days[0] == 0
     assert "when the clock starts" in page.locator("article").inner_text()
+    # On a phone each action is a block of labelled lines: nothing wider than the screen.
+    page.set_viewport_size({"width": 390, "height": 900})
+    assert page.locator(".hpkb-actions").evaluate("d => d.scrollWidth <= d.clientWidth + 1")
+    assert page.locator(".hpkb-actions").evaluate("d => d.getBoundingClientRect().right <= 390")
+    assert box.evaluate("t => [...t.querySelectorAll('td')].every("
+                        "c => c.scrollWidth <= c.clientWidth + 1)")
+    assert page.locator(".hpkb-actions td[data-label=Owner]").first.evaluate(
+        "c => getComputedStyle(c, '::before').content") == '"Owner: "'
     # Other forces read the entry's learning first: its actions come after the text.
     page.goto(urljoin(shared_url, "debriefs/RD-2024-011.html"))
     shared = _heading_order(page)

@@ -205,6 +205,13 @@ MERGE_DELETED_SHARE = 0.1
 PARALLEL_MIN_ENTRIES = 200
 
 
+def _queue_shared() -> bool:
+    """Whether a second process can share this one's work queue (a pipe both read: a
+    forked child, or a fresh interpreter handed the pipe's descriptor), as on Linux and
+    macOS; elsewhere (Windows) the index is written in this process."""
+    return hasattr(os, "fork")
+
+
 def _indexed(folder: Path) -> dict[str, str] | None:
     """The content hash of each entry in the index in ``folder``, or None when there is
     no usable index there."""
@@ -245,8 +252,6 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     of a full build at 1,000)."""
     from whoosh import index
 
-    from hpkb.index_format import LengthsOnceWriter
-
     documents, hashes, spelling = _entry_documents(profile_view, vectors)
     known = _indexed(previous) if previous is not None else None
     if known is not None and previous is not None:
@@ -264,12 +269,12 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
             documents[entry.id].pop("content_hash")
     updated = {entry_id for entry_id in changed if entry_id in known}
     joined: list[Any] = []
-    if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES:
+    if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES and _queue_shared():
         joined = _index_on_two_cores([documents[i] for i in changed], out, store,
                                      [meanwhile, alongside], vectors)
     elif meanwhile is not None:
         meanwhile()
-    writer = LengthsOnceWriter(store)
+    writer = store.writer()
     for entry_id in removed | updated:
         writer.delete_by_term("id", entry_id)
     if not joined:
@@ -422,8 +427,6 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path
     from whoosh import index
     from whoosh.writing import NO_MERGE
 
-    from hpkb.index_format import LengthsOnceWriter
-
     folder.mkdir()
     store = index.create_in(str(folder), _schema())
     count = 0
@@ -433,13 +436,13 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path
     def commit() -> None:
         writer.commit(mergetype=NO_MERGE)
         if vectors is not None:
-            segment = store._read_toc().segments[-1]  # the one just written
+            segment = _segments(store)[-1]  # the one just written
             name = segment.segment_id()
             _record_documents(vectors / f"{name}.json", name, written)
 
     for document in documents:
         if writer is None:
-            writer, written = LengthsOnceWriter(store), {}
+            writer, written = store.writer(), {}
         writer.add_document(**document)
         # The body's vector as just written (the field's format is a RememberedPositions).
         written[len(written)] = (document["id"],
@@ -465,6 +468,14 @@ def _segment_size(count: int) -> int:
     return max(SEGMENT_MIN, -(-count // 4))
 
 
+def _segments(store: Any) -> list[Any]:
+    """The segments of the index ``store``, in order, as its readers have them (Whoosh's
+    public reader API: one leaf reader for each segment)."""
+    with store.reader() as reader:
+        return [segment for leaf, _ in reader.leaf_readers()
+                if (segment := leaf.segment()) is not None]
+
+
 def _moved_segments(part: Path, out: Path) -> list[Any]:
     """The segments of the index in ``part``, their files moved into ``out``'s folder
     (segment files are named by the index and a random segment id, so they keep their
@@ -472,7 +483,7 @@ def _moved_segments(part: Path, out: Path) -> list[Any]:
     from whoosh import index
 
     store = index.open_dir(str(part))
-    segments = list(store._read_toc().segments)  # Whoosh has no public list of them
+    segments = _segments(store)
     for segment in segments:
         for name in segment.list_files(store.storage):
             os.replace(part / name, out / name)

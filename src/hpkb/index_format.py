@@ -63,7 +63,7 @@ def _term(word: str, steps: _Steps) -> str:
 class RememberedPositions(formats.Positions):  # type: ignore[misc]
     """Whoosh's Positions format, remembering its answer for the last value: Whoosh asks
     twice for each field with term vectors (its postings, then its vector, from the same
-    text and analyzer): asking once takes a quarter off indexing. The answers are
+    text and analyzer): analysing once spares the second analysis. The answers are
     the very ones asked for again, so the index's files are byte for byte the same."""
 
     def __init__(self, field_boost: float = 1.0) -> None:
@@ -95,8 +95,8 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
 
     def _analysed(self, text: str, steps: _Steps) -> list[Any]:
         """What Positions.word_values gives for ``text`` under the default
-        StemmingAnalyzer, without Whoosh's token objects and chain of generators (they
-        took three fifths of the indexing CPU): the same terms, in the same order, with
+        StemmingAnalyzer, without Whoosh's token objects and chain of generators (most of
+        the indexing CPU): the same terms, in the same order, with
         the same positions (stop words leave a gap only before the first kept word, as
         Whoosh's renumbering does), weights and encoded values."""
         # Lower-casing first finds the same tokens only in ASCII text ("İ" lower-cases

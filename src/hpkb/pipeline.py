@@ -334,8 +334,8 @@ def _validated(request: BuildRequest, digests: Mapping[str, str]) -> Validation:
 
     What is loaded by then lives as long as the build: it goes to the collector's
     permanent generation (``gc.freeze``), so that the build's later collections do not
-    scan it over and over (0.15-0.25 s of a one-entry edit at 1,000 entries, and forked
-    children copy fewer pages). Frozen objects are still freed when nothing refers to
+    scan it over and over (and forked children copy fewer pages). Frozen objects are
+    still freed when nothing refers to
     them; a process that goes on building (`hpkb serve`) calls ``gc.unfreeze`` after
     each build."""
     with _frozen_when_loaded():
@@ -353,7 +353,7 @@ def _validated(request: BuildRequest, digests: Mapping[str, str]) -> Validation:
 @contextlib.contextmanager
 def _frozen_when_loaded() -> Iterator[None]:
     # Frozen before the collector runs again: its first young collection would otherwise
-    # scan all that was loaded meanwhile (0.04 s at 1,000 entries).
+    # scan all that was loaded meanwhile.
     enabled = gc.isenabled()
     gc.disable()
     try:

@@ -88,3 +88,24 @@ def test_validate_and_build_run_without_posix_only_modules(tmp_path: Path) -> No
     assert (site / "index.html").is_file() and (site / "search-index").is_dir()
     assert (root / "build" / "internal" / "search").is_dir()
     assert list((root / "build" / "internal" / "packs").glob("*.pdf"))
+
+
+def test_the_authors_other_commands_run_without_posix_only_modules(tmp_path: Path) -> None:
+    """`init`, `new`, `action` and `pack`, as an author runs them on a new repository."""
+    root = tmp_path / "force"
+
+    def run(*args: str, where: Path = root) -> subprocess.CompletedProcess[str]:
+        done = _python(RUN_CLI, *args, cwd=where)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Traceback" not in done.stderr
+        return done
+
+    run("init", str(root), "--organisation", "kent-police", "--examples", where=tmp_path)
+    made = run("--root", str(root), "new", "practice", "--title", "Joint visits after a referral")
+    assert (root / made.stdout.strip()).is_file()
+    run("--root", str(root), "action", "RD-2024-001/A02", "--note", "GP letter drafted",
+        "--as-of", AS_OF)
+    assert "GP letter drafted" in (root / "debriefs/RD-2024-001.md").read_text("utf-8")
+    run("--root", str(root), "pack", "--entry", "PR-2024-001", "--profile", "shared",
+        "--as-of", AS_OF)
+    assert (root / "build/shared/packs/entries.pdf").is_file()

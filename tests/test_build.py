@@ -196,33 +196,6 @@ def test_a_second_build_waits_for_the_first_and_leaves_its_work_alone(starter: P
     assert "One more line" in (starter / "build/shared/export/entries.json").read_text()
 
 
-def test_a_renderer_that_ended_early_is_a_finding_not_a_traceback(starter: Path) -> None:
-    """A second renderer that is gone before it gets its work (it could not start, or
-    died compiling templates): the build reports it; nothing breaks on the closed pipe."""
-    import subprocess
-    import sys
-
-    from hpkb.mkdocs_run import THEME, Renderer, run_mkdocs
-    from hpkb.workers import send_line
-
-    assert run_cli(starter, "build", "--profile", "shared", "--skip", "packs",
-                   "--as-of", AS_OF).exit_code == 0
-    gone = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    gone.wait()
-    send_line(gone, THEME)
-    site = starter / "build/shared/site"
-    shutil.rmtree(site)
-    findings = run_mkdocs(starter / "build/shared/mkdocs.yml",
-                          renderer=Renderer(gone, *os.pipe()))
-    assert [(f.code, f.message) for f in findings] == [
-        ("HP701", "MkDocs: a worker process gave no result")]
-    # Every page rendered here: none was taken from the queue by the process that ended.
-    docs = starter / "build/shared/docs"
-    assert {p.relative_to(docs).with_suffix(".html").as_posix() for p in docs.rglob("*.md")
-            } <= {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
-
-
 def _gone(path: Path, seconds: float = 10.0) -> bool:
     import time
 

@@ -74,16 +74,17 @@ def test_an_edit_rebuilds_to_exactly_what_a_full_build_gives(tmp_path: Path) -> 
     incremental = copy_example(tmp_path / "incremental")
     build(incremental)
     site = incremental / "build" / "shared" / "site"
-    before = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+    docs = incremental / "build" / "shared" / "docs"
+    before = {p.relative_to(docs).as_posix(): p.stat().st_ino for p in docs.rglob("*.md")}
     index = site / "search-index"
     indexed = {p.relative_to(index).as_posix(): p.stat().st_ino for p in index.rglob("*.json")}
     edit(incremental)
     build(incremental)
-    after = {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
-    # Only pages whose Markdown changed were rendered again; the rest are the same files.
-    rendered = {page for page, inode in after.items() if before.get(page) != inode}
-    assert "practice/PR-2023-003.html" in rendered
-    assert len(rendered) < len(after) / 2, sorted(rendered)
+    after = {p.relative_to(docs).as_posix(): p.stat().st_ino for p in docs.rglob("*.md")}
+    # Only pages whose Markdown changed were made again; the rest are the same files.
+    made = {page for page, inode in after.items() if before.get(page) != inode}
+    assert "practice/PR-2023-003.md" in made
+    assert len(made) < len(after) / 2, sorted(made)
     # The site's search index: only the edited entry's card, its length in meta.json and
     # the term files of the words it gained were written; the rest are the same files.
     now = {p.relative_to(index).as_posix(): p.stat().st_ino for p in index.rglob("*.json")}
@@ -259,13 +260,12 @@ def test_a_rebuild_with_nothing_changed_does_not_validate_again(
     assert isinstance(changed.exception, AssertionError)
 
 
-def test_pages_rendered_on_two_cores_are_the_ones_one_core_renders(
+def test_an_index_written_on_two_cores_gives_the_build_one_core_gives(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     serial = copy_example(tmp_path / "serial")
     build(serial, "--skip", "packs")
     parallel = copy_example(tmp_path / "parallel")
-    # The example is small: lower the thresholds so a second process does half the work.
-    monkeypatch.setattr("hpkb.mkdocs_run.PARALLEL_MIN_PAGES", 2)
+    # The example is small: lower the threshold so a second process does half the work.
     monkeypatch.setattr("hpkb.search.PARALLEL_MIN_ENTRIES", 2)
     build(parallel, "--skip", "packs")
     assert_same_build(serial / "build" / "shared", parallel / "build" / "shared")
@@ -274,8 +274,9 @@ def test_pages_rendered_on_two_cores_are_the_ones_one_core_renders(
 def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A rebuild's guard does not read the files it hard-linked from a live build that
-    stands as its stamp recorded it; a live page edited by hand (linked into the
-    rebuild all the same, its Markdown being unchanged) is read, and refused."""
+    stands as its stamp recorded it; a live file edited by hand (a Whoosh segment, linked
+    into the rebuild all the same, since Whoosh never rewrites one) is read, and refused;
+    a live page edited by hand is made again, not taken into the rebuild."""
     import hpkb.guard
 
     root = copy_example(tmp_path / "repo")
@@ -291,20 +292,26 @@ def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
         return found
 
     monkeypatch.setattr(hpkb.guard, "same_file", spied)
+    segments = {p.name for p in (root / "build/shared/search").glob("*.seg")}
     edit(root)
     build(root, "--skip", "packs")
     linked = record.read_text(encoding="utf-8").splitlines()
-    assert "tags.html" in linked and "PR-2023-003.html" not in linked
+    assert "tags.md" in linked and "PR-2023-003.md" not in linked
+    assert segments and segments <= set(linked)
     hidden = (root / "debriefs/RD-2023-004.md").read_text(encoding="utf-8")
     title = re.search(r"^title: (.+)$", hidden, re.M)
     assert title is not None
     page = root / "build/shared/site/tags.html"
     page.write_text(page.read_text(encoding="utf-8") + title.group(1), encoding="utf-8")
+    segment = root / "build/shared/search" / sorted(segments)[0]
+    with segment.open("ab") as tail:
+        tail.write(title.group(1).encode("utf-8"))
     edit(root, "\n## Aim\n", "\n## Aim\n\nOne more line.\n")
     refused = attempt(root, "--skip", "packs")
     assert refused.exit_code == 1
-    assert "build/shared/site/tags.html" in refused.stdout + refused.stderr
+    assert f"build/shared/search/{segment.name}" in refused.stdout + refused.stderr
     assert "HP603" in refused.stdout + refused.stderr
+    assert "site/tags.html" not in refused.stdout + refused.stderr
 
 
 @pytest.mark.parametrize("beside_thread", [False, True])
@@ -361,19 +368,17 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     kept = ("site/search-index", "export", "packs", "docs/downloads", "search")
     before = {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
               if p.is_file()}
-    pages = {p: p.stat().st_ino for part in ("docs", "site") for p in (live / part).rglob("*")
-             if p.suffix in (".md", ".html")}
+    pages = {p: p.stat().st_ino for p in (live / "docs").rglob("*.md")}
     edit(incremental, "title: ", "title: Revised ")
     edit(incremental)
     preview = run_build(replace(request, preview=True, saved=frozenset({EDITED})))
     assert preview.built and not preview.up_to_date
     assert preview.deferred == ("export", "packs", "search", "site-search")
     assert "weekend night shifts" in (live / "site/practice/PR-2023-003.html").read_text()
-    # Only the saved entry's page was written again; the listing and the Whoosh index
+    # Only the saved entry's page was made again; the listing and the Whoosh index
     # catch up in the build.
     assert {p.relative_to(live).as_posix() for p, inode in pages.items()
-            if p.stat().st_ino != inode} == {"docs/practice/PR-2023-003.md",
-                                             "site/practice/PR-2023-003.html", "site/404.html"}
+            if p.stat().st_ino != inode} == {"docs/practice/PR-2023-003.md"}
     assert "Revised " not in (live / "site/practice/index.html").read_text()
     # The deferred parts are the last build's very files (and the guard passed them).
     assert {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")

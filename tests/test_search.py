@@ -610,33 +610,3 @@ def test_api_sees_a_rebuild(starter: Path) -> None:
         assert [r["id"] for r in found["results"]] == ["PR-2024-001"]
     finally:
         _stop(server, thread)
-
-
-def test_the_lengths_once_writer_writes_what_whoosh_writes(
-        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """hpkb's segment writer (each field length read once) writes the same bytes as
-    Whoosh's own, and its index opens with Whoosh's own classes."""
-    from whoosh.writing import SegmentWriter
-
-    seen = profile_view(validate_repo(example), "internal")
-    index_view(seen, tmp_path / "ours", None, workers=1)
-    monkeypatch.setattr("hpkb.index_format.LengthsOnceWriter", SegmentWriter)
-    index_view(seen, tmp_path / "whoosh", None, workers=1)
-
-    def contents(folder: Path) -> dict[str, bytes]:
-        """The segment's files (inside its compound file, whose directory also holds
-        times), named without the segment's random id."""
-        store = index.open_dir(str(folder))
-        (segment,) = store._segments()
-        files = segment.open_compound_file(store.storage)
-        found = {name.replace(segment.segid, "SEGMENT"): files.open_file(name).read()
-                 for name in files.list()}
-        files.close()
-        store.close()
-        return found
-
-    ours, theirs = contents(tmp_path / "ours"), contents(tmp_path / "whoosh")
-    assert len(ours) > 5 and any(name.endswith(".pst") for name in ours)
-    assert ours == theirs
-    with index.open_dir(str(tmp_path / "ours")).searcher() as searcher:
-        assert searcher.doc_count() == len(seen.entries)

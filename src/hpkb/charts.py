@@ -3,7 +3,8 @@ shows the same numbers in a table beside it. Deterministic output, text in syste
 (no web fonts, nothing fetched).
 
 Written by hand rather than drawn with matplotlib: a chart here is a few bars or one line
-of counts, and matplotlib's import and drawing took 1-2 CPU-seconds of every clean build.
+of counts, and importing matplotlib and drawing with it would cost every clean build far
+more than the charts are worth.
 """
 
 from __future__ import annotations

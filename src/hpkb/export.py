@@ -212,8 +212,8 @@ def _entry_texts(profile_view: ProfileView, provenance: Provenance, file: Path |
                  ) -> list[Rendered]:
     """Each entry's record as entries.json holds it. An entry published as it was (its
     `PublishedEntry.digest`), under the same licence and owner, gives the same text:
-    kept in ``file``, and made again only for the others (the export was 0.05 s of a
-    one-entry edit at 1,000 entries, making every record's text)."""
+    kept in ``file``, and made again only for the others (an edit's build need not
+    make every record's text)."""
     from hpkb.fingerprint import records_seed
 
     owner = _owner(profile_view, provenance)
@@ -230,8 +230,8 @@ def _entry_texts(profile_view: ProfileView, provenance: Provenance, file: Path |
 
 
 def _schema_texts(cache: Path | None) -> dict[str, str]:
-    """The schema files' texts. Pydantic makes them in about 0.01 s a build, and they
-    change only with hpkb's code: kept in ``cache`` by its digest."""
+    """The schema files' texts. They change only with hpkb's code: kept in ``cache`` by
+    its digest, rather than made by Pydantic in every build."""
     from hpkb.fingerprint import code_digest
 
     names = {kind: f"schemas/{kind}.schema.json" for kind in ENTRY_KINDS}

@@ -3,11 +3,12 @@ out as each process comes free (`on_two_cores`), or one piece of work while this
 goes on (`in_background`).
 
 For work that needs everything this process has imported and set up (reading and typing
-entry files needs the models, the schema and pydantic: a fresh interpreter would spend
-a third of a second importing them). A fork is made only when this process runs no
-other thread, since forking a threaded process can deadlock (`hpkb.workers` explains
-why the other stages start fresh interpreters instead); otherwise, and for short lists,
-the work is done here, one item after another, with the same result.
+entry files needs the models, the schema and pydantic, which a fresh interpreter would
+import again). A fork is made only where the system has one (not on Windows) and when
+this process runs no other thread, since forking a threaded process can deadlock
+(`hpkb.workers` explains why the Whoosh index starts a fresh interpreter instead);
+otherwise, and for short lists, the work is done here, one item after another, with the
+same result.
 """
 
 from __future__ import annotations
@@ -150,8 +151,8 @@ def on_two_cores(work: Callable[[Item], Result], items: Sequence[Item],
     """``[work(item) for item in items]``, shared with a forked child when there are at
     least ``least`` items and it is safe. Each process takes the next item from one
     queue when it comes free, so both finish together however the items' costs differ
-    (with halves or alternate items, the guard's last files ran on one core for 0.3-0.5 s
-    of a build): put the costliest items first. The child's results come back pickled;
+    (with halves or alternate items, the guard's last files ran on one core while the
+    other waited): put the costliest items first. The child's results come back pickled;
     should it fail in any way, whatever it took is done here again."""
     if len(items) < least or not _may_fork():
         return [work(item) for item in items]

@@ -298,8 +298,8 @@ def guard_sources(profile_view: ProfileView, corpus: Corpus,
 
 
 def _entry_digest(published: Any, entry: Any) -> str:
-    # The file's digest stands for its body, positions and the body's first line (JSON of
-    # them cost 0.06 s of a one-entry edit at 1,000 entries); the published fields' repr
+    # The file's digest stands for its body, positions and the body's first line (rather
+    # than JSON of them, made for every entry in every build); the published fields' repr
     # is in the order the file gave them: another order only scans again.
     source = entry.source
     scanned = (published.meta, source.digest) if source.digest else \
@@ -437,7 +437,7 @@ def _readable(path: Path, data: bytes) -> bytes | None:
 # Files are scanned in overlapping pieces: a large one (a search index segment runs to
 # tens of MB) is never held decoded at once, and the guard records which pieces it
 # passed, so after an edit only the pieces around it are scanned again (the export's
-# entries.json is 3.5 MB at 1,000 entries, 18 MB at 5,000). A piece ends at the first
+# entries.json grows with every entry). A piece ends at the first
 # line after _PIECE bytes whose opening bytes hash to a multiple of _CUT: where pieces
 # end depends on the text there, not on its offset, so an insertion moves one piece's
 # end, not every one after it. No such line within _MAX_PIECE bytes: it ends there.
@@ -473,7 +473,7 @@ def _pieces(raw: bytes) -> Iterator[tuple[int, bytes]]:
 # An entry id's shape (schema: RD-2024-007), ending a word: hyphens count as word
 # characters, as they do for `Literals` (RD-2024-007-x is another word). That a word
 # starts there too is checked after: a look-behind first would stop the regex engine
-# skipping quickly to the places an id can start (five times slower).
+# skipping quickly to the places an id can start.
 _ID_WORD = re.compile(r"(rd|ln|pr)[\s_-]*([0-9]{4})[\s_-]*([0-9]{3})(?![\w-])")
 _ID_SHAPE = re.compile(r"(?:RD|LN|PR)-[0-9]{4}-[0-9]{3}")
 _WORD_BEFORE = re.compile(r"[\w-]")
@@ -550,8 +550,8 @@ def _passed_before(previous: Path | None, name: str, rules: str) -> dict[str, st
 
 
 # Files this large and of the same size are checked together, on one core: most likely
-# copies (the export's entries.json is in the site's and the docs tree's downloads too,
-# 3.5 MB at 1,000 entries), whose bytes pass once and are then known.
+# copies (the export's entries.json is in the site's and the docs tree's downloads too),
+# whose bytes pass once and are then known.
 _SAME_SIZE_GROUP = 64 * 1024
 
 
@@ -646,8 +646,8 @@ class OutputGuard:
     def scan(self, leave_out: tuple[str, ...] = (), two_cores: bool = False) -> None:
         """Scan every file of ``folder`` (any already scanned are passed over) but those
         in the folder whose path below ``folder`` is ``leave_out``, in the order of their
-        paths. A build holds some 1,800 files at 1,000 entries, most of them the last
-        build's, and listing them with pathlib cost a preview 0.1-0.2 s. With
+        paths, listed with os.scandir rather than pathlib: a build holds a few files for
+        each entry, most of them the last build's, and a preview lists them all. With
         ``two_cores``, a forked child shares the files (`hpkb.forked`, the largest
         first): for the last files, scanned when nothing else is left to run beside
         them."""
@@ -687,7 +687,7 @@ class OutputGuard:
 
     def _linked(self, item: tuple[str, str]) -> _FileCheck | None:
         """A file passed as it is: the last build's, which passed then, linked here (the
-        paths as text: a build's 2,000 files through pathlib cost 0.03 s)."""
+        paths as text, not pathlib objects, for each of a build's files)."""
         rel = item[1]
         if self._previous is None or rel not in self._before or \
                 not same_file(item[0], f"{self._previous}/{rel}"):

@@ -1,4 +1,4 @@
-"""A Whoosh posting format and segment writer for hpkb's search index (hpkb.search), in a
+"""A Whoosh posting format for hpkb's search index (hpkb.search), in a
 module of its own:
 an index's schema is saved naming the classes it uses, and whoosh is imported only when
 an index is written or read (not by every hpkb command)."""
@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh import analysis, formats, writing
+from whoosh import analysis, formats
 
-__all__ = ["LengthsOnceWriter", "RememberedPositions"]
+__all__ = ["RememberedPositions"]
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _term(word: str, steps: _Steps) -> str:
 class RememberedPositions(formats.Positions):  # type: ignore[misc]
     """Whoosh's Positions format, remembering its answer for the last value: Whoosh asks
     twice for each field with term vectors (its postings, then its vector, from the same
-    text and analyzer): asking once takes a quarter off indexing. The answers are
+    text and analyzer): analysing once spares the second analysis. The answers are
     the very ones asked for again, so the index's files are byte for byte the same."""
 
     def __init__(self, field_boost: float = 1.0) -> None:
@@ -95,8 +95,8 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
 
     def _analysed(self, text: str, steps: _Steps) -> list[Any]:
         """What Positions.word_values gives for ``text`` under the default
-        StemmingAnalyzer, without Whoosh's token objects and chain of generators (they
-        took three fifths of the indexing CPU): the same terms, in the same order, with
+        StemmingAnalyzer, without Whoosh's token objects and chain of generators (most of
+        the indexing CPU): the same terms, in the same order, with
         the same positions (stop words leave a gap only before the first kept word, as
         Whoosh's renumbering does), weights and encoded values."""
         # Lower-casing first finds the same tokens only in ASCII text ("İ" lower-cases
@@ -150,36 +150,3 @@ class RememberedPositions(formats.Positions):  # type: ignore[misc]
         return type(other) is type(self) and self.__getstate__() == other.__getstate__()
 
     __hash__ = None  # type: ignore[assignment]  # as Whoosh's Format
-
-
-class _LengthsOnce:
-    """A segment's per-document reader whose field lengths are each read once: Whoosh
-    asks again for every posting (at 1,000 entries, some 59,000 reads of 900 lengths,
-    each through a column reader), only for the posting blocks' length bounds."""
-
-    def __init__(self, reader: Any) -> None:
-        self._reader = reader
-        self._lengths: dict[tuple[int, str], int] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        key = (docnum, fieldname)
-        if key not in self._lengths:
-            self._lengths[key] = self._reader.doc_field_length(docnum, fieldname, default)
-        return self._lengths[key]
-
-
-class LengthsOnceWriter(writing.SegmentWriter):  # type: ignore[misc]
-    """Whoosh's segment writer, writing the same files, but reading each document's
-    field lengths once when it writes the postings (`_LengthsOnce`). Not a codec: an
-    index's table of contents names its codec, so stock Whoosh reads this one's index."""
-
-    def _flush_segment(self) -> None:
-        # Whoosh's SegmentWriter._flush_segment, but for the reader handed to the
-        # postings.
-        self.perdocwriter.close()
-        lengths = self.per_document_reader() if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths and _LengthsOnce(lengths),
-                                      self.pool.iter_postings())
-        self.fieldwriter.close()
-        if lengths:
-            lengths.close()

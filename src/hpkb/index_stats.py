@@ -3,7 +3,7 @@
 An incremental update deletes a changed entry's old document and adds the new one in a
 small segment. Whoosh keeps a deleted document in its term and length statistics until
 segments merge, so an updated index would score differently from a fresh one; merging
-everything after each change made a one-entry update take 6 s at 2,600 entries. Instead,
+everything after each change would make a one-entry update rewrite the whole index. Instead,
 scores read the statistics of the live documents only: the numbers a freshly built index
 of the same entries holds, so rankings and related entries equal a full build's.
 

@@ -2,8 +2,8 @@
 its positions, body and own findings, so that a file whose bytes are as before is
 neither read, parsed nor checked again by the next `hpkb build` (a process of its own,
 unlike `hpkb serve`'s memo): the build's fingerprint has read every input file once
-already, and gives each one's digest. Parsing and checking 1,000 files cost 0.57
-CPU-seconds; taking them from here about 0.06.
+already, and gives each one's digest. Taking a file's result from here costs a small
+part of parsing and checking it again.
 
 One line per file: the digest of its name, kind and bytes, a space, and the JSON of what
 reading it gave. A line is only ever taken for the very bytes it was made from, by the
@@ -95,8 +95,9 @@ def read_kept(path: Path, seed: str) -> Kept:
 def write_kept(path: Path, seed: str, lines: list[KeptLine], before: Kept) -> None:
     """Keep ``lines`` (those of this build's files) for the next build. The lines not
     kept already (``before``: what this build read) are added at the end, while at
-    least half the file's lines are still in use (a one-entry edit adds one line, not
-    6 MB at 1,000 entries); else the file is written whole, then renamed, so a reader
+    least half the file's lines are still in use (a one-entry edit adds one line, rather
+    than the whole file being written again); else the file is written whole, then
+    renamed, so a reader
     never sees half a file (a line cut short is only a file to read again)."""
     new = [k for k in lines if k.digest not in before.lines]
     if before.seed == seed and before.appendable and len(lines) * 2 >= len(before.lines) \

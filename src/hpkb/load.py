@@ -59,8 +59,7 @@ def _find_in(folder: Path, rel: str, kind: EntryKind, files: list[EntryFile],
              findings: list[Diagnostic]) -> None:
     """`find_entry_files` in one folder, then its folders, as a top-down ``os.walk``
     that follows no link would find them (its findings in the same order), from the
-    listing's own types: no look at each file again (a third of the time, on every
-    build of 1,000 entries)."""
+    listing's own types: no look at each file again, on every build."""
     with os.scandir(folder) as listing:
         found = sorted(listing, key=lambda entry: entry.name)
     folders = [entry for entry in found if entry.is_dir()]  # links to folders too

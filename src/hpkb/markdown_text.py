@@ -59,7 +59,7 @@ def relative_url(from_page: str, to_page: str) -> str:
 @functools.lru_cache(maxsize=1024)
 def _relative_folder(folder: str, base: str) -> str:
     # Pages sit in a handful of folders: the relative path between two folders is worked
-    # out once (posixpath.relpath cost a fifth of writing the docs tree).
+    # out once (posixpath.relpath is costly, and asked for every link of every page).
     return posixpath.relpath(folder or ".", base or ".")
 
 

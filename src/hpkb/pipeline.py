@@ -334,8 +334,8 @@ def _validated(request: BuildRequest, digests: Mapping[str, str]) -> Validation:
 
     What is loaded by then lives as long as the build: it goes to the collector's
     permanent generation (``gc.freeze``), so that the build's later collections do not
-    scan it over and over (0.15-0.25 s of a one-entry edit at 1,000 entries, and forked
-    children copy fewer pages). Frozen objects are still freed when nothing refers to
+    scan it over and over (and forked children copy fewer pages). Frozen objects are
+    still freed when nothing refers to
     them; a process that goes on building (`hpkb serve`) calls ``gc.unfreeze`` after
     each build."""
     with _frozen_when_loaded():
@@ -353,7 +353,7 @@ def _validated(request: BuildRequest, digests: Mapping[str, str]) -> Validation:
 @contextlib.contextmanager
 def _frozen_when_loaded() -> Iterator[None]:
     # Frozen before the collector runs again: its first young collection would otherwise
-    # scan all that was loaded meanwhile (0.04 s at 1,000 entries).
+    # scan all that was loaded meanwhile.
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -512,13 +512,14 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             searching = "site" not in plan.skip and "site-search" not in plan.deferred
             # The site's search index needs only the view: a forked child writes it while
             # this process goes on (in an edit, the Whoosh update leaves the second core
-            # idle); where forking is not safe, the site stage writes it.
+            # idle), into a folder of its own, since MkDocs empties the site's folder
+            # before it builds; where forking is not safe, the site stage writes it.
             # Each entry as the site's search indexed it, by its published digest.
             indexed = _cache_of(plan.root, target, "site-search").with_suffix(".json")
             # Each entry's part of the export, by its published digest.
             entry_texts = _cache_of(plan.root, target, "export-entries").with_suffix(".txt")
             background = in_background(
-                lambda: write_site_search(seen, staging / "site", previous, indexed),
+                lambda: write_site_search(seen, staging / SEARCH_HOLD, previous, indexed),
                 lambda: _site_search_again(seen, staging, previous, indexed)) \
                 if searching else None
             if background is not None:
@@ -577,6 +578,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 done.append("export")
             if background is not None:
                 background.join()
+                _move_site_search(staging, "site" in done)
             if not refused:
                 refused += _finish_and_guard(plan, staging, previous, exported)
             if refused:
@@ -588,12 +590,26 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     return tuple(done), []
 
 
+# Where a build's site search index is written beside the site's build (a folder of the
+# staging folder, with the index's folder in it), until the site is built.
+SEARCH_HOLD = "site-search"
+
+
 def _site_search_again(seen: ProfileView, staging: Path, previous: Path | None,
                        indexed: Path) -> None:
     """The site's search index, written here after a child failed to (from the start:
     no file it left is written into, being maybe the last build's, linked)."""
-    shutil.rmtree(staging / "site" / INDEX_FOLDER, ignore_errors=True)
-    write_site_search(seen, staging / "site", previous, indexed)
+    shutil.rmtree(staging / SEARCH_HOLD, ignore_errors=True)
+    write_site_search(seen, staging / SEARCH_HOLD, previous, indexed)
+
+
+def _move_site_search(staging: Path, built: bool) -> None:
+    """The site search index written beside the site (`SEARCH_HOLD`), moved into the
+    built site (``built``), or else removed."""
+    held = staging / SEARCH_HOLD
+    if built and (held / INDEX_FOLDER).is_dir() and (staging / "site").is_dir():
+        (held / INDEX_FOLDER).rename(staging / "site" / INDEX_FOLDER)
+    shutil.rmtree(held, ignore_errors=True)
 
 
 def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,

@@ -4,7 +4,8 @@ whole is put into the page as it is, not parsed again.
 A template puts such HTML between two lines of their own, ``<!-- hpkb:html -->`` and
 ``<!-- /hpkb:html -->``. Python-Markdown would read raw HTML with its HTML parser (pure
 Python, tag by tag), and Markdown lists in HTML need md_in_html, whose parser reads every
-page: the link lists of entry pages cost a fifth of the site's Markdown time that way.
+page: the link lists of entry pages would take a large share of the site's Markdown
+time that way.
 Here the lines between the markers are kept aside whole, as Python-Markdown keeps a raw
 HTML block it has parsed, and come back unchanged in the page; the marker lines
 themselves are dropped. Anything between them is what a raw HTML block would be: the

@@ -174,7 +174,7 @@ def _entry_documents(profile_view: ProfileView, cache: Path | None
 def _spelling_words(document: dict[str, Any], split: dict[str, tuple[str, ...]]) -> str:
     """The words of a document's title, summary and text "did you mean" may suggest. A
     word never spans whitespace: each distinct token is searched once (``split`` keeps
-    what each gave), a third of the time of searching the whole text."""
+    what each gave), rather than searching the whole text."""
     words: set[str] = set()
     for token in set(f"{document['title']} {document['summary']} {document['body']}".split()):
         found = split.get(token)
@@ -203,6 +203,13 @@ INDEX_LAYOUT = 3
 MERGE_DELETED_SHARE = 0.1
 # Below this many entries to index or relate, a second process costs more than it saves.
 PARALLEL_MIN_ENTRIES = 200
+
+
+def _queue_shared() -> bool:
+    """Whether a second process can share this one's work queue (a pipe both read: a
+    forked child, or a fresh interpreter handed the pipe's descriptor), as on Linux and
+    macOS; elsewhere (Windows) the index is written in this process."""
+    return hasattr(os, "fork")
 
 
 def _indexed(folder: Path) -> dict[str, str] | None:
@@ -241,11 +248,8 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     it raises, indexing stops. ``alongside``: work worth doing only while a second
     process indexes (then, after ``meanwhile``). ``vectors``: the folder where
     `more_like_this` keeps each segment's documents; the segments written by two
-    processes are recorded there as they are written (reading them back took 0.6-0.8 s
-    of a full build at 1,000)."""
+    processes are recorded there as they are written (rather than read back after)."""
     from whoosh import index
-
-    from hpkb.index_format import LengthsOnceWriter
 
     documents, hashes, spelling = _entry_documents(profile_view, vectors)
     known = _indexed(previous) if previous is not None else None
@@ -264,19 +268,19 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
             documents[entry.id].pop("content_hash")
     updated = {entry_id for entry_id in changed if entry_id in known}
     joined: list[Any] = []
-    if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES:
+    if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES and _queue_shared():
         joined = _index_on_two_cores([documents[i] for i in changed], out, store,
                                      [meanwhile, alongside], vectors)
     elif meanwhile is not None:
         meanwhile()
-    writer = LengthsOnceWriter(store)
+    writer = store.writer()
     for entry_id in removed | updated:
         writer.delete_by_term("id", entry_id)
     if not joined:
         for entry_id in changed:
             writer.add_document(**documents[entry_id])
     # "Did you mean" suggests words as written in the entries: a plain word list beside
-    # the index (Whoosh's per-field spelling copies cost a third of indexing time).
+    # the index (Whoosh's per-field spelling copies add much to indexing time).
     words = sorted(set().union(*(found.split() for found in spelling.values())))
     _replace_file(out / WORDS_FILE, json.dumps(words, ensure_ascii=False))
     gone = len(removed) + len(updated)
@@ -299,14 +303,13 @@ def _index_on_two_cores(documents: list[dict[str, Any]], out: Path, store: Any,
     move them into ``out``'s folder: their segments, for the index's writer to join.
     Both processes take chunks of documents from one queue as they go, so the work
     shares itself out: this one takes fewer while ``meanwhile`` runs (the source guard,
-    the site's charts: 1-2 s at 1,000 entries), and bodies of different lengths even
-    out."""
+    the site's charts), and bodies of different lengths even out."""
     chunk = chunk_size(len(documents), QUEUE_CHUNK)
     queue = work_queue(len(documents), chunk)
     size = _segment_size(len(documents))
     # The second process is a fork when that is safe: it has the documents and the
-    # index's modules already (a fresh interpreter spent 0.3 s importing them and
-    # reading the documents back). Otherwise a fresh one reads them from a file.
+    # index's modules already (a fresh interpreter imports them and reads the documents
+    # back). Otherwise a fresh one reads them from a file.
     forked = in_background(
         lambda: _claim_and_index(out / PART_DIR, documents, queue, chunk, vectors, size),
         _second_share_failed)
@@ -361,9 +364,8 @@ def _claim_and_index(folder: Path, documents: Sequence[dict[str, Any]], queue: i
     return _index_part(folder, (documents[at] for at in numbers), vectors, segment_size)
 
 
-# What writing a document out (with its segment) costs beside adding it: about as much,
-# measured with both cores busy (0.5 left this process writing out alone for 0.2 s at
-# 1,000 entries, 1.0 for 0.05-0.09 s).
+# What writing a document out (with its segment) costs beside adding it: about as much
+# (a smaller share left this process writing out alone while the other core waited).
 _WRITE_OUT_SHARE = 1.0
 
 
@@ -373,7 +375,7 @@ def _claimed_for_now(queue: int, chunk: int, count: int, segment_size: int
     the documents it has not written out yet (its last segment) would take longer to
     write out than the other process takes to add those left and write out its own:
     that one then takes them, rather than this one writing its last segment alone while
-    the other core waits (0.3-0.6 s of a build at 1,000 entries). Only one process may
+    the other core waits. Only one process may
     stop early: the other takes the queue to its end. Both write a segment out every
     ``segment_size`` documents (`_index_part`)."""
     taken = 0
@@ -415,14 +417,12 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path
     in segments of ``segment_size`` documents or fewer, each one's documents recorded in
     ``vectors`` (see `_segment_documents`) once written.
 
-    Writing a segment out takes a third of indexing, and one process cannot help the
+    Writing a segment out is a large part of indexing, and one process cannot help the
     other with it: one segment per share left the process with the larger share writing
-    alone for 1-1.6 s at 1,000 entries. Segments written as the share goes leave only
+    alone while the other core waited. Segments written as the share goes leave only
     the last to write at the end (`_segment_size`)."""
     from whoosh import index
     from whoosh.writing import NO_MERGE
-
-    from hpkb.index_format import LengthsOnceWriter
 
     folder.mkdir()
     store = index.create_in(str(folder), _schema())
@@ -433,13 +433,13 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path
     def commit() -> None:
         writer.commit(mergetype=NO_MERGE)
         if vectors is not None:
-            segment = store._read_toc().segments[-1]  # the one just written
+            segment = _segments(store)[-1]  # the one just written
             name = segment.segment_id()
             _record_documents(vectors / f"{name}.json", name, written)
 
     for document in documents:
         if writer is None:
-            writer, written = LengthsOnceWriter(store), {}
+            writer, written = store.writer(), {}
         writer.add_document(**document)
         # The body's vector as just written (the field's format is a RememberedPositions).
         written[len(written)] = (document["id"],
@@ -456,13 +456,20 @@ def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path
 
 # A share of `_index_on_two_cores` is written in segments of a quarter of the documents
 # to index, and at least this many: each segment is one more part for a query to search
-# (at 2,625 entries, nine segments made queries 1 ms slower at the median and 4 ms at
-# p95 than one), and one less document to write at the end.
+# (many segments make queries slower), and one less document to write at the end.
 SEGMENT_MIN = 256
 
 
 def _segment_size(count: int) -> int:
     return max(SEGMENT_MIN, -(-count // 4))
+
+
+def _segments(store: Any) -> list[Any]:
+    """The segments of the index ``store``, in order, as its readers have them (Whoosh's
+    public reader API: one leaf reader for each segment)."""
+    with store.reader() as reader:
+        return [segment for leaf, _ in reader.leaf_readers()
+                if (segment := leaf.segment()) is not None]
 
 
 def _moved_segments(part: Path, out: Path) -> list[Any]:
@@ -472,7 +479,7 @@ def _moved_segments(part: Path, out: Path) -> list[Any]:
     from whoosh import index
 
     store = index.open_dir(str(part))
-    segments = list(store._read_toc().segments)  # Whoosh has no public list of them
+    segments = _segments(store)
     for segment in segments:
         for name in segment.list_files(store.storage):
             os.replace(part / name, out / name)
@@ -895,7 +902,7 @@ Likeness = tuple[dict[str, tuple[tuple[int, float], ...]], dict[str, float]]
 
 # A body term vector: its terms and their weights (occurrences), in the index's order.
 # Two lists, as recorded (`_record_documents`): made into pairs only where pairs are
-# read (reading 1,000 entries' vectors as pairs cost 0.04 s of a one-entry edit).
+# read (an edit's build reads every entry's vector, and needs few as pairs).
 Vector = tuple[list[str], list[float]]
 
 
@@ -1242,8 +1249,8 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
                    memo: Memo | None = None, cache: Path | None = None
                    ) -> dict[str, list[str]]:
     """For each entry, the most similar entries in the same (profile's) index. One
-    process: a second one would read every term vector again (2,625 entries: 1.60 s on
-    two processes, 1.52 s on one). A segment's documents are read once
+    process: a second one would read every term vector again, and gained nothing. A
+    segment's documents are read once
     (`_segment_documents`; ``cache`` is this index's folder in build/.cache, which
     keeps the files of its current segments only). An entry whose scoring inputs are
     all as they were for the related entries recorded there gets those again

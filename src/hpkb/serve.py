@@ -261,7 +261,7 @@ def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float =
     ``stop`` is set; what it returns (the rest of the build) runs once nothing has changed
     for ``settle`` seconds, unless another change comes first (its own rebuild covers
     both). Files are looked at every ``interval`` seconds, or less often when looking
-    takes long (it is 11 ms at 1,000 entries): at most a fifth of the time. A rebuild
+    takes long: at most a fifth of the time. A rebuild
     that fails outside the content (`HpkbError`) is reported, and the watching goes on:
     the next save may mend it. Stopped with the rest pending, the build stays a preview,
     whose stamp makes the next build complete it."""

@@ -26,7 +26,7 @@ from hpkb.export import Provenance, export_files, provenance_of, write_files
 from hpkb.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.html_check import check_site_files, site_file_findings
 from hpkb.link import link
-from hpkb.mkdocs_run import PARALLEL_MIN_PAGES, THEME, run_mkdocs, start_renderer
+from hpkb.mkdocs_run import run_mkdocs
 from hpkb.pages import SitePages, page_keys, prime_pages, site_nav, site_pages
 from hpkb.site_search import INDEX_FOLDER, write_site_search
 from hpkb.templates_env import (
@@ -37,13 +37,11 @@ from hpkb.templates_env import (
     template_links,
 )
 from hpkb.view import ProfileView
-from hpkb.workers import send_line
 from hpkb.write import (
     CACHE_DIR,
     inside_build,
     link_or_copy,
     link_tree,
-    same_file,
     write_or_link,
     write_text,
 )
@@ -77,23 +75,21 @@ def mkdocs_config(settings: Settings, profile_view: ProfileView, has_pages: list
                   "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"},
                   "features": ["search.highlight"]},
         # Site search is hpkb's own (hpkb.site_search: term files fetched on demand), not
-        # Material's single search_index.json, tens of MB at thousands of entries.
-        "plugins": [],
+        # Material's single search_index.json, large at thousands of entries. hpkb's
+        # plugin (hpkb.mkdocs_plugin) leaves the theme's unused files out of the site.
+        "plugins": ["hpkb"],
         # hpkb.raw_blocks: HTML the templates write whole (tables, link lists) goes in as
-        # it is; hpkb.inline_gates: the same HTML, a third less Markdown time (see each
-        # module). md_in_html: a repo's templates copied by `hpkb init` before the link
-        # lists were HTML wrap Markdown lists in <div markdown="1"> (with the lists set
-        # aside by raw_blocks, it costs no measurable time).
+        # it is. md_in_html: a repo's templates copied by `hpkb init` before the link
+        # lists were HTML wrap Markdown lists in <div markdown="1">.
         "markdown_extensions": ["tables", "admonition", "md_in_html",
-                                {"toc": {"permalink": True}}, "hpkb.raw_blocks",
-                                "hpkb.inline_gates"],
+                                {"toc": {"permalink": True}}, "hpkb.raw_blocks"],
         "extra_css": ["assets/hpkb.css"],
         "extra_javascript": ["assets/finder.js", "assets/search.js", "assets/tracker.js"],
         "extra": {"hpkb_marking": marking, "generator": False},
         "copyright": f"{marking}: {profile_view.name} edition",
         "nav": nav,
-        # Entry pages stay out of the sidebar: a nav listing every page makes Material's
-        # build grow as N² (1,000 pages: 96 s instead of 20 s).
+        # Entry pages stay out of the sidebar: every page's navigation lists every page in
+        # it, so a nav of all entries makes the build grow with the square of their number.
         "not_in_nav": "\n".join(f"/{folder}/*" for folder in ENTRY_FOLDERS),
         "validation": {"nav": {"omitted_files": "ignore"},
                        "links": {"not_found": "warn", "anchors": "warn",
@@ -275,41 +271,6 @@ def _compiled_templates(root: Path, code: str) -> CompiledTemplates:
     return CompiledTemplates(inside_build(root, Path(CACHE_DIR) / "templates"), code)
 
 
-SITE_INPUTS = "site-inputs.sha256"
-
-
-def _site_inputs(out: Path, code: str) -> str:
-    """A digest of everything every page's HTML depends on besides its own Markdown: the
-    MkDocs config, the theme overrides, and the code that renders (``code``)."""
-    return files_digest(code, out,
-                        [out / "mkdocs.yml", *(out / "overrides").rglob("*")])
-
-
-def _unchanged_pages(out: Path, previous: Path | None) -> list[str]:
-    """Pages whose previous HTML is exactly what rendering them again would give: same
-    Markdown, same shared inputs. Any page gone since means every page is rendered (a
-    page that linked to it must be checked again)."""
-    if previous is None or not (previous / "site").is_dir():
-        return []
-    stamp = previous / SITE_INPUTS
-    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != \
-            (out / SITE_INPUTS).read_text(encoding="utf-8"):
-        return []
-    docs, before = out / "docs", previous / "docs"
-    now, then = _files_below(docs), _files_below(before)
-    if then - now:
-        return []
-    return [rel for rel in sorted(now & then) if rel.endswith(".md")
-            and (same_file(f"{docs}/{rel}", f"{before}/{rel}")
-                 or (docs / rel).read_bytes() == (before / rel).read_bytes())]
-
-
-def _files_below(folder: Path) -> set[str]:
-    """The files below ``folder``, as paths relative to it (os.scandir: a third of
-    pathlib's time, on every build and preview)."""
-    return {"/".join(parts) for parts, _ in walk_tree(folder, folder, files_only=True)}
-
-
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
@@ -321,7 +282,7 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                search_cache: Path | None = None) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site: its pages
     and its search index (`hpkb.site_search`). With ``previous`` (the last build's
-    folder), unchanged pages are not rendered again, and unchanged index files are linked.
+    folder), unchanged pages of the docs tree and index files are linked from it.
     ``pages`` (home text, extra pages) replaces the repo's content/pages (the hub's).
     ``search_index``: "write" it here; "written" already (the pipeline writes it while
     the Whoosh index is written); take the "previous" site's as it is (a preview's), and
@@ -364,44 +325,27 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
         return refused
     config = mkdocs_config(settings, profile_view, sorted(extra))
     write_text(out / "mkdocs.yml", yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    # Every page will be rendered: start the second renderer now, so that it imports
-    # MkDocs and compiles the theme's templates while this process makes the pages and
-    # writes the docs tree (started later, both processes compiled the templates).
-    renderer = start_renderer(out / "mkdocs.yml", _compiled_templates(root, code)) if (
-        len(profile_view.entries) >= PARALLEL_MIN_PAGES and not partial
-        and (previous is None or not (previous / "site").is_dir())) else None
-    if renderer is not None:
-        (out / "docs").mkdir(parents=True, exist_ok=True)  # MkDocs' config wants it
-        send_line(renderer.process, THEME)
-    with contextlib.ExitStack() as on_failure:
-        if renderer is not None:  # it waits for pages: should none come, it is stopped
-            on_failure.callback(renderer.stop)
-        try:
-            generated, record, kept = _generate(
-                root, settings, profile_view, home, extra, similar or {},
-                _pack_titles(packs, pack_titles or {}), code, only if partial else None,
-                _recorded_keys(previous) if previous_intact and not partial else {})
-        except jinja2.TemplateError as exc:
-            # Only a content repo's own template override can get here (hpkb's are tested),
-            # a sandbox refusal among them: named by its file and line.
-            at = template_error_at(exc, template_dirs(root))
-            where, line = at if at is not None else ("templates/site", 1)
-            with contextlib.suppress(ValueError):
-                where = Path(where).resolve().relative_to(root.resolve()).as_posix()
-            return [error(where, line, 1, "HP703", f"template error: {exc.message}",
-                          "fix the template override in templates/site/")]
-        _write_docs(root, settings, profile_view, generated, out / "docs", previous, partial,
-                    packs, downloads, exported, provenance, kept)
-        if not partial:  # a preview's other pages may not be what their keys say
-            write_text(out / PAGE_KEYS, json.dumps(record, sort_keys=True, indent=0))
-        write_text(out / SITE_INPUTS, _site_inputs(out, code))
-        unchanged = _unchanged_pages(out, previous)
-        on_failure.pop_all()  # handed to run_mkdocs with the pages
-    # The renderers check each page's HTML as they write it (the pages taken from the
-    # previous build passed the same check then); then the site's scripts and styles.
-    findings = run_mkdocs(out / "mkdocs.yml", unchanged=unchanged,
-                          previous_site=previous / "site" if previous else None,
-                          renderer=renderer, templates=_compiled_templates(root, code))
+    try:
+        generated, record, kept = _generate(
+            root, settings, profile_view, home, extra, similar or {},
+            _pack_titles(packs, pack_titles or {}), code, only if partial else None,
+            _recorded_keys(previous) if previous_intact and not partial else {})
+    except jinja2.TemplateError as exc:
+        # Only a content repo's own template override can get here (hpkb's are tested),
+        # a sandbox refusal among them: named by its file and line.
+        at = template_error_at(exc, template_dirs(root))
+        where, line = at if at is not None else ("templates/site", 1)
+        with contextlib.suppress(ValueError):
+            where = Path(where).resolve().relative_to(root.resolve()).as_posix()
+        return [error(where, line, 1, "HP703", f"template error: {exc.message}",
+                      "fix the template override in templates/site/")]
+    _write_docs(root, settings, profile_view, generated, out / "docs", previous, partial,
+                packs, downloads, exported, provenance, kept)
+    if not partial:  # a preview's other pages may not be what their keys say
+        write_text(out / PAGE_KEYS, json.dumps(record, sort_keys=True, indent=0))
+    # MkDocs builds the site and every page's HTML is checked; then the site's scripts
+    # and styles.
+    findings = run_mkdocs(out / "mkdocs.yml")
     return findings or site_file_findings(_named_by_source(root, check_site_files(
         out / "site")))
 

@@ -1,8 +1,8 @@
 """The site's search index: made by hpkb from the profile's view, read by the site's own
 script (assets/search.js) in the reader's browser.
 
-It replaces Pagefind, which indexed every entry page again on each build (2 s of a
-one-entry edit at 1,000 entries) from HTML hpkb had just rendered from this same view.
+It replaces Pagefind, which indexed every entry page again on each build (most of a
+one-entry edit's time) from HTML hpkb had just rendered from this same view.
 Here each file is a pure function of the entries it covers, so a build writes only the
 files whose bytes changed and links the rest from the last build (`write_or_link`).
 
@@ -78,8 +78,8 @@ def _stem(term: str) -> str:
 
 def _split(shards: Mapping[str, dict[str, str]]) -> Iterable[tuple[str, dict[str, str]]]:
     """Shards by the terms' first characters: two, or more where a shard would be big (a
-    common start such as "co" would otherwise cost every reader 100 KB). A term shorter
-    than its shard's start has a shard of its own, named by the whole term."""
+    common start such as "co" would otherwise make every reader fetch a large file). A
+    term shorter than its shard's start has a shard of its own, named by the whole term."""
     for start, terms in shards.items():
         size = sum(len(t) + len(v) for t, v in terms.items())
         if size <= SHARD_BYTES or len(start) >= MAX_START:
@@ -124,8 +124,8 @@ def _indexed_once(entries: list[PublishedEntry], view: ProfileView, cache: Path 
                   ) -> list[_Indexed]:
     """Each entry as `_indexed` makes it: from ``cache`` when its published digest
     (`PublishedEntry.digest`) is the one recorded there for this code and taxonomy (a
-    one-entry edit indexes one entry, not 1,000: 0.15 CPU-seconds, on the core beside
-    the build's), else made; the record is then written again."""
+    one-entry edit indexes one entry, not all of them), else made; the record is then
+    written again."""
     from hpkb.fingerprint import records_seed
 
     seed = records_seed(view.taxonomy)
@@ -196,7 +196,8 @@ def site_search_files(view: ProfileView, cache: Path | None = None) -> SiteSearc
             postings[term] += (number, weight)
     shards: dict[str, dict[str, str]] = {}
     for term in sorted(postings):
-        # [stem, entry, weight, …], written out by hand: a third of the time json takes.
+        # [stem, entry, weight, …], written out by hand: quicker than json for lists of
+        # numbers.
         shards.setdefault(term[:2], {})[term] = (
             f'[{_json(_stem(term))},{",".join(map(str, postings[term]))}]')
     shards = dict(_split(shards))

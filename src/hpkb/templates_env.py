@@ -178,8 +178,8 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
         self.seed = seed
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        # By name alone: theme overrides are read from each build's own staging folder,
-        # and a key with that path in it would never match (and pile up files). In one
+        # By name alone: a key with the template's path in it would not match when the
+        # same template is found in another folder (and would pile up files). In one
         # environment a name always finds the same template.
         return hashlib.sha1(name.encode("utf-8"), usedforsecurity=False).hexdigest()
 
@@ -194,14 +194,14 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
 class CompiledTemplates:
     """Where compiled templates are kept (build/.cache/templates, a folder per Jinja
     environment), and what else compiled them: ``seed`` is `fingerprint.code_digest`.
-    Compiling the site's and the theme's templates afresh cost every build 0.4 s."""
+    Kept so that a build does not compile the site's page templates afresh."""
 
     folder: Path
     seed: str
 
     def cache(self, environment: str) -> jinja2.BytecodeCache:
         """The cache of one environment (its options differ from another's). Files are
-        written whole, then renamed: both renderers share the theme's."""
+        written whole, then renamed, so a process reading one never sees half a file."""
         folder = self.folder / environment
         folder.mkdir(parents=True, exist_ok=True)
         return _TemplateCache(folder, self.seed)

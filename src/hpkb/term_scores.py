@@ -1,7 +1,7 @@
 """Free-text queries scored a term at a time over whole posting lists, with numpy.
 
-Whoosh scores a query document by document through a tree of matchers, in Python: a
-two-word query that matches every entry took ~55 ms at 2,600 entries. The free text of
+Whoosh scores a query document by document through a tree of matchers, in Python, so a
+query that matches most entries costs a Python call per document and term. The free text of
 a query (its words, each searched in several fields) is what every search has, so it is
 scored here instead: each term's BM25F scores over its posting list as arrays, added in
 the query's order, then Whoosh's coordination bonus (more of the words, higher). Scores

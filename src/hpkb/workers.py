@@ -1,4 +1,4 @@
-"""A second process for half of a CPU-bound stage (MkDocs pages, the Whoosh index).
+"""A second process for half of a CPU-bound stage (the Whoosh index, beside threads).
 
 A fresh interpreter (`python -m MODULE ARGS…`) rather than a fork: a build may run beside
 threads (typesetting, the preview server), and forking a threaded process can deadlock.

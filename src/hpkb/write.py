@@ -91,9 +91,9 @@ _REMOVE_IN_BACKGROUND = 'rm -rf -- "$@" </dev/null >/dev/null 2>&1 &'
 
 
 def _discard(retired: list[Path]) -> None:
-    """Remove retired builds in a process nobody waits for (spawned, not forked: two
-    forks of a build's process cost 0.02 s of a one-entry edit; a spawned process
-    inherits no descriptor, the build lock's included). Here, should that fail."""
+    """Remove retired builds in a process nobody waits for (spawned, not forked: a fork
+    copies the build's whole process; a spawned process inherits no descriptor, the build
+    lock's included). Here, should that fail (as where there is no `sh`)."""
     if not retired:
         return
     try:
@@ -161,8 +161,8 @@ def staged_directory(target: Path, trash: Path | None = None) -> Iterator[Path]:
 
 
 def same_file(path: str | Path, other: str | Path) -> bool:
-    """The two names are links to one file (so they hold the same bytes). Paths as text
-    are quicker where a build asks of its 2,000 files (pathlib cost twice the time)."""
+    """The two names are links to one file (so they hold the same bytes). Paths as text,
+    not pathlib objects: a build asks this of each of its files."""
     try:
         mine, theirs = os.stat(path), os.lstat(other)
     except OSError:
@@ -194,8 +194,8 @@ def write_or_link(path: Path, text: str, previous: Path | None, made: bool = Fal
                   ) -> None:
     """Write ``text``, or hard-link ``previous`` (the last build's file) when it holds
     the same bytes: then neither the check for unchanged pages nor the output guard
-    (when the last build stands as it was left) reads it again (2,673 pages, 40 MiB, at
-    5,000 entries). Nothing ever writes into an existing file of a build. ``made``: the
+    (when the last build stands as it was left) reads it again. Nothing ever writes into
+    an existing file of a build. ``made``: the
     folder exists."""
     data = text.encode("utf-8")
     if not made:
@@ -212,9 +212,9 @@ def write_or_link(path: Path, text: str, previous: Path | None, made: bool = Fal
 
 def json_text(data: Any) -> str:
     """JSON as hpkb writes it: indented, UTF-8 as is, keys in their order. The very text
-    of ``json.dumps(data, indent=2, ensure_ascii=False)`` and a newline, made at twice
-    its speed: with an indent, json encodes in Python, generator by generator, and the
-    export's 3.5 MB at 1,000 entries cost 0.05 s of every build. A `Rendered` value in
+    of ``json.dumps(data, indent=2, ensure_ascii=False)`` and a newline, made quicker:
+    with an indent, json encodes in Python, generator by generator, and the export is
+    written in every build. A `Rendered` value in
     ``data`` is taken as it was made."""
     return json_text_at(data, "\n") + "\n"
 
@@ -368,8 +368,8 @@ def read_texts(file: Path | None, seed: str) -> dict[str, tuple[str, str]]:
 def write_texts(file: Path | None, seed: str, texts: Mapping[str, tuple[str, str]]) -> None:
     """Keep ``texts`` ((tag, text) by key; keys and tags without tabs or newlines) in
     ``file`` for the next build with the same ``seed``: each text as it is, after a line
-    giving its length (as JSON, long texts cost more to escape and read back than to
-    make: the export's entries, 3.5 MB at 1,000)."""
+    giving its length (as JSON, long texts such as the export's entries cost more to
+    escape and read back than to make)."""
     if file is not None:
         write_text(file, "".join([f"{_TEXTS}{seed}\n", *(
             f"{key}\t{tag}\t{len(text)}\n{text}\n" for key, (tag, text) in texts.items())]))

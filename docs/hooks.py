@@ -2,7 +2,7 @@
 
 - `reference/cli.md` from every command's `--help` (click's public API);
 - `reference/fields.md` from the schema (the same tables as a site's authoring guide);
-- `reference/finding-codes.md` from `hpkb.codes.FINDING_CODES`.
+- `reference/finding-codes.md` from `hpkb.check.codes.FINDING_CODES`.
 
 The pages exist only in the build (`File.generated`), so they can never be out of date.
 """
@@ -15,11 +15,11 @@ import click
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from hpkb.check.codes import FINDING_CODES
 from hpkb.cli import main
-from hpkb.codes import FINDING_CODES
-from hpkb.guide import guide_sections
-from hpkb.markdown_text import escape_md
-from hpkb.pages import KIND_TITLES
+from hpkb.outputs.site.guide import guide_sections
+from hpkb.outputs.site.markdown_text import escape_md
+from hpkb.outputs.site.pages import KIND_TITLES
 
 
 def commands(group: click.Group = main, path: tuple[str, ...] = ("hpkb",)
@@ -85,7 +85,7 @@ def codes_reference() -> str:
              "Every problem hpkb reports carries one of these codes, as in "
              "`debriefs/RD-2024-007.md:14:3: HP203 error … (hint)`. Errors always fail a "
              "command; warnings fail only under `--strict`. The list is generated from "
-             "hpkb's own catalogue (`src/hpkb/codes.py`), which a test holds to the codes "
+             "hpkb's own catalogue (`src/hpkb/check/codes.py`), which a test holds to the codes "
              "the program raises.", ""]
     area = None
     for entry in FINDING_CODES:

@@ -66,7 +66,7 @@ def stage_yaml_baseline(root: Path) -> Stage:
 
 def stage_validate(root: Path) -> Stage:
     """hpkb validate: load, strict YAML, schema, rules, cross-references."""
-    from hpkb.validate import validate_repo
+    from hpkb.check.validate import validate_repo
 
     def run() -> int:
         result = validate_repo(root)
@@ -79,8 +79,8 @@ def stage_validate(root: Path) -> Stage:
 
 
 def _shared_view(root: Path, profile: str = "shared") -> tuple[Any, Any]:
+    from hpkb.check.validate import validate_repo
     from hpkb.pipeline import profile_view
-    from hpkb.validate import validate_repo
 
     validation = validate_repo(root)
     return validation.settings, profile_view(validation, profile)
@@ -88,7 +88,7 @@ def _shared_view(root: Path, profile: str = "shared") -> tuple[Any, Any]:
 
 def stage_site(root: Path) -> Stage:
     """hpkb's site stage for the shared profile: docs tree, MkDocs build, HTML check."""
-    from hpkb.site import build_site
+    from hpkb.outputs.site.build import build_site
 
     settings, seen = _shared_view(root)
     out = Path(tempfile.mkdtemp(prefix="hpkb-bench-site-"))
@@ -158,7 +158,7 @@ def stage_mkdocs_baseline(root: Path) -> Stage:
 
     import yaml
 
-    from hpkb.site import build_site
+    from hpkb.outputs.site.build import build_site
 
     settings, seen = _shared_view(root)
     generated = Path(tempfile.mkdtemp(prefix="hpkb-bench-gen-"))
@@ -193,7 +193,7 @@ def stage_search_index(root: Path) -> Stage:
     one-entry incremental update (reported as extra numbers)."""
     import statistics
 
-    from hpkb.search import IndexReader, index_view
+    from hpkb.outputs.search.index import IndexReader, index_view
 
     _, seen = _shared_view(root)
     out = Path(tempfile.mkdtemp(prefix="hpkb-bench-index-"))
@@ -234,7 +234,7 @@ def stage_search_index(root: Path) -> Stage:
 
 def stage_search_index_all(root: Path) -> Stage:
     """Whoosh index of every entry (the internal profile's view), from scratch."""
-    from hpkb.search import index_view
+    from hpkb.outputs.search.index import index_view
 
     _, seen = _shared_view(root, "internal")
     out = Path(tempfile.mkdtemp(prefix="hpkb-bench-index-all-"))
@@ -251,9 +251,9 @@ def stage_packs(root: Path) -> Stage:
     extras: one 100-entry theme pack on its own."""
     import dataclasses
 
-    from hpkb.packs import PackDef, pack_document
-    from hpkb.pdf import build_packs
-    from hpkb.templates_env import template_dirs
+    from hpkb.outputs.packs.definitions import PackDef, pack_document
+    from hpkb.outputs.packs.typeset import build_packs
+    from hpkb.outputs.site.templates import template_dirs
 
     _, seen = _shared_view(root)
     themes = [t.id for t in seen.taxonomy.themes.values() if t.parent is None]
@@ -409,9 +409,9 @@ def stage_serve_reload(root: Path) -> Stage:
 
 def stage_guard(root: Path) -> Stage:
     """The output guard over a whole shared build, from scratch (no previous record)."""
-    from hpkb.guard import guard_outputs
+    from hpkb.check.validate import validate_repo
+    from hpkb.guard.publication import guard_outputs
     from hpkb.pipeline import profile_view
-    from hpkb.validate import validate_repo
 
     repo = _copy(root, "guard")
     _build(repo)
@@ -440,8 +440,8 @@ def stage_export(root: Path) -> Stage:
 
 def stage_docs_tree(root: Path) -> Stage:
     """Generating the Markdown docs tree (every page) from the shared view."""
-    from hpkb.fingerprint import code_digest
-    from hpkb.site import _generate
+    from hpkb.outputs.site.build import _generate
+    from hpkb.reuse.fingerprint import code_digest
 
     settings, seen = _shared_view(root)
     code = code_digest()
@@ -454,9 +454,9 @@ def stage_docs_tree(root: Path) -> Stage:
 
 
 def stage_site_search(root: Path) -> Stage:
-    """The site's search index (hpkb.site_search) for the shared profile, made and
+    """The site's search index (hpkb.outputs.site.search) for the shared profile, made and
     written (nothing to link from: every file is written)."""
-    from hpkb.site_search import write_site_search
+    from hpkb.outputs.site.search import write_site_search
 
     _, seen = _shared_view(root)
     out = Path(tempfile.mkdtemp(prefix="hpkb-bench-site-search-"))

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from hpkb.authoring.scaffold import init_repo
 from hpkb.cli import main
-from hpkb.scaffold import init_repo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-22"
@@ -22,7 +22,7 @@ AS_OF = "2026-11-22"
 
 @contextmanager
 def another_thread(running: bool = True) -> Iterator[None]:
-    """An idle second thread while the block runs (when ``running``): hpkb.forked then
+    """An idle second thread while the block runs (when ``running``): hpkb.reuse.forked then
     forks nothing, as beside `hpkb serve`'s threads, and does everything on this core."""
     stop = threading.Event()
     beside = threading.Thread(target=stop.wait)

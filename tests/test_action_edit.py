@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hpkb.action_edit import (
+from hpkb.authoring.action_edit import (
     ActionRef,
     ActionUpdate,
     Repo,
@@ -22,9 +22,9 @@ from hpkb.action_edit import (
     text_problem,
     write_all,
 )
-from hpkb.diagnostics import Diagnostic, HpkbError
-from hpkb.load import EntryFile, parse_source, read_text
-from hpkb.model import Source
+from hpkb.check.findings import Diagnostic, HpkbError
+from hpkb.content.files import EntryFile, parse_source, read_text
+from hpkb.content.model import Source
 from tests.conftest import AS_OF, run_cli
 
 DEBRIEF = "debriefs/RD-2024-001.md"

@@ -300,7 +300,7 @@ def test_entry_files_are_found_in_order_and_every_link_is_reported(tmp_path: Pat
     """Entry files in nested folders, sorted; hidden files and folders and other files
     left out; a link (to a folder, to a file, broken, named like an entry or hidden)
     reported where it is, folders' links first in each folder, never followed."""
-    from hpkb.load import find_entry_files
+    from hpkb.content.files import find_entry_files
 
     for rel in ("debriefs/b/w.md", "debriefs/x.md", "debriefs/a/y.md", "debriefs/a/.h/z.md",
                 "debriefs/.q.md", "debriefs/n.txt", "practice/p.md"):

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from hpkb.check.validate import validate_repo
 from hpkb.governance.periods import resolve_period
-from hpkb.link import link
-from hpkb.pages import site_pages
+from hpkb.outputs.site.pages import site_pages
+from hpkb.outputs.site.templates import template_dirs
 from hpkb.pipeline import profile_view
-from hpkb.templates_env import template_dirs
-from hpkb.validate import validate_repo
+from hpkb.view.links import link
 from tests.conftest import run_cli
 from tests.force_corpus import AS_OF, Figures, board_pack_only, write_force
 from tests.pdf_words import layout_problems, pages

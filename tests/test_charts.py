@@ -7,7 +7,7 @@ import itertools
 import re
 import xml.etree.ElementTree as ET
 
-from hpkb.charts import bar_chart, line_chart
+from hpkb.outputs.site.charts import bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -142,7 +142,7 @@ def test_new_never_overwrites(starter: Path, monkeypatch: pytest.MonkeyPatch) ->
     year = date.today().year
     target = starter / "practice" / f"PR-{year}-001.md"
     # Another author creates the same file between the id choice and the write.
-    import hpkb.scaffold as scaffold
+    import hpkb.authoring.scaffold as scaffold
 
     real_next_id = scaffold.next_id
 

@@ -1,4 +1,4 @@
-"""The rule-code catalogue (hpkb.codes) against the codes the source really raises."""
+"""The rule-code catalogue (hpkb.check.codes) against the codes the source really raises."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from hpkb.codes import FINDING_CODES, FindingCode, finding_code
+from hpkb.check.codes import FINDING_CODES, FindingCode, finding_code
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "hpkb"
-CATALOGUE = SRC / "codes.py"
+CATALOGUE = SRC / "check" / "codes.py"
 CODE_LITERAL = re.compile(r'"(HP[0-9]{3,4})"')
 SEVERITIES = ("error", "warning", "error or warning")
 
@@ -37,7 +37,7 @@ def test_every_code_in_the_source_is_catalogued() -> None:
     assert not missing, (
         "codes raised in src/hpkb but missing from the catalogue: "
         + ", ".join(f"{code} ({', '.join(used[code])})" for code in missing)
-        + "; add a FindingCode for each to FINDING_CODES in src/hpkb/codes.py")
+        + "; add a FindingCode for each to FINDING_CODES in src/hpkb/check/codes.py")
 
 
 def test_every_catalogued_code_is_used() -> None:
@@ -45,7 +45,7 @@ def test_every_catalogued_code_is_used() -> None:
     stale = [entry.code for entry in FINDING_CODES if entry.code not in used]
     assert not stale, (
         "catalogue entries no source file in src/hpkb raises: " + ", ".join(stale)
-        + "; remove them from src/hpkb/codes.py (or raise them)")
+        + "; remove them from src/hpkb/check/codes.py (or raise them)")
 
 
 def test_codes_are_unique_sorted_and_well_formed() -> None:
@@ -200,7 +200,7 @@ def test_severity_matches_the_places_codes_are_raised() -> None:
         elif not found <= _allowed(entry):
             wrong.append(f"{code} is raised as {_label(found)} at some of "
                          f"{', '.join(p for p, _ in places)}, catalogued {entry.severity}")
-    assert not wrong, "; ".join(wrong) + " (fix `severity` in src/hpkb/codes.py)"
+    assert not wrong, "; ".join(wrong) + " (fix `severity` in src/hpkb/check/codes.py)"
     # The reading of the source must keep deciding most codes, or this test says nothing.
     assert decided * 3 >= len(sites) * 2, f"only {decided} of {len(sites)} codes decided"
 

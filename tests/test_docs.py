@@ -83,7 +83,7 @@ def test_the_field_reference_renders_as_tables(built_guide: Path) -> None:
 
 
 def test_every_finding_code_has_an_anchor(built_guide: Path) -> None:
-    from hpkb.codes import FINDING_CODES
+    from hpkb.check.codes import FINDING_CODES
 
     page = (built_guide / "reference/finding-codes.html").read_text("utf-8")
     assert all(f'id="{entry.code.lower()}"' in page for entry in FINDING_CODES)

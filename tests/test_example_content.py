@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from hpkb.check.validate import validate_repo
+from hpkb.content.schema import DebriefMeta, LearningMeta, PracticeMeta
 from hpkb.pipeline import profile_view
-from hpkb.schema import DebriefMeta, LearningMeta, PracticeMeta
-from hpkb.validate import validate_repo
 from tests.conftest import REPO_ROOT
 
 TODAY = date(2026, 11, 22)
@@ -30,7 +30,7 @@ def test_the_examples_findings_do_not_depend_on_the_calendar(
         monkeypatch: pytest.MonkeyPatch, calendar: type[date]) -> None:
     """The example repositories pin their date (`as_of`): the same findings on any day,
     no finding in the force's or the hub's example forces (`validate --strict` passes)."""
-    monkeypatch.setattr("hpkb.config.date", calendar)
+    monkeypatch.setattr("hpkb.content.settings.date", calendar)
     result = validate_repo(REPO_ROOT)
     assert [(d.file, d.code, d.severity.value) for d in result.diagnostics] == []
     for force in sorted((REPO_ROOT / "examples/forces").iterdir()):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.model import ENTRY_KINDS
+from hpkb.content.model import ENTRY_KINDS
 from tests.conftest import AS_OF, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -54,8 +54,8 @@ def test_export_document_shape(starter: Path) -> None:
 
 
 def test_schemas_kept_in_the_cache_are_the_ones_made(tmp_path: Path) -> None:
-    from hpkb.export import _schema_texts
-    from hpkb.schema import json_schema
+    from hpkb.content.schema import json_schema
+    from hpkb.outputs.export import _schema_texts
     from hpkb.write import json_text
 
     made = _schema_texts(None)
@@ -81,10 +81,10 @@ def test_entry_records_kept_in_the_cache_make_the_export_made_afresh(
     another licence, or a record that cannot be read, makes every record again."""
     import dataclasses
 
-    import hpkb.export
-    from hpkb.export import export_files, provenance_of
+    import hpkb.outputs.export
+    from hpkb.check.validate import validate_repo
+    from hpkb.outputs.export import export_files, provenance_of
     from hpkb.pipeline import profile_view
-    from hpkb.validate import validate_repo
     from tests.site_helpers import copy_example
 
     root = copy_example(tmp_path / "repo")
@@ -93,8 +93,8 @@ def test_entry_records_kept_in_the_cache_make_the_export_made_afresh(
     provenance = provenance_of(validation.settings, None)
     cache = tmp_path / "export-entries.txt"
     made: list[str] = []
-    record = hpkb.export._entry_record
-    monkeypatch.setattr(hpkb.export, "_entry_record",
+    record = hpkb.outputs.export._entry_record
+    monkeypatch.setattr(hpkb.outputs.export, "_entry_record",
                         lambda entry, *rest: made.append(entry.id) or record(entry, *rest))
 
     def entries_json(view: object, provenance: object, cache: Path | None) -> str:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.forked import claimed, in_background, on_two_cores, work_queue
-from hpkb.validate import validate_repo
+from hpkb.check.validate import validate_repo
+from hpkb.reuse.forked import claimed, in_background, on_two_cores, work_queue
 from tests.conftest import another_thread, run_cli
 
 

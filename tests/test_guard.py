@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from hpkb.guard import guard_outputs, pdf_readings, subject_names
-from hpkb.personal_data import find_personal_data
+from hpkb.check.validate import validate_repo
+from hpkb.guard.personal_data import find_personal_data
+from hpkb.guard.publication import guard_outputs, pdf_readings, subject_names
 from hpkb.pipeline import profile_view
-from hpkb.validate import validate_repo
 from tests.conftest import AS_OF, REPO_ROOT, another_thread, run_cli
 
 
@@ -193,12 +193,12 @@ def test_output_guard_on_two_cores_finds_what_one_core_finds(
     same order, and the same record of what passed."""
     import json
 
-    import hpkb.guard
-    from hpkb.forked import on_two_cores
-    from hpkb.guard import GUARD_RECORD, OutputGuard
+    import hpkb.guard.publication
+    from hpkb.guard.publication import GUARD_RECORD, OutputGuard
+    from hpkb.reuse.forked import on_two_cores
 
     forked: list[int] = []
-    monkeypatch.setattr(hpkb.guard, "on_two_cores", lambda work, items: (
+    monkeypatch.setattr(hpkb.guard.publication, "on_two_cores", lambda work, items: (
         forked.append(len(items)) or on_two_cores(work, items)))
     validation = validate_repo(starter)
     seen = profile_view(validation, "shared")
@@ -236,7 +236,7 @@ def test_output_guard_shares_out_the_largest_files_first_and_copies_together(
     would be scanned while the other core waits), and large files of one size together
     (copies, such as the export's entries.json in the site's downloads: their bytes
     pass once, and are known after)."""
-    from hpkb.guard import _costliest_first
+    from hpkb.guard.publication import _costliest_first
 
     sizes = {"a-small.html": 1_000, "b-copy.json": 80_000, "c-big.seg": 200_000,
              "d-tiny.txt": 10, "e-copy.json": 80_000, "f-other.json": 70_000}
@@ -252,9 +252,9 @@ def test_output_guard_shares_out_the_largest_files_first_and_copies_together(
 def test_output_guard_scans_large_files_in_overlapping_pieces(
         starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A name that straddles two pieces is still found, on the right line."""
-    monkeypatch.setattr("hpkb.guard._PIECE", 64)
-    monkeypatch.setattr("hpkb.guard._MAX_PIECE", 64)
-    monkeypatch.setattr("hpkb.guard._OVERLAP", 32)
+    monkeypatch.setattr("hpkb.guard.publication._PIECE", 64)
+    monkeypatch.setattr("hpkb.guard.publication._MAX_PIECE", 64)
+    monkeypatch.setattr("hpkb.guard.publication._OVERLAP", 32)
     validation = validate_repo(starter)
     seen = profile_view(validation, "shared")
     out = tmp_path / "out"
@@ -274,12 +274,12 @@ def test_output_guard_scans_again_only_the_pieces_an_edit_changed(
         starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The guard records the pieces it passed; after an edit, the pieces whose bytes it
     passed under the same rules are not scanned again, and the edited one is."""
-    from hpkb.guard import OutputGuard
-    from hpkb.literals import Literals
+    from hpkb.guard.literals import Literals
+    from hpkb.guard.publication import OutputGuard
 
-    monkeypatch.setattr("hpkb.guard._PIECE", 200)
-    monkeypatch.setattr("hpkb.guard._CUT", 2)
-    monkeypatch.setattr("hpkb.guard._OVERLAP", 32)
+    monkeypatch.setattr("hpkb.guard.publication._PIECE", 200)
+    monkeypatch.setattr("hpkb.guard.publication._CUT", 2)
+    monkeypatch.setattr("hpkb.guard.publication._OVERLAP", 32)
     scanned: list[str] = []
     finditer = Literals.finditer
     monkeypatch.setattr(Literals, "finditer",
@@ -528,8 +528,8 @@ def test_output_guard_refuses_a_pack_with_a_name_broken_across_lines(starter: Pa
     """A pack typeset through hpkb's own route (pandoc, then Typst) on a page too narrow
     for `Tallis-Crane`, so Typst breaks the name at its hyphen: the guard still finds it."""
     import hpkb
-    from hpkb.packs import PackDocument
-    from hpkb.pdf import build_packs
+    from hpkb.outputs.packs.definitions import PackDocument
+    from hpkb.outputs.packs.typeset import build_packs
 
     debrief = starter / "debriefs/RD-2024-001.md"
     debrief.write_text(debrief.read_text("utf-8").replace("Imelda Castrow", "Imelda Tallis-Crane"),

@@ -1,5 +1,5 @@
 """The guards judge what a reader sees: a subject's name, a hidden entry's id or title is
-refused however it is spelt, marked up, encoded or disguised (`hpkb.reading`), at the
+refused however it is spelt, marked up, encoded or disguised (`hpkb.guard.reading`), at the
 author's file and line, by `hpkb validate` and by the build; the output guard reads the
 built files the same way."""
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.guard import guard_outputs
+from hpkb.check.validate import validate_repo
+from hpkb.guard.publication import guard_outputs
+from hpkb.guard.reading import fold, readings, visible
 from hpkb.pipeline import profile_view
-from hpkb.reading import fold, readings, visible
-from hpkb.validate import validate_repo
 from tests.conftest import AS_OF, run_cli
 
 LEARNING = "content/learning/LN-2024-001.md"
@@ -146,8 +146,8 @@ def test_no_false_positive_over_ordinary_paragraphs() -> None:
     """Every paragraph of the example's learning and practice entries (and hand-written
     ones), read both ways, against the example's own subjects and hidden entries: no name
     and no hidden entry is found. (`hpkb validate` of the example says the same.)"""
-    from hpkb.guard import TextScan, subject_names
-    from hpkb.view import rewrite_references
+    from hpkb.guard.publication import TextScan, subject_names
+    from hpkb.view.gate import rewrite_references
     from tests.conftest import REPO_ROOT
     from tests.test_guard import NEGATIVES_EXTRA, _example_paragraphs
 

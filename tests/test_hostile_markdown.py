@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hpkb.body import REFERENCE, body_findings, split_internal
-from hpkb.markdown_text import page_link
-from hpkb.render_cost import MAX_INLINE_NESTING, MAX_NESTING
+from hpkb.check.render_cost import MAX_INLINE_NESTING, MAX_NESTING
+from hpkb.content.body import REFERENCE, body_findings, split_internal
+from hpkb.outputs.site.markdown_text import page_link
 from tests.conftest import AS_OF, run_cli
 
 LEARNING = "content/learning/LN-2024-001.md"
@@ -40,11 +40,11 @@ def _site_markdown_config() -> tuple[list[Any], dict[str, Any]]:
 
     from mkdocs.config.defaults import MkDocsConfig
 
-    from hpkb.config import load_settings
+    from hpkb.authoring.scaffold import init_repo
+    from hpkb.check.validate import validate_repo
+    from hpkb.content.settings import load_settings
+    from hpkb.outputs.site.build import mkdocs_config
     from hpkb.pipeline import profile_view
-    from hpkb.scaffold import init_repo
-    from hpkb.site import mkdocs_config
-    from hpkb.validate import validate_repo
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "repo"

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from hpkb.html_check import (
+from hpkb.outputs.site.html_check import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     OUTSIDE,
@@ -31,7 +31,7 @@ from hpkb.html_check import (
     check_site_files,
     inline_script_digest,
 )
-from hpkb.templates_env import package_dir
+from hpkb.outputs.site.templates import package_dir
 from tests.site_helpers import build_profiles, copy_example
 
 
@@ -326,7 +326,7 @@ def test_a_script_a_browser_ends_elsewhere_is_refused(built: Path) -> None:
 
 def test_the_theme_files_are_listed() -> None:
     """Every script of the theme is listed by its digest: Material's as pinned (a new
-    version is reviewed, then listed in hpkb.html_check), and hpkb's own as packaged."""
+    version is reviewed, then listed in hpkb.outputs.site.html_check), and hpkb's own as packaged."""
     material = resources.files("material") / "templates" / "assets"
     files = [*(material / "javascripts").iterdir(),
              *(material / "javascripts" / "workers").iterdir(),

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.scaffold import init_repo
-from hpkb.search import search_index
+from hpkb.authoring.scaffold import init_repo
+from hpkb.outputs.search.index import search_index
 from tests.conftest import AS_OF, run_cli
 from tests.test_guard import (
     CANARIES,
@@ -264,7 +264,7 @@ def test_the_hub_guards_what_it_publishes(exports: dict[str, Path], tmp_path: Pa
 def test_the_output_guard_looks_for_the_register(exports: dict[str, Path],
                                                  tmp_path: Path) -> None:
     # A name in no entry but in the hub's own text: only the output guard sees it.
-    from hpkb.hub import HubRequest, build_hub
+    from hpkb.hub.build import HubRequest, build_hub
 
     request = HubRequest(tmp_path, (exports["essex-police"],), today=date(2025, 6, 1),
                          site_name="Quillfeather national hub", names=("Ada Quillfeather",))

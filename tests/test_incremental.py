@@ -43,7 +43,7 @@ def _search_view(folder: Path) -> list[dict[str, object]]:
     document, and what searches answer, scores included."""
     from whoosh import index
 
-    from hpkb.search import IndexReader
+    from hpkb.outputs.search.index import IndexReader
 
     store = index.open_dir(str(folder))
     with store.searcher() as searcher:
@@ -121,7 +121,7 @@ def _rename_theme(root: Path) -> None:
 
 
 def _override_entry_template(root: Path) -> None:
-    from hpkb.templates_env import package_dir
+    from hpkb.outputs.site.templates import package_dir
 
     own = root / "templates" / "site" / "entry.md.j2"
     own.parent.mkdir(parents=True, exist_ok=True)
@@ -155,27 +155,27 @@ def test_entry_pages_kept_from_the_last_build_are_the_ones_a_full_build_makes(
     (and those of entries whose related entries changed), no site-wide page. Any entry's
     title, a theme's name or a template override is read by every page (a page may link
     any entry), and every one is made again."""
-    import hpkb.pages
+    import hpkb.outputs.site.pages
 
     incremental = copy_example(tmp_path / "incremental")
     build(incremental, "--skip", "packs")
     made = tmp_path / "made.txt"  # appended to by both cores' processes
-    entry = hpkb.pages._Renderer.entry
+    entry = hpkb.outputs.site.pages._Renderer.entry
 
     def counted(renderer: Any, published: Any) -> str:
         with made.open("a", encoding="utf-8") as lines:
             lines.write(f"{published.id}\n")
         return str(entry(renderer, published))
 
-    monkeypatch.setattr(hpkb.pages._Renderer, "entry", counted)
-    listings = hpkb.pages._Renderer.listing_pages
+    monkeypatch.setattr(hpkb.outputs.site.pages._Renderer, "entry", counted)
+    listings = hpkb.outputs.site.pages._Renderer.listing_pages
 
     def listed(renderer: Any) -> dict[str, str]:
         with made.open("a", encoding="utf-8") as lines:
             lines.write("site-wide\n")
         return dict(listings(renderer))
 
-    monkeypatch.setattr(hpkb.pages._Renderer, "listing_pages", listed)
+    monkeypatch.setattr(hpkb.outputs.site.pages._Renderer, "listing_pages", listed)
     docs = incremental / "build" / "shared" / "docs"
     before = _entry_pages(docs)
     edit(incremental)  # an entry's text: its page is made again
@@ -266,7 +266,7 @@ def test_an_index_written_on_two_cores_gives_the_build_one_core_gives(
     build(serial, "--skip", "packs")
     parallel = copy_example(tmp_path / "parallel")
     # The example is small: lower the threshold so a second process does half the work.
-    monkeypatch.setattr("hpkb.search.PARALLEL_MIN_ENTRIES", 2)
+    monkeypatch.setattr("hpkb.outputs.search.index.PARALLEL_MIN_ENTRIES", 2)
     build(parallel, "--skip", "packs")
     assert_same_build(serial / "build" / "shared", parallel / "build" / "shared")
 
@@ -277,12 +277,12 @@ def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
     stands as its stamp recorded it; a live file edited by hand (a Whoosh segment, linked
     into the rebuild all the same, since Whoosh never rewrites one) is read, and refused;
     a live page edited by hand is made again, not taken into the rebuild."""
-    import hpkb.guard
+    import hpkb.guard.publication
 
     root = copy_example(tmp_path / "repo")
     build(root, "--skip", "packs")
     record = tmp_path / "linked.txt"  # written by whichever process checks the file
-    same_file = hpkb.guard.same_file
+    same_file = hpkb.guard.publication.same_file
 
     def spied(path: str | Path, other: str | Path) -> bool:
         found = same_file(path, other)
@@ -291,7 +291,7 @@ def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(
                 lines.write(Path(path).name + "\n")
         return found
 
-    monkeypatch.setattr(hpkb.guard, "same_file", spied)
+    monkeypatch.setattr(hpkb.guard.publication, "same_file", spied)
     segments = {p.name for p in (root / "build/shared/search").glob("*.seg")}
     edit(root)
     build(root, "--skip", "packs")
@@ -323,18 +323,18 @@ def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_core
     beside another thread (as in `hpkb serve`) a fresh interpreter."""
     import os
 
-    import hpkb.search
+    import hpkb.outputs.search.index
 
-    monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 2)
+    monkeypatch.setattr(hpkb.outputs.search.index, "PARALLEL_MIN_ENTRIES", 2)
     started: list[Any] = []
     spied_name = "start_worker" if beside_thread else "in_background"
-    real = getattr(hpkb.search, spied_name)
+    real = getattr(hpkb.outputs.search.index, spied_name)
 
     def spied(*args: Any, **kwargs: Any) -> Any:
         started.append(second := real(*args, **kwargs))
         return second
 
-    monkeypatch.setattr(hpkb.search, spied_name, spied)
+    monkeypatch.setattr(hpkb.outputs.search.index, spied_name, spied)
     root = copy_example(tmp_path / "repo")
     edit(root, "\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n")
     with another_thread(beside_thread):
@@ -357,9 +357,9 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     from dataclasses import replace
     from datetime import date
 
-    from hpkb.memo import Memo
     from hpkb.pipeline import BuildRequest
     from hpkb.pipeline import build as run_build
+    from hpkb.reuse.memo import Memo
 
     incremental = copy_example(tmp_path / "incremental")
     request = BuildRequest(incremental, "shared", today=date.fromisoformat(AS_OF), memo=Memo())
@@ -455,7 +455,7 @@ def test_the_digests_walk_a_tree_as_pathlib_does(tmp_path: Path) -> None:
     """The inputs' digest and the build folder's state walk trees with os.scandir: the
     same entries as pathlib's rglob (symbolic links to folders not followed, hidden
     files included), in the same order as sorted paths."""
-    from hpkb.fingerprint import walk_tree
+    from hpkb.reuse.fingerprint import walk_tree
 
     base = tmp_path / "repo"
     for name in ("a/b/c.md", "a-b/d.md", "a/.hidden", "a b/e.md", "z.md", "a/b/Ä.md"):
@@ -479,11 +479,11 @@ def test_a_site_search_child_that_fails_leaves_the_index_to_the_build(
     result is what a full build gives."""
     import os
 
+    import hpkb.outputs.site.search
     import hpkb.pipeline
-    import hpkb.site_search
 
     parent = os.getpid()
-    write = hpkb.site_search.write_index_files
+    write = hpkb.outputs.site.search.write_index_files
 
     def fragile(files: Any, folder: Path, previous: Path | None) -> None:
         if os.getpid() != parent:
@@ -493,7 +493,7 @@ def test_a_site_search_child_that_fails_leaves_the_index_to_the_build(
             raise RuntimeError("the child fails")
         write(files, folder, previous)
 
-    monkeypatch.setattr(hpkb.site_search, "write_index_files", fragile)
+    monkeypatch.setattr(hpkb.outputs.site.search, "write_index_files", fragile)
     broken = copy_example(tmp_path / "broken")
     build(broken, "--skip", "packs")
     assert (tmp_path / "child-ran").exists()

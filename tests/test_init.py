@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from hpkb.cli import main
-from hpkb.templates_env import package_dir
+from hpkb.outputs.site.templates import package_dir
 from tests.conftest import run_cli
 
 

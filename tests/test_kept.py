@@ -1,4 +1,4 @@
-"""What one build keeps on disk for the next (hpkb.kept): a file read as before is taken
+"""What one build keeps on disk for the next (hpkb.reuse.kept): a file read as before is taken
 from its kept line, and gives exactly what reading it again gives."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-import hpkb.validate
-from hpkb.fingerprint import code_digest
-from hpkb.kept import Kept, kept_line, read_kept, seed_of, write_kept
-from hpkb.load import find_entry_files, load_source, read_with_digest
-from hpkb.model import Source
-from hpkb.validate import _typed, validate_repo
+import hpkb.check.validate
+from hpkb.check.validate import _typed, validate_repo
+from hpkb.content.files import find_entry_files, load_source, read_with_digest
+from hpkb.content.model import Source
+from hpkb.reuse.fingerprint import code_digest
+from hpkb.reuse.kept import Kept, kept_line, read_kept, seed_of, write_kept
 from tests.conftest import AS_OF
 from tests.site_helpers import copy_example
 
@@ -115,13 +115,13 @@ def test_validation_with_kept_lines_is_validation_without(
     where, seed = _kept(root)
     plain = validate_repo(root, today=TODAY)
     read: list[str] = []
-    reading = hpkb.validate.read_with_digest
+    reading = hpkb.check.validate.read_with_digest
 
     def counted(path: Path, rel: str) -> object:
         read.append(rel)
         return reading(path, rel)
 
-    monkeypatch.setattr(hpkb.validate, "read_with_digest", counted)
+    monkeypatch.setattr(hpkb.check.validate, "read_with_digest", counted)
     kept = validate_repo(root, today=TODAY, kept=read_kept(where, seed),
                          digests=_digests(root))
     assert read == []  # every entry file taken from its line, unread

@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hpkb.literals import Literals
+from hpkb.guard.literals import Literals
 
 
 def found(literals: Literals | None, text: str) -> list[str]:
@@ -108,8 +108,8 @@ def test_hidden_ids_found_by_shape_as_by_pattern(text: str) -> None:
     """The guard finds hidden ids by their shape (`guard._IdWords`) in a folded reading:
     every place a pattern of the ids themselves finds, whole words, and more only where
     the id is written with other separators (`RD 2024 001`, `rd_2024-001`)."""
-    from hpkb.guard import _ids_pattern
-    from hpkb.reading import fold
+    from hpkb.guard.publication import _ids_pattern
+    from hpkb.guard.reading import fold
 
     folded = fold(text)
     by_shape = _ids_pattern(_IDS[:3])
@@ -124,7 +124,7 @@ def test_hidden_ids_found_by_shape_as_by_pattern(text: str) -> None:
 
 
 def test_ids_of_another_shape_fall_back_to_a_pattern() -> None:
-    from hpkb.guard import _ids_pattern
+    from hpkb.guard.publication import _ids_pattern
 
     odd = _ids_pattern(["RD-2024-001", "force:RD-2024-002"])
     assert isinstance(odd, Literals)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.validate import validate_repo
+from hpkb.check.validate import validate_repo
 from tests.conftest import run_cli
 
 LEARNING = "content/learning/LN-2024-001.md"

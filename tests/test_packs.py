@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.packs import pack_document
-from hpkb.pdf import build_packs
+from hpkb.check.validate import validate_repo
+from hpkb.outputs.packs.definitions import pack_document
+from hpkb.outputs.packs.typeset import build_packs
+from hpkb.outputs.site.templates import template_dirs
 from hpkb.pipeline import profile_view
-from hpkb.templates_env import template_dirs
-from hpkb.validate import validate_repo
 from tests.conftest import AS_OF, run_cli
 
 PACKS = "content/packs.yml"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from hpkb.personal_data import DIGIT_FREE_RULES, PII_RULES, find_personal_data
+from hpkb.guard.personal_data import DIGIT_FREE_RULES, PII_RULES, find_personal_data
 from tests.conftest import REPO_ROOT
 from tests.test_guard import NEGATIVES_EXTRA, _nhs
 

@@ -55,8 +55,8 @@ print(len(names))
 # The commands, with the thresholds for a second process lowered to the example's size,
 # so every path that would share work between processes is taken (or declined).
 RUN_CLI = WITHOUT_POSIX + """
-import hpkb.search
-hpkb.search.PARALLEL_MIN_ENTRIES = 2
+import hpkb.outputs.search.index
+hpkb.outputs.search.index.PARALLEL_MIN_ENTRIES = 2
 from hpkb.cli import main
 main(sys.argv[1:], prog_name="hpkb")
 """

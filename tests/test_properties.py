@@ -10,10 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from hpkb.diagnostics import Diagnostic
-from hpkb.load import EntryFile, load_source
-from hpkb.strict_yaml import parse_yaml
-from hpkb.validate import validate_repo
+from hpkb.check.findings import Diagnostic
+from hpkb.check.validate import validate_repo
+from hpkb.content.files import EntryFile, load_source
+from hpkb.content.strict_yaml import parse_yaml
 
 _TOKENS = [*"abc:-[]{}&*!|>'\"#?,.% \n\t@`~0123456789", "---", "\n- ", ": ", "!!python/",
            "yes", "on", "1:20", "0123", "2024-02-30", "null", "\ufeff", "\r\n", "::: internal",
@@ -68,7 +68,7 @@ def test_relative_links_are_what_relpath_gives(here: list[str], there: list[str]
     must be posixpath.relpath's."""
     import posixpath
 
-    from hpkb.markdown_text import relative_url
+    from hpkb.outputs.site.markdown_text import relative_url
 
     from_page, to_page = "/".join(here), "/".join(there)
     assume(from_page.strip("/.") and to_page.strip("/") and not from_page.startswith("/")
@@ -93,7 +93,7 @@ def test_only_the_digit_free_rules_can_match_text_without_a_digit(text: str) -> 
     other rule must indeed find nothing there (else a new rule belongs in that list)."""
     import re
 
-    from hpkb.personal_data import DIGIT_FREE_RULES, PII_RULES, find_personal_data
+    from hpkb.guard.personal_data import DIGIT_FREE_RULES, PII_RULES, find_personal_data
 
     assume(re.search(r"\d", text) is None)
     every = [hit for rule in PII_RULES.values() for hit in rule(text)]
@@ -111,12 +111,12 @@ _INDEX_TEXT = [*"aAbB 0123.*_-'\n\t", "the", "The", "and", "running", "runs", "a
        st.sampled_from([1.0, 1.5, 3.0]))
 @example("The the cat sat on İstanbul's mat, and the cats ran.", 2.0)
 def test_index_terms_are_what_whoosh_gives(text: str, boost: float) -> None:
-    """The search index's own analysis of a scored field (hpkb.index_format) must give
+    """The search index's own analysis of a scored field (hpkb.outputs.search.index_format) must give
     Whoosh's Positions answer exactly (terms, order, positions, weights, bytes)."""
     from whoosh import formats
     from whoosh.analysis import StemmingAnalyzer
 
-    from hpkb.index_format import RememberedPositions
+    from hpkb.outputs.search.index_format import RememberedPositions
 
     analyzer = StemmingAnalyzer()
     expected = list(formats.Positions(field_boost=boost).word_values(
@@ -132,7 +132,7 @@ def test_index_terms_follow_the_analyzer_asked_with() -> None:
     from whoosh import formats
     from whoosh.analysis import StemmingAnalyzer
 
-    from hpkb.index_format import RememberedPositions
+    from hpkb.outputs.search.index_format import RememberedPositions
 
     ours = RememberedPositions()
     text = "The runner and the runs"
@@ -215,6 +215,6 @@ _BODY = st.lists(st.sampled_from(_PROSE), max_size=30).map("".join) | st.lists(
 def test_references_are_found_where_they_stand(body: str, body_line: int) -> None:
     """A text without code has its references found in the whole text at once: the very
     references, lines and columns that finding them line by line gives."""
-    from hpkb.body import _references_by_line, find_references
+    from hpkb.content.body import _references_by_line, find_references
 
     assert find_references(body, body_line) == _references_by_line(body, body_line)

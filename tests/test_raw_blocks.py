@@ -1,11 +1,11 @@
-"""hpkb's Markdown extension (hpkb.raw_blocks): HTML the site's templates write between
+"""hpkb's Markdown extension (hpkb.outputs.site.raw_blocks): HTML the site's templates write between
 markers goes into the page as it is; markers in code or without an end are text."""
 
 from __future__ import annotations
 
 import markdown
 
-EXTENSIONS = ["tables", "admonition", "md_in_html", "toc", "fenced_code", "hpkb.raw_blocks"]
+EXTENSIONS = ["tables", "admonition", "md_in_html", "toc", "fenced_code", "hpkb.outputs.site.raw_blocks"]
 
 
 def _html(text: str) -> str:

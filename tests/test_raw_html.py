@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hpkb.body import body_findings
-from hpkb.diagnostics import Severity
-from hpkb.html_check import check_html
-from hpkb.html_tokens import Tag, markup
+from hpkb.check.findings import Severity
+from hpkb.check.html_tokens import Tag, markup
+from hpkb.content.body import body_findings
+from hpkb.outputs.site.html_check import check_html
 from tests.conftest import AS_OF, run_cli
 from tests.test_hostile_markdown import site_markdown
 
@@ -499,7 +499,7 @@ def test_hpkb_validate_refuses_a_sample_and_the_build_passes_what_it_lets_throug
 def test_block_level_elements_are_python_markdowns() -> None:
     from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-    from hpkb.body import BLOCK_LEVEL
+    from hpkb.content.body import BLOCK_LEVEL
 
     assert frozenset(BLOCK_LEVEL_ELEMENTS) == BLOCK_LEVEL
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from hpkb.check.validate import validate_repo
 from hpkb.governance.actions import action_rows, tracker_order
 from hpkb.governance.periods import period_problem, resolve_period
+from hpkb.governance.report import financial_year
+from hpkb.outputs.wording import count_of
 from hpkb.pipeline import profile_view
-from hpkb.report import financial_year
-from hpkb.validate import validate_repo
-from hpkb.wording import count_of
 from tests.conftest import run_cli
 
 TEMPLATE = """---

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.link import link
-from hpkb.packs import pack_document
-from hpkb.pages import site_pages
+from hpkb.check.validate import validate_repo
+from hpkb.outputs.packs.definitions import pack_document
+from hpkb.outputs.site.pages import site_pages
+from hpkb.outputs.site.templates import template_dirs
 from hpkb.pipeline import profile_view
-from hpkb.templates_env import template_dirs
-from hpkb.validate import validate_repo
+from hpkb.view.links import link
 from tests.conftest import AS_OF, run_cli
 
 RESPONSE = """---

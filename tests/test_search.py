@@ -19,10 +19,10 @@ import pytest
 from waitress import create_server
 from whoosh import index, query
 
+from hpkb.check.validate import validate_repo
+from hpkb.outputs.search.index import CACHE_RECORDS, index_view, more_like_this, search_index
 from hpkb.pipeline import profile_view
-from hpkb.search import CACHE_RECORDS, index_view, more_like_this, search_index
 from hpkb.serve import make_app
-from hpkb.validate import validate_repo
 from tests.conftest import AS_OF, another_thread, run_cli
 from tests.site_helpers import build_profiles, copy_example
 
@@ -212,7 +212,7 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     """Related entries need every document's term vector; the cache keeps each segment's,
     as Whoosh never rewrites a segment. After an update only the new segment is read,
     and the answers are the index's own."""
-    import hpkb.search
+    import hpkb.outputs.search.index
 
     view = profile_view(validate_repo(example), "internal")
     ids = [e.id for e in view.entries]
@@ -220,13 +220,13 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     index_view(view, first, None)
     expected = more_like_this(first, ids)
     read: list[int] = []
-    reading = hpkb.search._read_documents
+    reading = hpkb.outputs.search.index._read_documents
 
     def counted(leaf: Any) -> Any:
         read.append(leaf.doc_count())
         return reading(leaf)
 
-    monkeypatch.setattr(hpkb.search, "_read_documents", counted)
+    monkeypatch.setattr(hpkb.outputs.search.index, "_read_documents", counted)
     assert more_like_this(first, ids, cache=cache) == expected
     assert read == [len(ids)]
     assert _segment_files(cache) == _segment_ids(first)
@@ -251,11 +251,11 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     assert len(read) == 2
     # In one process (`hpkb serve`) the terms' holders are kept for the same segments and
     # live documents; another layout of them is worked out afresh.
-    from hpkb.memo import Memo
+    from hpkb.reuse.memo import Memo
 
     memo, worked = Memo(), []
-    holders = hpkb.search._holders
-    monkeypatch.setattr(hpkb.search, "_holders",
+    holders = hpkb.outputs.search.index._holders
+    monkeypatch.setattr(hpkb.outputs.search.index, "_holders",
                         lambda vectors, only=None: worked.append(1) or holders(vectors, only))
     everything = more_like_this(first, ids, memo=memo)
     assert everything == more_like_this(first, ids)
@@ -278,7 +278,7 @@ def test_an_edit_makes_one_document_and_the_index_a_fresh_one_makes(
     """Each entry's document hash and spelling words are recorded by its published
     digest: after one entry's edit only its document is made, and the index, its
     record and its words are those of an index made from nothing."""
-    import hpkb.search
+    import hpkb.outputs.search.index
 
     view = profile_view(validate_repo(example), "internal")
     cache = tmp_path / "cache"
@@ -287,8 +287,8 @@ def test_an_edit_makes_one_document_and_the_index_a_fresh_one_makes(
     entries[4] = dataclasses.replace(entries[4], body=entries[4].body + " Quixotic zeal.")
     edited = dataclasses.replace(view, entries=tuple(entries))
     made: list[str] = []
-    document = hpkb.search._document
-    monkeypatch.setattr(hpkb.search, "_document",
+    document = hpkb.outputs.search.index._document
+    monkeypatch.setattr(hpkb.outputs.search.index, "_document",
                         lambda entry, taxonomy: made.append(entry.id) or document(entry, taxonomy))
     index_view(edited, tmp_path / "again", tmp_path / "first", vectors=cache)
     assert made == [entries[4].id]
@@ -299,7 +299,7 @@ def test_an_edit_makes_one_document_and_the_index_a_fresh_one_makes(
     assert "quixotic" in (tmp_path / "again" / "words.json").read_text(encoding="utf-8")
     assert _answers(tmp_path / "again") == _answers(tmp_path / "fresh")
     # Another taxonomy, or a record that cannot be read: every document is made again.
-    (cache / hpkb.search.DOCUMENTS_FILE).write_text('{"seed": ', encoding="utf-8")
+    (cache / hpkb.outputs.search.index.DOCUMENTS_FILE).write_text('{"seed": ', encoding="utf-8")
     made.clear()
     index_view(edited, tmp_path / "third", tmp_path / "again", vectors=cache)
     assert sorted(made) == sorted(e.id for e in entries)
@@ -310,19 +310,19 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
     """After each change (a word only one entry has, words many have, an entry gone, one
     back), related entries taken partly from the last build's record are exactly those
     made from the index alone; only the entries a change can touch are scored again."""
-    import hpkb.search
+    import hpkb.outputs.search.index
 
     view = profile_view(validate_repo(example), "internal")
     entries = list(view.entries)
     ids = [e.id for e in entries]
     scored: list[int] = []
-    related = hpkb.search._related
+    related = hpkb.outputs.search.index._related
 
     def counted(*args: Any) -> Any:
         scored.append(len(list(args[3])))
         return related(*args)
 
-    monkeypatch.setattr(hpkb.search, "_related", counted)
+    monkeypatch.setattr(hpkb.outputs.search.index, "_related", counted)
     cache, before = tmp_path / "cache", None
 
     def step(name: str, changed: list[Any]) -> dict[str, list[str]]:
@@ -333,7 +333,7 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
         wanted = [e.id for e in changed]
         fresh = more_like_this(folder, wanted)
         with monkeypatch.context() as every_term:  # the holders of every term, as for many
-            every_term.setattr(hpkb.search, "FORK_MIN_ITEMS", 1)
+            every_term.setattr(hpkb.outputs.search.index, "FORK_MIN_ITEMS", 1)
             assert more_like_this(folder, wanted) == fresh
         afresh = tmp_path / f"{name}-afresh"  # a record made from every document
         more_like_this(folder, wanted, cache=afresh)
@@ -344,9 +344,9 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
         assert _related_record(cache) == _related_record(afresh)
         return fresh
 
-    again = hpkb.search._related_again
+    again = hpkb.outputs.search.index._related_again
     updated: list[bool] = []  # whether each record was updated from the fresh documents
-    monkeypatch.setattr(hpkb.search, "_related_again",
+    monkeypatch.setattr(hpkb.outputs.search.index, "_related_again",
                         lambda *args: updated.append(bool(found := again(*args))) or found)
     step("first", entries)
     assert scored == [len(ids)]  # nothing recorded yet
@@ -396,19 +396,19 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
 
 def _index_on_two_processes(example: Path, tmp_path: Path,
                             monkeypatch: pytest.MonkeyPatch) -> None:
-    import hpkb.search
-    from hpkb.diagnostics import HpkbError
+    import hpkb.outputs.search.index
+    from hpkb.check.findings import HpkbError
 
     view = profile_view(validate_repo(example), "internal")
     single, double = tmp_path / "single", tmp_path / "double"
     index_view(view, single, None, workers=1)
-    monkeypatch.setattr(hpkb.search, "PARALLEL_MIN_ENTRIES", 4)
+    monkeypatch.setattr(hpkb.outputs.search.index, "PARALLEL_MIN_ENTRIES", 4)
     # This process takes one chunk only (the second process, a fork or another
     # interpreter, takes what it finds): both write a share, whichever is quicker.
-    from hpkb.forked import claimed
+    from hpkb.reuse.forked import claimed
 
     parent = os.getpid()
-    monkeypatch.setattr(hpkb.search, "_claimed_for_now", lambda queue, chunk, count, _: list(
+    monkeypatch.setattr(hpkb.outputs.search.index, "_claimed_for_now", lambda queue, chunk, count, _: list(
         itertools.islice(claimed(queue, chunk, count), chunk)))
     ran: list[bool] = []
     vectors = tmp_path / "vectors"
@@ -417,25 +417,25 @@ def _index_on_two_processes(example: Path, tmp_path: Path,
     store = index.open_dir(str(double))
     with store.reader() as reader:
         assert sorted(leaf.doc_count() for leaf, _ in reader.leaf_readers()) == \
-            sorted([hpkb.search.QUEUE_CHUNK, len(view.entries) - hpkb.search.QUEUE_CHUNK])
+            sorted([hpkb.outputs.search.index.QUEUE_CHUNK, len(view.entries) - hpkb.outputs.search.index.QUEUE_CHUNK])
         assert reader.doc_count() == reader.doc_count_all() == len(view.entries)
         assert sorted(fields["id"] for fields in reader.all_stored_fields()) == \
             sorted(e.id for e in view.entries)
     store.close()
     # The shares' folders and the second process's documents went.
     assert not [p for p in double.iterdir() if p.is_dir()]
-    assert not (double / hpkb.search.PART_DOCUMENTS).exists()
+    assert not (double / hpkb.outputs.search.index.PART_DOCUMENTS).exists()
     assert _answers(double) == _answers(single)
     ids = [e.id for e in view.entries]
     expected = more_like_this(single, ids)
     assert more_like_this(double, ids) == expected
     # Each share's documents were recorded for related entries as they were written:
     # nothing is read back from the index.
-    reading = hpkb.search._read_documents
-    monkeypatch.setattr(hpkb.search, "_read_documents", lambda leaf: pytest.fail("read"))
+    reading = hpkb.outputs.search.index._read_documents
+    monkeypatch.setattr(hpkb.outputs.search.index, "_read_documents", lambda leaf: pytest.fail("read"))
     assert more_like_this(double, ids, cache=vectors) == expected
     assert _segment_files(vectors) == _segment_ids(double)
-    monkeypatch.setattr(hpkb.search, "_read_documents", reading)
+    monkeypatch.setattr(hpkb.outputs.search.index, "_read_documents", reading)
     # An update of many entries is shared out too, on top of the two-process index.
     entries = [dataclasses.replace(e, body=e.body + " Revised after the inspection.")
                if at % 3 == 0 else e for at, e in enumerate(view.entries)]
@@ -447,15 +447,15 @@ def _index_on_two_processes(example: Path, tmp_path: Path,
     assert _answers(updated) == _answers(fresh)
     # A failing second process is one clear error (a build stages its index, so the
     # previous build stays). It takes all but one chunk, as above.
-    index_part = hpkb.search._index_part
+    index_part = hpkb.outputs.search.index._index_part
 
     def failing(folder: Path, documents: Any, *rest: Any) -> int:
         if os.getpid() != parent:
             raise RuntimeError("the second process fails")
         return index_part(folder, documents, *rest)
 
-    monkeypatch.setattr(hpkb.search, "_index_part", failing)  # a fork
-    monkeypatch.setattr(hpkb.search, "_as_line", lambda document: "not json")  # a fresh one
+    monkeypatch.setattr(hpkb.outputs.search.index, "_index_part", failing)  # a fork
+    monkeypatch.setattr(hpkb.outputs.search.index, "_as_line", lambda document: "not json")  # a fresh one
     with pytest.raises(HpkbError, match="indexing entries for search failed"):
         index_view(view, tmp_path / "failed", None)
 
@@ -463,8 +463,8 @@ def _index_on_two_processes(example: Path, tmp_path: Path,
 def test_this_process_leaves_the_last_documents_to_the_other() -> None:
     """It stops taking documents once writing out its unwritten ones would take longer
     than the other adding those left; the other takes them, and none is lost."""
-    from hpkb.forked import claimed, work_queue
-    from hpkb.search import _claimed_for_now
+    from hpkb.outputs.search.index import _claimed_for_now
+    from hpkb.reuse.forked import claimed, work_queue
 
     queue = work_queue(100, 4)
     try:
@@ -486,13 +486,13 @@ def test_free_text_scores_as_whoosh_scores_it(example: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Plain words are scored a term at a time with numpy; Whoosh's own matchers, which
     score every other query shape, must rank and score them the same."""
-    import hpkb.search
+    import hpkb.outputs.search.index
 
     folder = example / "build/shared/search"
     queries = ("supervision", "night time economy", "knife crime", "partner agencies",
                "street triage mental health", "records")
     fast = [search_index(folder, query, limit=20).as_json() for query in queries]
-    monkeypatch.setattr(hpkb.search, "_free_text_shape", lambda parsed: None)
+    monkeypatch.setattr(hpkb.outputs.search.index, "_free_text_shape", lambda parsed: None)
     assert [search_index(folder, query, limit=20).as_json() for query in queries] == fast
     assert all(answer["results"] for answer in fast)
 
@@ -503,8 +503,8 @@ def test_related_entries_are_whoosh_more_like_this(example: Path) -> None:
     from whoosh import scoring
     from whoosh.searching import Searcher
 
-    from hpkb.index_stats import LiveIdf, LiveStats, stable_query
-    from hpkb.search import SCORED_FIELDS
+    from hpkb.outputs.search.index import SCORED_FIELDS
+    from hpkb.outputs.search.index_stats import LiveIdf, LiveStats, stable_query
 
     class LiveTFIDF(LiveIdf, scoring.TF_IDF):  # type: ignore[misc]
         """Whoosh's TF-IDF, which related entries use, over the live documents."""
@@ -541,7 +541,7 @@ def api(example: Path) -> Iterator[str]:
 
 def _stop(server: Any, thread: threading.Thread) -> None:
     """Close the server and end its threads: a thread left running would keep later
-    tests' builds from forking (hpkb.forked forks only in a process of one thread)."""
+    tests' builds from forking (hpkb.reuse.forked forks only in a process of one thread)."""
     server.close()
     server.task_dispatcher.shutdown()
     thread.join(timeout=10)

@@ -85,7 +85,7 @@ def test_a_preview_refused_over_the_last_builds_files_gives_way_to_the_full_buil
     from datetime import date
 
     import hpkb.serve
-    from hpkb.diagnostics import Diagnostic
+    from hpkb.check.findings import Diagnostic
     from hpkb.pipeline import BuildReport
     reports: list[tuple[bool, BuildReport]] = []
 
@@ -130,7 +130,7 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
 
     from whoosh.reading import SegmentReader
 
-    import hpkb.load
+    import hpkb.content.files
     from hpkb.serve import rebuilder
 
     root = copy_example(tmp_path / "repo")
@@ -145,13 +145,13 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
     rebuild = rebuilder(request, Generation(), lambda found: None)
     rebuild([])  # nothing changed since the build above
     parsed: list[str] = []
-    real = hpkb.load.parse_source
+    real = hpkb.content.files.parse_source
 
-    def spied(entry_file: hpkb.load.EntryFile, text: str, digest: str = "") -> object:
+    def spied(entry_file: hpkb.content.files.EntryFile, text: str, digest: str = "") -> object:
         parsed.append(entry_file.rel)
         return real(entry_file, text, digest)
 
-    monkeypatch.setattr(hpkb.load, "parse_source", spied)
+    monkeypatch.setattr(hpkb.content.files, "parse_source", spied)
     read: list[int] = []  # documents read from the search index
     stored_fields = SegmentReader.stored_fields
     def counted(self: SegmentReader, docnum: int) -> object:
@@ -174,7 +174,7 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
 
 def test_a_rebuild_that_fails_outside_the_content_does_not_stop_the_watching(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from hpkb.diagnostics import HpkbError
+    from hpkb.check.findings import HpkbError
 
     root = tmp_path / "repo"
     (root / "practice").mkdir(parents=True)

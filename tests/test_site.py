@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.validate import validate_repo
+from hpkb.check.validate import validate_repo
 from tests.conftest import AS_OF, run_cli
 from tests.site_helpers import build_profiles, copy_example
 
@@ -43,7 +43,7 @@ def test_generated_markdown_matches_golden(starter: Path, profile: str) -> None:
 
 
 def test_table_values_show_as_written(starter: Path) -> None:
-    """Key details are HTML a template makes whole (hpkb.raw_blocks): each value must be
+    """Key details are HTML a template makes whole (hpkb.outputs.site.raw_blocks): each value must be
     HTML-escaped there, not Markdown-escaped (a backslash would show on the page)."""
     odd = "Unit (A) *B* _c_ [d] #1 | e \\ f & <g>"
     path = starter / PRACTICE
@@ -129,7 +129,7 @@ def test_a_broken_template_override_is_a_finding(starter: Path, cores: int,
     if cores == 2:
         # The search index on two processes: the site's templates are compiled while it
         # is written (site.prime_site), and a broken one must still be the pages' finding.
-        monkeypatch.setattr("hpkb.search.PARALLEL_MIN_ENTRIES", 1)
+        monkeypatch.setattr("hpkb.outputs.search.index.PARALLEL_MIN_ENTRIES", 1)
     assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
     before = (starter / "build/shared/site/index.html").read_bytes()
     override = starter / "templates/site/home.md.j2"
@@ -152,8 +152,8 @@ def test_templates_compiled_ahead_are_not_compiled_again(
     leaves the others compiled."""
     import jinja2
 
-    from hpkb.pages import _site_env, prime_pages
-    from hpkb.templates_env import CompiledTemplates, template_dirs
+    from hpkb.outputs.site.pages import _site_env, prime_pages
+    from hpkb.outputs.site.templates import CompiledTemplates, template_dirs
 
     broken = starter / "templates/site/home.md.j2"
     broken.parent.mkdir(parents=True, exist_ok=True)
@@ -218,7 +218,7 @@ def test_free_pages_are_validated(starter: Path) -> None:
      "area"),
 ])
 def test_the_html_check_allows_only_listed_content(html: str, problem: str | None) -> None:
-    from hpkb.html_check import check_html
+    from hpkb.outputs.site.html_check import check_html
 
     assert [p for _, p in check_html(html)] == ([problem] if problem else [])
 
@@ -329,9 +329,9 @@ def test_site_wide_pages_read_no_entry_text(tmp_path: Path, profile: str) -> Non
     hpkb's templates must not show any entry's text on them."""
     import dataclasses
 
-    from hpkb.config import load_settings
+    from hpkb.content.settings import load_settings
+    from hpkb.outputs.site.build import _generate
     from hpkb.pipeline import profile_view
-    from hpkb.site import _generate
 
     example = copy_example(tmp_path / "repo")
     settings, _ = load_settings(example)
@@ -359,7 +359,7 @@ def test_a_page_record_naming_anything_outside_the_docs_tree_is_not_taken(
     a name leaving the docs tree makes the site-wide part of it unusable."""
     import json
 
-    from hpkb.site import PAGE_KEYS, _recorded_keys
+    from hpkb.outputs.site.build import PAGE_KEYS, _recorded_keys
 
     previous = tmp_path / "shared"
     (previous / "docs" / "assets").mkdir(parents=True)
@@ -384,7 +384,7 @@ def test_a_page_record_naming_anything_outside_the_docs_tree_is_not_taken(
 
 
 def test_the_authoring_guide_shows_one_table_row_per_field(starter: Path) -> None:
-    from hpkb.guide import guide_sections
+    from hpkb.outputs.site.guide import guide_sections
 
     result = run_cli(starter, "build", "--skip", "packs", "--skip", "search", "--skip", "export")
     assert result.exit_code == 0, result.stdout + result.stderr
@@ -436,7 +436,7 @@ def test_the_navigation_shows_only_what_the_site_has(starter: Path) -> None:
 
 
 def test_listings_are_newest_first_and_ratings_best_first(tmp_path: Path) -> None:
-    from hpkb.pages import best_evidence_first, newest_first
+    from hpkb.outputs.site.pages import best_evidence_first, newest_first
 
     root = copy_example(tmp_path / "repo")
     build_profiles(root, "shared")

@@ -333,11 +333,11 @@ def test_search_says_when_its_index_cannot_be_read_and_tries_again(
 
 
 def test_search_splits_words_as_the_index_does(page: Page, shared_url: str) -> None:
-    """The page's script and hpkb.site_search make the same words of any text."""
+    """The page's script and hpkb.outputs.site.search make the same words of any text."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from hpkb.site_search import tokens
+    from hpkb.outputs.site.search import tokens
 
     page.goto(urljoin(shared_url, "search.html"))
     page.wait_for_function("typeof window.hpkbSearchTokens === 'function'")
@@ -415,7 +415,7 @@ def test_finder_cards_sort_and_filter_by_keyword(page: Page, shared_url: str,
 def test_the_rendered_guide_shows_one_table_row_per_field(page: Page, shared_url: str) -> None:
     """The authoring guide as a reader sees it: a table for each kind of entry, one row
     for each of its fields, and no Markdown table syntax left as text."""
-    from hpkb.guide import guide_sections
+    from hpkb.outputs.site.guide import guide_sections
 
     page.goto(urljoin(shared_url, "guide.html"))
     tables = page.locator("article table")

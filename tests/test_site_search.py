@@ -1,4 +1,4 @@
-"""The site's search index (hpkb.site_search): what it holds, where each term is, and
+"""The site's search index (hpkb.outputs.site.search): what it holds, where each term is, and
 that one edit changes only the files that depend on it. The page's script that reads it
 is tested in Chromium (tests/test_site_e2e.py)."""
 
@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.pipeline import profile_view
-from hpkb.site_search import (
+from hpkb.check.validate import validate_repo
+from hpkb.outputs.site.search import (
     MAX_START,
     SHARD_BYTES,
     SiteSearchFiles,
     site_search_files,
     tokens,
 )
-from hpkb.validate import validate_repo
-from hpkb.view import ProfileView
+from hpkb.pipeline import profile_view
+from hpkb.view.gate import ProfileView
 from tests.conftest import REPO_ROOT
 
 
@@ -112,9 +112,9 @@ def test_each_term_is_in_the_file_its_start_names(
     """Two characters name a term file, more where it would be big (forced here with a
     small limit); the script reads the files whose start begins the word typed, or that
     the word typed begins, so a term must be in a file whose start begins it."""
-    import hpkb.site_search
+    import hpkb.outputs.site.search
 
-    monkeypatch.setattr(hpkb.site_search, "SHARD_BYTES", limit)
+    monkeypatch.setattr(hpkb.outputs.site.search, "SHARD_BYTES", limit)
     files = site_search_files(views["internal"])
     shards = _terms(files)
     assert sorted(shards) == json.loads(files.files["meta.json"])["shards"]
@@ -160,14 +160,14 @@ def test_entries_taken_from_the_last_build_index_the_same(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """With the record in build/.cache, an edit indexes the edited entry alone, and the
     files are those made from nothing; a record that cannot be read is made again."""
-    import hpkb.site_search
+    import hpkb.outputs.site.search
 
     view = views["internal"]
     cache = tmp_path / "site-search.json"
     assert site_search_files(view, cache).files == site_search_files(view).files
     made: list[str] = []
-    indexed = hpkb.site_search._indexed
-    monkeypatch.setattr(hpkb.site_search, "_indexed",
+    indexed = hpkb.outputs.site.search._indexed
+    monkeypatch.setattr(hpkb.outputs.site.search, "_indexed",
                         lambda entry, seen: made.append(entry.id) or indexed(entry, seen))
     edited = dataclasses.replace(view, entries=tuple(
         dataclasses.replace(e, body=e.body + "\n\nA quokka-shaped lantern.\n")

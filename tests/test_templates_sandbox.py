@@ -11,9 +11,9 @@ import jinja2
 import jinja2.sandbox
 import pytest
 
-from hpkb.markdown_text import Md
-from hpkb.pages import _site_env
-from hpkb.templates_env import (
+from hpkb.outputs.site.markdown_text import Md
+from hpkb.outputs.site.pages import _site_env
+from hpkb.outputs.site.templates import (
     package_dir,
     sandboxed_environment,
     template_dirs,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from hpkb.check.validate import validate_repo
 from hpkb.pipeline import profile_view
-from hpkb.validate import validate_repo
-from hpkb.view import ProfileView
+from hpkb.view.gate import ProfileView
 
 TODAY = date(2026, 11, 22)
 LIVE_DEBRIEF = """---

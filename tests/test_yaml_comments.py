@@ -16,10 +16,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import hpkb.strict_yaml
-from hpkb.diagnostics import Diagnostic
-from hpkb.strict_yaml import ParsedYaml, parse_yaml
-from hpkb.validate import validate_repo
+import hpkb.content.strict_yaml
+from hpkb.check.findings import Diagnostic
+from hpkb.check.validate import validate_repo
+from hpkb.content.strict_yaml import ParsedYaml, parse_yaml
 from tests.conftest import AS_OF, run_cli
 
 LEARNING = "content/learning/LN-2024-001.md"
@@ -232,8 +232,8 @@ DIRECT = [
 def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Both of PyYAML's scanners: libyaml's when installed, and its Python fallback."""
     if request.param == "pure-python":
-        monkeypatch.setattr(hpkb.strict_yaml, "_Loader", yaml.SafeLoader)
-        monkeypatch.setattr(hpkb.strict_yaml, "_LIBYAML", False)
+        monkeypatch.setattr(hpkb.content.strict_yaml, "_Loader", yaml.SafeLoader)
+        monkeypatch.setattr(hpkb.content.strict_yaml, "_LIBYAML", False)
     elif not getattr(yaml, "__with_libyaml__", False):
         pytest.skip("libyaml is not installed")
     yield request.param

@@ -15,7 +15,7 @@ from typing import Any, get_args
 
 import click
 
-from hpkb.diagnostics import (
+from hpkb.check.findings import (
     Diagnostic,
     HpkbError,
     OutputFormat,
@@ -23,7 +23,7 @@ from hpkb.diagnostics import (
     fails,
     format_diagnostics,
 )
-from hpkb.model import ENTRY_KINDS, EntryKind
+from hpkb.content.model import ENTRY_KINDS, EntryKind
 
 __all__ = ["main"]
 
@@ -104,8 +104,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...], fmt: OutputFormat, str
 
     Example: hpkb validate debriefs/RD-2024-007.md --format json
     """
+    from hpkb.check.validate import validate_repo
     from hpkb.pipeline import guard_every_profile
-    from hpkb.validate import validate_repo
 
     root = _root(ctx)
     wanted = [_relative(root, p) for p in paths]
@@ -153,7 +153,7 @@ def init(directory: Path, organisation: str, name: str | None, examples: bool) -
 
     Example: hpkb init ../essex-hpkb --organisation essex-police
     """
-    from hpkb.scaffold import init_repo
+    from hpkb.authoring.scaffold import init_repo
 
     made = init_repo(directory, organisation, name, examples=examples)
     click.echo(f"created {len(made.files)} files in {directory}")
@@ -176,8 +176,8 @@ def templates(ctx: click.Context, prune: bool) -> None:
 
     Example: hpkb templates --prune
     """
-    from hpkb.overrides import overrides, prune_copies
-    from hpkb.templates_env import package_dir
+    from hpkb.outputs.site.overrides import overrides, prune_copies
+    from hpkb.outputs.site.templates import package_dir
 
     root = _root(ctx)
     if prune:
@@ -206,7 +206,7 @@ def new(ctx: click.Context, kind: EntryKind, title: str) -> None:
 
     Example: hpkb new debrief --title "Stabbing after a dispute over a debt"
     """
-    from hpkb.scaffold import new_entry
+    from hpkb.authoring.scaffold import new_entry
 
     root = _root(ctx)
     path = new_entry(root, kind, title)
@@ -272,8 +272,8 @@ def export(ctx: click.Context, profile: str | None, as_of: str | None) -> None:
 
 def _internal_view(ctx: click.Context, profile: str | None, as_of: date | None) -> Any:
     """A validated repo's view for the management commands (internal unless told)."""
+    from hpkb.check.validate import validate_repo
     from hpkb.pipeline import profile_view
-    from hpkb.validate import validate_repo
 
     validation = validate_repo(_root(ctx), today=as_of)
     if validation.has_errors:
@@ -313,8 +313,8 @@ def actions(ctx: click.Context, status: str | None, overdue: bool, owner: str | 
     import io
     import json
 
-    from hpkb.report import ACTION_FIELDS, action_rows, select_actions
-    from hpkb.wording import count_of
+    from hpkb.governance.report import ACTION_FIELDS, action_rows, select_actions
+    from hpkb.outputs.wording import count_of
 
     if ctx.invoked_subcommand is not None:
         return
@@ -323,7 +323,7 @@ def actions(ctx: click.Context, status: str | None, overdue: bool, owner: str | 
     _, seen = _internal_view(ctx, profile, _as_of(as_of))
     today = seen.today
     if theme is not None and theme not in seen.taxonomy.themes:
-        from hpkb.taxonomy import unknown_term
+        from hpkb.content.taxonomy import unknown_term
 
         message, hint = unknown_term("theme", theme, seen.taxonomy.themes)
         raise click.BadParameter(f"{message} ({hint})", param_hint="--theme")
@@ -353,7 +353,7 @@ def actions(ctx: click.Context, status: str | None, overdue: bool, owner: str | 
 def _updated(outcome: Any, dry_run: bool, what: str) -> None:
     """Print an update's findings (exit 1, nothing written), or write its files (unless
     ``dry_run``) and print what changed."""
-    from hpkb.action_edit import write_all
+    from hpkb.authoring.action_edit import write_all
 
     if outcome.findings:
         _report(outcome.findings, "text", False)
@@ -369,7 +369,7 @@ def _updated(outcome: Any, dry_run: bool, what: str) -> None:
 
 def _day(value: str | None, name: str) -> date | None:
     """A date option, which must be written YYYY-MM-DD (the hint names the likely one)."""
-    from hpkb.schema import iso_suggestion
+    from hpkb.content.schema import iso_suggestion
 
     try:
         return _period_date(value, name)
@@ -382,7 +382,7 @@ def _day(value: str | None, name: str) -> date | None:
 
 def _text(value: str | None, name: str) -> str | None:
     """A text option, without surrounding spaces; never empty."""
-    from hpkb.action_edit import text_problem
+    from hpkb.authoring.action_edit import text_problem
 
     if value is None:
         return None
@@ -424,7 +424,13 @@ def action(ctx: click.Context, target: str, status: str | None, completed: str |
 
     Example: hpkb action RD-2024-007/A02 --status in-progress --note "Training plan agreed"
     """
-    from hpkb.action_edit import ActionUpdate, Repo, Request, apply_updates, parse_action_ref
+    from hpkb.authoring.action_edit import (
+        ActionUpdate,
+        Repo,
+        Request,
+        apply_updates,
+        parse_action_ref,
+    )
 
     ref = parse_action_ref(target)
     if ref is None:
@@ -464,8 +470,8 @@ def actions_import(ctx: click.Context, csv_file: Path, dry_run: bool, as_of: str
 
     Example: hpkb actions import working-group-2024-09.csv --dry-run
     """
-    from hpkb.action_edit import Repo, apply_updates
-    from hpkb.action_import import read_requests
+    from hpkb.authoring.action_edit import Repo, apply_updates
+    from hpkb.authoring.action_import import read_requests
 
     requests, problems = read_requests(csv_file, click.format_filename(csv_file))
     outcome = apply_updates(Repo.open(_root(ctx), _as_of(as_of)), requests, problems)
@@ -504,7 +510,7 @@ def report(ctx: click.Context, start: str | None, end: str | None, period: str |
     import re
 
     from hpkb.governance.periods import PERIOD_PATTERN, period_problem, resolve_period
-    from hpkb.report import period_report
+    from hpkb.governance.report import period_report
 
     first = _period_date(start, "--from")
     last = _period_date(end, "--to")
@@ -546,7 +552,7 @@ def _period_date(value: str | None, name: str) -> date | None:
 
 
 def _report_text(figures: dict[str, Any]) -> str:
-    from hpkb.wording import count_of, plural
+    from hpkb.outputs.wording import count_of, plural
 
     period = figures["period"]
     debriefs = figures["debriefs"]
@@ -619,8 +625,8 @@ def _report_text(figures: dict[str, Any]) -> str:
 
 
 def _index_folder(ctx: click.Context, profile: str | None) -> tuple[str, Path]:
-    from hpkb.config import load_settings
-    from hpkb.search import INDEX_DIR
+    from hpkb.content.settings import load_settings
+    from hpkb.outputs.search.index import INDEX_DIR
 
     settings, _ = load_settings(_root(ctx))
     name = profile or settings.hpkb.default_profile
@@ -631,7 +637,7 @@ def _index_folder(ctx: click.Context, profile: str | None) -> tuple[str, Path]:
 
 
 def _index_is_stale(root: Path, folder: Path) -> bool:
-    from hpkb.load import find_entry_files
+    from hpkb.content.files import find_entry_files
 
     built = max((p.stat().st_mtime for p in folder.glob("*.toc")), default=0.0)
     files, _ = find_entry_files(root)
@@ -664,7 +670,7 @@ def _run_search(folder: Path, query: str, kind: str | None, theme: str | None,
     import json
     import re
 
-    from hpkb.search import SearchError, search_index
+    from hpkb.outputs.search.index import SearchError, search_index
 
     try:
         found = search_index(folder, query, kind=kind, theme=theme, organisation=organisation,
@@ -847,7 +853,7 @@ def hub_build(ctx: click.Context, sources: tuple[Path, ...], out: Path | None, s
 
     Example: hpkb hub build ../essex/build/shared/export kent-export.tar.gz
     """
-    from hpkb.hub import HubRequest, build_hub, read_lines
+    from hpkb.hub.build import HubRequest, build_hub, read_lines
 
     report = build_hub(HubRequest(_root(ctx), tuple(sources), out, strict, _as_of(as_of),
                                   names=read_lines(names_files),
@@ -884,7 +890,7 @@ def hub_search(ctx: click.Context, query: str, kind: str | None, theme: str | No
 
     Example: hpkb hub search "carers discharge" --type practice
     """
-    from hpkb.search import INDEX_DIR
+    from hpkb.outputs.search.index import INDEX_DIR
 
     _run_search(_hub_folder(ctx, out) / INDEX_DIR, query, kind, theme, organisation, since,
                 until, limit, as_json, "run `hpkb hub build` first")

@@ -12,20 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from hpkb.body import is_entry_id
-from hpkb.config import Profile, Settings, load_settings, today_of
+from hpkb.check.findings import Diagnostic, HpkbError, error, fails
+from hpkb.check.validate import Validation, validate_repo
+from hpkb.content.body import is_entry_id
+from hpkb.content.model import Corpus
+from hpkb.content.settings import Profile, Settings, load_settings, today_of
 from hpkb.deaths.outputs import InternalOutputs, internal_outputs, record_terms
-from hpkb.diagnostics import Diagnostic, HpkbError, error, fails
-from hpkb.export import (
-    Provenance,
-    export_files,
-    provenance_of,
-    source_commit,
-    write_export,
-)
-from hpkb.fingerprint import BUILD_STAMP, build_fingerprint, code_digest, tree_state
-from hpkb.forked import in_background
-from hpkb.guard import (
+from hpkb.guard.publication import (
     SOURCE_RECORD,
     OutputGuard,
     SourceCheck,
@@ -33,19 +26,26 @@ from hpkb.guard import (
     guard_outputs,
     guard_sources,
 )
-from hpkb.kept import KEPT_FILE, read_kept, seed_of, write_kept
-from hpkb.memo import Memo
-from hpkb.mkdocs_run import prime
-from hpkb.model import Corpus
-from hpkb.packs import PACKS_FILE, PackDef, pack_document
-from hpkb.pages import entry_page
-from hpkb.pdf import build_packs
-from hpkb.search import INDEX_DIR, index_view, more_like_this
-from hpkb.site import SearchIndexPlan, _home_and_pages, build_site, prime_site
-from hpkb.site_search import INDEX_FOLDER, write_site_search
-from hpkb.templates_env import template_dirs
-from hpkb.validate import Validation, validate_repo
-from hpkb.view import ProfileView, view
+from hpkb.outputs.export import (
+    Provenance,
+    export_files,
+    provenance_of,
+    source_commit,
+    write_export,
+)
+from hpkb.outputs.packs.definitions import PACKS_FILE, PackDef, pack_document
+from hpkb.outputs.packs.typeset import build_packs
+from hpkb.outputs.search.index import INDEX_DIR, index_view, more_like_this
+from hpkb.outputs.site.build import SearchIndexPlan, _home_and_pages, build_site, prime_site
+from hpkb.outputs.site.engine import prime
+from hpkb.outputs.site.pages import entry_page
+from hpkb.outputs.site.search import INDEX_FOLDER, write_site_search
+from hpkb.outputs.site.templates import template_dirs
+from hpkb.reuse.fingerprint import BUILD_STAMP, build_fingerprint, code_digest, tree_state
+from hpkb.reuse.forked import in_background
+from hpkb.reuse.kept import KEPT_FILE, read_kept, seed_of, write_kept
+from hpkb.reuse.memo import Memo
+from hpkb.view.gate import ProfileView, view
 from hpkb.write import (
     BUILD_DIR,
     CACHE_DIR,

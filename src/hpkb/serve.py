@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote
 
-from hpkb.diagnostics import Diagnostic, HpkbError
-from hpkb.fingerprint import Found, walk_tree
-from hpkb.memo import Memo
+from hpkb.check.findings import Diagnostic, HpkbError
+from hpkb.outputs.search.index import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
 from hpkb.pipeline import BuildReport, BuildRequest, build, warm
-from hpkb.search import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
+from hpkb.reuse.fingerprint import Found, walk_tree
+from hpkb.reuse.memo import Memo
 
 __all__ = ["Generation", "make_app", "rebuilder", "watch"]
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from filelock import FileLock
 
-from hpkb.diagnostics import HpkbError
+from hpkb.check.findings import HpkbError
 
 __all__ = [
     "CACHE_DIR",

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hpkb.check.findings import Diagnostic, warning
 from hpkb.deaths.alerts import Alert, ranked, span_text
 from hpkb.deaths.death import Death
 from hpkb.deaths.merge import Merged, merge_records
@@ -18,7 +19,6 @@ from hpkb.deaths.records import Loaded, load_records
 from hpkb.deaths.reviews import Review, load_reviews
 from hpkb.deaths.spikes import Spike, find_spikes
 from hpkb.deaths.stats import surprise
-from hpkb.diagnostics import Diagnostic, warning
 
 __all__ = ["Analysis", "Prepared", "analyse", "check_deaths", "prepare", "spike_alerts"]
 

@@ -8,11 +8,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hpkb.config import load_settings, today_of
+from hpkb.check.findings import Diagnostic, HpkbError
+from hpkb.content.settings import load_settings, today_of
+from hpkb.content.taxonomy import load_taxonomy
 from hpkb.deaths.analyse import Analysis, analyse, check_deaths
 from hpkb.deaths.periods import period_of
-from hpkb.diagnostics import Diagnostic, HpkbError
-from hpkb.taxonomy import load_taxonomy
 
 __all__ = ["Repository", "deaths_report", "deaths_validate", "repository"]
 

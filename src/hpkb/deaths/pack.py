@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 from hpkb.deaths.analyse import Analysis
 from hpkb.deaths.patterns import open_cases
 from hpkb.deaths.section import death_charts
-from hpkb.markdown_text import escape_md
+from hpkb.outputs.site.markdown_text import escape_md
 
 if TYPE_CHECKING:
     from hpkb.deaths.outputs import InternalOutputs
-    from hpkb.packs import PackDef, PackDocument
+    from hpkb.outputs.packs.definitions import PackDef, PackDocument
 
 __all__ = ["MOST_ALERTS", "deaths_pack_document", "deaths_pack_markdown"]
 
@@ -64,7 +64,7 @@ def deaths_pack_markdown(analysis: Analysis) -> tuple[str, dict[str, str]]:
 def deaths_pack_document(pack: PackDef, outputs: InternalOutputs) -> PackDocument:
     """A `deaths` board pack for its period (`last-financial-quarter` and the like, or
     from/to; everything to date when it names none)."""
-    from hpkb.packs import PackDocument
+    from hpkb.outputs.packs.definitions import PackDocument
 
     analysis = outputs.for_period(pack.period if pack.period != "all" else None,
                                   pack.start, pack.end)

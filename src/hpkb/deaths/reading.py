@@ -8,8 +8,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from hpkb.check.findings import Diagnostic, did_you_mean, error
 from hpkb.deaths.columns import COLUMNS
-from hpkb.diagnostics import Diagnostic, did_you_mean, error
 
 __all__ = ["MAX_CELL", "Table", "read_table"]
 

@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hpkb.check.findings import Diagnostic, Severity, did_you_mean, error, warning
 from hpkb.deaths.columns import COLUMNS, DEATHS_FOLDER
 from hpkb.deaths.reading import MAX_CELL, Table, read_table
 from hpkb.deaths.values import Problem, parse_column
-from hpkb.diagnostics import Diagnostic, Severity, did_you_mean, error, warning
 
 __all__ = ["Loaded", "Record", "load_records", "record_files"]
 

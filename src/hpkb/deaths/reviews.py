@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from hpkb.check.findings import Diagnostic, error
+from hpkb.content.files import read_text
+from hpkb.content.strict_yaml import parse_yaml
 from hpkb.deaths.columns import REVIEWS_FILE
-from hpkb.diagnostics import Diagnostic, error
-from hpkb.load import read_text
-from hpkb.strict_yaml import parse_yaml
 
 __all__ = ["DECISIONS", "Review", "load_reviews"]
 

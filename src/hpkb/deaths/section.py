@@ -7,12 +7,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from hpkb.charts import Chart, bar_chart, line_chart
 from hpkb.deaths.alerts import KINDS, Alert
 from hpkb.deaths.analyse import Analysis
 from hpkb.deaths.death import Death
 from hpkb.deaths.patterns import open_cases
-from hpkb.markdown_text import escape_md
+from hpkb.outputs.site.charts import Chart, bar_chart, line_chart
+from hpkb.outputs.site.markdown_text import escape_md
 
 __all__ = ["ALERTS_PAGE", "CHART_FOLDER", "OVERVIEW_PAGE", "Section", "death_charts",
            "site_section"]

@@ -47,7 +47,7 @@ def _date(text: str) -> date:
 
 
 def _choice(column: Column) -> Read:
-    from hpkb.diagnostics import did_you_mean
+    from hpkb.check.findings import did_you_mean
 
     allowed = frozenset(column.choices)
 

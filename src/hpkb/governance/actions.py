@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from hpkb.figures import is_overdue, optional_day, raised_date
-from hpkb.taxonomy import Taxonomy
-from hpkb.view import ProfileView
+from hpkb.content.taxonomy import Taxonomy
+from hpkb.governance.figures import is_overdue, optional_day, raised_date
+from hpkb.view.gate import ProfileView
 
 __all__ = ["ACTION_FIELDS", "ActionRow", "action_rows", "select_actions", "status_as_of",
            "tracker_order"]

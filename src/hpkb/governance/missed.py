@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from hpkb.view import PublishedEntry
+from hpkb.view.gate import PublishedEntry
 
 __all__ = ["MissedOpportunityRow", "missed_opportunities", "missed_opportunity_rows"]
 

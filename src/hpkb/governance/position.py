@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from hpkb.governance.actions import ActionRow, action_rows
-from hpkb.view import ProfileView, PublishedEntry
+from hpkb.view.gate import ProfileView, PublishedEntry
 
 __all__ = ["RECENT_DEBRIEFS", "Changes", "Position", "RunningPosition", "debriefs_to",
            "running_position"]

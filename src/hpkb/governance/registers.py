@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from hpkb.figures import Timeliness, debrief_timeliness
 from hpkb.governance.actions import ActionRow
+from hpkb.governance.figures import Timeliness, debrief_timeliness
 from hpkb.governance.periods import add_months, financial_quarter, fy_start
-from hpkb.view import ProfileView, PublishedEntry
+from hpkb.view.gate import ProfileView, PublishedEntry
 
 __all__ = ["DebriefRow", "Outstanding", "QuarterFlow", "ResponseRow", "debrief_register",
            "factor_counts", "outstanding_by", "quarter_flow", "response_rows",

@@ -1,0 +1,1 @@
+"""Commands that create or update the author's files: init, new, action."""

@@ -1,0 +1,1 @@
+"""Validation: the rules an entry and a repository must meet, and their findings."""

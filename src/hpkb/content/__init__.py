@@ -1,0 +1,1 @@
+"""What a content repository holds, read and typed: entries, settings, taxonomy."""

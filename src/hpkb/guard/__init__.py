@@ -1,0 +1,1 @@
+"""The publication guard: what a reader would see, refused if it names anyone."""

@@ -1,0 +1,1 @@
+"""The national hub: many forces' shared exports in one site."""

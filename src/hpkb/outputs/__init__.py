@@ -1,0 +1,1 @@
+"""What a build makes from a profile's view: site, search, packs, export."""

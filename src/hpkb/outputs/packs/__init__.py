@@ -1,0 +1,1 @@
+"""PDF packs: definitions, the board paper, typesetting with Typst."""

@@ -1,0 +1,1 @@
+"""Fielded, faceted search over one profile's view (Whoosh)."""

@@ -1,0 +1,1 @@
+"""The static site: generated pages, the site engine, the page checks."""

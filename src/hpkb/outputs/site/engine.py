@@ -1,0 +1,102 @@
+"""Run MkDocs on the generated project through its documented entry point.
+
+`mkdocs.commands.build.build` builds the project hpkb wrote (docs/, overrides/,
+mkdocs.yml) exactly as plain `mkdocs build` does; hpkb's own part in it is a plugin named
+in that mkdocs.yml (`hpkb.outputs.site.plugin`). Every MkDocs warning becomes a finding
+(strict), and every HTML file of the built site is checked (`hpkb.outputs.site.html_check`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from hpkb.check.findings import Diagnostic, error
+from hpkb.outputs.site.html_check import check_built_pages, html_findings
+
+__all__ = ["prime", "run_mkdocs"]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _mkdocs_log() -> Iterator[_Collect]:
+    """MkDocs' warnings and errors, collected rather than printed."""
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    saved = (logger.propagate, logger.level)
+    logger.addHandler(collect)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        yield collect
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate, _ = saved
+        logger.setLevel(saved[1])
+
+
+def _load_config(config_path: Path) -> Any:
+    """MkDocs' config of ``config_path``, without its notice about MkDocs 2."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    from mkdocs.config import load_config
+
+    return load_config(str(config_path))
+
+
+def prime(config_path: Path) -> None:
+    """Import MkDocs, its theme and the Markdown extensions ``config_path`` names, in this
+    process, as its first build would (`hpkb serve`, so that the first save is previewed
+    as quickly as the next). A config MkDocs cannot load is left to that build to report."""
+    with _mkdocs_log(), contextlib.suppress(Exception):
+        import markdown
+
+        config = _load_config(config_path)
+        config.theme.get_env().get_template("main.html")
+        markdown.Markdown(extensions=config.markdown_extensions,
+                          extension_configs=config.mdx_configs)
+
+
+def _html_files(site: Path) -> list[str]:
+    """Every HTML file below ``site``, as a path relative to it."""
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html")
+                  if path.is_file())
+
+
+def run_mkdocs(config_path: Path) -> list[Diagnostic]:
+    """Build the site of ``config_path`` (`mkdocs build --strict`); check its pages.
+    Every warning becomes a finding."""
+    failure = None
+    site: Path | None = None
+    with _mkdocs_log() as collected:
+        try:
+            from mkdocs.commands.build import build
+
+            config = _load_config(config_path)
+            site = Path(config.site_dir)
+            build(config)
+        except Exception as exc:  # MkDocs' own errors, and any in a template or extension
+            failure = f"{type(exc).__name__}: {exc}"
+    messages = collected.messages
+    findings = [error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {message}",
+                      "a generated page or template is at fault; report it with this message")
+                for message in messages]
+    if failure and not findings:
+        findings.append(error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {failure}",
+                              "a generated page or template is at fault"))
+    if findings or site is None:
+        return findings
+    return html_findings(check_built_pages(site, _html_files(site)))

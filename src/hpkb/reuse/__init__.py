@@ -1,0 +1,1 @@
+"""Reuse of earlier builds' work, and work on a second core."""

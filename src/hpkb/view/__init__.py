@@ -1,0 +1,1 @@
+"""What one profile may see (the one gate), and the links within it."""

@@ -15,8 +15,8 @@ custody, where staff are named at many) is said, and makes the alert ten times s
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Sequence
 
 from hpkb.deaths.alerts import Alert, span_text
 from hpkb.deaths.death import Death
@@ -26,6 +26,7 @@ from hpkb.deaths.stats import count_tail, surprise
 __all__ = ["LONGEST", "RADIUS", "RARE", "WINDOW", "cluster_alerts", "features"]
 
 RADIUS, WINDOW, RARE, LEAST, LONGEST = 500.0, 365, 0.1, 3, 730
+KEPT = 10.0  # a run whose chance times the tests is this or more could not score above 0
 Feature = tuple[str, str]
 _BANDS = ((0, 17, "under 18"), (18, 34, "18-34"), (35, 54, "35-54"), (55, 74, "55-74"),
           (75, 200, "75 and over"))
@@ -48,16 +49,11 @@ def _cells(east: float, north: float) -> tuple[int, int]:
     return int(east // RADIUS), int(north // RADIUS)
 
 
-def _near(grid: dict[tuple[int, int], list[int]], east: float, north: float,
-          reach: int = 1) -> Iterator[int]:
-    x, y = _cells(east, north)
-    for dx in range(-reach, reach + 1):
-        for dy in range(-reach, reach + 1):
-            yield from grid.get((x + dx, y + dy), ())
-
-
 def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
-    grid: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+    # Deaths are joined in date order; each grid cell holds only the deaths of the last
+    # WINDOW days (older ones can join no later death), so a dense place costs a year's
+    # neighbours per death, not its whole history.
+    grid: defaultdict[tuple[int, int], deque[int]] = defaultdict(deque)
     parent = {at: at for at in chosen}
 
     def root(at: int) -> int:
@@ -68,13 +64,19 @@ def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
 
     for at in sorted(chosen, key=lambda i: deaths[i].when):
         death = deaths[at]
-        east, north = death.easting or 0.0, death.northing or 0.0
-        for other in _near(grid, east, north):
-            near = deaths[other]
-            if (death.when - near.when).days <= WINDOW and math.dist(
-                    (east, north), (near.easting or 0.0, near.northing or 0.0)) <= RADIUS:
-                parent[root(other)] = root(at)
-        grid[_cells(east, north)].append(at)
+        day, east, north = death.when, death.easting or 0.0, death.northing or 0.0
+        x, y = _cells(east, north)
+        for cell in (grid.get((x + dx, y + dy)) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
+            if not cell:
+                continue
+            while cell and (day - deaths[cell[0]].when).days > WINDOW:
+                cell.popleft()
+            for other in cell:
+                near = deaths[other]
+                if math.dist((east, north), (near.easting or 0.0, near.northing or 0.0)) \
+                        <= RADIUS:
+                    parent[root(other)] = root(at)
+        grid[(x, y)].append(at)
     groups: defaultdict[int, list[int]] = defaultdict(list)
     for at in chosen:
         groups[root(at)].append(at)
@@ -108,12 +110,29 @@ def _describe(members: Sequence[Death], shared: set[Feature]) -> list[str]:
     return reasons
 
 
-def _circle(grid: dict[tuple[int, int], list[int]], deaths: Sequence[Death],
-            east: float, north: float, radius: float) -> int:
-    """How many deaths (of a grid's) lie within ``radius`` of a point."""
-    return sum(1 for at in _near(grid, east, north, math.ceil(radius / RADIUS))
-               if math.dist((east, north), (deaths[at].easting or 0.0,
-                                            deaths[at].northing or 0.0)) <= radius)
+class _Points:
+    """Located deaths, sorted by easting, counted within a circle."""
+
+    def __init__(self, ats: Iterable[int], deaths: Sequence[Death]) -> None:
+        import numpy as np
+
+        points = sorted((deaths[at].easting or 0.0, deaths[at].northing or 0.0) for at in ats)
+        self.east = np.array([e for e, _ in points], dtype=float)
+        self.north = np.array([n for _, n in points], dtype=float)
+
+    def within(self, east: float, north: float, radius: float) -> int:
+        """How many lie within ``radius`` of a point (by `math.dist`, as the group's own
+        radius was measured: one on the edge is in)."""
+        import numpy as np
+
+        low, high = np.searchsorted(self.east, (east - radius - 1.0, east + radius + 1.0))
+        eastings, northings = self.east[low:high], self.north[low:high]
+        squared = (eastings - east) ** 2 + (northings - north) ** 2
+        inner, outer = (radius * (1 - 1e-9)) ** 2, (radius * (1 + 1e-9)) ** 2
+        edge = (squared > inner) & (squared <= outer)  # too close to call in floats
+        return int(np.count_nonzero(squared <= inner)) + sum(
+            1 for point in zip(eastings[edge].tolist(), northings[edge].tolist(), strict=True)
+            if math.dist((east, north), point) <= radius)
 
 
 def _windows(group: list[int], deaths: Sequence[Death]) -> list[list[int]]:
@@ -142,19 +161,20 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
     for at, death in enumerate(deaths):
         in_area[death.area or ""] += 1
         per_area[death.area or ""].update(own[at])
-    everyone: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
     by_feature: defaultdict[Feature, list[int]] = defaultdict(list)
     for at in located:
         death = deaths[at]
-        everyone[_cells(death.easting or 0.0, death.northing or 0.0)].append(at)
         for feature in own[at]:
             if per_area[death.area or ""][feature] / in_area[death.area or ""] <= RARE:
                 by_feature[feature].append(at)
+    everyone = _Points(located, deaths)
+    # Every distinct run is a test (their number scales every score), in the order first
+    # met; a run is kept only while it could still score above 0: chance times tests under
+    # KEPT (a person named at two of its deaths divides its chance by ten).
+    tests: dict[tuple[int, ...], int] = {}
     found: dict[tuple[int, ...], tuple[float, list[int]]] = {}
     for feature, chosen in sorted(by_feature.items()):
-        having: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
-        for at in chosen:
-            having[_cells(deaths[at].easting or 0.0, deaths[at].northing or 0.0)].append(at)
+        having = _Points(chosen, deaths)
         for group in _groups(chosen, deaths):
             # The group's neighbourhood: a circle round its centre holding all of it.
             east = sum(deaths[at].easting or 0.0 for at in group) / len(group)
@@ -162,19 +182,25 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
             radius = max(RADIUS, max(math.dist((east, north), (deaths[at].easting or 0.0,
                                                                deaths[at].northing or 0.0))
                                      for at in group))
-            with_feature = _circle(having, deaths, east, north, radius)
+            with_feature = having.within(east, north, radius)
             area = Counter(deaths[at].area or "" for at in group).most_common(1)[0][0]
             share = max(per_area[area][feature], 1) / max(in_area[area], 1)
             # What the neighbourhood's deaths predict: its own history of the feature
             # outside a run, or (when more) all its deaths times the area's share of it.
-            prior = _circle(everyone, deaths, east, north, radius) * share / span
+            prior = everyone.within(east, north, radius) * share / span
             for run in _windows(group, deaths):
+                key = tuple(sorted(run))
+                tests.setdefault(key, len(tests))
                 days = (deaths[run[-1]].when - deaths[run[0]].when).days + 91
                 own_rate = max(0, with_feature - len(run)) / max(span - days, 365)
-                p = count_tail(len(run), max(own_rate, prior) * min(days, span))
-                key = tuple(sorted(run))
-                if key not in found or p < found[key][0]:
+                mean = max(own_rate, prior) * min(days, span)
+                if len(run) <= mean - math.log(2) and 0.5 * len(tests) >= KEPT:
+                    continue  # at or below the median: a chance of at least a half
+                p = count_tail(len(run), mean)
+                if p * len(tests) < KEPT and (key not in found or p < found[key][0]):
                     found[key] = (p, run)
+    best = _strongest({key: found[key] for key in sorted(found, key=tests.__getitem__)
+                       if found[key][0] * len(tests) < KEPT})
     best = _strongest(found)
     alerts = []
     for p, run in best:
@@ -186,7 +212,7 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
                                             not in INSTITUTIONS], people)
             reasons += shared_people
             p /= 10 if shared_people else 1
-        alerts.append(Alert("cluster", surprise(p, len(found)), tuple(members),
+        alerts.append(Alert("cluster", surprise(p, len(tests)), tuple(members),
                             tuple(reasons), p))
     return alerts
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from hpkb.deaths.records import Record
 
-__all__ = ["LINK_COLUMNS", "MATCH_PROBABILITY", "address_key", "linkage_row",
+__all__ = ["LINK_COLUMNS", "MATCH_PROBABILITY", "Keys", "address_key", "linkage_row",
            "name_parts", "splink_settings"]
 
 # Pairs scored at least this likely to be the same death are merged (Splink's
@@ -27,11 +27,17 @@ _ABBREVIATIONS = {"rd": "road", "ln": "lane", "ave": "avenue", "av": "avenue",
 _UNIT = re.compile(r"^(flat|apartment|apt|room|unit)\s+\w+\s*,?\s*")
 
 
+_SPACED = re.compile(r"[-/]")
+_DROPPED = re.compile(r"[^a-z0-9 ,]")
+_UNIT_ONLY = re.compile(r"(flat|apartment|apt|room|unit)\s+\w+")
+
+
 def _plain(text: str) -> str:
     """Lower case, accents and punctuation gone, hyphens as spaces, one space between."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    folded = re.sub(r"[-/]", " ", folded.lower())
-    return " ".join(re.sub(r"[^a-z0-9 ,]", "", folded).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = text.lower()
+    return " ".join(_DROPPED.sub("", _SPACED.sub(" ", folded)).split())
 
 
 def name_parts(name: str | None) -> tuple[str | None, str | None]:
@@ -53,7 +59,7 @@ def address_key(address: str | None) -> str | None:
     if not parts:
         return None
     parts[0] = _UNIT.sub("", parts[0]) if len(parts) > 1 else parts[0]
-    if parts[0] == "" or re.fullmatch(r"(flat|apartment|apt|room|unit)\s+\w+", parts[0]):
+    if parts[0] == "" or _UNIT_ONLY.fullmatch(parts[0]):
         parts = parts[1:]
     words = [[_ABBREVIATIONS.get(w, w) for w in part.split()] for part in parts]
     for part in words:  # `st` ends a street's name; elsewhere it is a saint
@@ -62,12 +68,38 @@ def address_key(address: str | None) -> str | None:
     return ", ".join(" ".join(part) for part in words if part) or None
 
 
-def linkage_row(at: int, record: Record) -> tuple[Any, ...]:
-    """One record's values in LINK_COLUMNS order."""
-    forename, surname = name_parts(record.name)
+class Keys:
+    """Names and addresses as compared (`name_parts`, `address_key`), each distinct text
+    worked out once: a force's records repeat their names and addresses many times."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, tuple[str | None, str | None]] = {}
+        self._places: dict[str, str | None] = {}
+
+    def name(self, name: str | None) -> tuple[str | None, str | None]:
+        if not name:
+            return None, None
+        parts = self._names.get(name)
+        if parts is None:
+            parts = self._names[name] = name_parts(name)
+        return parts
+
+    def place(self, address: str | None) -> str | None:
+        if not address:
+            return None
+        if address not in self._places:
+            self._places[address] = address_key(address)
+        return self._places[address]
+
+
+def linkage_row(at: int, record: Record, keys: Keys | None = None) -> tuple[Any, ...]:
+    """One record's values in LINK_COLUMNS order (``keys``: names and addresses already
+    worked out)."""
+    keys = keys or Keys()
+    forename, surname = keys.name(record.name)
     day: date = record.when
     ordinal = day.toordinal()
-    key = address_key(record.address)
+    key = keys.place(record.address)
     return (at, forename, surname, record.dob.isoformat() if record.dob else None,
             day.isoformat(), ordinal // 7, (ordinal + 3) // 7, record.sex, record.age,
             key.split(",")[0] if key else None, record.area)

@@ -135,17 +135,36 @@ class _Points:
             if math.dist((east, north), point) <= radius)
 
 
-def _windows(group: list[int], deaths: Sequence[Death]) -> list[list[int]]:
+def _in_order(group: list[int], deaths: Sequence[Death]) -> list[int]:
+    """A group's deaths in date order (then in the deaths' order)."""
+    return sorted(group, key=lambda at: (deaths[at].when, at))
+
+
+def _windows(ordered: list[int], deaths: Sequence[Death]) -> list[list[int]]:
     """The runs of a group's deaths (in date order) at least LEAST long and at most
     LONGEST days from first to last: the group's bursts (a long-lived group is judged by
     its busiest stretch against the rest of its own history)."""
-    ordered = sorted(group, key=lambda at: (deaths[at].when, at))
     runs = []
     for last in range(LEAST - 1, len(ordered)):
         for first in range(max(0, last - 30), last - LEAST + 2):
             if (deaths[ordered[last]].when - deaths[ordered[first]].when).days <= LONGEST:
                 runs.append(ordered[first:last + 1])
     return runs
+
+
+def _made_before(run: list[int], feature: Feature, first_has: set[Feature],
+                 placed: dict[Feature, dict[int, int]]) -> bool:
+    """Whether a feature before ``feature`` makes the same run: its deaths all in one of
+    that feature's groups, one after another (in the same date order)."""
+    for other in first_has:
+        where = placed.get(other) if other < feature else None
+        if where is None or run[0] not in where or run[-1] not in where:
+            continue
+        start, end = where[run[0]], where[run[-1]]
+        if start >> 32 == end >> 32 and end - start == len(run) - 1 and all(
+                where.get(at, -1) >> 32 == start >> 32 for at in run[1:-1]):
+            return True
+    return False
 
 
 def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> list[Alert]:
@@ -168,14 +187,18 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
             if per_area[death.area or ""][feature] / in_area[death.area or ""] <= RARE:
                 by_feature[feature].append(at)
     everyone = _Points(located, deaths)
-    # Every distinct run is a test (their number scales every score), in the order first
-    # met; a run is kept only while it could still score above 0: chance times tests under
-    # KEPT (a person named at two of its deaths divides its chance by ten).
-    tests: dict[tuple[int, ...], int] = {}
+    # Every distinct run is a test (their number scales every score): a run is counted
+    # under the first feature (in order) that makes it, told by where its deaths stand in
+    # that feature's groups, so no run need be remembered. A run is kept only while it
+    # could still score above 0: its chance times the tests so far under KEPT (a person
+    # named at two of its deaths divides its chance by ten).
+    tests = 0
+    placed: dict[Feature, dict[int, int]] = {}  # feature → death → group << 32 | position
     found: dict[tuple[int, ...], tuple[float, list[int]]] = {}
     for feature, chosen in sorted(by_feature.items()):
         having = _Points(chosen, deaths)
-        for group in _groups(chosen, deaths):
+        mine = placed[feature] = {}
+        for number, group in enumerate(_groups(chosen, deaths)):
             # The group's neighbourhood: a circle round its centre holding all of it.
             east = sum(deaths[at].easting or 0.0 for at in group) / len(group)
             north = sum(deaths[at].northing or 0.0 for at in group) / len(group)
@@ -188,20 +211,21 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
             # What the neighbourhood's deaths predict: its own history of the feature
             # outside a run, or (when more) all its deaths times the area's share of it.
             prior = everyone.within(east, north, radius) * share / span
-            for run in _windows(group, deaths):
-                key = tuple(sorted(run))
-                tests.setdefault(key, len(tests))
+            ordered = _in_order(group, deaths)
+            mine.update((at, number << 32 | position) for position, at in enumerate(ordered))
+            for run in _windows(ordered, deaths):
+                if not _made_before(run, feature, own[run[0]], placed):
+                    tests += 1
                 days = (deaths[run[-1]].when - deaths[run[0]].when).days + 91
                 own_rate = max(0, with_feature - len(run)) / max(span - days, 365)
                 mean = max(own_rate, prior) * min(days, span)
-                if len(run) <= mean - math.log(2) and 0.5 * len(tests) >= KEPT:
+                if len(run) <= mean - math.log(2) and 0.5 * tests >= KEPT:
                     continue  # at or below the median: a chance of at least a half
                 p = count_tail(len(run), mean)
-                if p * len(tests) < KEPT and (key not in found or p < found[key][0]):
+                key = tuple(sorted(run))
+                if p * tests < KEPT and (key not in found or p < found[key][0]):
                     found[key] = (p, run)
-    best = _strongest({key: found[key] for key in sorted(found, key=tests.__getitem__)
-                       if found[key][0] * len(tests) < KEPT})
-    best = _strongest(found)
+    best = _strongest({key: run for key, run in found.items() if run[0] * tests < KEPT})
     alerts = []
     for p, run in best:
         members = [deaths[at] for at in run]
@@ -212,7 +236,7 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
                                             not in INSTITUTIONS], people)
             reasons += shared_people
             p /= 10 if shared_people else 1
-        alerts.append(Alert("cluster", surprise(p, len(tests)), tuple(members),
+        alerts.append(Alert("cluster", surprise(p, tests), tuple(members),
                             tuple(reasons), p))
     return alerts
 

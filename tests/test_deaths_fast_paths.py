@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.deaths.clusters import _Points
+from hpkb.deaths.clusters import _groups, _in_order, _made_before, _Points, _windows
 from hpkb.deaths.death import death_of
 from hpkb.deaths.linkage import Keys, address_key, name_parts
 from hpkb.deaths.places import LEAST_AT_PLACE, WINDOW_DAYS, _busiest
@@ -118,3 +118,29 @@ def test_rows_and_their_lines_whatever_the_line_endings(tmp_path: Path, ending: 
     assert table.lines == [2, 4, 6]
     assert table.cells[0] == ["A", "B", "C"]
     assert table.cells[2] == ["two" + ending + "lines", "plain", "x, y"]
+
+
+def test_cluster_runs_are_counted_once_however_many_features_make_them() -> None:
+    rng = random.Random(4)
+    start = date(2022, 1, 1)
+    deaths = [death_of([_record(f"R{n}", start + timedelta(days=rng.randrange(900)),
+                                easting=425000.0 + rng.randrange(900),
+                                northing=279000.0 + rng.randrange(900))])
+              for n in range(260)]
+    names = [("substance", "a"), ("substance", "b"), ("category", "c"), ("profile", "d")]
+    own = [{f for f in names if rng.random() < 0.6} | {names[0]} for _ in deaths]
+    keys: set[tuple[int, ...]] = set()
+    counted = made = 0
+    placed: dict[tuple[str, str], dict[int, int]] = {}
+    for feature in sorted(names):
+        chosen = [at for at in range(len(deaths)) if feature in own[at]]
+        mine = placed[feature] = {}
+        for number, group in enumerate(_groups(chosen, deaths)):
+            ordered = _in_order(group, deaths)
+            mine.update((at, number << 32 | pos) for pos, at in enumerate(ordered))
+            for run in _windows(ordered, deaths):
+                keys.add(tuple(sorted(run)))
+                made += 1
+                counted += not _made_before(run, feature, own[run[0]], placed)
+    assert made > len(keys) > 100  # some runs are made by more than one feature
+    assert counted == len(keys)

@@ -101,9 +101,21 @@ def read_table(path: Path, rel: str) -> tuple[Table | None, list[Diagnostic]]:
         if findings:
             return None, findings
         width, end = len(header), reader.line_num
-        # Cells by column; a column's repeated values (dates, areas, kinds) held once.
+        # Cells by column; the values of a column that repeats them (dates, areas, kinds:
+        # under half distinct in the first batch) held once each.
         cells: list[list[str]] = [[] for _ in header]
-        seen: list[dict[str, str]] = [{} for _ in header]
+        seen: list[dict[str, str] | None] = []
+        batch: list[list[str]] = []
+
+        def keep() -> None:  # the batch's rows into the columns (transposed in bulk)
+            for at, values in enumerate(zip(*batch)):
+                if len(seen) == at:
+                    seen.append({} if len(set(values)) < len(values) / 2 else None)
+                known = seen[at]
+                cells[at].extend(values if known is None else
+                                 map(known.setdefault, values, values))
+            batch.clear()
+
         for row in reader:
             start, end = end + 1, reader.line_num
             if len(row) != width:
@@ -113,9 +125,12 @@ def read_table(path: Path, rel: str) -> tuple[Table | None, list[Diagnostic]]:
                                           "one value per column (quote a value holding a "
                                           "comma)"))
                 continue
-            for cell, column, known in zip(row, cells, seen, strict=True):
-                column.append(known.setdefault(cell, cell))
+            batch.append(row)
             lines.append(start)
+            if len(batch) == 4096:
+                keep()
+        if batch:
+            keep()
     except csv.Error as exc:
         findings.append(error(rel, reader.line_num, 1, "HP1001", f"this is not valid CSV: {exc}",
                               "close every quoted value with a quote; write a quote inside "

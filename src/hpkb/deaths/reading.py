@@ -108,7 +108,7 @@ def read_table(path: Path, rel: str) -> tuple[Table | None, list[Diagnostic]]:
         batch: list[list[str]] = []
 
         def keep() -> None:  # the batch's rows into the columns (transposed in bulk)
-            for at, values in enumerate(zip(*batch)):
+            for at, values in enumerate(zip(*batch, strict=True)):
                 if len(seen) == at:
                     seen.append({} if len(set(values)) < len(values) / 2 else None)
                 known = seen[at]

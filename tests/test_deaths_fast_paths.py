@@ -138,9 +138,10 @@ def test_cluster_runs_are_counted_once_however_many_features_make_them() -> None
         for number, group in enumerate(_groups(chosen, deaths)):
             ordered = _in_order(group, deaths)
             mine.update((at, number << 32 | pos) for pos, at in enumerate(ordered))
-            for run in _windows(ordered, deaths):
-                keys.add(tuple(sorted(run)))
+            for first, last in _windows(ordered, deaths):
+                keys.add(tuple(sorted(ordered[first:last + 1])))
                 made += 1
-                counted += not _made_before(run, feature, own[run[0]], placed)
+                counted += not _made_before(ordered, first, last, feature,
+                                            own[ordered[first]], placed)
     assert made > len(keys) > 100  # some runs are made by more than one feature
     assert counted == len(keys)

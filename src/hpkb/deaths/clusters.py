@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from hpkb.deaths.alerts import Alert, span_text
 from hpkb.deaths.death import Death
@@ -140,29 +140,31 @@ def _in_order(group: list[int], deaths: Sequence[Death]) -> list[int]:
     return sorted(group, key=lambda at: (deaths[at].when, at))
 
 
-def _windows(ordered: list[int], deaths: Sequence[Death]) -> list[list[int]]:
+def _windows(ordered: list[int], deaths: Sequence[Death]) -> Iterator[tuple[int, int]]:
     """The runs of a group's deaths (in date order) at least LEAST long and at most
-    LONGEST days from first to last: the group's bursts (a long-lived group is judged by
-    its busiest stretch against the rest of its own history)."""
-    runs = []
+    LONGEST days from first to last, as (first, last) positions: the group's bursts (a
+    long-lived group is judged by its busiest stretch against the rest of its own
+    history)."""
+    days = [deaths[at].when.toordinal() for at in ordered]
     for last in range(LEAST - 1, len(ordered)):
         for first in range(max(0, last - 30), last - LEAST + 2):
-            if (deaths[ordered[last]].when - deaths[ordered[first]].when).days <= LONGEST:
-                runs.append(ordered[first:last + 1])
-    return runs
+            if days[last] - days[first] <= LONGEST:
+                yield first, last
 
 
-def _made_before(run: list[int], feature: Feature, first_has: set[Feature],
-                 placed: dict[Feature, dict[int, int]]) -> bool:
-    """Whether a feature before ``feature`` makes the same run: its deaths all in one of
-    that feature's groups, one after another (in the same date order)."""
+def _made_before(ordered: list[int], first: int, last: int, feature: Feature,
+                 first_has: set[Feature], placed: dict[Feature, dict[int, int]]) -> bool:
+    """Whether a feature before ``feature`` makes the same run (``ordered[first:last +
+    1]``): its deaths all in one of that feature's groups, one after another (in the same
+    date order)."""
+    start_at, end_at = ordered[first], ordered[last]
     for other in first_has:
         where = placed.get(other) if other < feature else None
-        if where is None or run[0] not in where or run[-1] not in where:
+        if where is None or start_at not in where or end_at not in where:
             continue
-        start, end = where[run[0]], where[run[-1]]
-        if start >> 32 == end >> 32 and end - start == len(run) - 1 and all(
-                where.get(at, -1) >> 32 == start >> 32 for at in run[1:-1]):
+        start, end = where[start_at], where[end_at]
+        if start >> 32 == end >> 32 and end - start == last - first and all(
+                where.get(at, -1) >> 32 == start >> 32 for at in ordered[first + 1:last]):
             return True
     return False
 
@@ -213,17 +215,22 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
             prior = everyone.within(east, north, radius) * share / span
             ordered = _in_order(group, deaths)
             mine.update((at, number << 32 | position) for position, at in enumerate(ordered))
-            for run in _windows(ordered, deaths):
-                if not _made_before(run, feature, own[run[0]], placed):
+            for first, last in _windows(ordered, deaths):
+                size = last - first + 1
+                if not _made_before(ordered, first, last, feature, own[ordered[first]],
+                                    placed):
                     tests += 1
-                days = (deaths[run[-1]].when - deaths[run[0]].when).days + 91
-                own_rate = max(0, with_feature - len(run)) / max(span - days, 365)
+                days = (deaths[ordered[last]].when - deaths[ordered[first]].when).days + 91
+                own_rate = max(0, with_feature - size) / max(span - days, 365)
                 mean = max(own_rate, prior) * min(days, span)
-                if len(run) <= mean - math.log(2) and 0.5 * tests >= KEPT:
+                if size <= mean - math.log(2) and 0.5 * tests >= KEPT:
                     continue  # at or below the median: a chance of at least a half
-                p = count_tail(len(run), mean)
+                p = count_tail(size, mean)
+                if p * tests >= KEPT:
+                    continue
+                run = ordered[first:last + 1]
                 key = tuple(sorted(run))
-                if p * tests < KEPT and (key not in found or p < found[key][0]):
+                if key not in found or p < found[key][0]:
                     found[key] = (p, run)
     best = _strongest({key: run for key, run in found.items() if run[0] * tests < KEPT})
     alerts = []

@@ -13,7 +13,14 @@ import pytest
 
 from hpkb.deaths.clusters import _groups, _in_order, _made_before, _Points, _windows
 from hpkb.deaths.death import death_of
-from hpkb.deaths.linkage import Keys, address_key, name_parts
+from hpkb.deaths.linkage import (
+    LINK_COLUMNS,
+    Keys,
+    address_key,
+    linkage_columns,
+    linkage_row,
+    name_parts,
+)
 from hpkb.deaths.places import LEAST_AT_PLACE, WINDOW_DAYS, _busiest
 from hpkb.deaths.reading import read_table
 from hpkb.deaths.records import Record
@@ -145,3 +152,16 @@ def test_cluster_runs_are_counted_once_however_many_features_make_them() -> None
                                             own[ordered[first]], placed)
     assert made > len(keys) > 100  # some runs are made by more than one feature
     assert counted == len(keys)
+
+
+def test_linkage_columns_hold_what_linkage_rows_hold() -> None:
+    records = [_record("A", date(2024, 5, 6), dob=date(1960, 2, 3)),
+               _record("B", date(2024, 5, 9), name=None, address=None, dob=None, age=None,
+                       died=None, found=date(2024, 5, 10)),
+               _record("C", date(2021, 1, 1), name="Lee", address="Quay Street, Sallowby")]
+    keys = Keys()
+    columns = linkage_columns(records, keys)
+    assert list(columns) == list(LINK_COLUMNS)
+    rows = [linkage_row(at, r) for at, r in enumerate(records)]
+    assert [tuple(column[at] for column in columns.values())
+            for at in range(len(records))] == rows

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from hpkb.deaths.records import Record
 
-__all__ = ["LINK_COLUMNS", "MATCH_PROBABILITY", "Keys", "address_key", "linkage_row",
-           "name_parts", "splink_settings"]
+__all__ = ["LINK_COLUMNS", "MATCH_PROBABILITY", "Keys", "address_key", "linkage_columns",
+           "linkage_row", "name_parts", "splink_settings"]
 
 # Pairs scored at least this likely to be the same death are merged (Splink's
 # match_probability; measured on generated data, see docs/guide/death-investigations.md).
@@ -103,6 +104,33 @@ def linkage_row(at: int, record: Record, keys: Keys | None = None) -> tuple[Any,
     return (at, forename, surname, record.dob.isoformat() if record.dob else None,
             day.isoformat(), ordinal // 7, (ordinal + 3) // 7, record.sex, record.age,
             key.split(",")[0] if key else None, record.area)
+
+
+def linkage_columns(records: Sequence[Record], keys: Keys) -> dict[str, list[Any]]:
+    """Every record's values in LINK_COLUMNS, column by column (what `linkage_row` gives
+    row by row), each distinct day worked out once."""
+    days: dict[date, tuple[str, int, int]] = {}
+
+    def day(when: date) -> tuple[str, int, int]:
+        known = days.get(when)
+        if known is None:
+            ordinal = when.toordinal()
+            known = days[when] = (when.isoformat(), ordinal // 7, (ordinal + 3) // 7)
+        return known
+
+    names = [keys.name(r.name) for r in records]
+    deaths = [day(r.when) for r in records]
+    places = [keys.place(r.address) for r in records]
+    return {"unique_id": list(range(len(records))),
+            "forename": [forename for forename, _ in names],
+            "surname": [surname for _, surname in names],
+            "dob": [day(r.dob)[0] if r.dob else None for r in records],
+            "died": [iso for iso, _, _ in deaths],
+            "died_week": [week for _, week, _ in deaths],
+            "died_week_shifted": [week for _, _, week in deaths],
+            "sex": [r.sex for r in records], "age": [r.age for r in records],
+            "address_first": [place.split(",")[0] if place else None for place in places],
+            "area": [r.area for r in records]}
 
 
 def _levels(m: list[float]) -> dict[str, Any]:

@@ -16,11 +16,10 @@ from typing import Any
 
 from hpkb.deaths.death import Death, death_of
 from hpkb.deaths.linkage import (
-    LINK_COLUMNS,
     MATCH_PROBABILITY,
     Keys,
     address_key,
-    linkage_row,
+    linkage_columns,
     name_parts,
     splink_settings,
 )
@@ -64,10 +63,8 @@ def _groups_by_splink(records: Sequence[Record], sources: list[str], con: Any, k
     import pyarrow as pa
     from splink import DuckDBAPI, Linker
 
-    rows = [linkage_row(at, r, keys) for at, r in enumerate(records)]
-    table = pa.table({name: [row[i] for row in rows] for i, name in enumerate(LINK_COLUMNS)})
-    source_of = pa.array([r.source for r in records])
-    con.register("hpkb_linkage_input", table.append_column("source", source_of))
+    table = pa.table({**linkage_columns(records, keys), "source": [r.source for r in records]})
+    con.register("hpkb_linkage_input", table)
     for at, source in enumerate(sources):
         con.execute(f"CREATE OR REPLACE TABLE hpkb_source_{at} AS SELECT * EXCLUDE (source) "
                     "FROM hpkb_linkage_input WHERE source = ?", [source])

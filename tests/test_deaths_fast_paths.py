@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from hpkb.deaths.clusters import _groups, _in_order, _made_before, _Points, _windows
+from hpkb.deaths.clusters import (
+    LEAST,
+    RADIUS,
+    WINDOW,
+    _groups,
+    _in_order,
+    _made_before,
+    _Points,
+    _windows,
+)
 from hpkb.deaths.death import death_of
 from hpkb.deaths.linkage import (
     LINK_COLUMNS,
@@ -165,3 +174,32 @@ def test_linkage_columns_hold_what_linkage_rows_hold() -> None:
     rows = [linkage_row(at, r) for at, r in enumerate(records)]
     assert [tuple(column[at] for column in columns.values())
             for at in range(len(records))] == rows
+
+
+def test_cluster_groups_are_the_components_of_near_deaths() -> None:
+    rng = random.Random(8)
+    start = date(2022, 1, 1)
+    for trial in range(20):
+        spread = rng.choice([300, 1500, 5000])
+        deaths = [death_of([_record(f"R{n}", start + timedelta(days=rng.randrange(1500)),
+                                    easting=425000.0 + rng.randrange(spread),
+                                    northing=279000.0 + rng.randrange(spread))])
+                  for n in range(rng.randrange(20, 200))]
+        chosen = [at for at in range(len(deaths)) if rng.random() < 0.8]
+        parent = {at: at for at in chosen}
+
+        def root(at: int, parent: dict[int, int] = parent) -> int:
+            while parent[at] != at:
+                at = parent[at]
+            return at
+
+        for a in chosen:
+            for b in chosen:
+                near = math.dist((deaths[a].easting or 0.0, deaths[a].northing or 0.0),
+                                 (deaths[b].easting or 0.0, deaths[b].northing or 0.0))
+                if near <= RADIUS and abs((deaths[a].when - deaths[b].when).days) <= WINDOW:
+                    parent[root(a)] = root(b)
+        plain: dict[int, list[int]] = {}
+        for at in chosen:
+            plain.setdefault(root(at), []).append(at)
+        assert _groups(chosen, deaths) == [g for g in plain.values() if len(g) >= LEAST], trial

@@ -45,15 +45,19 @@ def features(death: Death) -> set[Feature]:
     return found
 
 
-def _cells(east: float, north: float) -> tuple[int, int]:
-    return int(east // RADIUS), int(north // RADIUS)
-
-
 def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
-    # Deaths are joined in date order; each grid cell holds only the deaths of the last
-    # WINDOW days (older ones can join no later death), so a dense place costs a year's
-    # neighbours per death, not its whole history.
-    grid: defaultdict[tuple[int, int], deque[int]] = defaultdict(deque)
+    """The deaths joined (at most RADIUS metres and WINDOW days apart, directly or
+    through others), in groups of at least LEAST.
+
+    Deaths are joined in date order on a grid whose cells are small enough that any two
+    deaths in one cell are within RADIUS; a cell keeps only the deaths of the last WINDOW
+    days, which are then all joined to each other. So a death is joined to its own cell
+    through the latest there, and to a neighbouring cell (two cells reach RADIUS) through
+    the first there within RADIUS, unless that cell is already in its group: a dense
+    place costs a few cells per death, not a year of neighbours."""
+    side = RADIUS / 1.4143  # the cell's diagonal just under RADIUS
+    grid: defaultdict[tuple[int, int], deque[tuple[int, int, float, float]]] = \
+        defaultdict(deque)
     parent = {at: at for at in chosen}
 
     def root(at: int) -> int:
@@ -64,19 +68,23 @@ def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
 
     for at in sorted(chosen, key=lambda i: deaths[i].when):
         death = deaths[at]
-        day, east, north = death.when, death.easting or 0.0, death.northing or 0.0
-        x, y = _cells(east, north)
-        for cell in (grid.get((x + dx, y + dy)) for dx in (-1, 0, 1) for dy in (-1, 0, 1)):
-            if not cell:
-                continue
-            while cell and (day - deaths[cell[0]].when).days > WINDOW:
-                cell.popleft()
-            for other in cell:
-                near = deaths[other]
-                if math.dist((east, north), (near.easting or 0.0, near.northing or 0.0)) \
-                        <= RADIUS:
-                    parent[root(other)] = root(at)
-        grid[(x, y)].append(at)
+        day, east, north = death.when.toordinal(), death.easting or 0.0, death.northing or 0.0
+        x, y = int(east // side), int(north // side)
+        for dx in range(-2, 3):
+            for dy in range(-2, 3):
+                cell = grid.get((x + dx, y + dy))
+                while cell and day - cell[0][0] > WINDOW:
+                    cell.popleft()
+                if not cell or root(cell[-1][1]) == root(at):
+                    continue
+                if dx == dy == 0:
+                    parent[root(cell[-1][1])] = root(at)
+                    continue
+                for _, other, there_east, there_north in cell:
+                    if math.dist((east, north), (there_east, there_north)) <= RADIUS:
+                        parent[root(other)] = root(at)
+                        break
+        grid[(x, y)].append((day, at, east, north))
     groups: defaultdict[int, list[int]] = defaultdict(list)
     for at in chosen:
         groups[root(at)].append(at)

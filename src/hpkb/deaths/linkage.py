@@ -169,15 +169,16 @@ def splink_settings(link_type: str = "link_only") -> Any:
         .configure(**_levels([0.7, 0.12, 0.06, 0.12])),
     ]
     # Each rule joins on enough that a block stays small in a million records: a shared
-    # date of birth also needs the year of death, a surname and week also the forename's
-    # initial, a forename and day also the surname's initial.
+    # date of birth also needs the year of death, a surname and week the forename's
+    # initial, a forename and day or an address and week the surname's initial (a
+    # hospital's address is shared by thousands of deaths).
     blocking: list[Any] = [
         block_on("dob", "sex", "left(died, 4)"),
         block_on("surname", "died_week", "left(forename, 1)"),
         block_on("surname", "died_week_shifted", "left(forename, 1)"),
         block_on("forename", "died", "sex", "left(surname, 1)"),
         block_on("forename", "dob"),
-        block_on("address_first", "died_week")]
+        block_on("address_first", "died_week", "left(surname, 1)")]
     return SettingsCreator(link_type=link_type, comparisons=comparisons,  # type: ignore[arg-type]
                            blocking_rules_to_generate_predictions=blocking,
                            retain_matching_columns=False,

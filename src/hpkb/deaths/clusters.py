@@ -223,16 +223,20 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
             prior = everyone.within(east, north, radius) * share / span
             ordered = _in_order(group, deaths)
             mine.update((at, number << 32 | position) for position, at in enumerate(ordered))
+            day_of = [deaths[at].when.toordinal() for at in ordered]
             for first, last in _windows(ordered, deaths):
                 size = last - first + 1
                 if not _made_before(ordered, first, last, feature, own[ordered[first]],
                                     placed):
                     tests += 1
-                days = (deaths[ordered[last]].when - deaths[ordered[first]].when).days + 91
+                days = day_of[last] - day_of[first] + 91
                 own_rate = max(0, with_feature - size) / max(span - days, 365)
                 mean = max(own_rate, prior) * min(days, span)
                 if size <= mean - math.log(2) and 0.5 * tests >= KEPT:
                     continue  # at or below the median: a chance of at least a half
+                if mean > 0 and tests and size * math.log(mean) - mean \
+                        - math.lgamma(size + 1) >= math.log(KEPT / tests):
+                    continue  # the chance of this very count is already too much
                 p = count_tail(size, mean)
                 if p * tests >= KEPT:
                     continue

@@ -244,7 +244,8 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
                 key = tuple(sorted(run))
                 if key not in found or p < found[key][0]:
                     found[key] = (p, run)
-    best = _strongest({key: run for key, run in found.items() if run[0] * tests < KEPT})
+    best = _strongest({key: judged for key, judged in found.items()
+                       if judged[0] * tests < KEPT})
     alerts = []
     for p, run in best:
         members = [deaths[at] for at in run]

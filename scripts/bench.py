@@ -659,6 +659,8 @@ def bench_deaths(sizes: list[int], repeat: int) -> None:
     `hpkb deaths report --json` (that, merging, counting, spikes and series), each in a
     fresh process, in rounds."""
     hpkb = str(Path(sys.executable).with_name("hpkb"))
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}; load "
+          "average (1 min) before each round in brackets")
     print(f"{'command':<24}{'records':>10}{'seconds':>10}{'peak MiB':>10}  rounds")
     with tempfile.TemporaryDirectory(prefix="hpkb-deaths-") as scratch:
         for size in sizes:
@@ -669,17 +671,20 @@ def bench_deaths(sizes: list[int], repeat: int) -> None:
                                                        "deaths report --json": []}
             for _ in range(repeat):
                 for name in runs:
+                    load = os.getloadavg()[0]
                     out = subprocess.run([sys.executable, __file__, "--run", hpkb, "--root",
                                           str(root), *name.split()],
                                          capture_output=True, text=True)
                     if out.returncode != 0:
                         raise SystemExit(out.stdout + out.stderr)
-                    runs[name].append(json.loads(out.stdout.strip().splitlines()[-1]))
+                    runs[name].append({**json.loads(out.stdout.strip().splitlines()[-1]),
+                                       "load": load})
             for name, measured in runs.items():
-                times = sorted(r["seconds"] for r in measured)
+                best = min(measured, key=lambda r: r["seconds"])
                 peak = max(r["rss_mib"] for r in measured)
-                print(f"{name:<24}{rows:>10}{times[0]:>10.1f}{peak:>10.0f}  "
-                      + ", ".join(f"{t:.1f}" for t in times))
+                print(f"{name:<24}{rows:>10}{best['seconds']:>10.1f}{peak:>10.0f}  "
+                      + ", ".join(f"{r['seconds']:.1f} [{r['load']:.1f}]"
+                                  for r in sorted(measured, key=lambda r: r["seconds"])))
 
 
 def main() -> None:

@@ -15,8 +15,8 @@ custody, where staff are named at many) is said, and makes the alert ten times s
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Iterator, Sequence
 
 from hpkb.deaths.alerts import Alert, span_text
 from hpkb.deaths.death import Death
@@ -26,6 +26,7 @@ from hpkb.deaths.stats import count_tail, surprise
 __all__ = ["LONGEST", "RADIUS", "RARE", "WINDOW", "cluster_alerts", "features"]
 
 RADIUS, WINDOW, RARE, LEAST, LONGEST = 500.0, 365, 0.1, 3, 730
+KEPT = 10.0  # a run whose chance times the tests is this or more could not score above 0
 Feature = tuple[str, str]
 _BANDS = ((0, 17, "under 18"), (18, 34, "18-34"), (35, 54, "35-54"), (55, 74, "55-74"),
           (75, 200, "75 and over"))
@@ -44,20 +45,19 @@ def features(death: Death) -> set[Feature]:
     return found
 
 
-def _cells(east: float, north: float) -> tuple[int, int]:
-    return int(east // RADIUS), int(north // RADIUS)
-
-
-def _near(grid: dict[tuple[int, int], list[int]], east: float, north: float,
-          reach: int = 1) -> Iterator[int]:
-    x, y = _cells(east, north)
-    for dx in range(-reach, reach + 1):
-        for dy in range(-reach, reach + 1):
-            yield from grid.get((x + dx, y + dy), ())
-
-
 def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
-    grid: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+    """The deaths joined (at most RADIUS metres and WINDOW days apart, directly or
+    through others), in groups of at least LEAST.
+
+    Deaths are joined in date order on a grid whose cells are small enough that any two
+    deaths in one cell are within RADIUS; a cell keeps only the deaths of the last WINDOW
+    days, which are then all joined to each other. So a death is joined to its own cell
+    through the latest there, and to a neighbouring cell (two cells reach RADIUS) through
+    the first there within RADIUS, unless that cell is already in its group: a dense
+    place costs a few cells per death, not a year of neighbours."""
+    side = RADIUS / 1.4143  # the cell's diagonal just under RADIUS
+    grid: defaultdict[tuple[int, int], deque[tuple[int, int, float, float]]] = \
+        defaultdict(deque)
     parent = {at: at for at in chosen}
 
     def root(at: int) -> int:
@@ -68,13 +68,23 @@ def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
 
     for at in sorted(chosen, key=lambda i: deaths[i].when):
         death = deaths[at]
-        east, north = death.easting or 0.0, death.northing or 0.0
-        for other in _near(grid, east, north):
-            near = deaths[other]
-            if (death.when - near.when).days <= WINDOW and math.dist(
-                    (east, north), (near.easting or 0.0, near.northing or 0.0)) <= RADIUS:
-                parent[root(other)] = root(at)
-        grid[_cells(east, north)].append(at)
+        day, east, north = death.when.toordinal(), death.easting or 0.0, death.northing or 0.0
+        x, y = int(east // side), int(north // side)
+        for dx in range(-2, 3):
+            for dy in range(-2, 3):
+                cell = grid.get((x + dx, y + dy))
+                while cell and day - cell[0][0] > WINDOW:
+                    cell.popleft()
+                if not cell or root(cell[-1][1]) == root(at):
+                    continue
+                if dx == dy == 0:
+                    parent[root(cell[-1][1])] = root(at)
+                    continue
+                for _, other, there_east, there_north in cell:
+                    if math.dist((east, north), (there_east, there_north)) <= RADIUS:
+                        parent[root(other)] = root(at)
+                        break
+        grid[(x, y)].append((day, at, east, north))
     groups: defaultdict[int, list[int]] = defaultdict(list)
     for at in chosen:
         groups[root(at)].append(at)
@@ -108,25 +118,63 @@ def _describe(members: Sequence[Death], shared: set[Feature]) -> list[str]:
     return reasons
 
 
-def _circle(grid: dict[tuple[int, int], list[int]], deaths: Sequence[Death],
-            east: float, north: float, radius: float) -> int:
-    """How many deaths (of a grid's) lie within ``radius`` of a point."""
-    return sum(1 for at in _near(grid, east, north, math.ceil(radius / RADIUS))
-               if math.dist((east, north), (deaths[at].easting or 0.0,
-                                            deaths[at].northing or 0.0)) <= radius)
+class _Points:
+    """Located deaths, sorted by easting, counted within a circle."""
+
+    def __init__(self, ats: Iterable[int], deaths: Sequence[Death]) -> None:
+        import numpy as np
+
+        points = sorted((deaths[at].easting or 0.0, deaths[at].northing or 0.0) for at in ats)
+        self.east = np.array([e for e, _ in points], dtype=float)
+        self.north = np.array([n for _, n in points], dtype=float)
+
+    def within(self, east: float, north: float, radius: float) -> int:
+        """How many lie within ``radius`` of a point (by `math.dist`, as the group's own
+        radius was measured: one on the edge is in)."""
+        import numpy as np
+
+        low, high = np.searchsorted(self.east, (east - radius - 1.0, east + radius + 1.0))
+        eastings, northings = self.east[low:high], self.north[low:high]
+        squared = (eastings - east) ** 2 + (northings - north) ** 2
+        inner, outer = (radius * (1 - 1e-9)) ** 2, (radius * (1 + 1e-9)) ** 2
+        edge = (squared > inner) & (squared <= outer)  # too close to call in floats
+        return int(np.count_nonzero(squared <= inner)) + sum(
+            1 for point in zip(eastings[edge].tolist(), northings[edge].tolist(), strict=True)
+            if math.dist((east, north), point) <= radius)
 
 
-def _windows(group: list[int], deaths: Sequence[Death]) -> list[list[int]]:
+def _in_order(group: list[int], deaths: Sequence[Death]) -> list[int]:
+    """A group's deaths in date order (then in the deaths' order)."""
+    return sorted(group, key=lambda at: (deaths[at].when, at))
+
+
+def _windows(ordered: list[int], deaths: Sequence[Death]) -> Iterator[tuple[int, int]]:
     """The runs of a group's deaths (in date order) at least LEAST long and at most
-    LONGEST days from first to last: the group's bursts (a long-lived group is judged by
-    its busiest stretch against the rest of its own history)."""
-    ordered = sorted(group, key=lambda at: (deaths[at].when, at))
-    runs = []
+    LONGEST days from first to last, as (first, last) positions: the group's bursts (a
+    long-lived group is judged by its busiest stretch against the rest of its own
+    history)."""
+    days = [deaths[at].when.toordinal() for at in ordered]
     for last in range(LEAST - 1, len(ordered)):
         for first in range(max(0, last - 30), last - LEAST + 2):
-            if (deaths[ordered[last]].when - deaths[ordered[first]].when).days <= LONGEST:
-                runs.append(ordered[first:last + 1])
-    return runs
+            if days[last] - days[first] <= LONGEST:
+                yield first, last
+
+
+def _made_before(ordered: list[int], first: int, last: int, feature: Feature,
+                 first_has: set[Feature], placed: dict[Feature, dict[int, int]]) -> bool:
+    """Whether a feature before ``feature`` makes the same run (``ordered[first:last +
+    1]``): its deaths all in one of that feature's groups, one after another (in the same
+    date order)."""
+    start_at, end_at = ordered[first], ordered[last]
+    for other in first_has:
+        where = placed.get(other) if other < feature else None
+        if where is None or start_at not in where or end_at not in where:
+            continue
+        start, end = where[start_at], where[end_at]
+        if start >> 32 == end >> 32 and end - start == last - first and all(
+                where.get(at, -1) >> 32 == start >> 32 for at in ordered[first + 1:last]):
+            return True
+    return False
 
 
 def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> list[Alert]:
@@ -142,40 +190,62 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
     for at, death in enumerate(deaths):
         in_area[death.area or ""] += 1
         per_area[death.area or ""].update(own[at])
-    everyone: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
     by_feature: defaultdict[Feature, list[int]] = defaultdict(list)
     for at in located:
         death = deaths[at]
-        everyone[_cells(death.easting or 0.0, death.northing or 0.0)].append(at)
         for feature in own[at]:
             if per_area[death.area or ""][feature] / in_area[death.area or ""] <= RARE:
                 by_feature[feature].append(at)
+    everyone = _Points(located, deaths)
+    # Every distinct run is a test (their number scales every score): a run is counted
+    # under the first feature (in order) that makes it, told by where its deaths stand in
+    # that feature's groups, so no run need be remembered. A run is kept only while it
+    # could still score above 0: its chance times the tests so far under KEPT (a person
+    # named at two of its deaths divides its chance by ten).
+    tests = 0
+    placed: dict[Feature, dict[int, int]] = {}  # feature → death → group << 32 | position
     found: dict[tuple[int, ...], tuple[float, list[int]]] = {}
     for feature, chosen in sorted(by_feature.items()):
-        having: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
-        for at in chosen:
-            having[_cells(deaths[at].easting or 0.0, deaths[at].northing or 0.0)].append(at)
-        for group in _groups(chosen, deaths):
+        having = _Points(chosen, deaths)
+        mine = placed[feature] = {}
+        for number, group in enumerate(_groups(chosen, deaths)):
             # The group's neighbourhood: a circle round its centre holding all of it.
             east = sum(deaths[at].easting or 0.0 for at in group) / len(group)
             north = sum(deaths[at].northing or 0.0 for at in group) / len(group)
             radius = max(RADIUS, max(math.dist((east, north), (deaths[at].easting or 0.0,
                                                                deaths[at].northing or 0.0))
                                      for at in group))
-            with_feature = _circle(having, deaths, east, north, radius)
+            with_feature = having.within(east, north, radius)
             area = Counter(deaths[at].area or "" for at in group).most_common(1)[0][0]
             share = max(per_area[area][feature], 1) / max(in_area[area], 1)
             # What the neighbourhood's deaths predict: its own history of the feature
             # outside a run, or (when more) all its deaths times the area's share of it.
-            prior = _circle(everyone, deaths, east, north, radius) * share / span
-            for run in _windows(group, deaths):
-                days = (deaths[run[-1]].when - deaths[run[0]].when).days + 91
-                own_rate = max(0, with_feature - len(run)) / max(span - days, 365)
-                p = count_tail(len(run), max(own_rate, prior) * min(days, span))
+            prior = everyone.within(east, north, radius) * share / span
+            ordered = _in_order(group, deaths)
+            mine.update((at, number << 32 | position) for position, at in enumerate(ordered))
+            day_of = [deaths[at].when.toordinal() for at in ordered]
+            for first, last in _windows(ordered, deaths):
+                size = last - first + 1
+                if not _made_before(ordered, first, last, feature, own[ordered[first]],
+                                    placed):
+                    tests += 1
+                days = day_of[last] - day_of[first] + 91
+                own_rate = max(0, with_feature - size) / max(span - days, 365)
+                mean = max(own_rate, prior) * min(days, span)
+                if size <= mean - math.log(2) and 0.5 * tests >= KEPT:
+                    continue  # at or below the median: a chance of at least a half
+                if mean > 0 and tests and size * math.log(mean) - mean \
+                        - math.lgamma(size + 1) >= math.log(KEPT / tests):
+                    continue  # the chance of this very count is already too much
+                p = count_tail(size, mean)
+                if p * tests >= KEPT:
+                    continue
+                run = ordered[first:last + 1]
                 key = tuple(sorted(run))
                 if key not in found or p < found[key][0]:
                     found[key] = (p, run)
-    best = _strongest(found)
+    best = _strongest({key: judged for key, judged in found.items()
+                       if judged[0] * tests < KEPT})
     alerts = []
     for p, run in best:
         members = [deaths[at] for at in run]
@@ -186,7 +256,7 @@ def cluster_alerts(deaths: Sequence[Death], people: People | None = None) -> lis
                                             not in INSTITUTIONS], people)
             reasons += shared_people
             p /= 10 if shared_people else 1
-        alerts.append(Alert("cluster", surprise(p, len(found)), tuple(members),
+        alerts.append(Alert("cluster", surprise(p, tests), tuple(members),
                             tuple(reasons), p))
     return alerts
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TypeVar
 
 from hpkb.deaths.columns import age_band
-from hpkb.deaths.linkage import address_key, name_parts
+from hpkb.deaths.linkage import Keys
 from hpkb.deaths.records import Record
 
 __all__ = ["Death", "death_of"]
@@ -74,11 +74,32 @@ def _age(record: Record) -> int | None:
                                                                      record.dob.day))
 
 
+def _alone(record: Record, keys: Keys) -> Death:
+    """The death of a single record: its own values."""
+    located = record.easting is not None and record.northing is not None
+    return Death(
+        records=(record,), when=record.died or record.found or record.when,
+        area=record.area, location_type=record.location_type, address=record.address,
+        place=keys.place(record.address),
+        easting=record.easting if located else None,
+        northing=record.northing if located else None,
+        name=record.name, surname=keys.name(record.name)[1], age=_age(record),
+        sex=record.sex, category=record.category,
+        substances=tuple(sorted(set(record.substances))),
+        people=tuple(dict.fromkeys(record.people)), investigation=record.investigation,
+        coroner_outcome=record.coroner_outcome, reported=record.reported,
+        debriefs=(record.debrief,) if record.debrief is not None else ())
+
+
 def death_of(records: Sequence[Record], force: str | None = None,
-             match_probability: float | None = None) -> Death:
+             match_probability: float | None = None, keys: Keys | None = None) -> Death:
     """The death these records describe: each value from the first record that has it,
     the force's own records first (then sources by id); substances, people and debriefs
-    from all; the coroner's outcome from whichever source has one other than pending."""
+    from all; the coroner's outcome from whichever source has one other than pending.
+    ``keys``: names and addresses already worked out."""
+    keys = keys or Keys()
+    if len(records) == 1 and match_probability is None:
+        return _alone(records[0], keys)
     ordered = tuple(sorted(records, key=lambda r: (r.source != force, r.source, r.ref)))
     located = _first((r.easting, r.northing) if r.easting is not None
                      and r.northing is not None else None for r in ordered)
@@ -94,9 +115,9 @@ def death_of(records: Sequence[Record], force: str | None = None,
         or ordered[0].when,
         area=_first(r.area for r in ordered),
         location_type=_first(r.location_type for r in ordered),
-        address=address, place=address_key(address),
+        address=address, place=keys.place(address),
         easting=located[0] if located else None, northing=located[1] if located else None,
-        name=name, surname=name_parts(name)[1],
+        name=name, surname=keys.name(name)[1],
         age=_first(_age(r) for r in ordered), sex=_first(r.sex for r in ordered),
         category=_first(r.category for r in ordered),
         substances=tuple(sorted({s for r in ordered for s in r.substances})),

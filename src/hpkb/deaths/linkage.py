@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from hpkb.deaths.records import Record
 
-__all__ = ["LINK_COLUMNS", "MATCH_PROBABILITY", "address_key", "linkage_row",
-           "name_parts", "splink_settings"]
+__all__ = ["LINK_COLUMNS", "MATCH_PROBABILITY", "Keys", "address_key", "linkage_columns",
+           "linkage_row", "name_parts", "splink_settings"]
 
 # Pairs scored at least this likely to be the same death are merged (Splink's
 # match_probability; measured on generated data, see docs/guide/death-investigations.md).
@@ -27,11 +28,17 @@ _ABBREVIATIONS = {"rd": "road", "ln": "lane", "ave": "avenue", "av": "avenue",
 _UNIT = re.compile(r"^(flat|apartment|apt|room|unit)\s+\w+\s*,?\s*")
 
 
+_SPACED = re.compile(r"[-/]")
+_DROPPED = re.compile(r"[^a-z0-9 ,]")
+_UNIT_ONLY = re.compile(r"(flat|apartment|apt|room|unit)\s+\w+")
+
+
 def _plain(text: str) -> str:
     """Lower case, accents and punctuation gone, hyphens as spaces, one space between."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    folded = re.sub(r"[-/]", " ", folded.lower())
-    return " ".join(re.sub(r"[^a-z0-9 ,]", "", folded).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = text.lower()
+    return " ".join(_DROPPED.sub("", _SPACED.sub(" ", folded)).split())
 
 
 def name_parts(name: str | None) -> tuple[str | None, str | None]:
@@ -53,7 +60,7 @@ def address_key(address: str | None) -> str | None:
     if not parts:
         return None
     parts[0] = _UNIT.sub("", parts[0]) if len(parts) > 1 else parts[0]
-    if parts[0] == "" or re.fullmatch(r"(flat|apartment|apt|room|unit)\s+\w+", parts[0]):
+    if parts[0] == "" or _UNIT_ONLY.fullmatch(parts[0]):
         parts = parts[1:]
     words = [[_ABBREVIATIONS.get(w, w) for w in part.split()] for part in parts]
     for part in words:  # `st` ends a street's name; elsewhere it is a saint
@@ -62,15 +69,68 @@ def address_key(address: str | None) -> str | None:
     return ", ".join(" ".join(part) for part in words if part) or None
 
 
-def linkage_row(at: int, record: Record) -> tuple[Any, ...]:
-    """One record's values in LINK_COLUMNS order."""
-    forename, surname = name_parts(record.name)
+class Keys:
+    """Names and addresses as compared (`name_parts`, `address_key`), each distinct text
+    worked out once: a force's records repeat their names and addresses many times."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, tuple[str | None, str | None]] = {}
+        self._places: dict[str, str | None] = {}
+
+    def name(self, name: str | None) -> tuple[str | None, str | None]:
+        if not name:
+            return None, None
+        parts = self._names.get(name)
+        if parts is None:
+            parts = self._names[name] = name_parts(name)
+        return parts
+
+    def place(self, address: str | None) -> str | None:
+        if not address:
+            return None
+        if address not in self._places:
+            self._places[address] = address_key(address)
+        return self._places[address]
+
+
+def linkage_row(at: int, record: Record, keys: Keys | None = None) -> tuple[Any, ...]:
+    """One record's values in LINK_COLUMNS order (``keys``: names and addresses already
+    worked out)."""
+    keys = keys or Keys()
+    forename, surname = keys.name(record.name)
     day: date = record.when
     ordinal = day.toordinal()
-    key = address_key(record.address)
+    key = keys.place(record.address)
     return (at, forename, surname, record.dob.isoformat() if record.dob else None,
             day.isoformat(), ordinal // 7, (ordinal + 3) // 7, record.sex, record.age,
             key.split(",")[0] if key else None, record.area)
+
+
+def linkage_columns(records: Sequence[Record], keys: Keys) -> dict[str, list[Any]]:
+    """Every record's values in LINK_COLUMNS, column by column (what `linkage_row` gives
+    row by row), each distinct day worked out once."""
+    days: dict[date, tuple[str, int, int]] = {}
+
+    def day(when: date) -> tuple[str, int, int]:
+        known = days.get(when)
+        if known is None:
+            ordinal = when.toordinal()
+            known = days[when] = (when.isoformat(), ordinal // 7, (ordinal + 3) // 7)
+        return known
+
+    names = [keys.name(r.name) for r in records]
+    deaths = [day(r.when) for r in records]
+    places = [keys.place(r.address) for r in records]
+    return {"unique_id": list(range(len(records))),
+            "forename": [forename for forename, _ in names],
+            "surname": [surname for _, surname in names],
+            "dob": [day(r.dob)[0] if r.dob else None for r in records],
+            "died": [iso for iso, _, _ in deaths],
+            "died_week": [week for _, week, _ in deaths],
+            "died_week_shifted": [week for _, _, week in deaths],
+            "sex": [r.sex for r in records], "age": [r.age for r in records],
+            "address_first": [place.split(",")[0] if place else None for place in places],
+            "area": [r.area for r in records]}
 
 
 def _levels(m: list[float]) -> dict[str, Any]:
@@ -108,9 +168,17 @@ def splink_settings(link_type: str = "link_only") -> Any:
         cl.JaroWinklerAtThresholds("address_first", [0.95, 0.85])
         .configure(**_levels([0.7, 0.12, 0.06, 0.12])),
     ]
-    blocking: list[Any] = [block_on("dob", "sex"), block_on("surname", "died_week"),
-                block_on("surname", "died_week_shifted"), block_on("forename", "died", "sex"),
-                block_on("forename", "dob"), block_on("address_first", "died_week")]
+    # Each rule joins on enough that a block stays small in a million records: a shared
+    # date of birth also needs the year of death, a surname and week the forename's
+    # initial, a forename and day or an address and week the surname's initial (a
+    # hospital's address is shared by thousands of deaths).
+    blocking: list[Any] = [
+        block_on("dob", "sex", "left(died, 4)"),
+        block_on("surname", "died_week", "left(forename, 1)"),
+        block_on("surname", "died_week_shifted", "left(forename, 1)"),
+        block_on("forename", "died", "sex", "left(surname, 1)"),
+        block_on("forename", "dob"),
+        block_on("address_first", "died_week", "left(surname, 1)")]
     return SettingsCreator(link_type=link_type, comparisons=comparisons,  # type: ignore[arg-type]
                            blocking_rules_to_generate_predictions=blocking,
                            retain_matching_columns=False,

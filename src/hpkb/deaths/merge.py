@@ -16,10 +16,10 @@ from typing import Any
 
 from hpkb.deaths.death import Death, death_of
 from hpkb.deaths.linkage import (
-    LINK_COLUMNS,
     MATCH_PROBABILITY,
+    Keys,
     address_key,
-    linkage_row,
+    linkage_columns,
     name_parts,
     splink_settings,
 )
@@ -58,15 +58,13 @@ def link(linker: Any, records: int, sources: int) -> tuple[Any, Any]:
     return predictions, clusters
 
 
-def _groups_by_splink(records: Sequence[Record], sources: list[str], con: Any
+def _groups_by_splink(records: Sequence[Record], sources: list[str], con: Any, keys: Keys
                       ) -> list[tuple[list[int], float | None]]:
     import pyarrow as pa
     from splink import DuckDBAPI, Linker
 
-    rows = [linkage_row(at, r) for at, r in enumerate(records)]
-    table = pa.table({name: [row[i] for row in rows] for i, name in enumerate(LINK_COLUMNS)})
-    source_of = pa.array([r.source for r in records])
-    con.register("hpkb_linkage_input", table.append_column("source", source_of))
+    table = pa.table({**linkage_columns(records, keys), "source": [r.source for r in records]})
+    con.register("hpkb_linkage_input", table)
     for at, source in enumerate(sources):
         con.execute(f"CREATE OR REPLACE TABLE hpkb_source_{at} AS SELECT * EXCLUDE (source) "
                     "FROM hpkb_linkage_input WHERE source = ?", [source])
@@ -147,6 +145,7 @@ def merge_records(records: Sequence[Record], force: str | None = None,
     records' values come first); ``con``: a DuckDB connection to work in (an in-memory
     one when None)."""
     sources = sorted({r.source for r in records})
+    keys = Keys()
     if len(sources) < 2:
         groups: list[tuple[list[int], float | None]] = []
         method = "none"
@@ -155,12 +154,13 @@ def merge_records(records: Sequence[Record], force: str | None = None,
     else:
         import duckdb
 
-        groups = _groups_by_splink(records, sources, con or duckdb.connect())
+        groups = _groups_by_splink(records, sources, con or duckdb.connect(), keys)
         method = "splink"
     merged = {m for members, _ in groups for m in members}
-    deaths = [death_of([records[m] for m in members], force, probability)
+    deaths = [death_of([records[m] for m in members], force, probability, keys)
               for members, probability in groups]
-    deaths += [death_of([r], force) for at, r in enumerate(records) if at not in merged]
+    deaths += [death_of([r], force, None, keys) for at, r in enumerate(records)
+               if at not in merged]
     deaths.sort(key=lambda d: (d.when, d.key))
     return Merged(tuple(deaths), method)
 

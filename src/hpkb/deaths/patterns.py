@@ -81,8 +81,13 @@ def death_counts(deaths: Sequence[Death], period: Period, today: date) -> dict[s
     inside = [d for d in deaths if period.holds(d.when)]
     substances = Counter(s for d in inside for s in d.substances)
     bands = [name for _, _, name in AGE_BANDS] + ["unknown"]
-    by_band_sex = {band: dict(Counter(d.sex or NOT_GIVEN for d in inside
-                                      if d.age_band == band)) for band in bands}
+    band_of = [d.age_band for d in inside]
+    per_band = Counter(band_of)
+    band_sex: dict[str, Counter[str]] = {band: Counter() for band in bands}
+    for band, death in zip(band_of, inside, strict=True):
+        band_sex[band][death.sex or NOT_GIVEN] += 1
+    by_band_sex = {band: dict(counted) for band, counted in band_sex.items()}
+    watched = open_cases(deaths, period)
     return {
         "deaths": len(inside),
         "records": sum(len(d.records) for d in inside),
@@ -90,15 +95,13 @@ def death_counts(deaths: Sequence[Death], period: Period, today: date) -> dict[s
         "by_area": _tally(d.area for d in inside),
         "by_category": _tally((d.category for d in inside), CATEGORIES),
         "by_location_type": _tally((d.location_type for d in inside), LOCATION_TYPES),
-        "by_age_band": {b: n for b in bands
-                        if (n := sum(1 for d in inside if d.age_band == b))},
+        "by_age_band": {b: per_band[b] for b in bands if per_band[b]},
         "by_sex": _tally(d.sex for d in inside),
         "by_age_band_and_sex": {b: s for b, s in by_band_sex.items() if s},
         "by_substance": dict(sorted(substances.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_source": _tally(r.source for d in inside for r in d.records),
         "coroner": {**_pending(deaths, period, today),
                     "outcomes": _tally(d.coroner_outcome for d in inside)},
-        "open_cases": {"count": len(open_cases(deaths, period)),
-                       "by_investigation": _tally(d.investigation
-                                                  for d in open_cases(deaths, period))},
+        "open_cases": {"count": len(watched),
+                       "by_investigation": _tally(d.investigation for d in watched)},
     }

@@ -30,20 +30,37 @@ def _mix(members: Sequence[Death]) -> str:
 def _busiest(at_place: list[Death], usual: float, years: float
              ) -> tuple[float, int, int, float] | None:
     """The least likely run of the place's deaths within WINDOW_DAYS: (p, first, last,
-    expected), against its own rate in the rest of the records or ``usual``."""
-    best: tuple[float, int, int, float] | None = None
+    expected), against its own rate in the rest of the records or ``usual``; of equally
+    unlikely runs, the first.
+
+    A run holding more deaths is never more likely (more observed, and fewer left for
+    the own rate), so the least likely run is the first of the fullest; a run with fewer
+    deaths ties with it only when both chances round to the same float (0, say), and is
+    then looked at in its turn."""
+    runs: list[tuple[int, int]] = []  # (first, last) of each run of LEAST_AT_PLACE or more
     start = 0
     for end, death in enumerate(at_place):
         while (death.when - at_place[start].when).days > WINDOW_DAYS:
             start += 1
-        inside = end - start + 1
-        if inside < LEAST_AT_PLACE:
-            continue
+        if end - start + 1 >= LEAST_AT_PLACE:
+            runs.append((start, end))
+    if not runs:
+        return None
+
+    def judged(first: int, last: int) -> tuple[float, int, int, float]:
+        inside = last - first + 1
         own = (len(at_place) - inside) / max(years - 1, 1.0)
         expected = max(usual, own)  # a year's worth, however short the run
-        p = count_tail(inside, expected)
-        if best is None or p < best[0]:
-            best = (p, start, end, expected)
+        return count_tail(inside, expected), first, last, expected
+
+    fullest = max(last - first for first, last in runs)
+    best = judged(*next(run for run in runs if run[1] - run[0] == fullest))
+    for first, last in runs:
+        if last - first == fullest:
+            break
+        candidate = judged(first, last) if best[0] in (0.0, 1.0) else None
+        if candidate is not None and candidate[0] <= best[0]:
+            return candidate
     return best
 
 

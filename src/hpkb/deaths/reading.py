@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,13 +20,27 @@ _NAMES = tuple(c.name for c in COLUMNS)
 
 @dataclass(frozen=True)
 class Table:
-    """A CSV file's columns (by name, with their 1-based column numbers) and its rows,
-    each with the line it starts on."""
+    """A CSV file's columns (by name, with their 1-based column numbers), the cells of
+    each column of the header (top to bottom), and the line each row starts on."""
 
     rel: str
     columns: dict[str, int]
-    rows: list[list[str]]
+    cells: list[list[str]]
     lines: list[int]
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines, each with its line ending, for the CSV reader: the text is not
+    copied whole (a file of a million rows is hundreds of megabytes)."""
+    if text.count("\r") != text.count("\r\n"):  # lone carriage returns end lines too
+        yield from io.StringIO(text, newline="")
+        return
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end + 1]
+        start = end + 1
+    if start < len(text):
+        yield text[start:]
 
 
 def _decode(path: Path, rel: str) -> str | Diagnostic:
@@ -73,8 +88,7 @@ def read_table(path: Path, rel: str) -> tuple[Table | None, list[Diagnostic]]:
     text = _decode(path, rel)
     if isinstance(text, Diagnostic):
         return None, [text]
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[list[str]] = []
+    reader = csv.reader(_lines(text), strict=True)
     lines: list[int] = []
     findings: list[Diagnostic] = []
     try:
@@ -87,6 +101,21 @@ def read_table(path: Path, rel: str) -> tuple[Table | None, list[Diagnostic]]:
         if findings:
             return None, findings
         width, end = len(header), reader.line_num
+        # Cells by column; the values of a column that repeats them (dates, areas, kinds:
+        # under half distinct in the first batch) held once each.
+        cells: list[list[str]] = [[] for _ in header]
+        seen: list[dict[str, str] | None] = []
+        batch: list[list[str]] = []
+
+        def keep() -> None:  # the batch's rows into the columns (transposed in bulk)
+            for at, values in enumerate(zip(*batch, strict=True)):
+                if len(seen) == at:
+                    seen.append({} if len(set(values)) < len(values) / 2 else None)
+                known = seen[at]
+                cells[at].extend(values if known is None else
+                                 map(known.setdefault, values, values))
+            batch.clear()
+
         for row in reader:
             start, end = end + 1, reader.line_num
             if len(row) != width:
@@ -96,11 +125,15 @@ def read_table(path: Path, rel: str) -> tuple[Table | None, list[Diagnostic]]:
                                           "one value per column (quote a value holding a "
                                           "comma)"))
                 continue
-            rows.append(row)
+            batch.append(row)
             lines.append(start)
+            if len(batch) == 4096:
+                keep()
+        if batch:
+            keep()
     except csv.Error as exc:
         findings.append(error(rel, reader.line_num, 1, "HP1001", f"this is not valid CSV: {exc}",
                               "close every quoted value with a quote; write a quote inside "
                               "one as two quotes"))
         return None, findings
-    return Table(rel, columns, rows, lines), findings
+    return Table(rel, columns, cells, lines), findings

@@ -106,9 +106,9 @@ def _columns(table: Table, found: _Findings, bad: set[tuple[int, str]]
     for column in COLUMNS:
         number = table.columns.get(column.name)
         if number is None:
-            values[column.name] = [None] * len(table.rows)
+            values[column.name] = [None] * len(table.lines)
             continue
-        cells = [row[number - 1] for row in table.rows]
+        cells = list(table.cells[number - 1])
         if max(map(len, cells), default=0) > MAX_CELL:
             for at, cell in enumerate(cells):
                 if len(cell) > MAX_CELL:
@@ -198,7 +198,7 @@ def _file(path: Path, rel: str, organisations: Collection[str],
         values[name] = [value or () for value in values[name]]
     records = list(map(Record, [rel] * len(table.lines), table.lines,
                        *(values[c.name] for c in COLUMNS)))
-    return records, early + found.all(), len(table.rows) + len(early)
+    return records, early + found.all(), len(table.lines) + len(early)
 
 
 def _duplicates(by_file: dict[str, list[Record]]) -> list[Diagnostic]:

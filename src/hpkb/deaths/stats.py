@@ -33,7 +33,18 @@ def count_tail(observed: int, mean: float, size: float | None = None) -> float:
                      else (k + size) / (k + 1) * mean / (size + mean))
             k += 1
         return min(1.0, math.exp(first) * total)
-    below = math.fsum(math.exp(_log_pmf(k, mean, size)) for k in range(observed))
+    # P(X < observed), summed downward from observed - 1, each term from the one above
+    # (P(k-1)/P(k)) until the terms no longer count: a handful of standard deviations,
+    # however large the count.
+    last = _log_pmf(observed - 1, mean, size)
+    terms, term, k = [1.0], 1.0, observed - 1
+    while k > 0:
+        term *= (k / mean if size is None else k / (k - 1 + size) * (size + mean) / mean)
+        terms.append(term)
+        k -= 1
+        if term < 1e-17 * terms[0] and (size is None or k <= mean * (size - 1) / size):
+            break  # below the mode the terms only shrink
+    below = math.exp(last) * math.fsum(terms)
     return max(0.0, 1.0 - below)
 
 

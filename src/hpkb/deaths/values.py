@@ -133,27 +133,20 @@ def parse_column(column: Column, cells: Iterable[str]
     of each bad one. A distinct text is parsed once (a decade's records hold a few
     thousand distinct dates)."""
     read = _reader(column)
+    cells = cells if isinstance(cells, list) else list(cells)
     known: dict[str, Any] = {"": None}
     bad: dict[str, Problem] = {}
-    values: list[Any] = []
-    problems: dict[int, Problem] = {}
-    for at, cell in enumerate(cells):
+    for cell in set(cells):
         if cell in known:
-            values.append(known[cell])
-            continue
-        if cell in bad:
-            problems[at] = bad[cell]
-            values.append(None)
             continue
         text = cell.strip()
         try:
             value = read(text) if text else None
         except _Bad as exc:
-            bad[cell] = problems[at] = exc.problem
-            values.append(None)
+            bad[cell] = exc.problem
+            known[cell] = None
             continue
-        if column.kind in ("list", "people") and not value:
-            value = None
-        known[cell] = value
-        values.append(value)
+        known[cell] = None if column.kind in ("list", "people") and not value else value
+    values = list(map(known.__getitem__, cells))
+    problems = {at: bad[cell] for at, cell in enumerate(cells) if cell in bad} if bad else {}
     return values, problems

@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.site_helpers import build_profiles, copy_example
 
 # The one part of a page that depends on the day it is built: a sitemap's dates.
@@ -56,3 +58,31 @@ def test_plain_mkdocs_build_of_the_generated_project_gives_the_same_pages(
     assert sorted(set(ours) - search) == sorted(theirs)
     assert len([rel for rel in theirs if rel.endswith(".html")]) > 50
     assert [rel for rel in theirs if ours[rel] != theirs[rel]] == []
+
+
+def test_the_engine_is_whichever_of_mkdocs_and_properdocs_is_installed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock installs MkDocs; with only ProperDocs installed the engine module takes
+    ProperDocs (its log, its modules), and the build's fingerprint records either."""
+    from importlib.metadata import PackageNotFoundError
+
+    from hpkb.outputs.site import engine
+    from hpkb.reuse import fingerprint
+
+    assert engine.engine_name() == "mkdocs"
+    assert "mkdocs=1.6.1\n" in fingerprint._library_versions()
+    assert "properdocs=absent\n" in fingerprint._library_versions()
+
+    def only_properdocs(name: str) -> str:
+        if name == "mkdocs":
+            raise PackageNotFoundError(name)
+        return "1.6.7"
+
+    engine.engine_name.cache_clear()
+    monkeypatch.setattr(engine, "version", only_properdocs)
+    try:
+        assert engine.engine_name() == "properdocs"
+    finally:
+        monkeypatch.undo()
+        engine.engine_name.cache_clear()
+    assert engine.engine_name() == "mkdocs"

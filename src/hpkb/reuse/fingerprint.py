@@ -11,7 +11,7 @@ import functools
 import hashlib
 import os
 from collections.abc import Iterable
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from hpkb.content.files import file_digest
@@ -22,8 +22,9 @@ __all__ = ["BUILD_STAMP", "Found", "build_fingerprint", "code_digest", "files_di
 
 BUILD_STAMP = "build-inputs.sha256"
 INPUTS = ("mkdocs.yml", "content", "templates", "deaths", *KIND_FOLDERS.values())
-RENDERING_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions",
-                       "jinja2", "whoosh-reloaded", "pypandoc-binary", "typst")
+RENDERING_LIBRARIES = ("mkdocs", "properdocs", "mkdocs-material", "markdown",
+                       "pymdown-extensions", "jinja2", "whoosh-reloaded", "pypandoc-binary",
+                       "typst")
 
 
 Found = list[tuple[tuple[str, ...], str]]  # (parts of the path below a base, the path)
@@ -103,7 +104,15 @@ def _library_versions() -> str:
     # libraries a process has loaded are the versions it started with, whatever is
     # installed meanwhile. hpkb's own files are read every time (templates are read
     # from disk as pages render).
-    return "".join(f"{name}={version(name)}\n" for name in RENDERING_LIBRARIES)
+    return "".join(f"{name}={_installed(name)}\n" for name in RENDERING_LIBRARIES)
+
+
+def _installed(name: str) -> str:
+    """A library's version, or "absent" (one of the site engines is)."""
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
 
 
 def build_fingerprint(root: Path, request: Iterable[str], files: dict[str, str] | None = None

@@ -1,25 +1,50 @@
-"""Run MkDocs on the generated project through its documented entry point.
+"""The site engine: run MkDocs on the generated project through its documented entry point.
 
 `mkdocs.commands.build.build` builds the project hpkb wrote (docs/, overrides/,
 mkdocs.yml) exactly as plain `mkdocs build` does; hpkb's own part in it is a plugin named
 in that mkdocs.yml (`hpkb.outputs.site.plugin`). Every MkDocs warning becomes a finding
 (strict), and every HTML file of the built site is checked (`hpkb.outputs.site.html_check`).
+
+This module is the only one that runs the engine. The engine is MkDocs 1.6, or
+ProperDocs (a maintained fork of MkDocs 1.x, the same engine under its own name) when
+the lock installs ProperDocs instead: then ProperDocs' own redirect makes the theme's and
+the plugin's `import mkdocs.*` ProperDocs', and its log is read under its name.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from hpkb.check.findings import Diagnostic, error
 from hpkb.outputs.site.html_check import check_built_pages, html_findings
 
-__all__ = ["prime", "run_mkdocs"]
+__all__ = ["engine_name", "prime", "run_mkdocs"]
+
+
+@functools.cache
+def engine_name() -> str:
+    """The site engine installed: "mkdocs", or "properdocs" when only ProperDocs is."""
+    try:
+        version("mkdocs")
+    except PackageNotFoundError:
+        return "properdocs"
+    return "mkdocs"
+
+
+def _engine(module: str) -> Any:
+    """The engine's module ``module`` (config, commands.build)."""
+    if engine_name() == "properdocs":
+        importlib.import_module("properdocs.replacement")  # `import mkdocs.*` → ProperDocs
+    return importlib.import_module(f"{engine_name()}.{module}")
 
 
 class _Collect(logging.Handler):
@@ -34,7 +59,7 @@ class _Collect(logging.Handler):
 @contextmanager
 def _mkdocs_log() -> Iterator[_Collect]:
     """MkDocs' warnings and errors, collected rather than printed."""
-    logger = logging.getLogger("mkdocs")
+    logger = logging.getLogger(engine_name())
     collect = _Collect()
     saved = (logger.propagate, logger.level)
     logger.addHandler(collect)
@@ -52,9 +77,7 @@ def _load_config(config_path: Path) -> Any:
     """MkDocs' config of ``config_path``, without its notice about MkDocs 2."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
-    from mkdocs.config import load_config
-
-    return load_config(str(config_path))
+    return _engine("config").load_config(str(config_path))
 
 
 def prime(config_path: Path) -> None:
@@ -83,11 +106,9 @@ def run_mkdocs(config_path: Path) -> list[Diagnostic]:
     site: Path | None = None
     with _mkdocs_log() as collected:
         try:
-            from mkdocs.commands.build import build
-
             config = _load_config(config_path)
             site = Path(config.site_dir)
-            build(config)
+            _engine("commands.build").build(config)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"
     messages = collected.messages

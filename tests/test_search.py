@@ -107,6 +107,33 @@ def test_missing_index_is_a_clear_error(starter: Path) -> None:
     assert "run `hpkb build --profile shared` first" in result.stderr
 
 
+def test_an_index_from_another_version_is_a_clear_error_and_is_rebuilt(
+        starter: Path) -> None:
+    """An index whose saved schema names classes this hpkb does not have (one written
+    before its modules moved) is reported, not a traceback; the next build writes it
+    afresh rather than updating it."""
+    import json
+
+    assert run_cli(starter, "build", "--skip", "packs").exit_code == 0
+    folder = starter / "build/shared/search"
+    toc = next(folder.glob("*.toc"))
+    old = b"hpkb.outputs.search.index_format"
+    assert old in toc.read_bytes()
+    toc.write_bytes(toc.read_bytes().replace(old, b"hpkb.gone_away_module_xyz"))
+    result = run_cli(starter, "search", "anything")
+    assert result.exit_code == 1
+    assert "written by another version of hpkb: build the profile again" in result.stderr
+    record = folder / "indexed.json"
+    data = json.loads(record.read_text())
+    record.write_text(json.dumps({**data, "layout": 3}))  # as the older version wrote it
+    (starter / "practice/PR-2024-001.md").write_text(
+        (starter / "practice/PR-2024-001.md").read_text().replace("## Aim\n",
+                                                                  "## Aim\n\nEdited.\n"))
+    again = run_cli(starter, "build", "--skip", "packs")
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert run_cli(starter, "search", "anything").exit_code == 0
+
+
 def test_stale_index_is_noted(starter: Path) -> None:
     assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
     later = time.time() + 5

@@ -195,9 +195,10 @@ class IndexReport:
 
 
 # The record beside the index of what it holds: each entry's content hash, and the
-# layout's version (a different layout is rebuilt from scratch, not updated).
+# layout's version (a different layout is rebuilt from scratch, not updated). 4: the
+# schema saved in the index names hpkb.outputs.search.index_format's classes.
 INDEXED_FILE = "indexed.json"
-INDEX_LAYOUT = 3
+INDEX_LAYOUT = 4
 # Deleted documents stay in the index until segments merge; queries skip them and scores
 # leave them out (hpkb.outputs.search.index_stats), so merging all is needed only when they pile up.
 MERGE_DELETED_SHARE = 0.1
@@ -587,12 +588,17 @@ class IndexReader:
         from hpkb.outputs.search.term_scores import TermScores
 
         tocs = sorted(self.folder.glob("*.toc"))
-        if not tocs or not index.exists_in(str(self.folder)):
-            raise SearchError(f"no search index in {self.folder}")
-        stamp = (tocs[-1].name, tocs[-1].stat().st_mtime_ns)
+        try:
+            if not tocs or not index.exists_in(str(self.folder)):
+                raise SearchError(f"no search index in {self.folder}")
+            stamp = (tocs[-1].name, tocs[-1].stat().st_mtime_ns)
+            if stamp != self._stamp:
+                self.close()
+                self._store = index.open_dir(str(self.folder))
+        except (ImportError, AttributeError) as exc:  # its schema names other classes
+            raise SearchError(f"the search index in {self.folder} was written by another "
+                              "version of hpkb: build the profile again") from exc
         if stamp != self._stamp:
-            self.close()
-            self._store = index.open_dir(str(self.folder))
             self._searcher = _searcher(self._store)
             self._scores = TermScores(self._searcher.reader(), self._searcher.weighting.stats)
             self._stamp = stamp

@@ -293,7 +293,7 @@ def test_output_guard_scans_again_only_the_pieces_an_edit_changed(
         (out / "export").mkdir(parents=True)
         (out / "export" / "entries.json").write_text(text, encoding="utf-8")
         scanned.clear()
-        guard = OutputGuard(out, seen, validation.corpus, [], previous, linked=True)
+        guard = OutputGuard(out, seen, validation.corpus, [], previous)
         return [(f.file, f.line) for f in guard.finish()]
 
     assert guarded("first", "".join(lines), None) == []
@@ -558,3 +558,34 @@ def test_output_guard_refuses_a_pack_with_a_name_broken_across_lines(starter: Pa
     findings = guard_outputs(out, seen, validation.corpus, [])
     assert [f.code for f in findings] == ["HP603"]
     assert "debrief subject" in findings[0].message
+
+
+def test_a_file_linked_from_the_last_build_is_read_whatever_its_size_and_times(
+        starter: Path, tmp_path: Path) -> None:
+    """What the guard kept from the last build is keyed by the bytes it read: a file
+    hard-linked from that build and changed in place since, its size and times put back,
+    is read again and refused. Nothing is passed on the word of names, sizes or times."""
+    import os
+
+    from hpkb.guard.publication import OutputGuard
+
+    validation = validate_repo(starter)
+    seen = profile_view(validation, "shared")
+    first = tmp_path / "first" / "export"
+    first.mkdir(parents=True)
+    (first / "entries.json").write_text("a review of partner records; a meeting in May " * 20,
+                                        encoding="utf-8")
+    assert OutputGuard(first.parent, seen, validation.corpus, []).finish() == []
+    second = tmp_path / "second" / "export"
+    second.mkdir(parents=True)
+    os.link(first / "entries.json", second / "entries.json")
+    before = (second / "entries.json").stat()
+    data = (second / "entries.json").read_bytes()
+    name = b"Imelda Castrow "
+    (second / "entries.json").write_bytes(name + data[len(name):])  # in place: both change
+    os.utime(second / "entries.json", ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (second / "entries.json").stat().st_size == before.st_size
+    findings = OutputGuard(second.parent, seen, validation.corpus, [],
+                           first.parent).finish()
+    assert [(f.file, f.code) for f in findings] == [("build/shared/export/entries.json",
+                                                      "HP603")]

@@ -622,7 +622,7 @@ def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
     if plan.before_guard is not None:
         plan.before_guard(staging)
     return OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous,
-                       linked=plan.previous_intact, records=plan.guard_terms).finish()
+                       records=plan.guard_terms).finish()
 
 
 # --- Death investigations (hpkb.deaths): what a build takes from deaths/*.csv.

@@ -35,7 +35,6 @@ from hpkb.outputs.site.search import INDEX_FOLDER
 from hpkb.reuse.fingerprint import code_digest, walk_tree
 from hpkb.reuse.forked import on_two_cores
 from hpkb.view.gate import ProfileView, rewrite_references
-from hpkb.write import same_file
 
 __all__ = [
     "DECLARED_CONTACT",
@@ -592,19 +591,17 @@ class OutputGuard:
     many goes as the build likes (a part can be checked while another is still being
     written), then records what it passed.
 
-    A file byte-identical to one at the same place in ``previous`` that passed under the
-    same rules (names, hidden entries, allow-list, code) is not scanned again. With
-    ``linked`` (``previous`` stands as it was left when its guard passed it: its stamp
-    says so), a file that *is* that file, hard-linked into this build, is not even read.
+    Every file is read. A file byte-identical to one at the same place in ``previous``
+    that passed under the same rules (names, hidden entries, allow-list, code) is not
+    scanned again: what the guard kept is keyed by the bytes' digest and the rules'.
     ``records``: more strings no file may hold, whole (the death records' names,
     addresses and refs: `hpkb.deaths.outputs.record_terms`).
     """
 
     def __init__(self, folder: Path, profile_view: ProfileView, corpus: Corpus,
                  allow: Iterable[str], previous: Path | None = None, *,
-                 linked: bool = False, records: Collection[str] = ()) -> None:
+                 records: Collection[str] = ()) -> None:
         self.folder = folder
-        self._previous = previous if linked else None
         self.findings: list[Diagnostic] = []
         self._where = f"build/{profile_view.name}"
         self._passed: dict[str, str] = {}
@@ -662,21 +659,14 @@ class OutputGuard:
             todo.append((path, rel))
         checks: Iterable[_FileCheck]
         if two_cores:
-            # The last build's files linked into this one are passed here (two looks at
-            # each): a one-entry edit then leaves too few files to share.
-            by_file = {at: check for at, item in enumerate(todo)
-                       if (check := self._linked(item)) is not None}
-            left = [item for at, item in enumerate(todo) if at not in by_file]
-            groups = _costliest_first(left)
-            done = on_two_cores(lambda group: [self._read_and_check(left[at]) for at in group],
+            groups = _costliest_first(todo)
+            done = on_two_cores(lambda group: [self._read_and_check(todo[at]) for at in group],
                                 groups)
-            checks_left = {at: check for group, group_checks in zip(groups, done, strict=True)
-                           for at, check in zip(group, group_checks, strict=True)}
-            numbers = iter(range(len(left)))
-            checks = [by_file[at] if at in by_file else checks_left[next(numbers)]
-                      for at in range(len(todo))]
+            by_index = {at: check for group, group_checks in zip(groups, done, strict=True)
+                        for at, check in zip(group, group_checks, strict=True)}
+            checks = [by_index[at] for at in range(len(todo))]
         else:
-            checks = map(self._check_file, todo)
+            checks = map(self._read_and_check, todo)
         # Applied in the files' order, so the findings read the same however made.
         for check in checks:
             self.findings += check.findings
@@ -684,22 +674,6 @@ class OutputGuard:
             if check.passed is not None:
                 self._passed[check.rel] = check.passed
                 self._clean.add((check.passed, check.in_index))
-
-    def _linked(self, item: tuple[str, str]) -> _FileCheck | None:
-        """A file passed as it is: the last build's, which passed then, linked here (the
-        paths as text, not pathlib objects, for each of a build's files)."""
-        rel = item[1]
-        if self._previous is None or rel not in self._before or \
-                not same_file(item[0], f"{self._previous}/{rel}"):
-            return None
-        return _FileCheck(rel, rel.startswith(WORD_INDEXES), [], self._before[rel], ())
-
-    def _check_file(self, item: tuple[str, str]) -> _FileCheck:
-        """One file's findings, and what passed: the file's digest when it did, and its
-        clean pieces. The sets of what passed are updated too (they only save scanning
-        bytes passed before, so a forked child's updates, lost, change no result)."""
-        linked = self._linked(item)
-        return linked if linked is not None else self._read_and_check(item)
 
     def _read_and_check(self, item: tuple[str, str]) -> _FileCheck:
         path, rel = Path(item[0]), item[1]

@@ -365,42 +365,71 @@ def _frozen_when_loaded() -> Iterator[None]:
 
 
 def build(request: BuildRequest) -> BuildReport:
-    """Validate, decide the profile's view, write every stage, then swap the build in."""
-    # The live build came from these very inputs, and passed the guard then. Validation
-    # and the view are functions of those inputs too: when the view had nothing to say
-    # then (the stamp records its entry count), neither is decided again, and
-    # validation's findings are the ones recorded for these inputs.
+    """One profile's build: up to date? → validate → view → outputs (the source guard,
+    each output stage, the output guard) → swap. Nothing is written unless every stage
+    and both guards pass; a refused build leaves the live one as it was."""
+    request, identity = _started(request)
+    if (known := _unchanged_before_validating(request, identity)) is not None:
+        return known
+    validation = _validated(request, identity.files if identity is not None else {})
+    if fails(validation.diagnostics, request.strict):
+        return BuildReport(validation.diagnostics)
+    name, _ = _profile(validation, request.profile)
+    identity = identity or _identity(request, validation.settings)
+    assert identity is not None  # _profile has refused an unknown profile
+    _record_findings(request.root, identity.target, identity.fingerprint,
+                     validation.diagnostics)
+    if identity.quiet_entries is not None:  # same inputs, and their view said nothing
+        return _up_to_date(validation.diagnostics, identity, identity.quiet_entries)
+    seen = profile_view(validation, name, drafts=request.drafts,
+                        today=request.today or date.today())
+    findings = validation.diagnostics + seen.diagnostics
+    if fails(seen.diagnostics, request.strict):
+        return BuildReport(findings)
+    if identity.live is not None:  # same inputs as the live build
+        return _up_to_date(findings, identity, len(seen.entries))
+    plan = _stage_plan(request, identity, validation, seen)
+    done, refused = write_stages(identity.target, plan)  # outputs, guards, swap
+    if refused:
+        return BuildReport(findings + tuple(refused))
+    return BuildReport(findings, identity.target, done, len(seen.entries),
+                       deferred=tuple(sorted(plan.deferred)))
+
+
+def _started(request: BuildRequest) -> tuple[BuildRequest, _Identity | None]:
+    """The request with its date settled (`as_of` in the settings, unless given), and
+    which build it asks for (None when the settings cannot say: validation will)."""
     if request.memo is not None:
         request.memo.turn()
     settings, problems = load_settings(request.root)
     request = replace(request, today=today_of(settings, request.today))
-    early = None if problems else _identity(request, settings)
-    if early is not None and early.quiet_entries is not None:
-        known = _recorded_findings(request.root, early.target, early.fingerprint)
-        if known is not None and fails(known, request.strict):
-            return BuildReport(known)
-        if known is not None:
-            return BuildReport(known, early.target, (), early.quiet_entries, up_to_date=True)
-    validation = _validated(request, early.files if early is not None else {})
-    if fails(validation.diagnostics, request.strict):
-        return BuildReport(validation.diagnostics)
-    name, _ = _profile(validation, request.profile)
-    identity = early or _identity(request, validation.settings)
-    assert identity is not None  # _profile has refused an unknown profile
-    target, fingerprint, live = identity.target, identity.fingerprint, identity.live
-    _record_findings(request.root, target, fingerprint, validation.diagnostics)
-    if identity.quiet_entries is not None:
-        return BuildReport(validation.diagnostics, target, (), identity.quiet_entries,
-                           up_to_date=True)
-    today = request.today or date.today()
-    seen = profile_view(validation, name, drafts=request.drafts, today=today)
-    if live is not None and not fails(seen.diagnostics, request.strict):
-        return BuildReport(validation.diagnostics + seen.diagnostics, target, (),
-                           len(seen.entries), up_to_date=True)
-    findings = validation.diagnostics + seen.diagnostics
-    if fails(seen.diagnostics, request.strict):
-        return BuildReport(findings)
-    settings = validation.settings
+    return request, None if problems else _identity(request, settings)
+
+
+def _unchanged_before_validating(request: BuildRequest, identity: _Identity | None
+                                 ) -> BuildReport | None:
+    """The live build came from these very inputs and its view had nothing to say: its
+    validation findings, recorded for these inputs, are the answer (None otherwise)."""
+    if identity is None or identity.quiet_entries is None:
+        return None
+    known = _recorded_findings(request.root, identity.target, identity.fingerprint)
+    if known is None:
+        return None
+    if fails(known, request.strict):
+        return BuildReport(known)
+    return _up_to_date(known, identity, identity.quiet_entries)
+
+
+def _up_to_date(findings: tuple[Diagnostic, ...], identity: _Identity, entries: int
+                ) -> BuildReport:
+    return BuildReport(findings, identity.target, (), entries, up_to_date=True)
+
+
+def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validation,
+                seen: ProfileView) -> StagePlan:
+    """What the output stages need for this build: the source guard to run, the records
+    to write last, what a preview takes from the live build, the death records' parts."""
+    settings, target = validation.settings, identity.target
     checked: list[SourceCheck] = []
     # Only from a live build that stands as its stamp recorded it (its guard passed
     # those very files), and only parts it has.
@@ -408,7 +437,6 @@ def build(request: BuildRequest) -> BuildReport:
         part for part, (stage, folder) in DEFERRABLE.items()
         if request.preview and identity.intact and stage not in request.skip
         and (target / folder).is_dir())
-
     only = _saved_entries(request.saved, seen, target) if deferred else None
     if only is not None and "search" not in request.skip and (target / INDEX_DIR).is_dir():
         # A preview of saved entries shows their pages; the Whoosh index (the search
@@ -426,13 +454,13 @@ def build(request: BuildRequest) -> BuildReport:
         # Last: the stamp covers every other file of the build as it stands.
         write_json(staging / SOURCE_RECORD, checked[0].record())
         quiet = "" if seen.diagnostics else f"{QUIET_VIEW}{len(seen.entries)}\n"
-        inputs = PREVIEW_STAMP if deferred else fingerprint
+        inputs = PREVIEW_STAMP if deferred else identity.fingerprint
         write_text(staging / BUILD_STAMP, f"{inputs}\n{tree_state(staging)}\n{quiet}")
 
     # Death investigations (hpkb.deaths): the internal site's section and analysts' files;
     # every other profile gets only the records' names, addresses and refs, for its guard.
     deaths = _death_outputs(request.root, validation, seen)
-    plan = StagePlan(
+    return StagePlan(
         request.root, settings, seen, validation.corpus, settings.hpkb.allow,
         provenance_of(settings, identity.commit, validation.corpus, seen.today), request.skip,
         {p.id: p.title for p in validation.packs},
@@ -442,11 +470,6 @@ def build(request: BuildRequest) -> BuildReport:
         pages=_with_section(request.root, deaths),
         before_guard=deaths.write if deaths is not None else None,
         guard_terms=_death_terms(request.root, validation, seen))
-    done, refused = write_stages(target, plan)
-    if refused:
-        return BuildReport(findings + tuple(refused))
-    return BuildReport(findings, target, done, len(seen.entries),
-                       deferred=tuple(sorted(deferred)))
 
 
 def _saved_entries(saved: frozenset[str], seen: ProfileView, target: Path

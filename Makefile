@@ -41,7 +41,7 @@ test: lint
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --commands 1000 --repeat 3
 
 lock:
 	rm -rf /tmp/hpkb-lock && $(PYTHON) -m venv /tmp/hpkb-lock

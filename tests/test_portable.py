@@ -1,9 +1,9 @@
 """The author's commands run where POSIX-only modules are missing (as on Windows): every
-hpkb module imports, and `hpkb validate` and `hpkb build` succeed on a copy of the
-example, with `fcntl` and `termios` unimportable, no `os.fork`, and no file descriptors
-handed to a child process (Windows' `subprocess` has no ``pass_fds``). Python's own
-platform checks still see Linux (``os.name``), so a library that picks its own module by
-them is let have it (Whoosh's lock)."""
+hpkb module imports, and `hpkb validate`, `build`, `init`, `new`, `action`, `pack` and
+`serve` work on a copy of the example, with `fcntl` and `termios` unimportable, no
+`os.fork`, and no file descriptors handed to a child process (Windows' `subprocess` has
+no ``pass_fds``). Python's own platform checks still see Linux (``os.name``), so a library
+that picks its own module by them is let have it (Whoosh's lock)."""
 
 from __future__ import annotations
 
@@ -109,3 +109,52 @@ def test_the_authors_other_commands_run_without_posix_only_modules(tmp_path: Pat
     run("--root", str(root), "pack", "--entry", "PR-2024-001", "--profile", "shared",
         "--as-of", AS_OF)
     assert (root / "build/shared/packs/entries.pdf").is_file()
+
+
+def test_serve_previews_a_save_without_posix_only_modules(tmp_path: Path) -> None:
+    """`hpkb serve` builds, serves the site and the search API, and shows a saved edit,
+    with the same modules taken away."""
+    import socket
+    import time
+    import urllib.request
+
+    root = copy_example(tmp_path / "repo")
+    with socket.socket() as probe:  # a free port for the server
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-c", RUN_CLI, "--root", str(root), "serve", "--profile", "shared",
+         "--skip-packs", "--port", str(port)],
+        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true"})
+
+    def fetch(path: str) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=10) as got:
+            return str(got.read().decode("utf-8"))
+
+    def waited(path: str, wanted: str, seconds: float) -> bool:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if wanted in fetch(path):
+                    return True
+            except OSError:
+                pass
+            if server.poll() is not None:
+                return False
+            time.sleep(0.5)
+        return False
+
+    try:
+        page = "practice/PR-2023-003.html"
+        assert waited(page, "</html>", 180), "the site was not served"
+        assert '"results"' in fetch("api/search?q=partner")
+        entry = root / "practice/PR-2023-003.md"
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(text.replace("\n## Aim\n", "\n## Aim\n\nSaved from the editor.\n", 1),
+                         encoding="utf-8")
+        assert waited(page, "Saved from the editor.", 120), "the saved edit was not shown"
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "Traceback" not in output, output

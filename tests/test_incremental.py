@@ -483,3 +483,26 @@ def test_a_site_search_child_that_fails_leaves_the_index_to_the_build(
     full = copy_example(tmp_path / "full")
     build(full, "--skip", "packs")
     assert_same_build(broken / "build" / "shared", full / "build" / "shared")
+
+
+def test_a_live_index_damaged_by_hand_is_rebuilt_not_updated(tmp_path: Path) -> None:
+    """A live Whoosh segment edited in place (its size and times kept, so the build's
+    stamp still matches) cannot be opened: the next build writes the index afresh, as a
+    clean build would, instead of failing with a traceback."""
+    import os
+
+    root = copy_example(tmp_path / "repo")
+    build(root, "--skip", "packs")
+    segment = sorted((root / "build/shared/search").glob("*.seg"))[0]
+    before = segment.stat()
+    data = bytearray(segment.read_bytes())
+    data[:20] = b"\xff" * 20
+    segment.write_bytes(bytes(data))
+    os.utime(segment, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edit(root)
+    build(root, "--skip", "packs")
+    fresh = copy_example(tmp_path / "fresh")
+    edit(fresh)
+    build(fresh, "--skip", "packs")
+    assert _search_view(root / "build/shared/search") == \
+        _search_view(fresh / "build/shared/search")

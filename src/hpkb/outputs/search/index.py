@@ -12,10 +12,13 @@ import heapq
 import itertools
 import json
 import os
+import pickle
 import re
 import shutil
+import struct
 import sys
 import threading
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -216,17 +219,37 @@ def _queue_shared() -> bool:
 def _indexed(folder: Path) -> dict[str, str] | None:
     """The content hash of each entry in the index in ``folder``, or None when there is
     no usable index there."""
-    from whoosh import index
 
     try:
         record = json.loads((folder / INDEXED_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     if not isinstance(record, dict) or record.get("layout") != INDEX_LAYOUT \
-            or not index.exists_in(str(folder)):
+            or not _readable_index(folder):
         return None
     hashes = record.get("hashes")
     return hashes if isinstance(hashes, dict) else None
+
+
+def _readable_index(folder: Path) -> bool:
+    """Whoosh opens the index in ``folder`` and a reader over every segment of it: an
+    index damaged since it was written (a segment file edited by hand) is rebuilt from
+    scratch rather than updated."""
+    from whoosh import index
+
+    try:
+        if not index.exists_in(str(folder)):
+            return False
+        store = index.open_dir(str(folder))
+        try:
+            with store.reader() as reader:
+                reader.doc_count_all()
+        finally:
+            store.close()
+    except (OSError, ValueError, EOFError, KeyError, IndexError, ImportError,
+            AttributeError, struct.error, zlib.error, pickle.UnpicklingError):
+        return False
+    return True
 
 
 def _share_segments(source: str, target: str) -> None:

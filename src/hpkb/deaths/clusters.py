@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from hpkb.deaths.alerts import Alert, span_text
 from hpkb.deaths.death import Death
+from hpkb.deaths.partition import Partition
 from hpkb.deaths.people import INSTITUTIONS, People
 from hpkb.deaths.stats import count_tail, surprise
 
@@ -58,14 +59,7 @@ def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
     side = RADIUS / 1.4143  # the cell's diagonal just under RADIUS
     grid: defaultdict[tuple[int, int], deque[tuple[int, int, float, float]]] = \
         defaultdict(deque)
-    parent = {at: at for at in chosen}
-
-    def root(at: int) -> int:
-        while parent[at] != at:
-            parent[at] = parent[parent[at]]
-            at = parent[at]
-        return at
-
+    joined = Partition(chosen)
     for at in sorted(chosen, key=lambda i: deaths[i].when):
         death = deaths[at]
         day, east, north = death.when.toordinal(), death.easting or 0.0, death.northing or 0.0
@@ -75,19 +69,19 @@ def _groups(chosen: list[int], deaths: Sequence[Death]) -> list[list[int]]:
                 cell = grid.get((x + dx, y + dy))
                 while cell and day - cell[0][0] > WINDOW:
                     cell.popleft()
-                if not cell or root(cell[-1][1]) == root(at):
+                if not cell or joined.same(cell[-1][1], at):
                     continue
                 if dx == dy == 0:
-                    parent[root(cell[-1][1])] = root(at)
+                    joined.join(cell[-1][1], at)
                     continue
                 for _, other, there_east, there_north in cell:
                     if math.dist((east, north), (there_east, there_north)) <= RADIUS:
-                        parent[root(other)] = root(at)
+                        joined.join(other, at)
                         break
         grid[(x, y)].append((day, at, east, north))
     groups: defaultdict[int, list[int]] = defaultdict(list)
     for at in chosen:
-        groups[root(at)].append(at)
+        groups[joined.root(at)].append(at)
     return [g for g in groups.values() if len(g) >= LEAST]
 
 

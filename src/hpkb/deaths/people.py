@@ -21,6 +21,7 @@ from typing import Any
 from hpkb.deaths.alerts import Alert, span_text
 from hpkb.deaths.death import Death
 from hpkb.deaths.linkage import name_parts
+from hpkb.deaths.partition import Partition
 from hpkb.deaths.stats import count_tail, surprise
 
 __all__ = ["INSTITUTIONS", "People", "match_people", "person_alerts"]
@@ -77,26 +78,17 @@ def match_people(deaths: Sequence[Death], con: Any) -> People:
                 by_key[key].append((at, role))
                 written.setdefault(key, name)
     keys = sorted(by_key)
-    parent = {key: key for key in keys}
-
-    def root(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
+    people = Partition(keys)
     for a, b in _close_keys(con, keys) if keys else []:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    number = {key: at for at, key in enumerate(sorted({root(k) for k in keys}))}
+        people.join(a, b)
+    number = {key: at for at, key in enumerate(sorted({people.root(k) for k in keys}))}
     mentions: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
     of_death: defaultdict[int, list[tuple[int, str]]] = defaultdict(list)
     names: dict[int, str] = {}
     matched: defaultdict[int, list[str]] = defaultdict(list)
     for key in keys:
-        person = number[root(key)]
-        names.setdefault(person, written[root(key)])
+        person = number[people.root(key)]
+        names.setdefault(person, written[people.root(key)])
         matched[person].append(key)
         for at, role in by_key[key]:
             mentions[person].append((at, role))

@@ -14,7 +14,7 @@ import hashlib
 import html
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -68,13 +68,18 @@ LABELS = {
 RATING_ORDER = ("worked", "promising", "untested", "did-not-work")  # best evidence first
 
 
+def listed_entries(profile_view: ProfileView) -> list[PublishedEntry]:
+    """The entries listings show: all the view's but archived ones (their pages stay)."""
+    return [e for e in profile_view.entries if e.meta["status"] != "archived"]
+
+
 def site_nav(profile_view: ProfileView, pages: Iterable[str]) -> list[dict[str, str]]:
     """The sidebar: only what this site has. A kind's listing shows when the profile has
     entries of it, recommendations when an entry or response cites one, the action tracker
     and review list on a personal profile with actions or review dates. Pages reached from
     other pages (practice by rating, entries by region, tags, a section's sub-pages) stay
     out of it. ``pages`` are the extra pages' names (content/pages and sections), in order."""
-    listed = [e for e in profile_view.entries if e.meta["status"] != "archived"]
+    listed = listed_entries(profile_view)
     kinds = {e.kind for e in listed}
     nav = [{"Home": "index.md"}]
     nav += [{KIND_TITLES[kind]: f"{KIND_PAGES[kind]}/index.md"}
@@ -171,7 +176,7 @@ class _Renderer:
         self.by_id = {e.id: e for e in profile_view.entries}
         # Archived entries keep their pages (links to them still work) but leave every
         # listing: home, kinds, themes, tags, the finder, recommendations, browse pages.
-        self.listed = [e for e in profile_view.entries if e.meta["status"] != "archived"]
+        self.listed = listed_entries(profile_view)
         self.taxonomy = profile_view.taxonomy
         self.targets = targets
         self.env = _site_env(template_dirs, template_cache)
@@ -502,7 +507,7 @@ class ProcessStep:
     verdict: str | None  # "within", "late" or "missing", for a step with a target
 
 
-def process_steps(meta: dict[str, Any] | Any, targets: tuple[int, int]) -> list[ProcessStep]:
+def process_steps(meta: Mapping[str, Any], targets: tuple[int, int]) -> list[ProcessStep]:
     """A debrief's process from the incident (the start of the clock) in date order, each
     step with its days from the incident and, for the initial review and the report, its
     verdict against the target; steps not yet done last, in process order."""

@@ -19,10 +19,14 @@ __all__ = ["MOST_ALERTS", "deaths_pack_document", "deaths_pack_markdown"]
 MOST_ALERTS = 10
 
 
-def _rows(head: tuple[str, ...], rows: list[tuple[object, ...]]) -> list[str]:
+def _rows(head: tuple[str, ...], rows: list[tuple[object, ...]],
+          widths: tuple[int, ...] | None = None) -> list[str]:
+    """A pipe table, left-aligned; ``widths``: each column's share of the page (pandoc
+    reads them from the lengths of the rule under the head), else equal shares."""
     if not rows:
         return ["None in this period.", ""]
-    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head),
+    rule = "|".join(":" + "-" * width for width in widths or (3,) * len(head))
+    return ["| " + " | ".join(head) + " |", f"|{rule}|",
             *("| " + " | ".join(escape_md(str(c)) for c in row) + " |" for row in rows), ""]
 
 
@@ -48,7 +52,8 @@ def deaths_pack_markdown(analysis: Analysis) -> tuple[str, dict[str, str]]:
     lines += _rows(("Refs", "Date", "Area", "Initial view", "Investigation", "Debrief"),
                    [(", ".join(d.refs), d.when.isoformat(), d.area or "", d.category or "",
                      d.investigation or "", ", ".join(d.debriefs))
-                    for d in open_cases(analysis.deaths, analysis.period)])
+                    for d in open_cases(analysis.deaths, analysis.period)],
+                   (26, 13, 15, 14, 16, 16))
     lines += ["## Spikes", ""]
     lines += _rows(("Quarter", "What", "Observed", "Expected"),
                    [(s.quarter, f"{s.what}: {s.label}", s.observed, f"{s.expected:.1f}")
@@ -56,7 +61,8 @@ def deaths_pack_markdown(analysis: Analysis) -> tuple[str, dict[str, str]]:
     lines += ["## Alerts to review (strongest first)", ""]
     lines += _rows(("Alert", "Score", "Why", "Members"),
                    [(a.id, f"{a.score:g}", a.because, ", ".join(a.refs))
-                    for a in analysis.alerts[:MOST_ALERTS]])
+                    for a in analysis.alerts[:MOST_ALERTS]],
+                   (16, 7, 47, 30))
     return "\n".join(lines) + "\n", {f"{c.name}.svg": c.svg for n, c in charts.items()
                                      if n in wanted}
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,22 +16,6 @@ from hpkb.cli import main
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-22"
-
-
-@contextmanager
-def another_thread(running: bool = True) -> Iterator[None]:
-    """An idle second thread while the block runs (when ``running``): hpkb.reuse.forked then
-    forks nothing, as beside `hpkb serve`'s threads, and does everything on this core."""
-    stop = threading.Event()
-    beside = threading.Thread(target=stop.wait)
-    if running:
-        beside.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        if running:
-            beside.join()
 
 
 @dataclass

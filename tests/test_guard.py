@@ -15,7 +15,7 @@ from hpkb.check.validate import validate_repo
 from hpkb.guard.personal_data import find_personal_data
 from hpkb.guard.publication import guard_outputs, pdf_readings, subject_names
 from hpkb.pipeline import profile_view
-from tests.conftest import AS_OF, REPO_ROOT, another_thread, run_cli
+from tests.conftest import AS_OF, REPO_ROOT, run_cli
 
 
 def _nhs(first_nine: str) -> str:
@@ -189,21 +189,25 @@ def test_output_guard_catches_what_slipped_through(starter: Path, tmp_path: Path
 
 def test_output_guard_on_two_cores_finds_what_one_core_finds(
         starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The last files are checked half by a forked child: the same findings, in the
-    same order, and the same record of what passed."""
+    """The last files are checked half by a second process: the same findings, in the
+    same order, and the same record of what passed; files that passed before as they
+    are now are read, not handed to it."""
     import json
 
     import hpkb.guard.publication
+    import hpkb.reuse.parallel
     from hpkb.guard.publication import GUARD_RECORD, OutputGuard
-    from hpkb.reuse.forked import on_two_cores
+    from hpkb.reuse.parallel import shared_out
 
-    forked: list[int] = []
-    monkeypatch.setattr(hpkb.guard.publication, "on_two_cores", lambda work, items: (
-        forked.append(len(items)) or on_two_cores(work, items)))
+    monkeypatch.setattr(hpkb.guard.publication, "SHARED_MIN_BYTES", 1)
+    shared: list[int] = []
+    monkeypatch.setattr(hpkb.guard.publication, "shared_out", lambda work, items, **options: (
+        shared.append(sum(map(len, items))) or shared_out(work, items, **options)))
     validation = validate_repo(starter)
     seen = profile_view(validation, "shared")
 
-    def guarded(name: str, dirty: bool, threaded: bool) -> tuple[list[Any], Any]:
+    def guarded(name: str, dirty: bool, cores: int, previous: Path | None = None
+                ) -> tuple[list[Any], Any]:
         out = tmp_path / name
         (out / "site" / "search-index").mkdir(parents=True)
         for n in range(240):
@@ -212,22 +216,27 @@ def test_output_guard_on_two_cores_finds_what_one_core_finds(
                 text += f"<p>line {n} names Imelda Castrow</p>\n"
             (out / "site" / "search-index" / f"{n:03d}.json.gz").write_bytes(
                 gzip.compress(text.encode(), mtime=0))  # the same bytes every run
-        guard = OutputGuard(out, seen, validation.corpus, [])
+        guard = OutputGuard(out, seen, validation.corpus, [], previous)
         guard.scan(leave_out=("site", "search-index"))
-        with another_thread(threaded):  # no fork: all on this core
+        with monkeypatch.context() as patched:
+            patched.setattr(hpkb.reuse.parallel, "usable_cores", lambda: cores)
             findings = [(f.file, f.line, f.code) for f in guard.finish()]
         record = out / GUARD_RECORD
         return findings, json.loads(record.read_text("utf-8")) if record.is_file() else None
 
-    dirty = guarded("dirty-forked", True, False)
-    assert dirty == guarded("dirty-alone", True, True)
+    dirty = guarded("dirty-shared", True, 2)
+    assert dirty == guarded("dirty-alone", True, 1)
     assert [line for _, line, _ in dirty[0]] == [4] * 6
     assert [file.rsplit("/", 1)[1] for file, _, _ in dirty[0]] == [
         f"{n:03d}.json.gz" for n in range(7, 240, 40)]
-    clean = guarded("clean-forked", False, False)
-    assert clean == guarded("clean-alone", False, True)
+    clean = guarded("clean-shared", False, 2)
+    assert clean == guarded("clean-alone", False, 1)
     assert clean[0] == [] and len(clean[1]["passed"]) == 240
-    assert forked == [240] * 4
+    assert shared == [240] * 4
+    # Built again as before: every file passed there, as it is; nothing is shared out.
+    again = guarded("clean-again", False, 2, previous=tmp_path / "clean-shared")
+    assert again[0] == [] and again[1]["passed"] == clean[1]["passed"]
+    assert shared == [240] * 4
 
 
 def test_output_guard_shares_out_the_largest_files_first_and_copies_together(
@@ -244,7 +253,7 @@ def test_output_guard_shares_out_the_largest_files_first_and_copies_together(
     for name, size in sizes.items():
         (tmp_path / name).write_bytes(b"x" * size)
         todo.append((str(tmp_path / name), name))
-    groups = [[todo[at][1] for at in group] for group in _costliest_first(todo)]
+    groups = [[todo[at][1] for at in group] for group in _costliest_first(todo)[0]]
     assert groups == [["c-big.seg"], ["b-copy.json", "e-copy.json"], ["f-other.json"],
                       ["a-small.html"], ["d-tiny.txt"]]
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import AS_OF, Result, another_thread, run_cli
+from tests.conftest import AS_OF, Result, run_cli
 from tests.site_helpers import copy_example
 
 EDITED = "practice/PR-2023-003.md"
@@ -296,39 +296,32 @@ def test_a_rebuild_reads_again_whatever_changed_in_the_live_build(tmp_path: Path
     assert "site/tags.html" not in refused.stdout + refused.stderr
 
 
-@pytest.mark.parametrize("beside_thread", [False, True])
 def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_cores(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, beside_thread: bool) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The source guard runs while the Whoosh index's second process works: a name it
     finds still refuses the build and stops that process, and nothing is left behind
-    (no build, no staging folder, no index part). The second process is a fork, or
-    beside another thread (as in `hpkb serve`) a fresh interpreter."""
-    import os
+    (no build, no staging folder, no index part, no process)."""
+    import multiprocessing
 
     import hpkb.outputs.search.index
 
     monkeypatch.setattr(hpkb.outputs.search.index, "PARALLEL_MIN_ENTRIES", 2)
-    started: list[Any] = []
-    spied_name = "start_worker" if beside_thread else "in_background"
-    real = getattr(hpkb.outputs.search.index, spied_name)
+    monkeypatch.setattr(hpkb.outputs.search.index, "PART_MIN", 2)
+    shared: list[int] = []
+    real = hpkb.outputs.search.index.shared_out
 
-    def spied(*args: Any, **kwargs: Any) -> Any:
-        started.append(second := real(*args, **kwargs))
-        return second
+    def spied(work: Any, items: Any, **options: Any) -> Any:
+        shared.append(len(items))
+        return real(work, items, **options)
 
-    monkeypatch.setattr(hpkb.outputs.search.index, spied_name, spied)
+    monkeypatch.setattr(hpkb.outputs.search.index, "shared_out", spied)
     root = copy_example(tmp_path / "repo")
     edit(root, "\n## Aim\n", "\n## Aim\n\nMarla Quennick attended.\n")
-    with another_thread(beside_thread):
-        refused = attempt(root, "--skip", "packs")
+    refused = attempt(root, "--skip", "packs")
     assert refused.exit_code == 1
     assert "HP601" in refused.stdout + refused.stderr
-    assert len(started) == 1 and started[0] is not None
-    if beside_thread:
-        assert started[0].poll() is not None  # the fresh interpreter, stopped
-    else:
-        with pytest.raises(ChildProcessError):  # the fork, stopped and reaped
-            os.waitpid(started[0].child, os.WNOHANG)
+    assert len(shared) == 1 and shared[0] > 1
+    assert multiprocessing.active_children() == []
     assert sorted(p.name for p in (root / "build").iterdir()) == [".cache"]
 
 
@@ -452,37 +445,6 @@ def test_the_digests_walk_a_tree_as_pathlib_does(tmp_path: Path) -> None:
             [p.relative_to(base).parts for p in expected]
         assert [Path(path) for _, path in sorted(walk_tree(base, folder, files_only=True))] \
             == [p for p in expected if p.is_file()]
-
-
-def test_a_site_search_child_that_fails_leaves_the_index_to_the_build(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The site's search index is written by a forked child while the build goes on;
-    a child that fails half way (here: after one file) is redone by the build, and the
-    result is what a full build gives."""
-    import os
-
-    import hpkb.outputs.site.search
-    import hpkb.pipeline
-
-    parent = os.getpid()
-    write = hpkb.outputs.site.search.write_index_files
-
-    def fragile(files: Any, folder: Path, previous: Path | None) -> None:
-        if os.getpid() != parent:
-            (tmp_path / "child-ran").touch()
-            first = next(iter(files.files))
-            write(type(files)({first: "half written"}), folder, None)
-            raise RuntimeError("the child fails")
-        write(files, folder, previous)
-
-    monkeypatch.setattr(hpkb.outputs.site.search, "write_index_files", fragile)
-    broken = copy_example(tmp_path / "broken")
-    build(broken, "--skip", "packs")
-    assert (tmp_path / "child-ran").exists()
-    monkeypatch.undo()
-    full = copy_example(tmp_path / "full")
-    build(full, "--skip", "packs")
-    assert_same_build(broken / "build" / "shared", full / "build" / "shared")
 
 
 def test_a_live_index_damaged_by_hand_is_rebuilt_not_updated(tmp_path: Path) -> None:

@@ -55,8 +55,10 @@ print(len(names))
 # The commands, with the thresholds for a second process lowered to the example's size,
 # so every path that would share work between processes is taken (or declined).
 RUN_CLI = WITHOUT_POSIX + """
-import hpkb.outputs.search.index
+import hpkb.guard.publication, hpkb.outputs.search.index
 hpkb.outputs.search.index.PARALLEL_MIN_ENTRIES = 2
+hpkb.outputs.search.index.PART_MIN = 2
+hpkb.guard.publication.SHARED_MIN_BYTES = 1
 from hpkb.cli import main
 main(sys.argv[1:], prog_name="hpkb")
 """

@@ -101,47 +101,6 @@ def test_only_the_digit_free_rules_can_match_text_without_a_digit(text: str) -> 
     assert find_personal_data(text) == every
 
 
-_INDEX_TEXT = [*"aAbB 0123.*_-'\n\t", "the", "The", "and", "running", "runs", "a", "I", "is",
-               "İstanbul", "STRASSE", "straße", "ﬁne", "ǅ", "Ω", "e.g.", "U.S.", "3.14",
-               "naïve", "cafe\u0301", "\u0660\u0661", "\U0001d518", "ⅻ", "x*y", "  ", "knife-crime"]
-
-
-@SETTINGS
-@given(st.lists(st.sampled_from(_INDEX_TEXT), max_size=60).map("".join),
-       st.sampled_from([1.0, 1.5, 3.0]))
-@example("The the cat sat on İstanbul's mat, and the cats ran.", 2.0)
-def test_index_terms_are_what_whoosh_gives(text: str, boost: float) -> None:
-    """The search index's own analysis of a scored field (hpkb.outputs.search.index_format) must give
-    Whoosh's Positions answer exactly (terms, order, positions, weights, bytes)."""
-    from whoosh import formats
-    from whoosh.analysis import StemmingAnalyzer
-
-    from hpkb.outputs.search.index_format import RememberedPositions
-
-    analyzer = StemmingAnalyzer()
-    expected = list(formats.Positions(field_boost=boost).word_values(
-        text, analyzer, mode="index"))
-    ours = RememberedPositions(field_boost=boost)
-    assert list(ours.word_values(text, analyzer, mode="index")) == expected
-    assert list(ours.word_values(text + " ", analyzer, mode="index")) == expected
-
-
-def test_index_terms_follow_the_analyzer_asked_with() -> None:
-    """Each word's term is remembered for one analyzer: another stop list (or none, which
-    Whoosh's own way answers) gives that analyzer's terms."""
-    from whoosh import formats
-    from whoosh.analysis import StemmingAnalyzer
-
-    from hpkb.outputs.search.index_format import RememberedPositions
-
-    ours = RememberedPositions()
-    text = "The runner and the runs"
-    for analyzer in (StemmingAnalyzer(), StemmingAnalyzer(stoplist=frozenset({"runner"})),
-                     StemmingAnalyzer(stoplist=None), StemmingAnalyzer()):
-        expected = list(formats.Positions().word_values(text, analyzer, mode="index"))
-        assert list(ours.word_values(text, analyzer, mode="index")) == expected
-
-
 _JSON_SCALARS = (st.none() | st.booleans() | st.integers() | st.floats()
                  | st.text(max_size=20))
 _JSON_KEYS = st.text(max_size=8) | st.integers() | st.floats() | st.booleans() | st.none()

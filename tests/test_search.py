@@ -4,7 +4,7 @@ incremental updates, and the HTTP API over a real socket."""
 from __future__ import annotations
 
 import dataclasses
-import itertools
+import functools
 import json
 import os
 import threading
@@ -23,7 +23,7 @@ from hpkb.check.validate import validate_repo
 from hpkb.outputs.search.index import CACHE_RECORDS, index_view, more_like_this, search_index
 from hpkb.pipeline import profile_view
 from hpkb.serve import make_app
-from tests.conftest import AS_OF, another_thread, run_cli
+from tests.conftest import AS_OF, run_cli
 from tests.site_helpers import build_profiles, copy_example
 
 
@@ -117,15 +117,17 @@ def test_an_index_from_another_version_is_a_clear_error_and_is_rebuilt(
     assert run_cli(starter, "build", "--skip", "packs").exit_code == 0
     folder = starter / "build/shared/search"
     toc = next(folder.glob("*.toc"))
-    old = b"hpkb.outputs.search.index_format"
+    # The schema saved in the index names Whoosh's classes only, none of hpkb's.
+    assert b"hpkb" not in toc.read_bytes()
+    old = b"whoosh.fields"
     assert old in toc.read_bytes()
-    toc.write_bytes(toc.read_bytes().replace(old, b"hpkb.gone_away_module_xyz"))
+    toc.write_bytes(toc.read_bytes().replace(old, b"whoosh.gone_away_module_xyz"))
     result = run_cli(starter, "search", "anything")
     assert result.exit_code == 1
     assert "written by another version of hpkb: build the profile again" in result.stderr
     record = folder / "indexed.json"
     data = json.loads(record.read_text())
-    record.write_text(json.dumps({**data, "layout": 3}))  # as the older version wrote it
+    record.write_text(json.dumps({**data, "layout": 4}))  # as the older version wrote it
     (starter / "practice/PR-2024-001.md").write_text(
         (starter / "practice/PR-2024-001.md").read_text().replace("## Aim\n",
                                                                   "## Aim\n\nEdited.\n"))
@@ -360,7 +362,7 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
         wanted = [e.id for e in changed]
         fresh = more_like_this(folder, wanted)
         with monkeypatch.context() as every_term:  # the holders of every term, as for many
-            every_term.setattr(hpkb.outputs.search.index, "FORK_MIN_ITEMS", 1)
+            every_term.setattr(hpkb.outputs.search.index, "ALL_HOLDERS_MIN", 1)
             assert more_like_this(folder, wanted) == fresh
         afresh = tmp_path / f"{name}-afresh"  # a record made from every document
         more_like_this(folder, wanted, cache=afresh)
@@ -409,59 +411,67 @@ def _related_record(cache: Path) -> dict[str, Any]:
     return record
 
 
-@pytest.mark.parametrize("beside_thread", [False, True])
+def _index_part_elsewhere(parent: int, marker: Path, out: Path,
+                          part: tuple[int, list[dict[str, Any]]]) -> Path:
+    """`_index_part` that fails in the second process, half way through a part (a
+    module's function, so that it can be handed to one)."""
+    from hpkb.outputs.search.index import PART_DIR, _index_part
+
+    if os.getpid() != parent:
+        marker.touch()
+        (out / f"{PART_DIR}{part[0]}").mkdir()
+        (out / f"{PART_DIR}{part[0]}" / "half-written").touch()
+        raise RuntimeError("the second process fails")
+    return _index_part(out, part)
+
+
 def test_an_index_written_by_two_processes_answers_as_one_writes_it(
-        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        beside_thread: bool) -> None:
-    """Many entries to index: two processes take chunks of them from one queue, and
-    each one's segment joins the index. Answers, related entries and updates must not
-    tell the difference. The second process is a fork, or beside another thread (as in
-    `hpkb serve`) a fresh interpreter reading the documents from a file."""
-    with another_thread(beside_thread):
-        _index_on_two_processes(example, tmp_path, monkeypatch)
-
-
-def _index_on_two_processes(example: Path, tmp_path: Path,
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many entries to index: the two processes take parts of them, each part a segment
+    that joins the index. Answers, related entries and updates must not tell the
+    difference; a second process that fails leaves its parts to this one."""
     import hpkb.outputs.search.index
-    from hpkb.check.findings import HpkbError
+    import hpkb.reuse.parallel
 
     view = profile_view(validate_repo(example), "internal")
     single, double = tmp_path / "single", tmp_path / "double"
     index_view(view, single, None, workers=1)
     monkeypatch.setattr(hpkb.outputs.search.index, "PARALLEL_MIN_ENTRIES", 4)
-    # This process takes one chunk only (the second process, a fork or another
-    # interpreter, takes what it finds): both write a share, whichever is quicker.
-    from hpkb.reuse.forked import claimed
+    monkeypatch.setattr(hpkb.outputs.search.index, "PART_MIN", 2)
+    shared: list[list[int]] = []
+    real = hpkb.reuse.parallel.shared_out
 
-    parent = os.getpid()
-    monkeypatch.setattr(hpkb.outputs.search.index, "_claimed_for_now", lambda queue, chunk, count, _: list(
-        itertools.islice(claimed(queue, chunk, count), chunk)))
+    def spied(work: Any, items: Any, **options: Any) -> Any:
+        done = real(work, items, **options)
+        shared.append([len(documents) for _, documents in items])
+        return done
+
+    monkeypatch.setattr(hpkb.outputs.search.index, "shared_out", spied)
     ran: list[bool] = []
     vectors = tmp_path / "vectors"
     index_view(view, double, None, meanwhile=lambda: ran.append(True), vectors=vectors)
     assert ran == [True]
+    parts = shared[0]
+    assert 1 < len(parts) <= hpkb.outputs.search.index.PARTS and sum(parts) == len(view.entries)
     store = index.open_dir(str(double))
     with store.reader() as reader:
-        assert sorted(leaf.doc_count() for leaf, _ in reader.leaf_readers()) == \
-            sorted([hpkb.outputs.search.index.QUEUE_CHUNK, len(view.entries) - hpkb.outputs.search.index.QUEUE_CHUNK])
+        assert sorted(leaf.doc_count() for leaf, _ in reader.leaf_readers()) == sorted(parts)
         assert reader.doc_count() == reader.doc_count_all() == len(view.entries)
         assert sorted(fields["id"] for fields in reader.all_stored_fields()) == \
             sorted(e.id for e in view.entries)
     store.close()
-    # The shares' folders and the second process's documents went.
+    # The parts' folders went.
     assert not [p for p in double.iterdir() if p.is_dir()]
-    assert not (double / hpkb.outputs.search.index.PART_DOCUMENTS).exists()
     assert _answers(double) == _answers(single)
     ids = [e.id for e in view.entries]
     expected = more_like_this(single, ids)
     assert more_like_this(double, ids) == expected
-    # Each share's documents were recorded for related entries as they were written:
-    # nothing is read back from the index.
+    # Each segment's documents are read once, then kept for related entries.
+    assert more_like_this(double, ids, cache=vectors) == expected
+    assert _segment_files(vectors) == _segment_ids(double)
     reading = hpkb.outputs.search.index._read_documents
     monkeypatch.setattr(hpkb.outputs.search.index, "_read_documents", lambda leaf: pytest.fail("read"))
     assert more_like_this(double, ids, cache=vectors) == expected
-    assert _segment_files(vectors) == _segment_ids(double)
     monkeypatch.setattr(hpkb.outputs.search.index, "_read_documents", reading)
     # An update of many entries is shared out too, on top of the two-process index.
     entries = [dataclasses.replace(e, body=e.body + " Revised after the inspection.")
@@ -472,41 +482,16 @@ def _index_on_two_processes(example: Path, tmp_path: Path,
     assert report.updated == len(range(0, len(entries), 3))
     index_view(edited, fresh, None, workers=1)
     assert _answers(updated) == _answers(fresh)
-    # A failing second process is one clear error (a build stages its index, so the
-    # previous build stays). It takes all but one chunk, as above.
-    index_part = hpkb.outputs.search.index._index_part
-
-    def failing(folder: Path, documents: Any, *rest: Any) -> int:
-        if os.getpid() != parent:
-            raise RuntimeError("the second process fails")
-        return index_part(folder, documents, *rest)
-
-    monkeypatch.setattr(hpkb.outputs.search.index, "_index_part", failing)  # a fork
-    monkeypatch.setattr(hpkb.outputs.search.index, "_as_line", lambda document: "not json")  # a fresh one
-    with pytest.raises(HpkbError, match="indexing entries for search failed"):
-        index_view(view, tmp_path / "failed", None)
-
-
-def test_this_process_leaves_the_last_documents_to_the_other() -> None:
-    """It stops taking documents once writing out its unwritten ones would take longer
-    than the other adding those left; the other takes them, and none is lost."""
-    from hpkb.outputs.search.index import _claimed_for_now
-    from hpkb.reuse.forked import claimed, work_queue
-
-    queue = work_queue(100, 4)
-    try:
-        mine = list(_claimed_for_now(queue, 4, 100, 64))
-        theirs = list(claimed(queue, 4, 100))
-    finally:
-        os.close(queue)
-    assert mine == list(range(92)) and theirs == list(range(92, 100))
-    # Each chunk written out as taken (a segment of 4): nothing is left to write out
-    # alone, and it takes every chunk.
-    queue = work_queue(100, 4)
-    try:
-        assert list(_claimed_for_now(queue, 4, 100, 4)) == list(range(100))
-    finally:
-        os.close(queue)
+    # A second process that fails: this one writes its parts, and the index is whole.
+    monkeypatch.setattr(hpkb.outputs.search.index, "shared_out", lambda work, items, **options: (
+        real(functools.partial(_index_part_elsewhere, os.getpid(), tmp_path / "tried",
+                               *work.args), items, **options)))
+    failed = tmp_path / "failed"
+    # This process starts late, so the second one takes a part first.
+    index_view(view, failed, None, meanwhile=lambda: time.sleep(3))
+    assert (tmp_path / "tried").exists()
+    assert _answers(failed) == _answers(single)
+    assert not [p for p in failed.iterdir() if p.is_dir()]
 
 
 def test_free_text_scores_as_whoosh_scores_it(example: Path,
@@ -567,8 +552,7 @@ def api(example: Path) -> Iterator[str]:
 
 
 def _stop(server: Any, thread: threading.Thread) -> None:
-    """Close the server and end its threads: a thread left running would keep later
-    tests' builds from forking (hpkb.reuse.forked forks only in a process of one thread)."""
+    """Close the server and end its threads."""
     server.close()
     server.task_dispatcher.shutdown()
     thread.join(timeout=10)

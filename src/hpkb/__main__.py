@@ -2,4 +2,5 @@
 
 from hpkb.cli import main
 
-main()
+if __name__ == "__main__":  # not when a second process (hpkb.reuse.parallel) imports it
+    main()

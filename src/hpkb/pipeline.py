@@ -39,10 +39,9 @@ from hpkb.outputs.search.index import INDEX_DIR, index_view, more_like_this
 from hpkb.outputs.site.build import SearchIndexPlan, _home_and_pages, build_site, prime_site
 from hpkb.outputs.site.engine import prime
 from hpkb.outputs.site.pages import entry_page
-from hpkb.outputs.site.search import INDEX_FOLDER, write_site_search
+from hpkb.outputs.site.search import INDEX_FOLDER
 from hpkb.outputs.site.templates import template_dirs
 from hpkb.reuse.fingerprint import BUILD_STAMP, build_fingerprint, code_digest, tree_state
-from hpkb.reuse.forked import in_background
 from hpkb.reuse.kept import KEPT_FILE, read_kept, seed_of, write_kept
 from hpkb.reuse.memo import Memo
 from hpkb.view.gate import ProfileView, view
@@ -523,8 +522,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     refused: list[Diagnostic] = []
     cache = inside_build(plan.root, Path(CACHE_DIR))  # what a build keeps for the next
     try:
-        with build_lock(plan.root), staged_directory(target, cache) as staging, \
-                contextlib.ExitStack() as on_exit:
+        with build_lock(plan.root), staged_directory(target, cache) as staging:
             def source_guard() -> None:
                 if plan.source_guard is not None and (found := plan.source_guard()):
                     refused.extend(found)
@@ -532,27 +530,16 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
 
             exporting = "export" not in plan.deferred and not {"site", "export"} <= plan.skip
             exported: Mapping[str, str] | None = None
-            searching = "site" not in plan.skip and "site-search" not in plan.deferred
-            # The site's search index needs only the view: a forked child writes it while
-            # this process goes on (in an edit, the Whoosh update leaves the second core
-            # idle), into a folder of its own, since MkDocs empties the site's folder
-            # before it builds; where forking is not safe, the site stage writes it.
             # Each entry as the site's search indexed it, by its published digest.
             indexed = _cache_of(plan.root, target, "site-search").with_suffix(".json")
             # Each entry's part of the export, by its published digest.
             entry_texts = _cache_of(plan.root, target, "export-entries").with_suffix(".txt")
-            background = in_background(
-                lambda: write_site_search(seen, staging / SEARCH_HOLD, previous, indexed),
-                lambda: _site_search_again(seen, staging, previous, indexed)) \
-                if searching else None
-            if background is not None:
-                on_exit.callback(background.cancel)  # should the build stop before joining
-            search_index: SearchIndexPlan = "previous" if not searching else \
-                "write" if background is None else "written"
+            search_index: SearchIndexPlan = \
+                "previous" if "site-search" in plan.deferred else "write"
 
             def site_ahead() -> None:
                 # What the site needs that waits for nothing: while a second process
-                # writes the Whoosh index, rather than after it on one core.
+                # writes part of the search index, rather than after it.
                 nonlocal exported
                 if exporting:
                     exported = export_files(seen, plan.provenance, cache, entry_texts)
@@ -599,9 +586,6 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 done.append("site")
             if "export" not in plan.skip | plan.deferred:
                 done.append("export")
-            if background is not None:
-                background.join()
-                _move_site_search(staging, "site" in done)
             if not refused:
                 refused += _finish_and_guard(plan, staging, previous, exported)
             if refused:
@@ -611,28 +595,6 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     except _OutputRefused:
         return (), refused
     return tuple(done), []
-
-
-# Where a build's site search index is written beside the site's build (a folder of the
-# staging folder, with the index's folder in it), until the site is built.
-SEARCH_HOLD = "site-search"
-
-
-def _site_search_again(seen: ProfileView, staging: Path, previous: Path | None,
-                       indexed: Path) -> None:
-    """The site's search index, written here after a child failed to (from the start:
-    no file it left is written into, being maybe the last build's, linked)."""
-    shutil.rmtree(staging / SEARCH_HOLD, ignore_errors=True)
-    write_site_search(seen, staging / SEARCH_HOLD, previous, indexed)
-
-
-def _move_site_search(staging: Path, built: bool) -> None:
-    """The site search index written beside the site (`SEARCH_HOLD`), moved into the
-    built site (``built``), or else removed."""
-    held = staging / SEARCH_HOLD
-    if built and (held / INDEX_FOLDER).is_dir() and (staging / "site").is_dir():
-        (held / INDEX_FOLDER).rename(staging / "site" / INDEX_FOLDER)
-    shutil.rmtree(held, ignore_errors=True)
 
 
 def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,

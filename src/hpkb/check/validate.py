@@ -36,7 +36,6 @@ from hpkb.deaths.analyse import check_deaths
 from hpkb.outputs.packs.definitions import PackDef, load_packs
 from hpkb.outputs.site.overrides import overrides_findings
 from hpkb.outputs.site.templates import template_links
-from hpkb.reuse.forked import on_two_cores
 from hpkb.reuse.kept import Kept, KeptLine, Typed, kept_line
 from hpkb.reuse.memo import Memo
 
@@ -312,17 +311,15 @@ def _read_kept_first(files: list[EntryFile], today: date, kept: Kept | None,
                      digests: Mapping[str, str]
                      ) -> list[tuple[Source | Diagnostic, Typed | None, KeptLine | None]]:
     """Each file whose kept line is for the bytes ``digests`` gives (`content.files.file_digest`,
-    by path) taken from it, unread; the rest read here, then parsed and typed on two
-    cores (parsing and typing a file needs nothing from any other)."""
+    by path) taken from it, unread; the rest read, parsed and typed."""
     read: list[tuple[Source | Diagnostic, Typed | None, KeptLine | None] | None] = [
         kept.typed(f, digests[f.rel]) if kept is not None and f.rel in digests else None
         for f in files]
-    todo = [at for at, found in enumerate(read) if found is None]
-    texts = {at: read_with_digest(files[at].path, files[at].rel) for at in todo}
-    parsed = on_two_cores(lambda at: _parsed_and_typed(files[at], texts[at], today,
-                                                       kept is not None), todo)
-    for at, outcome in zip(todo, parsed, strict=True):
-        read[at] = outcome
+    for at, found in enumerate(read):
+        if found is None:
+            read[at] = _parsed_and_typed(files[at], read_with_digest(files[at].path,
+                                                                     files[at].rel),
+                                         today, kept is not None)
     return [outcome for outcome in read if outcome is not None]
 
 

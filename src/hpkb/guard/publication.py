@@ -33,7 +33,7 @@ from hpkb.guard.personal_data import Hit, find_personal_data, with_article
 from hpkb.guard.reading import fold, plain, readings, visible
 from hpkb.outputs.site.search import INDEX_FOLDER
 from hpkb.reuse.fingerprint import code_digest, walk_tree
-from hpkb.reuse.forked import on_two_cores
+from hpkb.reuse.parallel import shared_out
 from hpkb.view.gate import ProfileView, rewrite_references
 
 __all__ = [
@@ -548,17 +548,20 @@ def _passed_before(previous: Path | None, name: str, rules: str) -> dict[str, st
     return passed if isinstance(passed, dict) else {}
 
 
+# Below this many bytes to check, a second process (`hpkb.reuse.parallel`) takes about as
+# long to start as the check takes here.
+SHARED_MIN_BYTES = 16 * 2**20
 # Files this large and of the same size are checked together, on one core: most likely
 # copies (the export's entries.json is in the site's and the docs tree's downloads too),
 # whose bytes pass once and are then known.
 _SAME_SIZE_GROUP = 64 * 1024
 
 
-def _costliest_first(todo: list[tuple[str, str]]) -> list[list[int]]:
+def _costliest_first(todo: list[tuple[str, str]]) -> tuple[list[list[int]], int]:
     """The positions of ``todo``'s files in groups to check on one core (likely copies
     together, `_SAME_SIZE_GROUP`), the largest first: the two cores take groups as they
-    come free (`hpkb.reuse.forked.on_two_cores`), and a large file left for last would be
-    scanned on one core while the other waits."""
+    come free (`hpkb.reuse.parallel.shared_out`), and a large file left for last would be
+    scanned on one core while the other waits. And the files' size in all."""
     by_size: dict[int, list[int]] = {}
     singles: list[tuple[int, list[int]]] = []
     for at, (path, _) in enumerate(todo):
@@ -571,7 +574,8 @@ def _costliest_first(todo: list[tuple[str, str]]) -> list[list[int]]:
         else:
             singles.append((size, [at]))
     groups = [(size * len(group), group) for size, group in by_size.items()] + singles
-    return [group for _, group in sorted(groups, key=lambda g: (-g[0], g[1][0]))]
+    return ([group for _, group in sorted(groups, key=lambda g: (-g[0], g[1][0]))],
+            sum(size for size, _ in groups))
 
 
 @dataclass(frozen=True)
@@ -645,8 +649,8 @@ class OutputGuard:
         in the folder whose path below ``folder`` is ``leave_out``, in the order of their
         paths, listed with os.scandir rather than pathlib: a build holds a few files for
         each entry, most of them the last build's, and a preview lists them all. With
-        ``two_cores``, a forked child shares the files (`hpkb.reuse.forked`, the largest
-        first): for the last files, scanned when nothing else is left to run beside
+        ``two_cores``, a second process shares the files (`hpkb.reuse.parallel`, the
+        largest first): for the last files, scanned when nothing else is left to run beside
         them."""
         if self._off:
             return
@@ -659,11 +663,18 @@ class OutputGuard:
             todo.append((path, rel))
         checks: Iterable[_FileCheck]
         if two_cores:
-            groups = _costliest_first(todo)
-            done = on_two_cores(lambda group: [self._read_and_check(todo[at]) for at in group],
-                                groups)
-            by_index = {at: check for group, group_checks in zip(groups, done, strict=True)
-                        for at, check in zip(group, group_checks, strict=True)}
+            # The files to scan are those not passed before as they are now; when they
+            # are many, a second process takes a share.
+            by_index = {at: known for at, item in enumerate(todo)
+                        if (known := self._passed_as_they_are(item)) is not None}
+            rest = [at for at in range(len(todo)) if at not in by_index]
+            groups, size = _costliest_first([todo[at] for at in rest])
+            work = [[todo[rest[at]] for at in group] for group in groups]
+            done = shared_out(functools.partial(_check_group, self), work, least=2) \
+                if size >= SHARED_MIN_BYTES else [_check_group(self, files) for files in work]
+            by_index.update((rest[at], check) for group, group_checks
+                            in zip(groups, done, strict=True)
+                            for at, check in zip(group, group_checks, strict=True))
             checks = [by_index[at] for at in range(len(todo))]
         else:
             checks = map(self._read_and_check, todo)
@@ -674,6 +685,22 @@ class OutputGuard:
             if check.passed is not None:
                 self._passed[check.rel] = check.passed
                 self._clean.add((check.passed, check.in_index))
+
+    def _passed_as_they_are(self, item: tuple[str, str]) -> _FileCheck | None:
+        """The check of a file whose bytes passed at the same place in the last build
+        under the same rules (read and compared, not scanned); None otherwise."""
+        path, rel = item
+        if rel not in self._before:
+            return None
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return None  # _read_and_check says so
+        if self._before[rel] != digest:
+            return None
+        in_index = rel.startswith(WORD_INDEXES)
+        self._clean.add((digest, in_index))  # a copy elsewhere passes too
+        return _FileCheck(rel, in_index, [], digest, ())
 
     def _read_and_check(self, item: tuple[str, str]) -> _FileCheck:
         path, rel = Path(item[0]), item[1]
@@ -754,6 +781,12 @@ class OutputGuard:
                             "pieces": sorted(self._clean_pieces)}, indent=0,
                            sort_keys=True) + "\n", encoding="utf-8")
         return self.findings
+
+
+def _check_group(guard: OutputGuard, files: list[tuple[str, str]]) -> list[_FileCheck]:
+    """A group of files checked (`OutputGuard.scan`; a module's function, so that it can
+    be handed to a second process)."""
+    return [guard._read_and_check(item) for item in files]
 
 
 def guard_outputs(folder: Path, profile_view: ProfileView, corpus: Corpus,

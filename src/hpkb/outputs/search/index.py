@@ -7,6 +7,7 @@ changed; the pipeline swaps the whole build in, so an interrupted update never g
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import itertools
@@ -16,31 +17,19 @@ import pickle
 import re
 import shutil
 import struct
-import sys
 import threading
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from math import log
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from hpkb.check.findings import HpkbError
 from hpkb.content.body import REFERENCE
-from hpkb.reuse.forked import (
-    FORK_MIN_ITEMS,
-    chunk_size,
-    claimed,
-    claimed_chunks,
-    in_background,
-    on_two_cores,
-    queued,
-    work_queue,
-)
 from hpkb.reuse.memo import Memo
-from hpkb.reuse.workers import WorkerFailed, finish_worker, start_worker, stop
+from hpkb.reuse.parallel import shared_out
 from hpkb.write import link_or_copy, read_records, write_records, write_text
 
 T = TypeVar("T")
@@ -72,11 +61,8 @@ def _text_field(analyzer: Any, boost: float = 1.0, stored: bool = True) -> Any:
     """A scored field: positions for phrases, and term vectors (see SCORED_FIELDS)."""
     from whoosh import fields
 
-    from hpkb.outputs.search.index_format import RememberedPositions
-
-    field = fields.TEXT(stored=stored, analyzer=analyzer, field_boost=boost)
-    field.format = field.vector = RememberedPositions(field_boost=boost)
-    return field
+    # Term vectors as Whoosh keeps its postings (positions), for related entries.
+    return fields.TEXT(stored=stored, analyzer=analyzer, field_boost=boost, vector=True)
 
 
 def _schema() -> Any:
@@ -198,22 +184,15 @@ class IndexReport:
 
 
 # The record beside the index of what it holds: each entry's content hash, and the
-# layout's version (a different layout is rebuilt from scratch, not updated). 4: the
-# schema saved in the index names hpkb.outputs.search.index_format's classes.
+# layout's version (a different layout is rebuilt from scratch, not updated). 5: the
+# schema saved in the index names Whoosh's own classes only.
 INDEXED_FILE = "indexed.json"
-INDEX_LAYOUT = 4
+INDEX_LAYOUT = 5
 # Deleted documents stay in the index until segments merge; queries skip them and scores
 # leave them out (hpkb.outputs.search.index_stats), so merging all is needed only when they pile up.
 MERGE_DELETED_SHARE = 0.1
 # Below this many entries to index or relate, a second process costs more than it saves.
 PARALLEL_MIN_ENTRIES = 200
-
-
-def _queue_shared() -> bool:
-    """Whether a second process can share this one's work queue (a pipe both read: a
-    forked child, or a fresh interpreter handed the pipe's descriptor), as on Linux and
-    macOS; elsewhere (Windows) the index is written in this process."""
-    return hasattr(os, "fork")
 
 
 def _indexed(folder: Path) -> dict[str, str] | None:
@@ -271,8 +250,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     this one takes its share (work that would otherwise leave the second core idle); if
     it raises, indexing stops. ``alongside``: work worth doing only while a second
     process indexes (then, after ``meanwhile``). ``vectors``: the folder where
-    `more_like_this` keeps each segment's documents; the segments written by two
-    processes are recorded there as they are written (rather than read back after)."""
+    `more_like_this` keeps what it reads (each entry's document is kept there too)."""
     from whoosh import index
 
     documents, hashes, spelling = _entry_documents(profile_view, vectors)
@@ -292,9 +270,9 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
             documents[entry.id].pop("content_hash")
     updated = {entry_id for entry_id in changed if entry_id in known}
     joined: list[Any] = []
-    if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES and _queue_shared():
-        joined = _index_on_two_cores([documents[i] for i in changed], out, store,
-                                     [meanwhile, alongside], vectors)
+    if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES:
+        joined = _index_on_two_cores([documents[i] for i in changed], out,
+                                     [meanwhile, alongside])
     elif meanwhile is not None:
         meanwhile()
     writer = store.writer()
@@ -320,173 +298,53 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
                        len(documents) - len(changed))
 
 
-def _index_on_two_cores(documents: list[dict[str, Any]], out: Path, store: Any,
-                        meanwhile: list[Callable[[], None] | None], vectors: Path | None
-                        ) -> list[Any]:
-    """Index ``documents`` in new segments, this process's share and a second one's, and
-    move them into ``out``'s folder: their segments, for the index's writer to join.
-    Both processes take chunks of documents from one queue as they go, so the work
-    shares itself out: this one takes fewer while ``meanwhile`` runs (the source guard,
-    the site's charts), and bodies of different lengths even out."""
-    chunk = chunk_size(len(documents), QUEUE_CHUNK)
-    queue = work_queue(len(documents), chunk)
-    size = _segment_size(len(documents))
-    # The second process is a fork when that is safe: it has the documents and the
-    # index's modules already (a fresh interpreter imports them and reads the documents
-    # back). Otherwise a fresh one reads them from a file.
-    forked = in_background(
-        lambda: _claim_and_index(out / PART_DIR, documents, queue, chunk, vectors, size),
-        _second_share_failed)
-    lines = out / PART_DOCUMENTS
-    worker = None
-    try:
-        if forked is None:
-            write_text(lines, "\n".join(_as_line(document) for document in documents))
-            worker = start_worker("hpkb.outputs.search.index",
-                                  ["index", str(out / PART_DIR), str(lines),
-                                   str(queue), str(chunk), str(vectors or "")], [],
-                                  keep=(queue,))
+def _index_on_two_cores(documents: list[dict[str, Any]], out: Path,
+                        meanwhile: list[Callable[[], None] | None]) -> list[Any]:
+    """Index ``documents`` in new segments, a part at a time, shared with a second
+    process (`hpkb.reuse.parallel.shared_out`), and move them into ``out``'s folder:
+    their segments, for the index's writer to join. ``meanwhile`` runs here while the
+    second process starts and takes the first parts."""
+    size = max(PART_MIN, -(-len(documents) // PARTS))
+    parts = [(at // size, documents[at:at + size]) for at in range(0, len(documents), size)]
+
+    def first() -> None:
         for work in meanwhile:
             if work is not None:
                 work()
-        # This process's share is written as the second one's is: an index of its own,
-        # whose segments are written as it goes.
-        _claim_and_index(out / OWN_PART_DIR, documents, queue, chunk, vectors, size,
-                         leave_early=True)
-        if forked is not None:
-            forked.join()
-        elif worker is not None:
-            finish_worker(worker)
-    except WorkerFailed as exc:
-        raise HpkbError(f"indexing entries for search failed: {exc}") from None
-    except BaseException:
-        if worker is not None:
-            stop(worker)
-        if forked is not None:
-            forked.cancel()
-        raise
-    finally:
-        os.close(queue)
-        lines.unlink(missing_ok=True)
-    joined = [*_moved_segments(out / OWN_PART_DIR, out), *_moved_segments(out / PART_DIR, out)]
-    shutil.rmtree(out / OWN_PART_DIR)
-    shutil.rmtree(out / PART_DIR)
+
+    written = shared_out(functools.partial(_index_part, out), parts, least=2,
+                         meanwhile=first)
+    joined = [segment for folder in written for segment in _moved_segments(folder, out)]
+    for folder in written:
+        shutil.rmtree(folder)
     return joined
 
 
-# Documents are taken from the queue (`hpkb.reuse.forked.work_queue`) a few at a time.
-QUEUE_CHUNK = 4
+# `_index_on_two_cores` writes at most this many parts, each of at least PART_MIN
+# documents: each part is a segment, one more for a query to search, and the parts are
+# what the two processes share out.
+PARTS = 8
+PART_MIN = 64
+PART_DIR = "part-"  # a part's own index, in the index folder being written
 
 
-def _claim_and_index(folder: Path, documents: Sequence[dict[str, Any]], queue: int,
-                     chunk: int, vectors: Path | None, segment_size: int,
-                     leave_early: bool = False) -> int:
-    """Index into ``folder`` the documents this process takes from ``queue``; with
-    ``leave_early``, until writing out those not yet written would take longer than the
-    documents left in the queue (`_claimed_for_now`)."""
-    numbers = _claimed_for_now(queue, chunk, len(documents), segment_size) if leave_early \
-        else claimed(queue, chunk, len(documents))
-    return _index_part(folder, (documents[at] for at in numbers), vectors, segment_size)
-
-
-# What writing a document out (with its segment) costs beside adding it: about as much
-# (a smaller share left this process writing out alone while the other core waited).
-_WRITE_OUT_SHARE = 1.0
-
-
-def _claimed_for_now(queue: int, chunk: int, count: int, segment_size: int
-                     ) -> Iterator[int]:
-    """The documents this process takes from ``queue`` (as `claimed`), stopping early once
-    the documents it has not written out yet (its last segment) would take longer to
-    write out than the other process takes to add those left and write out its own:
-    that one then takes them, rather than this one writing its last segment alone while
-    the other core waits. Only one process may
-    stop early: the other takes the queue to its end. Both write a segment out every
-    ``segment_size`` documents (`_index_part`)."""
-    taken = 0
-    for numbers in claimed_chunks(queue, chunk, count):
-        yield from numbers
-        taken += len(numbers)
-        left = min(queued(queue) * chunk, count - taken)
-        theirs = count - left - taken  # taken by the other process so far
-        unwritten = taken % segment_size - theirs % segment_size
-        if left * (1 + _WRITE_OUT_SHARE) < unwritten * _WRITE_OUT_SHARE:
-            return
-
-
-def _second_share_failed() -> None:
-    raise WorkerFailed("the second process indexing entries did not finish")
-
-
-# The two processes of `_index_on_two_cores` each write a whole index of their share
-# here, inside the index folder being written; its segment then moves up into that
-# index. The documents are in a file for the second process (JSON lines).
-PART_DIR = "part"
-OWN_PART_DIR = "own-part"
-PART_DOCUMENTS = "part-documents.jsonl"
-
-
-def _as_line(document: dict[str, Any]) -> str:
-    return json.dumps(document, default=lambda value: value.isoformat())
-
-
-def _from_line(line: str) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(line)
-    document["date"] = datetime.fromisoformat(document["date"])
-    return document
-
-
-def _index_part(folder: Path, documents: Iterable[dict[str, Any]], vectors: Path | None,
-                segment_size: int) -> int:
-    """A complete index of ``documents`` in ``folder`` (a share of `_index_on_two_cores`),
-    in segments of ``segment_size`` documents or fewer, each one's documents recorded in
-    ``vectors`` (see `_segment_documents`) once written.
-
-    Writing a segment out is a large part of indexing, and one process cannot help the
-    other with it: one segment per share left the process with the larger share writing
-    alone while the other core waited. Segments written as the share goes leave only
-    the last to write at the end (`_segment_size`)."""
+def _index_part(out: Path, part: tuple[int, list[dict[str, Any]]]) -> Path:
+    """A complete index of a part's documents, in a folder of ``out`` named by its number
+    (`_index_on_two_cores`)."""
     from whoosh import index
     from whoosh.writing import NO_MERGE
 
+    number, documents = part
+    folder = out / f"{PART_DIR}{number}"
+    shutil.rmtree(folder, ignore_errors=True)  # what a second process that failed left
     folder.mkdir()
     store = index.create_in(str(folder), _schema())
-    count = 0
-    writer: Any = None
-    written: dict[int, Document] = {}
-
-    def commit() -> None:
-        writer.commit(mergetype=NO_MERGE)
-        if vectors is not None:
-            segment = _segments(store)[-1]  # the one just written
-            name = segment.segment_id()
-            _record_documents(vectors / f"{name}.json", name, written)
-
+    writer = store.writer()
     for document in documents:
-        if writer is None:
-            writer, written = store.writer(), {}
         writer.add_document(**document)
-        # The body's vector as just written (the field's format is a RememberedPositions).
-        written[len(written)] = (document["id"],
-                                 _vector(writer.schema["body"].vector.last_vector()))
-        count += 1
-        if len(written) >= segment_size:
-            commit()
-            writer = None
-    if writer is not None:
-        commit()
+    writer.commit(mergetype=NO_MERGE)
     store.close()
-    return count
-
-
-# A share of `_index_on_two_cores` is written in segments of a quarter of the documents
-# to index, and at least this many: each segment is one more part for a query to search
-# (many segments make queries slower), and one less document to write at the end.
-SEGMENT_MIN = 256
-
-
-def _segment_size(count: int) -> int:
-    return max(SEGMENT_MIN, -(-count // 4))
+    return folder
 
 
 def _segments(store: Any) -> list[Any]:
@@ -1017,10 +875,8 @@ def _related(ids: dict[int, str], vectors: dict[int, Vector],
         best = heapq.nsmallest(top, ((-score, ids[d]) for d, score in scores.items()))
         return [other for _, other in best]
 
-    # Each entry's list needs only what is read already: on two cores (`hpkb.reuse.forked`).
-    wanted = list(entry_ids)
-    return {entry_id: found for entry_id, found in zip(
-        wanted, on_two_cores(related, wanted), strict=True) if found is not None}
+    return {entry_id: found for entry_id in entry_ids
+            if (found := related(entry_id)) is not None}
 
 
 Document = tuple[str, Vector | None]  # entry id, body term vector
@@ -1341,7 +1197,7 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     kept = {ids[d]: recorded[ids[d]] for d in unaffected if ids[d] in recorded}
     todo = [e for e in wanted if e not in kept]
     holders = {} if not todo else once("holders", lambda: _holders(vectors)) \
-        if len(todo) >= FORK_MIN_ITEMS or memo is not None \
+        if len(todo) >= ALL_HOLDERS_MIN or memo is not None \
         else _holders(vectors, _telling(ids, vectors, frequency, todo))
     made = _related(ids, vectors, (holders, frequency), todo, top)
     if record is not None:  # kept lists a build did not ask for (a preview's) are kept on
@@ -1350,6 +1206,11 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
             {keys[d]: _vector_text(v) for d, v in vectors.items()}
             if _writable(vectors.values()) else {}))
     return {e: kept[e] if e in kept else made[e] for e in wanted if e in kept or e in made}
+
+
+# With this many entries to relate (or in `hpkb serve`, which keeps them), every term's
+# holders are listed once; for fewer, only those of the telling terms of the entries.
+ALL_HOLDERS_MIN = 200
 
 
 def _read_live(leaves: list[tuple[Any, str, int, list[int]]], memo: Memo | None,
@@ -1370,15 +1231,3 @@ def _read_live(leaves: list[tuple[Any, str, int, list[int]]], memo: Memo | None,
             if vector is not None:
                 vectors[offset + docnum] = vector
     return ids, vectors, read
-
-
-def _second_process(args: list[str]) -> int:
-    """The second process of `_index_on_two_cores`: its share, from the queue."""
-    folder, documents, queue, chunk = Path(args[0]), Path(args[1]), int(args[2]), int(args[3])
-    read = [_from_line(line) for line in documents.read_text(encoding="utf-8").splitlines()]
-    return _claim_and_index(folder, read, queue, chunk, Path(args[4]) if args[4] else None,
-                            _segment_size(len(read)))
-
-
-if __name__ == "__main__":  # the second process of `_index_on_two_cores`
-    print(json.dumps(_second_process(sys.argv[2:])))

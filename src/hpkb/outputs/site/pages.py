@@ -36,7 +36,6 @@ from hpkb.outputs.site.markdown_text import (
 )
 from hpkb.outputs.site.templates import sandboxed_environment, template_loader
 from hpkb.outputs.wording import plural
-from hpkb.reuse.forked import FORK_MIN_ITEMS, on_two_cores
 from hpkb.view.gate import ProfileView, PublishedEntry
 from hpkb.view.links import Links
 
@@ -655,8 +654,6 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
             "page.md.j2", f"pages/{name}",
             text=Md(renderer.resolve_references(text, f"pages/{name}"))))
 
-    # The site-wide pages first: each costs many entry pages, and the two cores take
-    # parts as they come free (`hpkb.reuse.forked.on_two_cores`).
     parts: list[Callable[[], _Part]] = []
     if only is None and site_wide:
         parts += [lambda: (renderer.theme_pages(), {}),
@@ -677,15 +674,10 @@ def site_pages(profile_view: ProfileView, links: Links, *, site_name: str, marki
     parts += [functools.partial(entry, e) for e in profile_view.entries
               if (only is None or e.id in only)
               and entry_page(e.id, e.kind) not in unchanged]
-    # The pages need nothing from one another: on two cores (`hpkb.reuse.forked`), put
-    # together in this order.
     pages: dict[str, str] = {}
     data: dict[str, str] = {}
-    # Each site-wide page costs as much as many entry pages: with them, two cores pay
-    # however few the entry pages are (a one-entry edit makes few).
-    for made, made_data in on_two_cores(lambda part: part(), parts,
-                                        least=2 if only is None and site_wide
-                                        else FORK_MIN_ITEMS):
+    for part in parts:
+        made, made_data = part()
         pages.update(made)
         data.update(made_data)
     return SitePages(pages, data)

@@ -468,3 +468,42 @@ def test_a_live_index_damaged_by_hand_is_rebuilt_not_updated(tmp_path: Path) -> 
     build(fresh, "--skip", "packs")
     assert _search_view(root / "build/shared/search") == \
         _search_view(fresh / "build/shared/search")
+
+
+def test_every_build_with_reuse_equals_the_reference_build(tmp_path: Path) -> None:
+    """`--no-reuse` is the reference build: nothing taken from the live build or from
+    what builds keep in build/.cache. After each kind of change (an edited entry, a new
+    one, one taken away, one hidden from the profile), the build that reuses gives the
+    very files the reference gives, packs and the internal site's death section too."""
+    root = copy_example(tmp_path / "repo")
+
+    def same(step: str, *extra: str, profile: str = "shared") -> None:
+        build_output = attempt(root, *extra, profile=profile)
+        assert build_output.exit_code == 0, step + build_output.stdout + build_output.stderr
+        reference = attempt(root, "--no-reuse", "--out", f"build/reference-{profile}", *extra,
+                            profile=profile)
+        assert reference.exit_code == 0, step + reference.stdout + reference.stderr
+        assert "nothing changed" not in reference.stderr
+        assert_same_build(root / "build" / profile, root / "build" / f"reference-{profile}")
+
+    same("clean")
+    same("clean", profile="internal")
+    edit(root)
+    same("edited")
+    same("edited", profile="internal")
+    new = root / "practice/PR-2024-901.md"
+    new.write_text((root / EDITED).read_text(encoding="utf-8").replace(
+        "PR-2023-003", "PR-2024-901"), encoding="utf-8")
+    same("added", "--skip", "packs")
+    (root / EDITED).unlink()
+    same("removed", "--skip", "packs")
+    text = new.read_text(encoding="utf-8")
+    assert "audience: shared" in text
+    new.write_text(text.replace("audience: shared", "audience: internal", 1), encoding="utf-8")
+    same("hidden", "--skip", "packs")
+    same("hidden", "--skip", "packs", profile="internal")
+    # Nothing changed: the build that reuses says so, the reference builds all again.
+    again = attempt(root, "--skip", "packs")
+    assert "nothing changed" in again.stderr
+    reference = attempt(root, "--skip", "packs", "--no-reuse")
+    assert reference.exit_code == 0 and "nothing changed" not in reference.stderr

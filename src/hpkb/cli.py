@@ -234,10 +234,14 @@ def _finish(report: Any, strict: bool, what: str) -> None:
               help="Leave a stage out (repeatable).")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Output folder (must be inside build/; default build/<profile>).")
+@click.option("--no-reuse", is_flag=True,
+              help="Build everything afresh: take nothing from the last build or what it "
+                   "kept (the reference build).")
 @_AS_OF
 @click.pass_context
 def build(ctx: click.Context, profile: str | None, drafts: bool, strict: bool,
-          skip: tuple[str, ...], out: Path | None, as_of: str | None) -> None:
+          skip: tuple[str, ...], out: Path | None, no_reuse: bool, as_of: str | None
+          ) -> None:
     """Validate, then build one profile's outputs into build/<profile>/.
 
     Refuses invalid content. The previous build is replaced only when the new one is
@@ -249,7 +253,7 @@ def build(ctx: click.Context, profile: str | None, drafts: bool, strict: bool,
     from hpkb.pipeline import build as run_build
 
     request = BuildRequest(_root(ctx), profile, drafts, strict, frozenset(skip), out,
-                           _as_of(as_of))
+                           _as_of(as_of), reuse=not no_reuse)
     _finish(run_build(request), strict, "build")
 
 

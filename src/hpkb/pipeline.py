@@ -83,6 +83,9 @@ class BuildRequest:
     saved: frozenset[str] = frozenset()
     # What earlier builds in this process (`hpkb serve`) made that this one may reuse.
     memo: Memo | None = field(default=None, compare=False, repr=False)
+    # False: the reference build (`--no-reuse`): nothing taken from the live build or
+    # from what earlier builds kept in build/.cache; every stage works from the sources.
+    reuse: bool = True
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ class _OutputRefused(Exception):
 
 
 def _packs_stage(request: BuildRequest, validation: Validation, seen: ProfileView,
-                 out: Path, previous: Path, only: frozenset[str] = frozenset(),
+                 out: Path, previous: Path | None, only: frozenset[str] = frozenset(),
                  entries: tuple[str, ...] = ()) -> list[Diagnostic]:
     """Typeset the packs defined in content/packs.yml (or only the named ones), plus an
     entry pack when entry ids are given."""
@@ -140,7 +143,7 @@ def _packs_stage(request: BuildRequest, validation: Validation, seen: ProfileVie
 
 
 def _typeset(root: Path, seen: ProfileView, chosen: list[PackDef], targets: tuple[int, int],
-             out: Path, previous: Path, organisation: str, site_name: str,
+             out: Path, previous: Path | None, organisation: str, site_name: str,
              population: int | None = None, deaths: InternalOutputs | None = None
              ) -> list[Diagnostic]:
     from hpkb.deaths.pack import deaths_pack_document
@@ -151,14 +154,15 @@ def _typeset(root: Path, seen: ProfileView, chosen: list[PackDef], targets: tupl
     context = {"marking": seen.profile.marking or seen.profile.max_classification,
                "organisation": organisation, "site_name": site_name, "profile": seen.name,
                "produced": seen.today.isoformat()}
-    failures, _ = build_packs(documents, out, previous if previous.is_dir() else None,
+    failures, _ = build_packs(documents, out,
+                              previous if previous is not None and previous.is_dir() else None,
                               template_dirs(root), context, seen.today)
     return [error(PACKS_FILE, 1, 1, "HP803", f"pack `{pack_id}` could not be typeset: "
                   f"{problem}", "check the pack template override, or report this")
             for pack_id, problem in sorted(failures.items())]
 
 
-def national_packs(root: Path, seen: ProfileView, out: Path, previous: Path
+def national_packs(root: Path, seen: ProfileView, out: Path, previous: Path | None
                    ) -> list[Diagnostic]:
     """A hub's packs: one learning pack per top-level theme that has entries."""
     used = {t for e in seen.entries for t in seen.taxonomy.expand_themes(e.meta["themes"])}
@@ -370,7 +374,8 @@ def build(request: BuildRequest) -> BuildReport:
     request, identity = _started(request)
     if (known := _unchanged_before_validating(request, identity)) is not None:
         return known
-    validation = _validated(request, identity.files if identity is not None else {})
+    validation = _validated(request, identity.files if identity is not None else {}) \
+        if request.reuse else validate_repo(request.root, today=request.today)
     if fails(validation.diagnostics, request.strict):
         return BuildReport(validation.diagnostics)
     name, _ = _profile(validation, request.profile)
@@ -378,14 +383,14 @@ def build(request: BuildRequest) -> BuildReport:
     assert identity is not None  # _profile has refused an unknown profile
     _record_findings(request.root, identity.target, identity.fingerprint,
                      validation.diagnostics)
-    if identity.quiet_entries is not None:  # same inputs, and their view said nothing
+    if identity.quiet_entries is not None and request.reuse:  # same inputs, quiet view
         return _up_to_date(validation.diagnostics, identity, identity.quiet_entries)
     seen = profile_view(validation, name, drafts=request.drafts,
                         today=request.today or date.today())
     findings = validation.diagnostics + seen.diagnostics
     if fails(seen.diagnostics, request.strict):
         return BuildReport(findings)
-    if identity.live is not None:  # same inputs as the live build
+    if identity.live is not None and request.reuse:  # same inputs as the live build
         return _up_to_date(findings, identity, len(seen.entries))
     plan = _stage_plan(request, identity, validation, seen)
     done, refused = write_stages(identity.target, plan)  # outputs, guards, swap
@@ -409,7 +414,7 @@ def _unchanged_before_validating(request: BuildRequest, identity: _Identity | No
                                  ) -> BuildReport | None:
     """The live build came from these very inputs and its view had nothing to say: its
     validation findings, recorded for these inputs, are the answer (None otherwise)."""
-    if identity is None or identity.quiet_entries is None:
+    if identity is None or identity.quiet_entries is None or not request.reuse:
         return None
     known = _recorded_findings(request.root, identity.target, identity.fingerprint)
     if known is None:
@@ -446,7 +451,7 @@ def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validati
         # Any finding refuses the build (they are all errors); write_stages runs this
         # while the Whoosh index's second process works.
         checked.append(check_sources(seen, validation.corpus, settings.hpkb.allow,
-                                     target if target.is_dir() else None))
+                                     target if request.reuse and target.is_dir() else None))
         return checked[0].findings
 
     def records(staging: Path) -> None:
@@ -464,7 +469,8 @@ def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validati
         provenance_of(settings, identity.commit, validation.corpus, seen.today), request.skip,
         {p.id: p.title for p in validation.packs},
         lambda out, previous: _packs_stage(request, validation, seen, out, previous),
-        after_guard=records, previous_intact=identity.intact, source_guard=source_guard,
+        after_guard=records, previous_intact=identity.intact and request.reuse,
+        source_guard=source_guard, reuse=request.reuse,
         deferred=deferred, memo=request.memo, only=only,
         pages=_with_section(request.root, deaths),
         before_guard=deaths.write if deaths is not None else None,
@@ -501,7 +507,7 @@ class StagePlan:
     provenance: Provenance
     skip: frozenset[str]
     pack_titles: Mapping[str, str]
-    packs: Callable[[Path, Path], list[Diagnostic]]  # (out, previous) → findings
+    packs: Callable[[Path, Path | None], list[Diagnostic]]  # (out, previous) → findings
     pages: tuple[str, dict[str, str]] | None = None  # the site's home text and extra pages
     before_guard: Callable[[Path], None] | None = None  # more outputs, checked too
     after_guard: Callable[[Path], None] | None = None  # the build's own records
@@ -511,18 +517,26 @@ class StagePlan:
     memo: Memo | None = None  # what earlier builds in this process made (BuildRequest)
     only: frozenset[str] | None = None  # a preview's saved entries (`_saved_entries`)
     guard_terms: tuple[str, ...] = ()  # the death records' strings (`_death_terms`)
+    reuse: bool = True  # False: take nothing from the live build or build/.cache (BuildRequest)
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
     """Write every stage not skipped into a staging folder, guard it, and swap it in for
     ``target``: (the stages written, no findings), or ((), the findings refusing it)."""
     seen = plan.seen
-    previous = target if target.is_dir() else None
+    # The one switch for reuse: without it (`--no-reuse`), no stage is given the live
+    # build or a record kept in build/.cache, so each works from the sources alone.
+    previous = target if plan.reuse and target.is_dir() else None
     done: list[str] = []
     refused: list[Diagnostic] = []
-    cache = inside_build(plan.root, Path(CACHE_DIR))  # what a build keeps for the next
+    trash = inside_build(plan.root, Path(CACHE_DIR))  # where retired builds go
+    cache = trash if plan.reuse else None  # what a build keeps for the next
+
+    def kept(what: str, suffix: str = "") -> Path | None:
+        return _cache_of(plan.root, target, what).with_suffix(suffix) if plan.reuse else None
+
     try:
-        with build_lock(plan.root), staged_directory(target, cache) as staging:
+        with build_lock(plan.root), staged_directory(target, trash) as staging:
             def source_guard() -> None:
                 if plan.source_guard is not None and (found := plan.source_guard()):
                     refused.extend(found)
@@ -531,9 +545,9 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             exporting = "export" not in plan.deferred and not {"site", "export"} <= plan.skip
             exported: Mapping[str, str] | None = None
             # Each entry as the site's search indexed it, by its published digest.
-            indexed = _cache_of(plan.root, target, "site-search").with_suffix(".json")
+            indexed = kept("site-search", ".json")
             # Each entry's part of the export, by its published digest.
-            entry_texts = _cache_of(plan.root, target, "export-entries").with_suffix(".txt")
+            entry_texts = kept("export-entries", ".txt")
             search_index: SearchIndexPlan = \
                 "previous" if "site-search" in plan.deferred else "write"
 
@@ -551,14 +565,15 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 source_guard()
             else:
                 index = target / INDEX_DIR
-                vectors = _cache_of(plan.root, target, "vectors")  # each segment's vectors
+                vectors = kept("vectors")  # each segment's documents and vectors
                 if "search" in plan.deferred:
                     link_tree(index, staging / INDEX_DIR)
                     source_guard()
                 else:
                     # The source guard (one core) runs while the index's second process
                     # works.
-                    index_view(seen, staging / INDEX_DIR, index if index.is_dir() else None,
+                    index_view(seen, staging / INDEX_DIR,
+                               index if previous is not None and index.is_dir() else None,
                                meanwhile=source_guard, alongside=site_ahead, vectors=vectors)
                     done.append("search")
                 related = sorted(plan.only) if plan.only is not None else \
@@ -568,7 +583,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             if "packs" in plan.deferred:
                 link_tree(target / "packs", staging / "packs")
             elif "packs" not in plan.skip:
-                refused += plan.packs(staging / "packs", target / "packs")
+                refused += plan.packs(staging / "packs",
+                                      previous / "packs" if previous is not None else None)
                 done.append("packs")
             # The export's files, made once for the export and the site's downloads.
             if exporting and exported is None:

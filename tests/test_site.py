@@ -145,41 +145,6 @@ def test_a_broken_template_override_is_a_finding(starter: Path, cores: int,
     assert (starter / "build/shared/site/index.html").read_bytes() == before
 
 
-def test_templates_compiled_ahead_are_not_compiled_again(
-        starter: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The site's templates are compiled while the search index is written (every one,
-    filters and all); making the pages then loads them compiled. A broken override
-    leaves the others compiled."""
-    import jinja2
-
-    from hpkb.outputs.site.pages import _site_env, prime_pages
-    from hpkb.outputs.site.templates import CompiledTemplates, template_dirs
-
-    broken = starter / "templates/site/home.md.j2"
-    broken.parent.mkdir(parents=True, exist_ok=True)
-    broken.write_text("# Home\n\n{% for x in %}\n", encoding="utf-8")
-    cache = CompiledTemplates(tmp_path / "compiled", "seed").cache("site")
-    prime_pages(template_dirs(starter), cache)
-    compiled: list[str | None] = []
-    compile_template = jinja2.Environment.compile
-
-    def counted(self: jinja2.Environment, source: str, name: str | None = None,
-                *args: object) -> object:
-        compiled.append(name)
-        return compile_template(self, source, name, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counted)
-    env = _site_env(template_dirs(starter), cache)
-    names = env.list_templates(filter_func=lambda name: name.endswith(".j2"))
-    assert len(names) > 10 and "entry.md.j2" in names
-    for name in names:
-        if name != "home.md.j2":
-            env.get_template(name)
-    assert compiled == []
-    with pytest.raises(jinja2.TemplateSyntaxError):
-        env.get_template("home.md.j2")
-
-
 def test_entries_stay_out_of_the_nav(starter: Path) -> None:
     build_profiles(starter, "shared")
     config = (starter / "build/shared/mkdocs.yml").read_text("utf-8")

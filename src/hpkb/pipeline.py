@@ -36,7 +36,7 @@ from hpkb.outputs.export import (
 from hpkb.outputs.packs.definitions import PACKS_FILE, PackDef, pack_document
 from hpkb.outputs.packs.typeset import build_packs
 from hpkb.outputs.search.index import INDEX_DIR, index_view, more_like_this
-from hpkb.outputs.site.build import SearchIndexPlan, _home_and_pages, build_site, prime_site
+from hpkb.outputs.site.build import _home_and_pages, build_site
 from hpkb.outputs.site.engine import prime
 from hpkb.outputs.site.pages import entry_page
 from hpkb.outputs.site.search import INDEX_FOLDER
@@ -116,7 +116,12 @@ DEFERRABLE = {"site-search": ("site", f"site/{INDEX_FOLDER}"),
 
 
 class _OutputRefused(Exception):
-    """Internal: an output check failed; the staging folder is discarded."""
+    """Internal: an output check failed with ``findings``; the staging folder is
+    discarded."""
+
+    def __init__(self, findings: list[Diagnostic]) -> None:
+        super().__init__(f"{len(findings)} findings")
+        self.findings = findings
 
 
 def _packs_stage(request: BuildRequest, validation: Validation, seen: ProfileView,
@@ -337,7 +342,7 @@ def _validated(request: BuildRequest, digests: Mapping[str, str]) -> Validation:
 
     What is loaded by then lives as long as the build: it goes to the collector's
     permanent generation (``gc.freeze``), so that the build's later collections do not
-    scan it over and over (and forked children copy fewer pages). Frozen objects are
+    scan it over and over. Frozen objects are
     still freed when nothing refers to
     them; a process that goes on building (`hpkb serve`) calls ``gc.unfreeze`` after
     each build."""
@@ -523,106 +528,143 @@ class StagePlan:
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
     """Write every stage not skipped into a staging folder, guard it, and swap it in for
     ``target``: (the stages written, no findings), or ((), the findings refusing it)."""
-    seen = plan.seen
-    # The one switch for reuse: without it (`--no-reuse`), no stage is given the live
-    # build or a record kept in build/.cache, so each works from the sources alone.
-    previous = target if plan.reuse and target.is_dir() else None
-    done: list[str] = []
     refused: list[Diagnostic] = []
-    trash = inside_build(plan.root, Path(CACHE_DIR))  # where retired builds go
-    cache = trash if plan.reuse else None  # what a build keeps for the next
-
-    def kept(what: str, suffix: str = "") -> Path | None:
-        return _cache_of(plan.root, target, what).with_suffix(suffix) if plan.reuse else None
-
+    trash = inside_build(plan.root, Path(CACHE_DIR))  # where a retired build goes
     try:
-        with build_lock(plan.root), staged_directory(target, trash) as staging:
-            def source_guard() -> None:
-                if plan.source_guard is not None and (found := plan.source_guard()):
-                    refused.extend(found)
-                    raise _OutputRefused
-
-            exporting = "export" not in plan.deferred and not {"site", "export"} <= plan.skip
-            exported: Mapping[str, str] | None = None
-            # Each entry as the site's search indexed it, by its published digest.
-            indexed = kept("site-search", ".json")
-            # Each entry's part of the export, by its published digest.
-            entry_texts = kept("export-entries", ".txt")
-            search_index: SearchIndexPlan = \
-                "previous" if "site-search" in plan.deferred else "write"
-
-            def site_ahead() -> None:
-                # What the site needs that waits for nothing: while a second process
-                # writes part of the search index, rather than after it.
-                nonlocal exported
-                if exporting:
-                    exported = export_files(seen, plan.provenance, cache, entry_texts)
-                if "site" not in plan.skip:
-                    prime_site(plan.root)
-
-            similar: dict[str, list[str]] = {}
-            if "search" in plan.skip:
-                source_guard()
-            else:
-                index = target / INDEX_DIR
-                vectors = kept("vectors")  # each segment's documents and vectors
-                if "search" in plan.deferred:
-                    link_tree(index, staging / INDEX_DIR)
-                    source_guard()
-                else:
-                    # The source guard (one core) runs while the index's second process
-                    # works.
-                    index_view(seen, staging / INDEX_DIR,
-                               index if previous is not None and index.is_dir() else None,
-                               meanwhile=source_guard, alongside=site_ahead, vectors=vectors)
-                    done.append("search")
-                related = sorted(plan.only) if plan.only is not None else \
-                    [e.id for e in seen.entries]
-                similar = more_like_this(staging / INDEX_DIR, related, memo=plan.memo,
-                                         cache=vectors)
-            if "packs" in plan.deferred:
-                link_tree(target / "packs", staging / "packs")
-            elif "packs" not in plan.skip:
-                refused += plan.packs(staging / "packs",
-                                      previous / "packs" if previous is not None else None)
-                done.append("packs")
-            # The export's files, made once for the export and the site's downloads.
-            if exporting and exported is None:
-                exported = export_files(seen, plan.provenance, cache, entry_texts)
-            if "site" not in plan.skip:
-                refused += build_site(plan.root, plan.settings, seen, staging, similar,
-                                      staging / "packs", plan.pack_titles, previous=previous,
-                                      provenance=plan.provenance, pages=plan.pages,
-                                      search_index=search_index,
-                                      downloads=target / "docs" / "downloads"
-                                      if "export" in plan.deferred else None,
-                                      exported=exported, only=plan.only,
-                                      previous_intact=plan.previous_intact,
-                                      search_cache=indexed)
-                done.append("site")
-            if "export" not in plan.skip | plan.deferred:
-                done.append("export")
-            if not refused:
-                refused += _finish_and_guard(plan, staging, previous, exported)
+        with build_lock(plan.root), staged_directory(target, trash) as folder:
+            staged = _Staged(plan, folder, target)
+            similar = _write_search(staged)  # the source guard runs meanwhile
+            refused += _write_packs(staged)
+            exported = _export_files(staged)
+            refused += _write_site(staged, similar, exported)
+            _write_export(staged, exported)
+            refused = refused or _guard_output(staged)
             if refused:
-                raise _OutputRefused
+                raise _OutputRefused(refused)
             if plan.after_guard is not None:
-                plan.after_guard(staging)
-    except _OutputRefused:
-        return (), refused
-    return tuple(done), []
+                plan.after_guard(folder)
+    except _OutputRefused as refusal:
+        return (), refusal.findings
+    return tuple(stage for stage in STAGES_WRITTEN
+                 if stage not in plan.skip | plan.deferred), []
 
 
-def _finish_and_guard(plan: StagePlan, staging: Path, previous: Path | None,
-                      exported: Mapping[str, str] | None) -> list[Diagnostic]:
-    """The export, then the output guard over every file the build wrote."""
-    if "export" in plan.deferred and previous is not None:
-        link_tree(previous / "export", staging / "export")
+# The stages a build reports as written, in the order it writes them.
+STAGES_WRITTEN = ("search", "packs", "site", "export")
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """What every output stage is given: the plan, the staging ``folder`` it writes into,
+    and what it may reuse. The one switch for reuse is here: without it (`--no-reuse`),
+    no stage is given the live build or a record kept in build/.cache, and each works
+    from the sources alone."""
+
+    plan: StagePlan
+    folder: Path
+    target: Path  # the live build's folder, swapped for ``folder`` when all passed
+
+    @property
+    def previous(self) -> Path | None:
+        """The live build, to take unchanged parts from (None: none, or no reuse)."""
+        return self.target if self.plan.reuse and self.target.is_dir() else None
+
+    @property
+    def cache(self) -> Path | None:
+        """build/.cache, where builds keep records for the next (None: no reuse)."""
+        return inside_build(self.plan.root, Path(CACHE_DIR)) if self.plan.reuse else None
+
+    def kept(self, what: str, suffix: str = "") -> Path | None:
+        """This build folder's record ``what`` in build/.cache (None: no reuse)."""
+        return _cache_of(self.plan.root, self.target, what).with_suffix(suffix) \
+            if self.plan.reuse else None
+
+    def writes(self, stage: str) -> bool:
+        """Whether this build makes ``stage`` (neither skipped nor taken as it is)."""
+        return stage not in self.plan.skip | self.plan.deferred
+
+
+def _write_search(staged: _Staged) -> dict[str, list[str]]:
+    """The Whoosh index, and each entry's related entries from it; the source guard
+    runs meanwhile, while a second process indexes (its findings refuse the build)."""
+    plan = staged.plan
+
+    def source_guard() -> None:
+        if plan.source_guard is not None and (found := plan.source_guard()):
+            raise _OutputRefused(found)
+
+    if "search" in plan.skip:
+        source_guard()
+        return {}
+    index, previous = staged.folder / INDEX_DIR, staged.previous
+    vectors = staged.kept("vectors")  # each segment's documents and vectors
+    if "search" in plan.deferred:
+        link_tree(staged.target / INDEX_DIR, index)
+        source_guard()
+    else:
+        before = previous / INDEX_DIR if previous is not None else None
+        index_view(plan.seen, index, before if before is not None and before.is_dir() else None,
+                   meanwhile=source_guard, vectors=vectors)
+    related = sorted(plan.only) if plan.only is not None else [e.id for e in plan.seen.entries]
+    return more_like_this(index, related, memo=plan.memo, cache=vectors)
+
+
+def _write_packs(staged: _Staged) -> list[Diagnostic]:
+    """The PDF packs (a preview takes the live build's as they are)."""
+    if "packs" in staged.plan.deferred:
+        link_tree(staged.target / "packs", staged.folder / "packs")
+        return []
+    if "packs" in staged.plan.skip:
+        return []
+    previous = staged.previous
+    return staged.plan.packs(staged.folder / "packs",
+                             previous / "packs" if previous is not None else None)
+
+
+def _export_files(staged: _Staged) -> Mapping[str, str] | None:
+    """The export's files, made once for the export and the site's downloads (None when
+    neither is written here)."""
+    if not staged.writes("export") and "site" in staged.plan.skip:
+        return None
+    if "export" in staged.plan.deferred:
+        return None
+    return export_files(staged.plan.seen, staged.plan.provenance, staged.cache,
+                        staged.kept("export-entries", ".txt"))
+
+
+def _write_site(staged: _Staged, similar: dict[str, list[str]],
+                exported: Mapping[str, str] | None) -> list[Diagnostic]:
+    """The docs tree, MkDocs' project and the built site with its own search index."""
+    plan = staged.plan
+    if "site" in plan.skip:
+        return []
+    return build_site(plan.root, plan.settings, plan.seen, staged.folder, similar,
+                      staged.folder / "packs", plan.pack_titles, previous=staged.previous,
+                      provenance=plan.provenance, pages=plan.pages,
+                      search_index="previous" if "site-search" in plan.deferred else "write",
+                      downloads=staged.target / "docs" / "downloads"
+                      if "export" in plan.deferred else None,
+                      exported=exported, only=plan.only,
+                      previous_intact=plan.previous_intact,
+                      search_cache=staged.kept("site-search", ".json"))
+
+
+def _write_export(staged: _Staged, exported: Mapping[str, str] | None) -> None:
+    """The open export (a preview takes the live build's as it is)."""
+    plan = staged.plan
+    if "export" in plan.deferred:
+        link_tree(staged.target / "export", staged.folder / "export")
     elif "export" not in plan.skip:
-        write_export(plan.seen, plan.provenance, staging / "export", exported)
+        write_export(plan.seen, plan.provenance, staged.folder / "export", exported)
+
+
+def _guard_output(staged: _Staged) -> list[Diagnostic]:
+    """Any more outputs (the death-investigation section's), then the output guard over
+    every file the build wrote."""
+    plan = staged.plan
     if plan.before_guard is not None:
-        plan.before_guard(staging)
-    return OutputGuard(staging, plan.seen, plan.corpus, plan.allow, previous,
+        plan.before_guard(staged.folder)
+    return OutputGuard(staged.folder, plan.seen, plan.corpus, plan.allow, staged.previous,
                        records=plan.guard_terms).finish()
 
 
@@ -683,7 +725,7 @@ def _replace_part(request: BuildRequest, part: str, write: PartWriter,
                                      target if target.is_dir() else None,
                                      _death_terms(request.root, validation, seen))
             if refused:
-                raise _OutputRefused
+                raise _OutputRefused(refused)
     except _OutputRefused:
         return BuildReport(findings + tuple(refused))
     return BuildReport(findings, target, (part,), len(seen.entries))

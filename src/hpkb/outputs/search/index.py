@@ -242,14 +242,12 @@ def _share_segments(source: str, target: str) -> None:
 
 def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
                workers: int = 2, meanwhile: Callable[[], None] | None = None,
-               vectors: Path | None = None, alongside: Callable[[], None] | None = None
-               ) -> IndexReport:
+               vectors: Path | None = None) -> IndexReport:
     """Write the profile's index into ``out``, starting from ``previous`` when usable;
     when many entries need indexing, a second process shares the work
     (`_index_on_two_cores`). ``meanwhile`` runs once that process has started, before
     this one takes its share (work that would otherwise leave the second core idle); if
-    it raises, indexing stops. ``alongside``: work worth doing only while a second
-    process indexes (then, after ``meanwhile``). ``vectors``: the folder where
+    it raises, indexing stops. ``vectors``: the folder where
     `more_like_this` keeps what it reads (each entry's document is kept there too)."""
     from whoosh import index
 
@@ -271,8 +269,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     updated = {entry_id for entry_id in changed if entry_id in known}
     joined: list[Any] = []
     if workers > 1 and len(changed) >= PARALLEL_MIN_ENTRIES:
-        joined = _index_on_two_cores([documents[i] for i in changed], out,
-                                     [meanwhile, alongside])
+        joined = _index_on_two_cores([documents[i] for i in changed], out, meanwhile)
     elif meanwhile is not None:
         meanwhile()
     writer = store.writer()
@@ -299,21 +296,15 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
 
 
 def _index_on_two_cores(documents: list[dict[str, Any]], out: Path,
-                        meanwhile: list[Callable[[], None] | None]) -> list[Any]:
+                        meanwhile: Callable[[], None] | None) -> list[Any]:
     """Index ``documents`` in new segments, a part at a time, shared with a second
     process (`hpkb.reuse.parallel.shared_out`), and move them into ``out``'s folder:
     their segments, for the index's writer to join. ``meanwhile`` runs here while the
     second process starts and takes the first parts."""
     size = max(PART_MIN, -(-len(documents) // PARTS))
     parts = [(at // size, documents[at:at + size]) for at in range(0, len(documents), size)]
-
-    def first() -> None:
-        for work in meanwhile:
-            if work is not None:
-                work()
-
     written = shared_out(functools.partial(_index_part, out), parts, least=2,
-                         meanwhile=first)
+                         meanwhile=meanwhile)
     joined = [segment for folder in written for segment in _moved_segments(folder, out)]
     for folder in written:
         shutil.rmtree(folder)

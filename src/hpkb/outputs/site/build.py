@@ -25,7 +25,7 @@ from hpkb.deaths.section import ALERTS_PAGE
 from hpkb.outputs.export import Provenance, export_files, provenance_of, write_files
 from hpkb.outputs.site.engine import run_mkdocs
 from hpkb.outputs.site.html_check import check_site_files, site_file_findings
-from hpkb.outputs.site.pages import SitePages, page_keys, prime_pages, site_nav, site_pages
+from hpkb.outputs.site.pages import SitePages, page_keys, site_nav, site_pages
 from hpkb.outputs.site.search import INDEX_FOLDER, write_site_search
 from hpkb.outputs.site.templates import (
     CompiledTemplates,
@@ -46,9 +46,9 @@ from hpkb.write import (
     write_text,
 )
 
-__all__ = ["SearchIndexPlan", "build_site", "mkdocs_config", "prime_site"]
+__all__ = ["SearchIndexPlan", "build_site", "mkdocs_config"]
 
-SearchIndexPlan = Literal["write", "written", "previous"]
+SearchIndexPlan = Literal["write", "previous"]
 
 ENTRY_FOLDERS = ("debriefs", "learning", "practice", "themes", "recommendations", "pages",
                  "ratings", "regions")
@@ -158,16 +158,6 @@ def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[st
     if packs is None or not packs.is_dir():
         return []
     return [(pdf.name, titles.get(pdf.stem, pdf.stem)) for pdf in sorted(packs.glob("*.pdf"))]
-
-
-def prime_site(root: Path) -> None:
-    """The site's compiled templates, made into their cache in build/.cache before its
-    pages are (`outputs.site.pages.prime_pages`): the pipeline does it while the search index is
-    written, since the pages wait for related entries, which wait for the index. A
-    template it cannot compile (a content repo's override) is left to the pages' own
-    generation, which reports it."""
-    with contextlib.suppress(jinja2.TemplateError):
-        prime_pages(template_dirs(root), _compiled_templates(root, code_digest()).cache("site"))
 
 
 def _page_options(root: Path, settings: Settings, profile_view: ProfileView, code: str
@@ -285,9 +275,9 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     and its search index (`hpkb.outputs.site.search`). With ``previous`` (the last build's
     folder), unchanged pages of the docs tree and index files are linked from it.
     ``pages`` (home text, extra pages) replaces the repo's content/pages (the hub's).
-    ``search_index``: "write" it here; "written" already (the pipeline writes it while
-    the Whoosh index is written); take the "previous" site's as it is (a preview's), and
-    then the files of a ``downloads`` folder too (the last build's export and packs).
+    ``search_index``: "write" it here, or take the "previous" site's as it is (a
+    preview's), and then the files of a ``downloads`` folder too (the last build's export
+    and packs).
     ``exported``: the export's files (`export_files`), when made already. ``only`` (a
     preview's saved entries): the previous docs tree as it is but for those entries'
     pages. ``previous_intact``: the previous build stands as it was left, so an entry
@@ -301,7 +291,7 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     before = previous / "site" / INDEX_FOLDER if previous is not None else None
     if search_index == "previous" and before is not None:
         link_tree(before, out / "site" / INDEX_FOLDER)
-    elif search_index != "written":
+    else:
         write_site_search(profile_view, out / "site", previous, search_cache)
     return []
 

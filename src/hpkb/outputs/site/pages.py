@@ -7,7 +7,6 @@ escaped unless hpkb built it (see outputs/site/markdown_text.py).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -557,18 +556,6 @@ def _by_kind(entries: Iterable[PublishedEntry]) -> dict[EntryKind, list[Publishe
     for entry in entries:
         grouped[entry.kind].append(entry)
     return dict(grouped)
-
-
-def prime_pages(template_dirs: Iterable[Path], template_cache: jinja2.BytecodeCache) -> None:
-    """Compile every site template into ``template_cache``, in the environment
-    `site_pages` renders in: this needs no view, links or related entries, so a build does
-    it while its search index is written, and `site_pages` then finds them ready."""
-    env = _site_env(template_dirs, template_cache)
-    for name in env.list_templates(filter_func=lambda name: name.endswith(".j2")):
-        # One that cannot be compiled (a content repo's override) is left to the pages'
-        # own generation, which reports it; the others are compiled all the same.
-        with contextlib.suppress(jinja2.TemplateError):
-            env.get_template(name)
 
 
 _Part = tuple[dict[str, str], dict[str, str]]  # pages, data files (`SitePages`)

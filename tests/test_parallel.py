@@ -120,3 +120,19 @@ def test_validation_over_many_files_finds_every_fault(starter: Path) -> None:
     shutil.rmtree(starter / "build", ignore_errors=True)
     result = run_cli(starter, "validate")
     assert result.exit_code == 1 and "HP305" in result.stdout
+
+
+def test_work_outside_the_interpreter_runs_on_threads_side_by_side() -> None:
+    """Sleeping stands for Typst or pandoc: two at a time take half as long, in order."""
+    import threading
+
+    def wait(item: int) -> tuple[int, int]:
+        time.sleep(0.2)
+        return item, threading.get_ident()
+
+    started = time.perf_counter()
+    results = hpkb.reuse.parallel.on_threads(wait, list(range(6)))
+    assert [item for item, _ in results] == list(range(6))
+    assert len({ident for _, ident in results}) == 2
+    assert time.perf_counter() - started < 1.0  # six waits of 0.2 s, two at a time
+    assert hpkb.reuse.parallel.on_threads(wait, [7])[0][1] == threading.get_ident()

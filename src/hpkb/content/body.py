@@ -642,12 +642,14 @@ def _address_at(text: str, start: int) -> str | None:
 
 @functools.cache
 def _link_reader() -> Any:
-    """Python-Markdown's link pattern (its `getLink` reads a link's address and title)."""
+    """Python-Markdown's link pattern (its `getLink` reads a link's address and title),
+    in an instance without the inline pass: nothing is stashed, so an address is read
+    as it stands (escaped characters are set aside here first, `_address_at`)."""
     import markdown
     from markdown.inlinepatterns import LINK_RE, LinkInlineProcessor
 
     md = markdown.Markdown()
-    md.treeprocessors["inline"].stashed_nodes = {}  # as a page's inline pass leaves it
+    md.treeprocessors.deregister("inline")
     return LinkInlineProcessor(LINK_RE, md)
 
 

@@ -1,6 +1,8 @@
 """The one place hpkb works on a second core.
 
-`shared_out` does a list's work in this process and in one more: a fresh interpreter
+`on_threads` runs work that spends its time outside the interpreter (Typst's compiler,
+which releases the interpreter's lock, and pandoc, a child process) on threads of this
+process. `shared_out` does a list's work in this process and in one more: a fresh interpreter
 started by the standard library's executor (`concurrent.futures.ProcessPoolExecutor`
 with the "spawn" start method on every platform, so no copy of this loaded process is
 forked and nothing is handed to the child by hand). The work and the list go to it
@@ -23,10 +25,10 @@ import multiprocessing.connection
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
-__all__ = ["MIN_ITEMS", "shared_out", "usable_cores"]
+__all__ = ["MIN_ITEMS", "on_threads", "shared_out", "usable_cores"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -43,6 +45,17 @@ def usable_cores() -> int:
     """The cores this process may run on (the machine's, where the system cannot say)."""
     affinity = getattr(os, "sched_getaffinity", None)
     return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+
+
+def on_threads(work: Callable[[Item], Result], items: Sequence[Item], at_most: int = 2
+               ) -> list[Result]:
+    """``[work(item) for item in items]``, on up to ``at_most`` threads when there is more
+    than one item: only for work whose time is spent outside the interpreter, which
+    threads can then run side by side."""
+    if len(items) < 2 or at_most < 2:
+        return [work(item) for item in items]
+    with ThreadPoolExecutor(max_workers=at_most) as pool:
+        return list(pool.map(work, items))
 
 
 class _Claims:

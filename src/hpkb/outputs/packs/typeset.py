@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ import jinja2
 from hpkb.outputs.packs.definitions import PackDocument
 from hpkb.outputs.packs.typst_text import typst_string
 from hpkb.outputs.site.templates import template_loader
+from hpkb.reuse.parallel import on_threads
 
 __all__ = ["PANDOC_READER", "PackJob", "build_packs"]
 
@@ -131,14 +131,9 @@ def build_packs(documents: list[PackDocument], out: Path, previous: Path | None,
         jobs.append(PackJob(document, wrapper, stamp))
     failures: dict[str, str] = {}
     work = [(job, str(out / f"{job.document.id}.pdf")) for job in jobs]
-    if len(work) > 1 and workers > 1:
-        # Threads, not processes: typst releases the GIL while it compiles and pandoc is a
-        # subprocess, so both cores work; and no fork of a threaded process (which can
-        # deadlock under a server or test runner).
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_typeset_worker, work))
-    else:
-        results = [_typeset_worker(item) for item in work]
+    # Threads, not processes: Typst releases the interpreter's lock while it compiles
+    # and pandoc is a child process, so both cores work.
+    results = on_threads(_typeset_worker, work, workers)
     for pack_id, problem in results:
         if problem is not None:
             failures[pack_id] = problem

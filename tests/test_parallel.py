@@ -136,3 +136,30 @@ def test_work_outside_the_interpreter_runs_on_threads_side_by_side() -> None:
     assert len({ident for _, ident in results}) == 2
     assert time.perf_counter() - started < 1.0  # six waits of 0.2 s, two at a time
     assert hpkb.reuse.parallel.on_threads(wait, [7])[0][1] == threading.get_ident()
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _fails_elsewhere(parent: int) -> int:
+    if os.getpid() != parent:
+        raise RuntimeError("only in the second process")
+    return os.getpid()
+
+
+def test_one_piece_of_work_runs_elsewhere_while_this_process_goes_on(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    started = time.perf_counter()
+    later = hpkb.reuse.parallel.elsewhere(_pid_after, 1.0)
+    assert time.perf_counter() - started < 0.9  # it returned at once
+    assert later.result() != os.getpid()
+    assert later.result() == later.result()
+    # A second process that fails: the work is done here.
+    assert hpkb.reuse.parallel.elsewhere(_fails_elsewhere, os.getpid()).result() == os.getpid()
+    # Asked to, with one core, or with work that cannot be handed over: done here at once.
+    assert hpkb.reuse.parallel.elsewhere(_pid_after, 0, here=True).result() == os.getpid()
+    assert hpkb.reuse.parallel.elsewhere(lambda: os.getpid()).result() == os.getpid()
+    monkeypatch.setattr(hpkb.reuse.parallel, "usable_cores", lambda: 1)
+    assert hpkb.reuse.parallel.elsewhere(_pid_after, 0).result() == os.getpid()

@@ -36,7 +36,7 @@ from hpkb.outputs.export import (
 from hpkb.outputs.packs.definitions import PACKS_FILE, PackDef, pack_document
 from hpkb.outputs.packs.typeset import build_packs
 from hpkb.outputs.search.index import INDEX_DIR, index_view, more_like_this
-from hpkb.outputs.site.build import _home_and_pages, build_site
+from hpkb.outputs.site.build import SEARCH_HOLD, _home_and_pages, build_site
 from hpkb.outputs.site.engine import prime
 from hpkb.outputs.site.pages import entry_page
 from hpkb.outputs.site.search import INDEX_FOLDER
@@ -536,9 +536,14 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             similar = _write_search(staged)  # the source guard runs meanwhile
             refused += _write_packs(staged)
             exported = _export_files(staged)
-            refused += _write_site(staged, similar, exported)
-            _write_export(staged, exported)
-            refused = refused or _guard_output(staged)
+            guard = _output_guard(staged)
+
+            def meanwhile() -> None:  # while MkDocs renders the site in a second process
+                _write_export(staged, exported)
+                guard.scan(("site",), (SEARCH_HOLD,))  # all but the site, as it is now
+
+            refused += _write_site(staged, similar, exported, meanwhile)
+            refused = refused or _guard_the_rest(staged, guard)
             if refused:
                 raise _OutputRefused(refused)
             if plan.after_guard is not None:
@@ -633,10 +638,14 @@ def _export_files(staged: _Staged) -> Mapping[str, str] | None:
 
 
 def _write_site(staged: _Staged, similar: dict[str, list[str]],
-                exported: Mapping[str, str] | None) -> list[Diagnostic]:
-    """The docs tree, MkDocs' project and the built site with its own search index."""
+                exported: Mapping[str, str] | None, meanwhile: Callable[[], None]
+                ) -> list[Diagnostic]:
+    """The docs tree, MkDocs' project and the built site with its own search index;
+    ``meanwhile`` runs while MkDocs renders (in a second process, but in `hpkb serve`,
+    which keeps MkDocs loaded)."""
     plan = staged.plan
     if "site" in plan.skip:
+        meanwhile()
         return []
     return build_site(plan.root, plan.settings, plan.seen, staged.folder, similar,
                       staged.folder / "packs", plan.pack_titles, previous=staged.previous,
@@ -646,7 +655,8 @@ def _write_site(staged: _Staged, similar: dict[str, list[str]],
                       if "export" in plan.deferred else None,
                       exported=exported, only=plan.only,
                       previous_intact=plan.previous_intact,
-                      search_cache=staged.kept("site-search", ".json"))
+                      search_cache=staged.kept("site-search", ".json"),
+                      meanwhile=meanwhile, render_here=plan.memo is not None)
 
 
 def _write_export(staged: _Staged, exported: Mapping[str, str] | None) -> None:
@@ -658,14 +668,19 @@ def _write_export(staged: _Staged, exported: Mapping[str, str] | None) -> None:
         write_export(plan.seen, plan.provenance, staged.folder / "export", exported)
 
 
-def _guard_output(staged: _Staged) -> list[Diagnostic]:
-    """Any more outputs (the death-investigation section's), then the output guard over
-    every file the build wrote."""
+def _output_guard(staged: _Staged) -> OutputGuard:
+    """The output guard of this build, to scan its files as they are finished."""
     plan = staged.plan
-    if plan.before_guard is not None:
-        plan.before_guard(staged.folder)
     return OutputGuard(staged.folder, plan.seen, plan.corpus, plan.allow, staged.previous,
-                       records=plan.guard_terms).finish()
+                       records=plan.guard_terms)
+
+
+def _guard_the_rest(staged: _Staged, guard: OutputGuard) -> list[Diagnostic]:
+    """Any more outputs (the death-investigation section's), then the output guard over
+    every file it has not scanned yet."""
+    if staged.plan.before_guard is not None:
+        staged.plan.before_guard(staged.folder)
+    return guard.finish()
 
 
 # --- Death investigations (hpkb.deaths): what a build takes from deaths/*.csv.

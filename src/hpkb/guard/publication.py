@@ -644,9 +644,9 @@ class OutputGuard:
         self._before = passed if isinstance(passed, dict) else {}
         self._pieces_before = set(pieces) if isinstance(pieces, list) else set()
 
-    def scan(self, leave_out: tuple[str, ...] = (), two_cores: bool = False) -> None:
+    def scan(self, *leave_out: tuple[str, ...], two_cores: bool = False) -> None:
         """Scan every file of ``folder`` (any already scanned are passed over) but those
-        in the folder whose path below ``folder`` is ``leave_out``, in the order of their
+        in the folders whose paths below ``folder`` are ``leave_out``, in the order of their
         paths, listed with os.scandir rather than pathlib: a build holds a few files for
         each entry, most of them the last build's, and a preview lists them all. With
         ``two_cores``, a second process shares the files (`hpkb.reuse.parallel`, the
@@ -657,7 +657,7 @@ class OutputGuard:
         todo: list[tuple[str, str]] = []
         for parts, path in sorted(walk_tree(self.folder, self.folder, files_only=True)):
             rel = "/".join(parts)
-            if (leave_out and parts[:len(leave_out)] == leave_out) or rel in self._scanned:
+            if any(parts[:len(out)] == out for out in leave_out) or rel in self._scanned:
                 continue
             self._scanned.add(rel)
             todo.append((path, rel))

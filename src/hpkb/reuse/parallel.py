@@ -2,14 +2,18 @@
 
 `on_threads` runs work that spends its time outside the interpreter (Typst's compiler,
 which releases the interpreter's lock, and pandoc, a child process) on threads of this
-process. `shared_out` does a list's work in this process and in one more: a fresh interpreter
-started by the standard library's executor (`concurrent.futures.ProcessPoolExecutor`
-with the "spawn" start method on every platform, so no copy of this loaded process is
-forked and nothing is handed to the child by hand). The work and the list go to it
-once, pickled, when it starts; both processes then claim chunks of the list from one
-shared pair of counters (`multiprocessing` values under a lock): the second process
-from the front, this one from the back, so both finish together however the chunks'
-costs differ and however long the second takes to start.
+process. `elsewhere` runs one piece of work (MkDocs rendering the site) in a second
+process while this one goes on. `shared_out` does a list's work in this process and in
+one more.
+
+A second process is a fresh interpreter started by the standard library's executor
+(`concurrent.futures.ProcessPoolExecutor` with the "spawn" start method on every
+platform), so no copy of this loaded process is forked and nothing is handed to it by
+hand. For `shared_out`, the work and the list go to it once, pickled, when it starts;
+both processes then claim chunks of the list from one shared pair of counters
+(`multiprocessing` values under a lock): the second process from the front, this one
+from the back, so both finish together however the chunks' costs differ and however
+long the second takes to start.
 
 It is off where it cannot help: with one usable core, for lists shorter than ``least``,
 and when the second process cannot start or fails (whatever it had not handed back is
@@ -28,7 +32,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
 
-__all__ = ["MIN_ITEMS", "on_threads", "shared_out", "usable_cores"]
+__all__ = ["MIN_ITEMS", "Later", "elsewhere", "on_threads", "shared_out", "usable_cores"]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -56,6 +60,45 @@ def on_threads(work: Callable[[Item], Result], items: Sequence[Item], at_most: i
         return [work(item) for item in items]
     with ThreadPoolExecutor(max_workers=at_most) as pool:
         return list(pool.map(work, items))
+
+
+class Later(Generic[Result]):
+    """Work begun in a second process (`elsewhere`), or already done here."""
+
+    def __init__(self, work: Callable[[], Result], pool: ProcessPoolExecutor | None,
+                 future: Future[Result] | None, done: list[Result]) -> None:
+        self._work, self._pool, self._future, self._done = work, pool, future, done
+
+    def result(self) -> Result:
+        """The work's result, once done: by the second process, or else here (should
+        that process have failed in any way, the work is done again here from the
+        start: it must make the same result whatever it finds half done)."""
+        if not self._done:
+            try:
+                assert self._future is not None
+                self._done.append(self._future.result())
+            except Exception:  # any failure of the other process
+                self._done.append(self._work())
+            finally:
+                if self._pool is not None:
+                    self._pool.shutdown(wait=True)
+        return self._done[0]
+
+
+def elsewhere(work: Callable[..., Result], *args: Any, here: bool = False) -> Later[Result]:
+    """Begin ``work(*args)`` in a second process (``work`` a module's function, ``args``
+    values that pickle) and return at once; `Later.result` waits for it. Done here at
+    once instead with ``here``, with one usable core, or when it cannot be handed over."""
+    call: Callable[[], Result] = functools.partial(work, *args)
+    if here or usable_cores() < 2:
+        return Later(call, None, None, [call()])
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        future = pool.submit(work, *args)
+    except Exception:  # it could not be handed over: done here
+        pool.shutdown(wait=False)
+        return Later(call, None, None, [call()])
+    return Later(call, pool, future, [])
 
 
 class _Claims:

@@ -11,7 +11,7 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -35,6 +35,7 @@ from hpkb.outputs.site.templates import (
     template_links,
 )
 from hpkb.reuse.fingerprint import code_digest, files_digest, walk_tree
+from hpkb.reuse.parallel import elsewhere
 from hpkb.view.gate import ProfileView
 from hpkb.view.links import link
 from hpkb.write import (
@@ -270,7 +271,9 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                search_index: SearchIndexPlan = "write",
                downloads: Path | None = None, exported: Mapping[str, str] | None = None,
                only: frozenset[str] | None = None, previous_intact: bool = False,
-               search_cache: Path | None = None) -> list[Diagnostic]:
+               search_cache: Path | None = None,
+               meanwhile: Callable[[], None] | None = None, render_here: bool = True
+               ) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site: its pages
     and its search index (`hpkb.outputs.site.search`). With ``previous`` (the last build's
     folder), unchanged pages of the docs tree and index files are linked from it.
@@ -282,18 +285,46 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     preview's saved entries): the previous docs tree as it is but for those entries'
     pages. ``previous_intact``: the previous build stands as it was left, so an entry
     page whose key (`outputs.site.pages.page_keys`) is the one it recorded is linked from
-    it as it is, not made again. ``search_cache``: see `outputs.site.search.site_search_files`."""
+    it as it is, not made again. ``search_cache``: see `outputs.site.search.site_search_files`.
+    Unless ``render_here``, MkDocs renders the site in a second process
+    (`hpkb.reuse.parallel.elsewhere`) while this one writes the site's search index and
+    runs ``meanwhile`` (work that waits for nothing of the site's)."""
     findings = _build_pages(root, settings, profile_view, out, similar, packs, pack_titles,
                             previous, provenance, pages, downloads, exported, only,
                             previous_intact)
     if findings:
+        if meanwhile is not None:
+            meanwhile()
         return findings
+    rendering = elsewhere(render_site, root, out, here=render_here)
+    # Beside the site until MkDocs has built it (MkDocs empties the site's folder first).
+    held = out / SEARCH_HOLD
     before = previous / "site" / INDEX_FOLDER if previous is not None else None
     if search_index == "previous" and before is not None:
-        link_tree(before, out / "site" / INDEX_FOLDER)
+        link_tree(before, held / INDEX_FOLDER)
     else:
-        write_site_search(profile_view, out / "site", previous, search_cache)
-    return []
+        write_site_search(profile_view, held, previous, search_cache)
+    if meanwhile is not None:
+        meanwhile()
+    findings = rendering.result()
+    if not findings:
+        (held / INDEX_FOLDER).rename(out / "site" / INDEX_FOLDER)
+    shutil.rmtree(held, ignore_errors=True)
+    return findings
+
+
+# Where the site's search index is written, in the build folder, while MkDocs builds
+# the site: then moved into it.
+SEARCH_HOLD = "site-search"
+
+
+def render_site(root: Path, out: Path) -> list[Diagnostic]:
+    """MkDocs builds the site of the project in ``out`` (its `mkdocs.yml`), every page's
+    HTML is checked, then the site's scripts and styles (a module's function: it may run
+    in a second process)."""
+    findings = run_mkdocs(out / "mkdocs.yml")
+    return findings or site_file_findings(_named_by_source(root, check_site_files(
+        out / "site")))
 
 
 def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
@@ -303,7 +334,7 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
                  pages: tuple[str, dict[str, str]] | None, downloads: Path | None,
                  exported: Mapping[str, str] | None, only: frozenset[str] | None,
                  previous_intact: bool) -> list[Diagnostic]:
-    """The docs tree, MkDocs' config and the site's pages (see `build_site`)."""
+    """The docs tree and MkDocs' config (see `build_site`)."""
     # Nothing in templates/ is read through a link (a link could publish any file).
     links = template_links(root)
     if links:
@@ -334,11 +365,7 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
                 packs, downloads, exported, provenance, kept)
     if not partial:  # a preview's other pages may not be what their keys say
         write_text(out / PAGE_KEYS, json.dumps(record, sort_keys=True, indent=0))
-    # MkDocs builds the site and every page's HTML is checked; then the site's scripts
-    # and styles.
-    findings = run_mkdocs(out / "mkdocs.yml")
-    return findings or site_file_findings(_named_by_source(root, check_site_files(
-        out / "site")))
+    return []
 
 
 def _named_by_source(root: Path, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -507,3 +507,30 @@ def test_every_build_with_reuse_equals_the_reference_build(tmp_path: Path) -> No
     assert "nothing changed" in again.stderr
     reference = attempt(root, "--skip", "packs", "--no-reuse")
     assert reference.exit_code == 0 and "nothing changed" not in reference.stderr
+
+
+def test_a_build_stopped_while_mkdocs_renders_leaves_nothing_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs renders the site in a second process while the build writes the export: an
+    error there stops the build after that process has ended, so nothing is still
+    writing into the staging folder when it is removed; the live build stays."""
+    import multiprocessing
+
+    import hpkb.pipeline
+
+    root = copy_example(tmp_path / "repo")
+    build(root, "--skip", "packs")
+    live = sorted(p.relative_to(root).as_posix() for p in (root / "build").rglob("*")
+                  if ".cache" not in p.parts)
+
+    def full_disk(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hpkb.pipeline, "write_export", full_disk)
+    edit(root)
+    failed = attempt(root, "--skip", "packs")
+    assert failed.exit_code == 1
+    assert "No space left on device" in failed.stderr and "Traceback" not in failed.stderr
+    assert multiprocessing.active_children() == []
+    assert sorted(p.relative_to(root).as_posix() for p in (root / "build").rglob("*")
+                  if ".cache" not in p.parts) == live

@@ -29,7 +29,8 @@ __all__ = ["main"]
 
 
 class _Group(click.Group):
-    """Turns HpkbError into one line on stderr and its exit code (never a traceback)."""
+    """Turns HpkbError, and the system's refusal to read or write a file (a full disk,
+    a permission), into one line on stderr and its exit code (never a traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -37,6 +38,11 @@ class _Group(click.Group):
         except HpkbError as exc:
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"error: {exc.strerror or exc}{where} (free the space or fix the "
+                       "permission, then run the command again)", err=True)
+            ctx.exit(1)
 
 
 def _entries(count: int) -> str:

@@ -84,6 +84,13 @@ class Later(Generic[Result]):
                     self._pool.shutdown(wait=True)
         return self._done[0]
 
+    def settle(self) -> None:
+        """Wait until the second process has ended, whatever came of its work, and do
+        nothing here (this process is stopping with an error: nothing may still be
+        writing into a folder it is about to remove)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
 
 def elsewhere(work: Callable[..., Result], *args: Any, here: bool = False) -> Later[Result]:
     """Begin ``work(*args)`` in a second process (``work`` a module's function, ``args``

@@ -297,15 +297,19 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
             meanwhile()
         return findings
     rendering = elsewhere(render_site, root, out, here=render_here)
-    # Beside the site until MkDocs has built it (MkDocs empties the site's folder first).
-    held = out / SEARCH_HOLD
-    before = previous / "site" / INDEX_FOLDER if previous is not None else None
-    if search_index == "previous" and before is not None:
-        link_tree(before, held / INDEX_FOLDER)
-    else:
-        write_site_search(profile_view, held, previous, search_cache)
-    if meanwhile is not None:
-        meanwhile()
+    try:
+        # Beside the site until MkDocs has built it (MkDocs empties its folder first).
+        held = out / SEARCH_HOLD
+        before = previous / "site" / INDEX_FOLDER if previous is not None else None
+        if search_index == "previous" and before is not None:
+            link_tree(before, held / INDEX_FOLDER)
+        else:
+            write_site_search(profile_view, held, previous, search_cache)
+        if meanwhile is not None:
+            meanwhile()
+    except BaseException:
+        rendering.settle()  # MkDocs is not left writing into a folder about to go
+        raise
     findings = rendering.result()
     if not findings:
         (held / INDEX_FOLDER).rename(out / "site" / INDEX_FOLDER)

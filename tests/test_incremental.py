@@ -527,6 +527,7 @@ def test_a_build_stopped_while_mkdocs_renders_leaves_nothing_behind(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(hpkb.pipeline, "write_export", full_disk)
+    monkeypatch.setattr(hpkb.pipeline, "RENDER_APART_MIN", 1)  # the example is small
     edit(root)
     failed = attempt(root, "--skip", "packs")
     assert failed.exit_code == 1

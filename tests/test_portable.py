@@ -55,7 +55,8 @@ print(len(names))
 # The commands, with the thresholds for a second process lowered to the example's size,
 # so every path that would share work between processes is taken (or declined).
 RUN_CLI = WITHOUT_POSIX + """
-import hpkb.guard.publication, hpkb.outputs.search.index
+import hpkb.guard.publication, hpkb.outputs.search.index, hpkb.pipeline
+hpkb.pipeline.RENDER_APART_MIN = 1
 hpkb.outputs.search.index.PARALLEL_MIN_ENTRIES = 2
 hpkb.outputs.search.index.PART_MIN = 2
 hpkb.guard.publication.SHARED_MIN_BYTES = 1

@@ -656,7 +656,13 @@ def _write_site(staged: _Staged, similar: dict[str, list[str]],
                       exported=exported, only=plan.only,
                       previous_intact=plan.previous_intact,
                       search_cache=staged.kept("site-search", ".json"),
-                      meanwhile=meanwhile, render_here=plan.memo is not None)
+                      meanwhile=meanwhile, render_here=plan.memo is not None
+                      or len(plan.seen.entries) < RENDER_APART_MIN)
+
+
+# With fewer entries than this, MkDocs renders in the build's own process: a second
+# interpreter's start (importing MkDocs) costs more than the work it would overlap.
+RENDER_APART_MIN = 200
 
 
 def _write_export(staged: _Staged, exported: Mapping[str, str] | None) -> None:

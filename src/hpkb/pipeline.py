@@ -60,7 +60,8 @@ from hpkb.write import (
 __all__ = ["STAGES", "BuildReport", "BuildRequest", "StagePlan", "build", "export_only",
            "guard_every_profile", "national_packs", "profile_view", "warm", "write_stages"]
 
-STAGES = ("site", "search", "packs", "export")
+# The output stages, in the order a build writes them (and reports them written).
+STAGES = ("search", "packs", "site", "export")
 
 
 @dataclass(frozen=True)
@@ -550,12 +551,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 plan.after_guard(folder)
     except _OutputRefused as refusal:
         return (), refusal.findings
-    return tuple(stage for stage in STAGES_WRITTEN
+    return tuple(stage for stage in STAGES
                  if stage not in plan.skip | plan.deferred), []
-
-
-# The stages a build reports as written, in the order it writes them.
-STAGES_WRITTEN = ("search", "packs", "site", "export")
 
 
 @dataclass(frozen=True)

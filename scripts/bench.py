@@ -447,7 +447,7 @@ def stage_docs_tree(root: Path) -> Stage:
     code = code_digest()
 
     def run() -> int:
-        _generate(root, settings, seen, "", {}, {}, [], code)
+        _generate(root, settings, seen, "", {}, {}, [], code, None)
         return len(seen.entries)
 
     return run

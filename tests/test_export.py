@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from hpkb.content.model import ENTRY_KINDS
+from hpkb.reuse.store import Reuse, read_shelf
 from tests.conftest import AS_OF, run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -61,17 +62,20 @@ def test_schemas_kept_in_the_cache_are_the_ones_made(tmp_path: Path) -> None:
     made = _schema_texts(None)
     assert made == {f"schemas/{kind}.schema.json": json_text(json_schema(kind))
                     for kind in ENTRY_KINDS}
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    (cache / "schemas-0123456789abcdef.json").write_text("{}", encoding="utf-8")  # old code's
-    assert _schema_texts(cache) == made
-    kept = list(cache.glob("schemas-*.json"))
-    assert len(kept) == 1 and json.loads(kept[0].read_text(encoding="utf-8")) == made
-    kept[0].write_text(json.dumps({**made, "schemas/debrief.schema.json": "{}\n"}),
-                       encoding="utf-8")
-    assert _schema_texts(cache)["schemas/debrief.schema.json"] == "{}\n"  # taken as kept
-    kept[0].write_text('{"schemas/', encoding="utf-8")
-    assert _schema_texts(cache) == made  # unreadable: made again
+
+    def kept(seed: str = "code") -> dict[str, str]:
+        reuse = Reuse(tmp_path, seed)
+        texts = _schema_texts(reuse)
+        reuse.keep()
+        return texts
+
+    assert kept() == made
+    shelf = tmp_path / "export-schemas.records"
+    assert read_shelf(shelf, "code") == {kind: made[f"schemas/{kind}.schema.json"]
+                                         for kind in ENTRY_KINDS}
+    shelf.write_text("hpkb records 1 code\ndebrief\t3\n{}\n\n", encoding="utf-8")
+    assert kept()["schemas/debrief.schema.json"] == "{}\n"  # taken as kept
+    assert kept("other code") == made  # another code's: made again
 
 
 def test_entry_records_kept_in_the_cache_make_the_export_made_afresh(
@@ -91,15 +95,18 @@ def test_entry_records_kept_in_the_cache_make_the_export_made_afresh(
     validation = validate_repo(root)
     view = profile_view(validation, "internal")
     provenance = provenance_of(validation.settings, None)
-    cache = tmp_path / "export-entries.txt"
+    cache = tmp_path / "kept"
     made: list[str] = []
     record = hpkb.outputs.export._entry_record
     monkeypatch.setattr(hpkb.outputs.export, "_entry_record",
                         lambda entry, *rest: made.append(entry.id) or record(entry, *rest))
 
     def entries_json(view: object, provenance: object, cache: Path | None) -> str:
-        return export_files(view, provenance,  # type: ignore[arg-type]
-                            entry_texts=cache)["entries.json"]
+        reuse = Reuse(cache, "seed") if cache is not None else None
+        text = export_files(view, provenance, reuse)["entries.json"]  # type: ignore[arg-type]
+        if reuse is not None:
+            reuse.keep()
+        return text
 
     first = entries_json(view, provenance, cache)
     assert sorted(made) == sorted(e.id for e in view.entries)
@@ -116,7 +123,8 @@ def test_entry_records_kept_in_the_cache_make_the_export_made_afresh(
     made.clear()
     assert entries_json(edited, relicensed, cache) == entries_json(edited, relicensed, None)
     assert len(made) == 2 * len(entries)  # every record, then every one again without a cache
-    cache.write_text(cache.read_text(encoding="utf-8")[:-10], encoding="utf-8")  # cut short
+    shelf = cache / "export-entries.records"
+    shelf.write_text(shelf.read_text(encoding="utf-8")[:-10], encoding="utf-8")  # cut short
     made.clear()
     assert entries_json(edited, provenance, cache) == again
     assert len(made) == len(entries)

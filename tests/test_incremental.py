@@ -334,10 +334,10 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
 
     from hpkb.pipeline import BuildRequest
     from hpkb.pipeline import build as run_build
-    from hpkb.reuse.memo import Memo
+    from hpkb.reuse.store import Memory
 
     incremental = copy_example(tmp_path / "incremental")
-    request = BuildRequest(incremental, "shared", today=date.fromisoformat(AS_OF), memo=Memo())
+    request = BuildRequest(incremental, "shared", today=date.fromisoformat(AS_OF), memory=Memory())
     assert run_build(request).built
     live = incremental / "build" / "shared"
     kept = ("site/search-index", "export", "packs", "docs/downloads", "search")

@@ -139,28 +139,33 @@ _TEXTS = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=
 
 
 @SETTINGS
-@given(st.dictionaries(_KEYS, st.tuples(_KEYS, _TEXTS), max_size=5))
-def test_texts_kept_are_read_back_as_they_were(texts: dict[str, tuple[str, str]]) -> None:
-    """Texts kept for the next build (any characters: newlines, tabs, quotes) are read
-    back as they were, for the same seed only; a file cut short gives none."""
+@given(st.dictionaries(_KEYS, _TEXTS, max_size=5))
+def test_records_kept_are_read_back_as_they_were(texts: dict[str, str]) -> None:
+    """Records kept for the next build (any characters: newlines, tabs, quotes, "\r")
+    are read back as they were, for the same seed only; a shelf cut short gives none."""
     import tempfile
     from pathlib import Path
 
-    from hpkb.write import read_texts, write_texts
+    from hpkb.reuse.store import TEXT, Reuse, read_shelf
 
     with tempfile.TemporaryDirectory() as folder:
-        file = Path(folder) / "texts"
-        write_texts(file, "seed", texts)
-        assert read_texts(file, "seed") == texts
-        assert read_texts(file, "another seed") == {}
-        data = file.read_bytes()
+        reuse = Reuse(Path(folder), "seed")
+        for key, text in texts.items():
+            reuse.put("shelf", key, text, TEXT)
+        reuse.keep()
+        file = Path(folder) / "shelf.records"
+        assert read_shelf(file, "seed") == texts
+        assert read_shelf(file, "another seed") == {}
+        again = Reuse(Path(folder), "seed")
+        assert {key: again.find("shelf", key, TEXT) for key in texts} == texts
+        data = file.read_bytes() if texts else b""
         if texts:
             file.write_bytes(data[:-2])
-            assert read_texts(file, "seed") == {}
+            assert read_shelf(file, "seed") == {}
         # A length that is not a count of characters (one going back, say) gives none.
         for length in ("-3", "", "x", "+1"):
-            file.write_text(f"hpkb texts 1 seed\nkey\ttag\t{length}\nab\n", encoding="utf-8")
-            assert read_texts(file, "seed") == {}
+            file.write_text(f"hpkb records 1 seed\nkey\t{length}\nab\n", encoding="utf-8")
+            assert read_shelf(file, "seed") == {}
 
 
 _PROSE = ["[[", "]]", "|", "\n", " ", "a", "RD-2024-001", "[[RD-2024-001]]", "[[a|b c]]",

@@ -20,8 +20,9 @@ from waitress import create_server
 from whoosh import index, query
 
 from hpkb.check.validate import validate_repo
-from hpkb.outputs.search.index import CACHE_RECORDS, index_view, more_like_this, search_index
+from hpkb.outputs.search.index import index_view, more_like_this, search_index
 from hpkb.pipeline import profile_view
+from hpkb.reuse.store import Memory, Reuse, read_shelf
 from hpkb.serve import make_app
 from tests.conftest import AS_OF, run_cli
 from tests.site_helpers import build_profiles, copy_example
@@ -225,7 +226,32 @@ def test_an_updated_index_answers_as_a_fresh_one(example: Path, tmp_path: Path) 
 
 
 def _segment_files(cache: Path) -> set[str]:
-    return {p.stem for p in cache.iterdir() if p.name not in CACHE_RECORDS}
+    return set(read_shelf(cache / "segments.records", SEED))
+
+
+SEED = "seed"
+
+
+def _kept(cache: Path, index: Path, ids: list[str]) -> dict[str, list[str]]:
+    """`more_like_this` as a build asks it, reusing ``cache``, then kept there."""
+    reuse = Reuse(cache, SEED)
+    found = more_like_this(index, ids, reuse=reuse)
+    reuse.keep()
+    return found
+
+
+def _indexed(cache: Path, *args: Any, **options: Any) -> Any:
+    """`index_view` as a build asks it, reusing ``cache``, then kept there."""
+    reuse = Reuse(cache, SEED)
+    report = index_view(*args, **options, reuse=reuse)
+    reuse.keep()
+    return report
+
+
+def _garble(shelf: Path, text: str) -> None:
+    """Every record of ``shelf`` made ``text``, which cannot be read back."""
+    shelf.write_text(f"hpkb records 1 {SEED}\n" + "".join(
+        f"{key}\t{len(text)}\n{text}\n" for key in read_shelf(shelf, SEED)), encoding="utf-8")
 
 
 def _segment_ids(folder: Path) -> set[str]:
@@ -256,10 +282,10 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
         return reading(leaf)
 
     monkeypatch.setattr(hpkb.outputs.search.index, "_read_documents", counted)
-    assert more_like_this(first, ids, cache=cache) == expected
+    assert _kept(cache, first, ids) == expected
     assert read == [len(ids)]
     assert _segment_files(cache) == _segment_ids(first)
-    assert more_like_this(first, ids, cache=cache) == expected
+    assert _kept(cache, first, ids) == expected
     assert read == [len(ids)]  # from the cache
     entries = list(view.entries)
     entries[2] = dataclasses.replace(entries[2], body=entries[2].body + " Street triage.")
@@ -267,38 +293,41 @@ def test_a_segment_read_for_related_entries_is_not_read_again(
     index_view(dataclasses.replace(view, entries=tuple(entries)), updated, first)
     expected = more_like_this(updated, ids)
     read.clear()
-    assert more_like_this(updated, ids, cache=cache) == expected
+    assert _kept(cache, updated, ids) == expected
     assert read == [1]  # the new segment only
     assert _segment_files(cache) == _segment_ids(updated)
     # A cache file that cannot be read is read from the index again, and replaced.
-    for file in cache.iterdir():
-        file.write_text('{"layout": 1, "segment"', encoding="utf-8")
+    for shelf in ("segments", "related"):
+        _garble(cache / f"{shelf}.records", '{"layout": 1, "segment"')
     read.clear()
-    assert more_like_this(updated, ids, cache=cache) == expected
+    assert _kept(cache, updated, ids) == expected
     assert sorted(read) == [1, len(ids) - 1]
-    assert more_like_this(updated, ids, cache=cache) == expected
+    assert _kept(cache, updated, ids) == expected
     assert len(read) == 2
     # In one process (`hpkb serve`) the terms' holders are kept for the same segments and
-    # live documents; another layout of them is worked out afresh.
-    from hpkb.reuse.memo import Memo
-
-    memo, worked = Memo(), []
+    # live documents.
+    memo, worked = Memory(), []
     holders = hpkb.outputs.search.index._holders
     monkeypatch.setattr(hpkb.outputs.search.index, "_holders",
                         lambda vectors, only=None: worked.append(1) or holders(vectors, only))
-    everything = more_like_this(first, ids, memo=memo)
+    everything = more_like_this(first, ids, reuse=Reuse(None, SEED, memo))
     assert everything == more_like_this(first, ids)
     assert len(worked) == 2  # the memo's, then the plain call's own
     memo.turn()
-    assert more_like_this(first, ids[:3], memo=memo) == {i: everything[i] for i in ids[:3]}
+    assert more_like_this(first, ids[:3], reuse=Reuse(None, SEED, memo)) == {i: everything[i] for i in ids[:3]}
     assert len(worked) == 2  # kept
     memo.turn()
-    assert more_like_this(updated, ids, memo=memo) == expected
-    assert len(worked) == 3
+    assert more_like_this(updated, ids, reuse=Reuse(None, SEED, memo)) == expected
+    # Another layout: scored again from the related entries kept in memory and the one
+    # fresh document, not from every term's holders.
+    assert len(worked) == 2
+    memo.turn()
+    assert more_like_this(updated, ids, reuse=Reuse(None, SEED, Memory())) == expected
+    assert len(worked) == 3  # nothing kept: every holder worked out
     # A segment gone from the index leaves the cache.
     shrunk = tmp_path / "shrunk"
     index_view(dataclasses.replace(view, entries=tuple(entries[1:])), shrunk, updated)
-    assert more_like_this(shrunk, ids[1:], cache=cache) == more_like_this(shrunk, ids[1:])
+    assert _kept(cache, shrunk, ids[1:]) == more_like_this(shrunk, ids[1:])
     assert _segment_files(cache) == _segment_ids(shrunk) != _segment_ids(updated)
 
 
@@ -311,7 +340,7 @@ def test_an_edit_makes_one_document_and_the_index_a_fresh_one_makes(
 
     view = profile_view(validate_repo(example), "internal")
     cache = tmp_path / "cache"
-    index_view(view, tmp_path / "first", None, vectors=cache)
+    _indexed(cache, view, tmp_path / "first", None)
     entries = list(view.entries)
     entries[4] = dataclasses.replace(entries[4], body=entries[4].body + " Quixotic zeal.")
     edited = dataclasses.replace(view, entries=tuple(entries))
@@ -319,7 +348,7 @@ def test_an_edit_makes_one_document_and_the_index_a_fresh_one_makes(
     document = hpkb.outputs.search.index._document
     monkeypatch.setattr(hpkb.outputs.search.index, "_document",
                         lambda entry, taxonomy: made.append(entry.id) or document(entry, taxonomy))
-    index_view(edited, tmp_path / "again", tmp_path / "first", vectors=cache)
+    _indexed(cache, edited, tmp_path / "again", tmp_path / "first")
     assert made == [entries[4].id]
     index_view(edited, tmp_path / "fresh", None)
     for record in ("words.json", "indexed.json"):
@@ -328,9 +357,9 @@ def test_an_edit_makes_one_document_and_the_index_a_fresh_one_makes(
     assert "quixotic" in (tmp_path / "again" / "words.json").read_text(encoding="utf-8")
     assert _answers(tmp_path / "again") == _answers(tmp_path / "fresh")
     # Another taxonomy, or a record that cannot be read: every document is made again.
-    (cache / hpkb.outputs.search.index.DOCUMENTS_FILE).write_text('{"seed": ', encoding="utf-8")
+    _garble(cache / "search-documents.records", '{"seed": ')
     made.clear()
-    index_view(edited, tmp_path / "third", tmp_path / "again", vectors=cache)
+    _indexed(cache, edited, tmp_path / "third", tmp_path / "again")
     assert sorted(made) == sorted(e.id for e in entries)
 
 
@@ -365,9 +394,9 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
             every_term.setattr(hpkb.outputs.search.index, "ALL_HOLDERS_MIN", 1)
             assert more_like_this(folder, wanted) == fresh
         afresh = tmp_path / f"{name}-afresh"  # a record made from every document
-        more_like_this(folder, wanted, cache=afresh)
+        _kept(afresh, folder, wanted)
         scored.clear()
-        kept = more_like_this(folder, wanted, cache=cache)
+        kept = _kept(cache, folder, wanted)
         assert kept == fresh and list(kept) == list(fresh)
         # The record kept, updated or made afresh, is the one made from every document.
         assert _related_record(cache) == _related_record(afresh)
@@ -397,9 +426,11 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
     assert scored == [0]  # nothing changed
     assert updated == [True]
     # A record whose texts cannot be read: every document is read, and it is made again.
-    record = json.loads((cache / "related.json").read_text(encoding="utf-8"))
+    record = _related_record(cache)
     record["vectors"] = {key: "garbled" for key in record["vectors"]}
-    (cache / "related.json").write_text(json.dumps(record), encoding="utf-8")
+    text = json.dumps(record)
+    (cache / "related.records").write_text(f"hpkb records 1 {SEED}\nlast\t{len(text)}\n{text}\n",
+                                           encoding="utf-8")
     entries[6] = dataclasses.replace(entries[6], body=entries[6].body + " Night shifts.")
     updated.clear()
     step("garbled", entries)
@@ -407,7 +438,7 @@ def test_related_entries_kept_from_the_last_build_are_the_ones_made_afresh(
 
 
 def _related_record(cache: Path) -> dict[str, Any]:
-    record: dict[str, Any] = json.loads((cache / "related.json").read_text(encoding="utf-8"))
+    record: dict[str, Any] = json.loads(read_shelf(cache / "related.records", SEED)["last"])
     return record
 
 
@@ -449,7 +480,7 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
     monkeypatch.setattr(hpkb.outputs.search.index, "shared_out", spied)
     ran: list[bool] = []
     vectors = tmp_path / "vectors"
-    index_view(view, double, None, meanwhile=lambda: ran.append(True), vectors=vectors)
+    _indexed(vectors, view, double, None, meanwhile=lambda: ran.append(True))
     assert ran == [True]
     parts = shared[0]
     assert 1 < len(parts) <= hpkb.outputs.search.index.PARTS and sum(parts) == len(view.entries)
@@ -467,11 +498,11 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
     expected = more_like_this(single, ids)
     assert more_like_this(double, ids) == expected
     # Each segment's documents are read once, then kept for related entries.
-    assert more_like_this(double, ids, cache=vectors) == expected
+    assert _kept(vectors, double, ids) == expected
     assert _segment_files(vectors) == _segment_ids(double)
     reading = hpkb.outputs.search.index._read_documents
     monkeypatch.setattr(hpkb.outputs.search.index, "_read_documents", lambda leaf: pytest.fail("read"))
-    assert more_like_this(double, ids, cache=vectors) == expected
+    assert _kept(vectors, double, ids) == expected
     monkeypatch.setattr(hpkb.outputs.search.index, "_read_documents", reading)
     # An update of many entries is shared out too, on top of the two-process index.
     entries = [dataclasses.replace(e, body=e.body + " Revised after the inspection.")

@@ -124,12 +124,14 @@ def test_a_preview_refused_over_the_last_builds_files_gives_way_to_the_full_buil
 
 def test_after_a_save_only_the_saved_file_is_parsed_again(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The preview server keeps what each build made (`Memo`); when its first build found
-    nothing changed, it fills the memo from the live build's inputs instead."""
+    """The preview server keeps what each build made (`reuse.store.Memory`); when its
+    first build found nothing changed, it fills that from the live build's inputs
+    instead."""
     from datetime import date
 
     from whoosh.reading import SegmentReader
 
+    import hpkb.check.validate
     import hpkb.content.files
     from hpkb.serve import rebuilder
 
@@ -151,7 +153,7 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
         parsed.append(entry_file.rel)
         return real(entry_file, text, digest)
 
-    monkeypatch.setattr(hpkb.content.files, "parse_source", spied)
+    monkeypatch.setattr(hpkb.check.validate, "parse_source", spied)
     read: list[int] = []  # documents read from the search index
     stored_fields = SegmentReader.stored_fields
     def counted(self: SegmentReader, docnum: int) -> object:

@@ -21,6 +21,7 @@ from hpkb.outputs.site.search import (
     tokens,
 )
 from hpkb.pipeline import profile_view
+from hpkb.reuse.store import Reuse, read_shelf
 from hpkb.view.gate import ProfileView
 from tests.conftest import REPO_ROOT
 
@@ -158,13 +159,20 @@ def test_an_edit_changes_its_card_the_lengths_and_its_words_files_only(
 def test_entries_taken_from_the_last_build_index_the_same(
         views: Mapping[str, ProfileView], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the record in build/.cache, an edit indexes the edited entry alone, and the
+    """With the records kept in build/.cache, an edit indexes the edited entry alone, and the
     files are those made from nothing; a record that cannot be read is made again."""
     import hpkb.outputs.site.search
 
     view = views["internal"]
-    cache = tmp_path / "site-search.json"
-    assert site_search_files(view, cache).files == site_search_files(view).files
+    cache = tmp_path / "kept"
+
+    def kept(seen: ProfileView) -> Mapping[str, str]:
+        reuse = Reuse(cache, "seed")
+        files = site_search_files(seen, reuse).files
+        reuse.keep()
+        return files
+
+    assert kept(view) == site_search_files(view).files
     made: list[str] = []
     indexed = hpkb.outputs.site.search._indexed
     monkeypatch.setattr(hpkb.outputs.site.search, "_indexed",
@@ -174,9 +182,11 @@ def test_entries_taken_from_the_last_build_index_the_same(
         if e.id == "PR-2024-010" else e for e in view.entries))
     fresh = site_search_files(edited).files
     made.clear()
-    assert site_search_files(edited, cache).files == fresh
+    assert kept(edited) == fresh
     assert made == ["PR-2024-010"]
-    cache.write_text('{"seed": "', encoding="utf-8")
+    shelf = cache / "site-search.records"
+    shelf.write_text("hpkb records 1 seed\n" + "".join(
+        f"{key}\t10\n{{\"seed\": \"\n" for key in read_shelf(shelf, "seed")), encoding="utf-8")
     made.clear()
-    assert site_search_files(edited, cache).files == fresh
+    assert kept(edited) == fresh
     assert len(made) == len(view.entries)

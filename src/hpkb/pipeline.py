@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import json
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -42,8 +41,7 @@ from hpkb.outputs.site.pages import entry_page
 from hpkb.outputs.site.search import INDEX_FOLDER
 from hpkb.outputs.site.templates import template_dirs
 from hpkb.reuse.fingerprint import BUILD_STAMP, build_fingerprint, code_digest, tree_state
-from hpkb.reuse.kept import KEPT_FILE, read_kept, seed_of, write_kept
-from hpkb.reuse.memo import Memo
+from hpkb.reuse.store import JSON, Codec, Memory, Reuse, compact_json
 from hpkb.view.gate import ProfileView, view
 from hpkb.write import (
     BUILD_DIR,
@@ -58,7 +56,8 @@ from hpkb.write import (
 )
 
 __all__ = ["STAGES", "BuildReport", "BuildRequest", "StagePlan", "build", "export_only",
-           "guard_every_profile", "national_packs", "profile_view", "warm", "write_stages"]
+           "guard_every_profile", "national_packs", "profile_view", "reuse_for", "warm",
+           "write_stages"]
 
 # The output stages, in the order a build writes them (and reports them written).
 STAGES = ("search", "packs", "site", "export")
@@ -83,7 +82,7 @@ class BuildRequest:
     # watcher saw them): a preview of saved entries writes only their pages.
     saved: frozenset[str] = frozenset()
     # What earlier builds in this process (`hpkb serve`) made that this one may reuse.
-    memo: Memo | None = field(default=None, compare=False, repr=False)
+    memory: Memory | None = field(default=None, compare=False, repr=False)
     # False: the reference build (`--no-reuse`): nothing taken from the live build or
     # from what earlier builds kept in build/.cache; every stage works from the sources.
     reuse: bool = True
@@ -249,35 +248,14 @@ def _live_stamp(target: Path, fingerprint: str) -> tuple[list[str] | None, bool]
     return (lines[2:] if intact and lines[0] == fingerprint else None), intact
 
 
-def _cache_of(root: Path, target: Path, what: str) -> Path:
-    """Where in build/.cache ``what`` is kept for the build in ``target``."""
+def reuse_for(root: Path, target: Path, memory: Memory | None = None, intact: bool = False
+              ) -> Reuse:
+    """What a build of the folder ``target`` may reuse: the records kept for it in
+    build/.cache, ``memory`` (`hpkb serve`'s), and the live build in ``target``
+    (``intact``: it stands as its stamp recorded it)."""
     name = hashlib.sha256(str(target).encode()).hexdigest()[:16]
-    return inside_build(root, Path(CACHE_DIR) / f"{what}-{name}")
-
-
-def _findings_file(root: Path, target: Path) -> Path:
-    # In build/.cache, outside every profile's folder: validation's findings speak of
-    # every entry, whichever profile it belongs to.
-    return _cache_of(root, target, "validation").with_suffix(".json")
-
-
-def _recorded_findings(root: Path, target: Path, fingerprint: str
-                       ) -> tuple[Diagnostic, ...] | None:
-    """Validation's findings recorded for these very inputs, or None (none recorded,
-    other inputs, or an unreadable record: validate again)."""
-    try:
-        data = json.loads(_findings_file(root, target).read_text(encoding="utf-8"))
-        if data["fingerprint"] != fingerprint:
-            return None
-        return tuple(Diagnostic.from_json(d) for d in data["diagnostics"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _record_findings(root: Path, target: Path, fingerprint: str,
-                     diagnostics: tuple[Diagnostic, ...]) -> None:
-    write_json(_findings_file(root, target),
-               {"fingerprint": fingerprint, "diagnostics": [d.as_json() for d in diagnostics]})
+    return Reuse(inside_build(root, Path(CACHE_DIR) / f"kept-{name}"), code_digest(), memory,
+                 target if target.is_dir() else None, intact)
 
 
 @dataclass(frozen=True)
@@ -321,42 +299,34 @@ def _target(request: BuildRequest, profile: str) -> Path:
 
 
 def warm(request: BuildRequest) -> None:
-    """Fill ``request.memo`` as a build would have (validation, and the live search
+    """Fill ``request.memory`` as a build would have (validation, and the live search
     index's documents), and load MkDocs. `hpkb serve` calls it when its first build found
     nothing changed (and so made nothing), so that the first save is previewed as quickly
     as the next."""
-    if request.memo is None:
+    if request.memory is None:
         return
-    validation = validate_repo(request.root, today=request.today, memo=request.memo)
-    target = _target(request, request.profile or validation.settings.hpkb.default_profile)
-    if (target / INDEX_DIR).is_dir():
-        more_like_this(target / INDEX_DIR, (), memo=request.memo,
-                       cache=_cache_of(request.root, target, "vectors"))
+    request, identity = _started(request)
+    with _reusing(request, identity) as reuse:
+        validation = validate_repo(request.root, request.today, reuse,
+                                   identity.files if identity is not None else {})
+        target = _target(request, request.profile or validation.settings.hpkb.default_profile)
+        if (target / INDEX_DIR).is_dir():
+            more_like_this(target / INDEX_DIR, (), reuse=reuse)
     if (target / "mkdocs.yml").is_file():
         prime(target / "mkdocs.yml")
 
 
-def _validated(request: BuildRequest, digests: Mapping[str, str]) -> Validation:
-    """``validate_repo``, taking what the last build kept of files whose bytes are as
-    before (``digests``: what the fingerprint read; what this build read is kept for the
-    next). `hpkb serve` keeps its own, in memory.
+def _validated(request: BuildRequest, reuse: Reuse, digests: Mapping[str, str]
+               ) -> Validation:
+    """``validate_repo``, taking what earlier builds kept of files whose bytes are as
+    before (``digests``: what the fingerprint read).
 
     What is loaded by then lives as long as the build: it goes to the collector's
     permanent generation (``gc.freeze``), so that the build's later collections do not
-    scan it over and over. Frozen objects are
-    still freed when nothing refers to
-    them; a process that goes on building (`hpkb serve`) calls ``gc.unfreeze`` after
-    each build."""
+    scan it over and over. Frozen objects are still freed when nothing refers to them; a
+    process that goes on building (`hpkb serve`) calls ``gc.unfreeze`` after each build."""
     with _frozen_when_loaded():
-        if request.memo is not None:
-            return validate_repo(request.root, today=request.today, memo=request.memo)
-        where = inside_build(request.root, Path(CACHE_DIR) / KEPT_FILE)
-        seed = seed_of(code_digest(), request.today or date.today())
-        kept = read_kept(where, seed)
-        validation = validate_repo(request.root, today=request.today, kept=kept,
-                                   digests=digests)
-        write_kept(where, seed, list(validation.kept), kept)
-        return validation
+        return validate_repo(request.root, request.today, reuse, digests)
 
 
 @contextlib.contextmanager
@@ -378,51 +348,70 @@ def build(request: BuildRequest) -> BuildReport:
     each output stage, the output guard) → swap. Nothing is written unless every stage
     and both guards pass; a refused build leaves the live one as it was."""
     request, identity = _started(request)
-    if (known := _unchanged_before_validating(request, identity)) is not None:
-        return known
-    validation = _validated(request, identity.files if identity is not None else {}) \
-        if request.reuse else validate_repo(request.root, today=request.today)
-    if fails(validation.diagnostics, request.strict):
-        return BuildReport(validation.diagnostics)
-    name, _ = _profile(validation, request.profile)
-    identity = identity or _identity(request, validation.settings)
-    assert identity is not None  # _profile has refused an unknown profile
-    _record_findings(request.root, identity.target, identity.fingerprint,
-                     validation.diagnostics)
-    if identity.quiet_entries is not None and request.reuse:  # same inputs, quiet view
-        return _up_to_date(validation.diagnostics, identity, identity.quiet_entries)
-    seen = profile_view(validation, name, drafts=request.drafts,
-                        today=request.today or date.today())
-    findings = validation.diagnostics + seen.diagnostics
-    if fails(seen.diagnostics, request.strict):
-        return BuildReport(findings)
-    if identity.live is not None and request.reuse:  # same inputs as the live build
-        return _up_to_date(findings, identity, len(seen.entries))
-    plan = _stage_plan(request, identity, validation, seen)
-    done, refused = write_stages(identity.target, plan)  # outputs, guards, swap
-    if refused:
-        return BuildReport(findings + tuple(refused))
-    return BuildReport(findings, identity.target, done, len(seen.entries),
-                       deferred=tuple(sorted(plan.deferred)))
+    with _reusing(request, identity) as reuse:
+        if (known := _unchanged_before_validating(request, identity, reuse)) is not None:
+            return known
+        validation = _validated(request, reuse, identity.files if identity else {})
+        if fails(validation.diagnostics, request.strict):
+            return BuildReport(validation.diagnostics)
+        name, _ = _profile(validation, request.profile)
+        identity = identity or _identity(request, validation.settings)
+        assert identity is not None  # _profile has refused an unknown profile
+        reuse.put("validation", identity.fingerprint, validation.diagnostics, FINDINGS)
+        if identity.quiet_entries is not None and reuse.on:  # same inputs, quiet view
+            return _up_to_date(validation.diagnostics, identity, identity.quiet_entries)
+        seen = profile_view(validation, name, drafts=request.drafts,
+                            today=request.today or date.today())
+        findings = validation.diagnostics + seen.diagnostics
+        if fails(seen.diagnostics, request.strict):
+            return BuildReport(findings)
+        if identity.live is not None and reuse.on:  # same inputs as the live build
+            return _up_to_date(findings, identity, len(seen.entries))
+        plan = _stage_plan(request, identity, validation, seen, reuse)
+        done, refused = write_stages(identity.target, plan)  # outputs, guards, swap
+        if refused:
+            return BuildReport(findings + tuple(refused))
+        return BuildReport(findings, identity.target, done, len(seen.entries),
+                           deferred=tuple(sorted(plan.deferred)))
 
 
 def _started(request: BuildRequest) -> tuple[BuildRequest, _Identity | None]:
     """The request with its date settled (`as_of` in the settings, unless given), and
     which build it asks for (None when the settings cannot say: validation will)."""
-    if request.memo is not None:
-        request.memo.turn()
+    if request.memory is not None:
+        request.memory.turn()
     settings, problems = load_settings(request.root)
     request = replace(request, today=today_of(settings, request.today))
     return request, None if problems else _identity(request, settings)
 
 
-def _unchanged_before_validating(request: BuildRequest, identity: _Identity | None
-                                 ) -> BuildReport | None:
+@contextlib.contextmanager
+def _reusing(request: BuildRequest, identity: _Identity | None) -> Iterator[Reuse]:
+    """What this build may reuse (nothing with `--no-reuse`), kept for the next build
+    when it is done."""
+    if not request.reuse:
+        reuse = Reuse.off()
+    elif identity is None:  # no build folder known yet: only what this process holds
+        reuse = Reuse(None, code_digest(), request.memory)
+    else:
+        reuse = reuse_for(request.root, identity.target, request.memory, identity.intact)
+    yield reuse
+    reuse.keep()
+
+
+# Validation's findings, as the "validation" shelf keeps them (by the inputs' fingerprint).
+FINDINGS: Codec[tuple[Diagnostic, ...]] = Codec(
+    lambda found: compact_json([d.as_json() for d in found]),
+    lambda text: tuple(Diagnostic.from_json(d) for d in JSON.decode(text)))
+
+
+def _unchanged_before_validating(request: BuildRequest, identity: _Identity | None,
+                                 reuse: Reuse) -> BuildReport | None:
     """The live build came from these very inputs and its view had nothing to say: its
-    validation findings, recorded for these inputs, are the answer (None otherwise)."""
-    if identity is None or identity.quiet_entries is None or not request.reuse:
+    validation findings, kept for these inputs, are the answer (None otherwise)."""
+    if identity is None or identity.quiet_entries is None or not reuse.on:
         return None
-    known = _recorded_findings(request.root, identity.target, identity.fingerprint)
+    known = reuse.find("validation", identity.fingerprint, FINDINGS)
     if known is None:
         return None
     if fails(known, request.strict):
@@ -436,7 +425,7 @@ def _up_to_date(findings: tuple[Diagnostic, ...], identity: _Identity, entries: 
 
 
 def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validation,
-                seen: ProfileView) -> StagePlan:
+                seen: ProfileView, reuse: Reuse) -> StagePlan:
     """What the output stages need for this build: the source guard to run, the records
     to write last, what a preview takes from the live build, the death records' parts."""
     settings, target = validation.settings, identity.target
@@ -457,7 +446,7 @@ def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validati
         # Any finding refuses the build (they are all errors); write_stages runs this
         # while the Whoosh index's second process works.
         checked.append(check_sources(seen, validation.corpus, settings.hpkb.allow,
-                                     target if request.reuse and target.is_dir() else None))
+                                     reuse.live))
         return checked[0].findings
 
     def records(staging: Path) -> None:
@@ -475,9 +464,7 @@ def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validati
         provenance_of(settings, identity.commit, validation.corpus, seen.today), request.skip,
         {p.id: p.title for p in validation.packs},
         lambda out, previous: _packs_stage(request, validation, seen, out, previous),
-        after_guard=records, previous_intact=identity.intact and request.reuse,
-        source_guard=source_guard, reuse=request.reuse,
-        deferred=deferred, memo=request.memo, only=only,
+        reuse, after_guard=records, source_guard=source_guard, deferred=deferred, only=only,
         pages=_with_section(request.root, deaths),
         before_guard=deaths.write if deaths is not None else None,
         guard_terms=_death_terms(request.root, validation, seen))
@@ -514,16 +501,14 @@ class StagePlan:
     skip: frozenset[str]
     pack_titles: Mapping[str, str]
     packs: Callable[[Path, Path | None], list[Diagnostic]]  # (out, previous) → findings
+    reuse: Reuse  # what the stages may take from earlier builds (`reuse_for`)
     pages: tuple[str, dict[str, str]] | None = None  # the site's home text and extra pages
     before_guard: Callable[[Path], None] | None = None  # more outputs, checked too
     after_guard: Callable[[Path], None] | None = None  # the build's own records
-    previous_intact: bool = False  # the live build stands as its stamp recorded it
     source_guard: Callable[[], list[Diagnostic]] | None = None  # findings refuse it
     deferred: frozenset[str] = frozenset()  # parts linked from the live build (DEFERRABLE)
-    memo: Memo | None = None  # what earlier builds in this process made (BuildRequest)
     only: frozenset[str] | None = None  # a preview's saved entries (`_saved_entries`)
     guard_terms: tuple[str, ...] = ()  # the death records' strings (`_death_terms`)
-    reuse: bool = True  # False: take nothing from the live build or build/.cache (BuildRequest)
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
@@ -557,10 +542,8 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
 
 @dataclass(frozen=True)
 class _Staged:
-    """What every output stage is given: the plan, the staging ``folder`` it writes into,
-    and what it may reuse. The one switch for reuse is here: without it (`--no-reuse`),
-    no stage is given the live build or a record kept in build/.cache, and each works
-    from the sources alone."""
+    """What every output stage is given: the plan (with its `Reuse`, the one seam for
+    reusing earlier work) and the staging ``folder`` it writes into."""
 
     plan: StagePlan
     folder: Path
@@ -569,17 +552,7 @@ class _Staged:
     @property
     def previous(self) -> Path | None:
         """The live build, to take unchanged parts from (None: none, or no reuse)."""
-        return self.target if self.plan.reuse and self.target.is_dir() else None
-
-    @property
-    def cache(self) -> Path | None:
-        """build/.cache, where builds keep records for the next (None: no reuse)."""
-        return inside_build(self.plan.root, Path(CACHE_DIR)) if self.plan.reuse else None
-
-    def kept(self, what: str, suffix: str = "") -> Path | None:
-        """This build folder's record ``what`` in build/.cache (None: no reuse)."""
-        return _cache_of(self.plan.root, self.target, what).with_suffix(suffix) \
-            if self.plan.reuse else None
+        return self.plan.reuse.live
 
     def writes(self, stage: str) -> bool:
         """Whether this build makes ``stage`` (neither skipped nor taken as it is)."""
@@ -599,16 +572,15 @@ def _write_search(staged: _Staged) -> dict[str, list[str]]:
         source_guard()
         return {}
     index, previous = staged.folder / INDEX_DIR, staged.previous
-    vectors = staged.kept("vectors")  # each segment's documents and vectors
     if "search" in plan.deferred:
         link_tree(staged.target / INDEX_DIR, index)
         source_guard()
     else:
         before = previous / INDEX_DIR if previous is not None else None
         index_view(plan.seen, index, before if before is not None and before.is_dir() else None,
-                   meanwhile=source_guard, vectors=vectors)
+                   meanwhile=source_guard, reuse=plan.reuse)
     related = sorted(plan.only) if plan.only is not None else [e.id for e in plan.seen.entries]
-    return more_like_this(index, related, memo=plan.memo, cache=vectors)
+    return more_like_this(index, related, reuse=plan.reuse)
 
 
 def _write_packs(staged: _Staged) -> list[Diagnostic]:
@@ -630,8 +602,7 @@ def _export_files(staged: _Staged) -> Mapping[str, str] | None:
         return None
     if "export" in staged.plan.deferred:
         return None
-    return export_files(staged.plan.seen, staged.plan.provenance, staged.cache,
-                        staged.kept("export-entries", ".txt"))
+    return export_files(staged.plan.seen, staged.plan.provenance, staged.plan.reuse)
 
 
 def _write_site(staged: _Staged, similar: dict[str, list[str]],
@@ -645,15 +616,13 @@ def _write_site(staged: _Staged, similar: dict[str, list[str]],
         meanwhile()
         return []
     return build_site(plan.root, plan.settings, plan.seen, staged.folder, similar,
-                      staged.folder / "packs", plan.pack_titles, previous=staged.previous,
+                      staged.folder / "packs", plan.pack_titles, reuse=plan.reuse,
                       provenance=plan.provenance, pages=plan.pages,
                       search_index="previous" if "site-search" in plan.deferred else "write",
                       downloads=staged.target / "docs" / "downloads"
                       if "export" in plan.deferred else None,
                       exported=exported, only=plan.only,
-                      previous_intact=plan.previous_intact,
-                      search_cache=staged.kept("site-search", ".json"),
-                      meanwhile=meanwhile, render_here=plan.memo is not None
+                      meanwhile=meanwhile, render_here=plan.reuse.memory is not None
                       or len(plan.seen.entries) < RENDER_APART_MIN)
 
 

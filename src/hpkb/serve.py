@@ -27,7 +27,7 @@ from hpkb.check.findings import Diagnostic, HpkbError
 from hpkb.outputs.search.index import MAX_LIMIT, MAX_QUERY_CHARS, IndexReader, SearchError
 from hpkb.pipeline import BuildReport, BuildRequest, build, warm
 from hpkb.reuse.fingerprint import Found, walk_tree
-from hpkb.reuse.memo import Memo
+from hpkb.reuse.store import Memory
 
 __all__ = ["Generation", "make_app", "rebuilder", "watch"]
 
@@ -150,8 +150,8 @@ def rebuilder(request: BuildRequest, generation: Generation,
     or when the preview is refused: its findings may be about the last build's files)
     the full build runs at once. ``show`` gets the findings once, those about the
     changed files first. What a build made that the next may reuse is kept in memory
-    (`Memo`)."""
-    request = replace(request, memo=Memo())
+    (`reuse.store.Memory`)."""
+    request = replace(request, memory=Memory())
 
     def built(asked: BuildRequest) -> BuildReport:
         try:

@@ -7,14 +7,13 @@ hpkb deletes only directories that carry its marker file.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,15 +34,11 @@ __all__ = [
     "link_or_copy",
     "link_tree",
     "own_directory",
-    "read_records",
-    "read_texts",
     "same_file",
     "staged_directory",
     "write_json",
     "write_or_link",
-    "write_records",
     "write_text",
-    "write_texts",
 ]
 
 MARKER = ".hpkb-build"
@@ -320,59 +315,3 @@ def write_json(path: Path, data: Any) -> None:
     write_text(path, json_text(data))
 
 
-def read_records(file: Path | None, seed: str) -> dict[str, Any]:
-    """The records `write_records` kept in ``file`` for ``seed``, by key; none when
-    there is no such file, it was kept for another seed, or it is not one hpkb wrote
-    (each record is then checked by whoever takes it)."""
-    with contextlib.suppress(OSError, ValueError):
-        data = json.loads(file.read_text(encoding="utf-8")) if file is not None else None
-        records = data.get("records") if isinstance(data, dict) and \
-            data.get("seed") == seed else None
-        return records if isinstance(records, dict) else {}
-    return {}
-
-
-def write_records(file: Path | None, seed: str, records: Mapping[str, Any]) -> None:
-    """Keep ``records`` (JSON-ready, by key) in ``file`` for the next build with the
-    same ``seed``; nothing without a file."""
-    if file is not None:
-        write_text(file, json.dumps({"seed": seed, "records": records}, ensure_ascii=False,
-                                    separators=(",", ":")))
-
-
-def read_texts(file: Path | None, seed: str) -> dict[str, tuple[str, str]]:
-    """The texts `write_texts` kept in ``file`` for ``seed``: (tag, text) by key; none
-    when there is no such file, it was kept for another seed, or it is not whole."""
-    texts: dict[str, tuple[str, str]] = {}
-    with contextlib.suppress(OSError, ValueError):
-        # Bytes decoded, not text read: reading text would turn a "\r" into a newline.
-        data = file.read_bytes().decode("utf-8") if file is not None else ""
-        head, _, body = data.partition("\n")
-        if head != f"{_TEXTS}{seed}":
-            return {}
-        at = 0
-        while at < len(body):
-            end = body.index("\n", at)
-            key, tag, length = body[at:end].split("\t")
-            if not length.isdigit():  # digits only: the reading never goes back
-                return {}
-            start, at = end + 1, end + 1 + int(length)
-            if at > len(body) or body[at:at + 1] != "\n":
-                return {}
-            texts[key] = (tag, body[start:at])
-            at += 1
-        return texts
-    return {}
-
-
-def write_texts(file: Path | None, seed: str, texts: Mapping[str, tuple[str, str]]) -> None:
-    """Keep ``texts`` ((tag, text) by key; keys and tags without tabs or newlines) in
-    ``file`` for the next build with the same ``seed``: each text as it is, after a line
-    giving its length (as JSON, long texts such as the export's entries cost more to
-    escape and read back than to make)."""
-    if file is not None:
-        write_text(file, "".join([f"{_TEXTS}{seed}\n", *(
-            f"{key}\t{tag}\t{len(text)}\n{text}\n" for key, (tag, text) in texts.items())]))
-
-
-_TEXTS = "hpkb texts 1 "  # the first line of `write_texts`' file, before its seed

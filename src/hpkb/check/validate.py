@@ -21,8 +21,8 @@ from hpkb.content.body import body_findings, find_references
 from hpkb.content.conform import conform
 from hpkb.content.files import (
     EntryFile,
+    entry_digest,
     find_entry_files,
-    load_source,
     parse_source,
     read_text,
     read_with_digest,
@@ -36,8 +36,8 @@ from hpkb.deaths.analyse import check_deaths
 from hpkb.outputs.packs.definitions import PackDef, load_packs
 from hpkb.outputs.site.overrides import overrides_findings
 from hpkb.outputs.site.templates import template_links
-from hpkb.reuse.kept import Kept, KeptLine, Typed, kept_line
-from hpkb.reuse.memo import Memo
+from hpkb.reuse.kept import Read, Typed, typed_codec, typed_key
+from hpkb.reuse.store import Reuse
 
 __all__ = ["Validation", "check_entry_text", "validate_repo"]
 
@@ -50,8 +50,6 @@ class Validation:
     corpus: Corpus
     diagnostics: tuple[Diagnostic, ...]
     packs: tuple[PackDef, ...] = ()
-    # With ``kept`` (validate_repo): each entry file's line for the next build to find.
-    kept: tuple[KeptLine, ...] = ()
 
     @property
     def has_errors(self) -> bool:
@@ -259,93 +257,61 @@ def _paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def validate_repo(root: Path, today: date | None = None, memo: Memo | None = None,
-                  kept: Kept | None = None, digests: Mapping[str, str] | None = None
-                  ) -> Validation:
+def validate_repo(root: Path, today: date | None = None, reuse: Reuse | None = None,
+                  digests: Mapping[str, str] | None = None) -> Validation:
     """Load and check everything under ``root``: taxonomy, entries, cross-references.
-    With ``memo`` (`hpkb serve`), or ``kept`` (what the last build kept on disk), a file
-    read as before is neither parsed nor typed again (the checks across entries are all
-    made again); with ``kept``, the validation carries the lines to keep for the next,
-    and a file whose bytes' digest is in ``digests`` (by path: what the build's
-    fingerprint read) and kept is not even read."""
+    With ``reuse``, an entry file whose bytes are as before is neither parsed nor typed
+    again (the checks across entries are all made again), and one whose bytes' digest is
+    in ``digests`` (by path: what the build's fingerprint read) is not even read."""
     with _paused_gc():
-        return _validate(root, today, memo, kept, digests or {})
+        return _validate(root, today, reuse, digests or {})
 
 
-def _typed_once(source: Source, today: date, memo: Memo | None) -> Typed:
-    if memo is None:
-        return _typed(source, today)
-    # The memo keeps the source it was typed from, so no other object can have its id:
-    # found means this very source (the file was read as before).
-    _, entry, findings = memo.get(("typed", source.path, today, id(source)),
-                                  lambda: (source, *_frozen(_typed(source, today))))
-    return entry, list(findings)
+def _read_and_typed(entry_file: EntryFile, today: date, reuse: Reuse | None,
+                    digests: Mapping[str, str]) -> Read:
+    """One entry file read and typed (its own checks made), or the finding that stopped
+    it: from ``reuse`` when its bytes are as a build before read them."""
+    digest = digests.get(entry_file.rel)
+    read: tuple[str, str] | Diagnostic | None = None
+    if digest is None or reuse is None:
+        read = read_with_digest(entry_file.path, entry_file.rel)
+        if isinstance(read, Diagnostic):
+            return read
+        digest = read[1]
 
-
-def _frozen(typed: tuple[Entry | None, list[Diagnostic]]
-            ) -> tuple[Entry | None, tuple[Diagnostic, ...]]:
-    return typed[0], tuple(typed[1])
-
-
-def _read_and_typed(entry_file: EntryFile, today: date, memo: Memo | None = None
-                    ) -> tuple[Source | Diagnostic, Typed | None]:
-    """One entry file read, and typed when it could be read (its own checks made)."""
-    loaded = load_source(entry_file, memo)
-    if isinstance(loaded, Diagnostic):
-        return loaded, None
-    return loaded, _typed_once(loaded, today, memo)
-
-
-def _parsed_and_typed(entry_file: EntryFile, read: tuple[str, str] | Diagnostic, today: date,
-                      keep: bool) -> tuple[Source | Diagnostic, Typed | None, KeptLine | None]:
-    """One entry file's text (and its bytes' digest) parsed and typed (its own checks
-    made), with the line that keeps the outcome when ``keep``."""
-    loaded = read if isinstance(read, Diagnostic) else parse_source(entry_file, *read)
-    if isinstance(loaded, Diagnostic):
-        return loaded, None, None
-    typed = _typed(loaded, today)
-    return loaded, typed, kept_line(loaded, typed) if keep else None
-
-
-def _read_kept_first(files: list[EntryFile], today: date, kept: Kept | None,
-                     digests: Mapping[str, str]
-                     ) -> list[tuple[Source | Diagnostic, Typed | None, KeptLine | None]]:
-    """Each file whose kept line is for the bytes ``digests`` gives (`content.files.file_digest`,
-    by path) taken from it, unread; the rest read, parsed and typed."""
-    read: list[tuple[Source | Diagnostic, Typed | None, KeptLine | None] | None] = [
-        kept.typed(f, digests[f.rel]) if kept is not None and f.rel in digests else None
-        for f in files]
-    for at, found in enumerate(read):
-        if found is None:
-            read[at] = _parsed_and_typed(files[at], read_with_digest(files[at].path,
-                                                                     files[at].rel),
-                                         today, kept is not None)
-    return [outcome for outcome in read if outcome is not None]
-
-
-def _read_all(root: Path, today: date, memo: Memo | None, kept: Kept | None,
-              digests: Mapping[str, str]
-              ) -> tuple[list[Diagnostic], list[tuple[Source, Typed]], list[KeptLine]]:
-    """Every entry file read and typed: (findings of files that could not be read, the
-    others with their typing, in file order, and their lines to keep)."""
-    files, findings = find_entry_files(root)
-    if memo is None:
-        read = _read_kept_first(files, today, kept, digests)
-    else:
-        read = [(*_read_and_typed(entry_file, today, memo), None) for entry_file in files]
-    typed: list[tuple[Source, Typed]] = []
-    lines: list[KeptLine] = []
-    for loaded, entry, line in read:
+    def made() -> Read:
+        got = read if read is not None else read_with_digest(entry_file.path, entry_file.rel)
+        if isinstance(got, Diagnostic):
+            return got
+        loaded = parse_source(entry_file, *got)
         if isinstance(loaded, Diagnostic):
-            findings.append(loaded)
-        elif entry is not None:  # always, for a file that could be read
-            typed.append((loaded, entry))
-        if line is not None:
-            lines.append(line)
-    return findings, typed, lines
+            return loaded
+        entry, findings = _typed(loaded, today)
+        return loaded, entry, tuple(findings)
+
+    if reuse is None:
+        return made()
+    key = entry_digest(entry_file.rel, entry_file.kind, digest)
+    return reuse.get("typed", typed_key(key, today), made, typed_codec(entry_file, key))
 
 
-def _validate(root: Path, as_of: date | None, memo: Memo | None, kept: Kept | None,
+def _read_all(root: Path, today: date, reuse: Reuse | None, digests: Mapping[str, str]
+              ) -> tuple[list[Diagnostic], list[tuple[Source, Typed]]]:
+    """Every entry file read and typed: (findings of files that could not be read, the
+    others with their typing, in file order)."""
+    files, findings = find_entry_files(root)
+    typed: list[tuple[Source, Typed]] = []
+    for entry_file in files:
+        read = _read_and_typed(entry_file, today, reuse, digests)
+        if isinstance(read, Diagnostic):
+            findings.append(read)
+        else:
+            source, entry, own = read
+            typed.append((source, (entry, list(own))))
+    return findings, typed
+
+
+def _validate(root: Path, as_of: date | None, reuse: Reuse | None,
               digests: Mapping[str, str]) -> Validation:
     settings, findings = load_settings(root)
     today = today_of(settings, as_of)
@@ -354,7 +320,7 @@ def _validate(root: Path, as_of: date | None, memo: Memo | None, kept: Kept | No
     findings += check_settings(settings, taxonomy.organisations)
     findings += overrides_findings(root) + template_links(root)
     findings += check_deaths(root, taxonomy.organisations, today)  # deaths/ (hpkb.deaths)
-    unreadable, read, lines = _read_all(root, today, memo, kept, digests)
+    unreadable, read = _read_all(root, today, reuse, digests)
     findings += unreadable
     known, duplicate_findings = _duplicate_findings(tuple(source for source, _ in read))
     findings += duplicate_findings
@@ -376,4 +342,4 @@ def _validate(root: Path, as_of: date | None, memo: Memo | None, kept: Kept | No
     responses, response_findings = load_responses(root, taxonomy, known)
     findings += response_findings
     corpus = Corpus.of(tuple(entries), taxonomy, responses)
-    return Validation(settings, corpus, tuple(findings), tuple(packs), tuple(lines))
+    return Validation(settings, corpus, tuple(findings), tuple(packs))

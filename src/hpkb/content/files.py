@@ -14,7 +14,6 @@ from pathlib import Path
 from hpkb.check.findings import Diagnostic, error
 from hpkb.content.model import ENTRY_KINDS, KIND_FOLDERS, EntryKind, Source
 from hpkb.content.strict_yaml import ParsedYaml, parse_yaml
-from hpkb.reuse.memo import Memo
 
 __all__ = ["MAX_FILE_BYTES", "EntryFile", "entry_digest", "file_digest", "find_entry_files",
            "load_source", "parse_source", "read_text", "read_with_digest", "split_front_matter"]
@@ -138,17 +137,12 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int] | Diagnostic
                  "add a line `---` after the last front-matter field")
 
 
-def load_source(entry_file: EntryFile, memo: Memo | None = None) -> Source | Diagnostic:
-    """Read one entry file into a Source, or the first finding that stops it (from
-    ``memo`` when the file's text is what an earlier build read)."""
+def load_source(entry_file: EntryFile) -> Source | Diagnostic:
+    """Read one entry file into a Source, or the first finding that stops it."""
     read = read_with_digest(entry_file.path, entry_file.rel)
     if isinstance(read, Diagnostic):
         return read
-    text, digest = read
-    if memo is None:
-        return parse_source(entry_file, text, digest)
-    return memo.get(("source", entry_file.rel, entry_file.kind, text),
-                    lambda: parse_source(entry_file, text, digest))
+    return parse_source(entry_file, *read)
 
 
 def parse_source(entry_file: EntryFile, text: str, digest: str = "") -> Source | Diagnostic:

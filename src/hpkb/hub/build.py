@@ -671,7 +671,7 @@ def hub_view(sources: list[HubSource], findings: list[Diagnostic], today: date
 
 def build_hub(request: HubRequest) -> HubReport:
     """Read, check and merge the sources, then build build/hub (or --out) and swap it in."""
-    from hpkb.pipeline import StagePlan, national_packs, write_stages
+    from hpkb.pipeline import StagePlan, national_packs, reuse_for, write_stages
     from hpkb.write import BUILD_DIR, inside_build, write_json
 
     sources, findings = read_sources(request.sources)
@@ -705,8 +705,10 @@ def build_hub(request: HubRequest) -> HubReport:
                      register_corpus(request.names, view.taxonomy), list(request.allow),
                      Provenance(None, request.site_name, None), frozenset(), {},
                      lambda out, previous: national_packs(request.root, view, out, previous),
-                     pages=(_home(sources, view), pages), before_guard=duplicates)
+                     reuse_for(request.root, target), pages=(_home(sources, view), pages),
+                     before_guard=duplicates)
     _, refused = write_stages(target, plan)
+    plan.reuse.keep()
     if refused:
         return HubReport(tuple(findings + refused))
     return HubReport(tuple(findings), target, len(view.entries),

@@ -2,26 +2,24 @@
 
 from __future__ import annotations
 
-import contextlib
-import json
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hpkb.content.model import ENTRY_KINDS, Corpus
+from hpkb.content.model import ENTRY_KINDS, Corpus, EntryKind
 from hpkb.content.schema import json_schema
 from hpkb.content.settings import Settings
-from hpkb.view.gate import ProfileView, view
+from hpkb.reuse.store import TEXT, Reuse, key_of
+from hpkb.view.gate import ProfileView, PublishedEntry, view
 from hpkb.write import (
     Rendered,
     json_text,
     json_text_at,
     own_directory,
-    read_texts,
     write_text,
-    write_texts,
 )
 
 __all__ = ["EXPORT_FORMAT", "SCHEMA_VERSION", "Provenance", "aggregate_figures",
@@ -191,16 +189,14 @@ def export_document(profile_view: ProfileView, provenance: Provenance,
 
 
 def export_files(profile_view: ProfileView, provenance: Provenance,
-                 cache: Path | None = None, entry_texts: Path | None = None
-                 ) -> dict[str, str]:
+                 reuse: Reuse | None = None) -> dict[str, str]:
     """The export's files by their path in its folder (entries.json, then
     schemas/<kind>.schema.json), made once: the site's downloads hold the same. With
-    ``cache`` (build/.cache), the schemas are kept there (`_schema_texts`); with
-    ``entry_texts`` (a file in it, one per build folder), the entries' records
-    (`_entry_texts`)."""
+    ``reuse``, each entry's record and the schemas are taken as a build before made them
+    when their inputs are the same (`_entry_texts`, `_schema_texts`)."""
     files = {"entries.json": json_text(export_document(
-        profile_view, provenance, _entry_texts(profile_view, provenance, entry_texts)))}
-    files.update(_schema_texts(cache))
+        profile_view, provenance, _entry_texts(profile_view, provenance, reuse)))}
+    files.update(_schema_texts(reuse))
     return files
 
 
@@ -208,45 +204,35 @@ def export_files(profile_view: ProfileView, provenance: Provenance,
 _ENTRY_NEWLINE = "\n    "
 
 
-def _entry_texts(profile_view: ProfileView, provenance: Provenance, file: Path | None
+def _entry_texts(profile_view: ProfileView, provenance: Provenance, reuse: Reuse | None
                  ) -> list[Rendered]:
     """Each entry's record as entries.json holds it. An entry published as it was (its
     `PublishedEntry.digest`), under the same licence and owner, gives the same text:
-    kept in ``file``, and made again only for the others (an edit's build need not
-    make every record's text)."""
-    from hpkb.reuse.fingerprint import records_seed
-
+    kept on the "export-entries" shelf, and made again only for the others (an edit's
+    build need not make every record's text)."""
     owner = _owner(profile_view, provenance)
-    seed = records_seed(provenance.force, provenance.licence, owner, _ENTRY_NEWLINE)
-    before = read_texts(file, seed)
-    texts: dict[str, tuple[str, str]] = {}
-    for entry in profile_view.entries:
-        found = before.get(entry.id)
-        texts[entry.id] = found if found is not None and found[0] == entry.digest else \
-            (entry.digest, json_text_at(_entry_record(
-                entry, provenance.force, provenance.licence, owner), _ENTRY_NEWLINE))
-    write_texts(file, seed, texts)
-    return [Rendered(texts[entry.id][1]) for entry in profile_view.entries]
+    terms = key_of(provenance.force, provenance.licence, owner, _ENTRY_NEWLINE)
+
+    def made(entry: PublishedEntry) -> str:
+        return json_text_at(_entry_record(entry, provenance.force, provenance.licence, owner),
+                            _ENTRY_NEWLINE)
+
+    return [Rendered(made(entry) if reuse is None else reuse.get(
+        "export-entries", f"{entry.digest} {terms}", functools.partial(made, entry), TEXT))
+        for entry in profile_view.entries]
 
 
-def _schema_texts(cache: Path | None) -> dict[str, str]:
-    """The schema files' texts. They change only with hpkb's code: kept in ``cache`` by
-    its digest, rather than made by Pydantic in every build."""
-    from hpkb.reuse.fingerprint import code_digest
-
+def _schema_texts(reuse: Reuse | None) -> dict[str, str]:
+    """The schema files' texts. They change only with hpkb's code (the seed of every
+    shelf): kept, rather than made by Pydantic in every build."""
     names = {kind: f"schemas/{kind}.schema.json" for kind in ENTRY_KINDS}
-    file = cache / f"schemas-{code_digest()[:16]}.json" if cache is not None else None
-    with contextlib.suppress(OSError, ValueError):
-        kept = json.loads(file.read_text(encoding="utf-8")) if file is not None else None
-        if isinstance(kept, dict) and sorted(kept) == sorted(names.values()) and \
-                all(isinstance(text, str) for text in kept.values()):
-            return {name: kept[name] for name in names.values()}
-    texts = {name: json_text(json_schema(kind)) for kind, name in names.items()}
-    if file is not None:
-        for other in file.parent.glob("schemas-*.json"):  # another code's
-            other.unlink(missing_ok=True)
-        write_text(file, json.dumps(texts, ensure_ascii=False))
-    return texts
+
+    def made(kind: EntryKind) -> str:
+        return json_text(json_schema(kind))
+
+    return {name: made(kind) if reuse is None else
+            reuse.get("export-schemas", kind, functools.partial(made, kind), TEXT)
+            for kind, name in names.items()}
 
 
 def write_files(files: Mapping[str, str], out: Path) -> list[Path]:

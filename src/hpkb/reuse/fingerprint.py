@@ -18,7 +18,7 @@ from hpkb.content.files import file_digest
 from hpkb.content.model import KIND_FOLDERS
 
 __all__ = ["BUILD_STAMP", "Found", "build_fingerprint", "code_digest", "files_digest",
-           "records_seed", "tree_state", "walk_tree"]
+           "tree_state", "walk_tree"]
 
 BUILD_STAMP = "build-inputs.sha256"
 INPUTS = ("mkdocs.yml", "content", "templates", "deaths", *KIND_FOLDERS.values())
@@ -90,12 +90,6 @@ def _code_digest_of(found: tuple[tuple[tuple[str, ...], str], ...],
                     stats: tuple[tuple[str, int, int], ...]) -> str:
     # ``stats`` only keys the cache: the same files as they were give the same digest.
     return _digest(_library_versions(), list(found))
-
-
-def records_seed(*terms: object) -> str:
-    """The seed of records kept from one build for the next (`write.write_records`):
-    hpkb's code digest and the ``terms`` the records also depend on, by their repr."""
-    return hashlib.sha256(repr((code_digest(), *terms)).encode()).hexdigest()
 
 
 @functools.cache

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from hpkb.content.body import REFERENCE
-from hpkb.reuse.memo import Memo
 from hpkb.reuse.parallel import shared_out
-from hpkb.write import link_or_copy, read_records, write_records, write_text
+from hpkb.reuse.store import JSON, Codec, Reuse, compact_json, key_of
+from hpkb.write import link_or_copy
 
 T = TypeVar("T")
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the index's second process imports this module: only what i
     from hpkb.content.taxonomy import Taxonomy
     from hpkb.view.gate import ProfileView, PublishedEntry
 
-__all__ = ["CACHE_RECORDS", "INDEX_DIR", "RELATED_FILE", "IndexReader", "SearchError",
+__all__ = ["INDEX_DIR", "IndexReader", "SearchError",
            "SearchResults", "index_view", "more_like_this", "search_index"]
 
 INDEX_DIR = "search"
@@ -126,37 +126,37 @@ def _document(entry: PublishedEntry, taxonomy: Taxonomy) -> dict[str, Any]:
     return document
 
 
-# In ``vectors`` (`index_view`): for each entry, the digest of its published fields
-# (`PublishedEntry.digest`), its document's content hash and its spelling words (one
-# string, space between: a tenth of the time of reading them as a list).
-DOCUMENTS_FILE = "documents.json"
+def _hash_and_words(text: str) -> tuple[str, str]:
+    content_hash, words = JSON.decode(text)
+    return str(content_hash), str(words)
 
 
-def _entry_documents(profile_view: ProfileView, cache: Path | None
+# On the "search-documents" shelf, by the entry's published digest and the taxonomy: its
+# document's content hash and its spelling words (one string, space between: a tenth of
+# the time of reading them as a list).
+_HASH_AND_WORDS: Codec[tuple[str, str]] = Codec(lambda pair: compact_json(list(pair)),
+                                                _hash_and_words)
+
+
+def _entry_documents(profile_view: ProfileView, reuse: Reuse | None
                      ) -> tuple[dict[str, dict[str, Any]], dict[str, str], dict[str, str]]:
-    """The documents made, and every entry's content hash and spelling words: taken
-    from ``cache``'s record for an entry published as it was then (a one-entry edit
-    makes one document, not 1,000), else from its document, made."""
-    from hpkb.reuse.fingerprint import records_seed
-
-    seed = records_seed(profile_view.taxonomy)
-    record = cache / DOCUMENTS_FILE if cache is not None else None
-    before = read_records(record, seed)
+    """The documents made, and every entry's content hash and spelling words: from
+    ``reuse`` for an entry published as it was then (a one-entry edit makes one
+    document, not 1,000), else from its document, made."""
     documents: dict[str, dict[str, Any]] = {}
     hashes: dict[str, str] = {}
     spelling: dict[str, str] = {}
     split: dict[str, tuple[str, ...]] = {}  # a token's words, found once for all entries
-    for entry in profile_view.entries:
-        found = before.get(entry.id)
-        if isinstance(found, list) and len(found) == 3 and found[0] == entry.digest \
-                and isinstance(found[1], str) and isinstance(found[2], str):
-            hashes[entry.id], spelling[entry.id] = found[1], found[2]
-            continue
+    taxonomy = key_of(profile_view.taxonomy)
+
+    def made(entry: PublishedEntry) -> tuple[str, str]:
         document = documents[entry.id] = _document(entry, profile_view.taxonomy)
-        hashes[entry.id] = document.pop("content_hash")
-        spelling[entry.id] = _spelling_words(document, split)
-    write_records(record, seed, {e.id: [e.digest, hashes[e.id], spelling[e.id]]
-                                 for e in profile_view.entries})
+        return document.pop("content_hash"), _spelling_words(document, split)
+
+    for entry in profile_view.entries:
+        hashes[entry.id], spelling[entry.id] = made(entry) if reuse is None else reuse.get(
+            "search-documents", f"{entry.digest} {taxonomy}", functools.partial(made, entry),
+            _HASH_AND_WORDS)
     return documents, hashes, spelling
 
 
@@ -242,16 +242,16 @@ def _share_segments(source: str, target: str) -> None:
 
 def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
                workers: int = 2, meanwhile: Callable[[], None] | None = None,
-               vectors: Path | None = None) -> IndexReport:
+               reuse: Reuse | None = None) -> IndexReport:
     """Write the profile's index into ``out``, starting from ``previous`` when usable;
     when many entries need indexing, a second process shares the work
     (`_index_on_two_cores`). ``meanwhile`` runs once that process has started, before
     this one takes its share (work that would otherwise leave the second core idle); if
-    it raises, indexing stops. ``vectors``: the folder where
-    `more_like_this` keeps what it reads (each entry's document is kept there too)."""
+    it raises, indexing stops. ``reuse``: where each entry's document's hash and
+    words are kept from one build for the next."""
     from whoosh import index
 
-    documents, hashes, spelling = _entry_documents(profile_view, vectors)
+    documents, hashes, spelling = _entry_documents(profile_view, reuse)
     known = _indexed(previous) if previous is not None else None
     if known is not None and previous is not None:
         shutil.copytree(previous, out, dirs_exist_ok=True, copy_function=_share_segments)
@@ -883,51 +883,38 @@ def _read_documents(leaf: Any) -> dict[int, Document]:
     return documents
 
 
-def _cached_documents(file: Path, name: str) -> dict[int, Document] | None:
-    try:
-        record = json.loads(file.read_text(encoding="utf-8"))
-        if record["layout"] != VECTORS_LAYOUT or record["segment"] != name:
-            return None
-        documents: dict[int, Document] = {}
-        for docnum, entry_id, terms, weights in record["documents"]:
-            if terms is not None and len(terms) != len(weights):
-                return None
-            documents[int(docnum)] = (str(entry_id), None if terms is None
-                                      else (terms, weights))
-        return documents
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # read from the index instead (and recorded again)
+def _segment_rows(documents: dict[int, Document]) -> str:
+    return compact_json([[docnum, entry_id, *(vector if vector is not None else (None, None))]
+                        for docnum, (entry_id, vector) in documents.items()])
 
 
-def _record_documents(file: Path, name: str, documents: dict[int, Document]) -> None:
-    rows = [[docnum, entry_id, *(vector if vector is not None else (None, None))]
-            for docnum, (entry_id, vector) in documents.items()]
-    write_text(file, json.dumps({"layout": VECTORS_LAYOUT, "segment": name,
-                                 "documents": rows}, separators=(",", ":"),
-                                ensure_ascii=False))
+def _segment_of(text: str) -> dict[int, Document]:
+    documents: dict[int, Document] = {}
+    for docnum, entry_id, terms, weights in JSON.decode(text):
+        if terms is not None and len(terms) != len(weights):
+            raise ValueError("not a vector")
+        documents[int(docnum)] = (str(entry_id), None if terms is None else (terms, weights))
+    return documents
 
 
-def _segment_documents(leaf: Any, name: str, live: list[int], memo: Memo | None,
-                       cache: Path | None) -> dict[int, Document]:
+# On the "segments" shelf, by the segment's name: its documents' entry ids and vectors.
+_SEGMENT: Codec[dict[int, Document]] = Codec(_segment_rows, _segment_of)
+
+
+def _segment_documents(leaf: Any, name: str, live: list[int], reuse: Reuse | None
+                       ) -> dict[int, Document]:
     """One segment's live documents (numbered ``live``). Whoosh never rewrites a segment
     (it only marks documents deleted) and names each one afresh, so what was read of a
-    segment once holds for good: from ``memo`` (this process), else from ``cache`` (a JSON file per
-    segment, named by it), else read from the index (and recorded in both)."""
-    def made() -> dict[int, Document]:
-        file = cache / f"{name}.json" if cache is not None and name else None
-        documents = _cached_documents(file, name) if file is not None else None
-        if documents is None or not documents.keys() >= set(live):
-            documents = _read_documents(leaf)
-            if file is not None:
-                _record_documents(file, name, documents)
-        return documents
-
-    return memo.get(("segment", name), made) if memo is not None and name else made()
+    segment once holds for good: from ``reuse``, else read from the index."""
+    if reuse is None or not name:
+        return _read_documents(leaf)
+    documents = reuse.get("segments", name, lambda: _read_documents(leaf), _SEGMENT)
+    if not documents.keys() >= set(live):  # not what this segment holds: read it again
+        documents = _read_documents(leaf)
+        reuse.put("segments", name, documents, _SEGMENT)
+    return documents
 
 
-RELATED_FILE = "related.json"  # in more_like_this's cache, beside the segments' files
-CACHE_RECORDS = frozenset({RELATED_FILE, DOCUMENTS_FILE})  # in that cache, not segments'
-RELATED_LAYOUT = 2
 # A one-entry edit changes a few documents. More than this share of them fresh (segments
 # merged, many entries edited): every document is read, and what changed worked out
 # from all of them (`_unaffected`).
@@ -954,20 +941,27 @@ def _document_key(segment: str, docnum: int) -> str:
     return f"{segment}:{docnum}"
 
 
-def _read_related(file: Path) -> _RelatedRecord | None:
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-        if data["layout"] != RELATED_LAYOUT or not isinstance(data["vectors"], dict):
-            return None
-        # Each vector's text is checked where it is read (`_related_again`).
-        return _RelatedRecord(int(data["top"]),
-                              {str(k): str(e) for k, e in data["documents"].items()},
-                              {str(t): float(f) for t, f in data["frequency"].items()},
-                              {str(e): [str(r) for r in found]
-                               for e, found in data["lists"].items()},
-                              data["vectors"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # made again, and recorded again
+def _related_of(text: str) -> _RelatedRecord:
+    data = JSON.decode(text)
+    if not isinstance(data["vectors"], dict):
+        raise TypeError("not vectors")
+    # Each vector's text is checked where it is read (`_related_again`).
+    return _RelatedRecord(int(data["top"]),
+                          {str(k): str(e) for k, e in data["documents"].items()},
+                          {str(t): float(f) for t, f in data["frequency"].items()},
+                          {str(e): [str(r) for r in found] for e, found in data["lists"].items()},
+                          data["vectors"])
+
+
+def _related_text(kept: _RelatedRecord) -> str:
+    # Its fields as they are: `dataclasses.asdict` would copy every list and text first.
+    return compact_json({"top": kept.top, "documents": kept.documents,
+                        "frequency": kept.frequency, "lists": kept.lists,
+                        "vectors": kept.vectors})
+
+
+# On the "related" shelf, by the index's folder: the last build's `_RelatedRecord`.
+_RELATED: Codec[_RelatedRecord] = Codec(_related_text, _related_of)
 
 
 # Terms never hold a space or a tab (the analyzer splits words), and the weights are
@@ -992,15 +986,6 @@ def _writable(vectors: Iterable[Vector]) -> bool:
     are exact in any order: `_related_again` updates the occurrences by them)."""
     return all(" " not in text and "\t" not in text for terms, _ in vectors for text in terms) \
         and all(weight.is_integer() for _, weights in vectors for weight in weights)
-
-
-def _record_related(file: Path, kept: _RelatedRecord) -> None:
-    """Write ``kept`` for `_read_related` (its fields as they are: `dataclasses.asdict`
-    would copy every list and text first)."""
-    write_text(file, json.dumps({"layout": RELATED_LAYOUT, "top": kept.top,
-                                 "documents": kept.documents, "frequency": kept.frequency,
-                                 "lists": kept.lists, "vectors": kept.vectors},
-                                separators=(",", ":"), ensure_ascii=False))
 
 
 def _unaffected(before: _RelatedRecord | None, top: int, keys: dict[int, str],
@@ -1123,20 +1108,17 @@ def _related_again(before: _RelatedRecord, top: int, keys: dict[int, str],
 
 
 def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
-                   memo: Memo | None = None, cache: Path | None = None
-                   ) -> dict[str, list[str]]:
+                   reuse: Reuse | None = None) -> dict[str, list[str]]:
     """For each entry, the most similar entries in the same (profile's) index. One
     process: a second one would read every term vector again, and gained nothing. A
     segment's documents are read once
-    (`_segment_documents`; ``cache`` is this index's folder in build/.cache, which
-    keeps the files of its current segments only). An entry whose scoring inputs are
-    all as they were for the related entries recorded there gets those again
+    (`_segment_documents`, kept in ``reuse``). An entry whose scoring inputs are all as
+    they were for the related entries the last build kept there gets those again
     (`_unaffected`): after a one-entry edit, most entries; and when few documents are
     fresh, only those are read (`_related_again`)."""
     from whoosh import index
 
-    record = cache / RELATED_FILE if cache is not None else None
-    before = _read_related(record) if record is not None else None
+    before = reuse.find("related", "last", _RELATED) if reuse is not None else None
     wanted = list(entry_ids)
     store = index.open_dir(str(folder))
     keys: dict[int, str] = {}  # each live document's `_document_key`
@@ -1159,28 +1141,27 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
             fresh: dict[int, Document] = {}
             for leaf, name, offset, live in leaves:
                 if any(offset + docnum in fresh_keys for docnum in live):
-                    documents = _segment_documents(leaf, name, live, memo, cache)
+                    documents = _segment_documents(leaf, name, live, reuse)
                     fresh.update((offset + d, documents[d]) for d in live
                                  if offset + d in fresh_keys)
             again = _related_again(before, top, keys, fresh, wanted)
         if again is None:
-            ids, vectors, read = _read_live(leaves, memo, cache)
+            ids, vectors, read = _read_live(leaves, reuse)
     store.close()
-    if cache is not None:
-        names = {name for _, name, _, _ in leaves}
-        for file in cache.glob("*.json"):
-            if file.stem not in names and file.name not in CACHE_RECORDS:
-                file.unlink(missing_ok=True)
+    if reuse is not None:  # the index's segments not read this time are kept for the next
+        for _, name, _, _ in leaves:
+            if name:
+                reuse.hold("segments", name)
     if again is not None:
         found, kept_record = again
-        if record is not None:
-            _record_related(record, kept_record)
+        if reuse is not None:
+            reuse.put("related", "last", kept_record, _RELATED)
         return found
 
     def once(what: str, make: Callable[[], T]) -> T:
         # Once for a layout of segments and their live documents in `hpkb serve` (a
         # preview relates one entry: this was most of its time).
-        return memo.get((what, tuple(layout)), make) if memo is not None else make()
+        return reuse.get(what, key_of(layout), make) if reuse is not None else make()
 
     frequency = once("frequency", lambda: _frequency(vectors))
     recorded = before.lists if before is not None else {}
@@ -1188,14 +1169,14 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
     kept = {ids[d]: recorded[ids[d]] for d in unaffected if ids[d] in recorded}
     todo = [e for e in wanted if e not in kept]
     holders = {} if not todo else once("holders", lambda: _holders(vectors)) \
-        if len(todo) >= ALL_HOLDERS_MIN or memo is not None \
+        if len(todo) >= ALL_HOLDERS_MIN or (reuse is not None and reuse.memory is not None) \
         else _holders(vectors, _telling(ids, vectors, frequency, todo))
     made = _related(ids, vectors, (holders, frequency), todo, top)
-    if record is not None:  # kept lists a build did not ask for (a preview's) are kept on
-        _record_related(record, _RelatedRecord(
+    if reuse is not None:  # kept lists a build did not ask for (a preview's) are kept on
+        reuse.put("related", "last", _RelatedRecord(
             top, {keys[d]: ids[d] for d in sorted(keys)}, frequency, kept | made,
             {keys[d]: _vector_text(v) for d, v in vectors.items()}
-            if _writable(vectors.values()) else {}))
+            if _writable(vectors.values()) else {}), _RELATED)
     return {e: kept[e] if e in kept else made[e] for e in wanted if e in kept or e in made}
 
 
@@ -1204,8 +1185,7 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
 ALL_HOLDERS_MIN = 200
 
 
-def _read_live(leaves: list[tuple[Any, str, int, list[int]]], memo: Memo | None,
-               cache: Path | None
+def _read_live(leaves: list[tuple[Any, str, int, list[int]]], reuse: Reuse | None
                ) -> tuple[dict[int, str], dict[int, Vector], dict[str, Vector | None]]:
     """Every live document's entry id and body vector (by number), and every document
     read of the segments, deleted ones too, by `_document_key`."""
@@ -1213,7 +1193,7 @@ def _read_live(leaves: list[tuple[Any, str, int, list[int]]], memo: Memo | None,
     vectors: dict[int, Vector] = {}
     read: dict[str, Vector | None] = {}
     for leaf, name, offset, live in leaves:
-        documents = _segment_documents(leaf, name, live, memo, cache)
+        documents = _segment_documents(leaf, name, live, reuse)
         read.update((_document_key(name, docnum), vector)
                     for docnum, (_, vector) in documents.items())
         for docnum in live:

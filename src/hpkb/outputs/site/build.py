@@ -28,7 +28,7 @@ from hpkb.outputs.site.html_check import check_site_files, site_file_findings
 from hpkb.outputs.site.pages import SitePages, page_keys, site_nav, site_pages
 from hpkb.outputs.site.search import INDEX_FOLDER, write_site_search
 from hpkb.outputs.site.templates import (
-    CompiledTemplates,
+    ReusedTemplates,
     linked_part,
     template_dirs,
     template_error_at,
@@ -36,11 +36,10 @@ from hpkb.outputs.site.templates import (
 )
 from hpkb.reuse.fingerprint import code_digest, files_digest, walk_tree
 from hpkb.reuse.parallel import elsewhere
+from hpkb.reuse.store import Reuse
 from hpkb.view.gate import ProfileView
 from hpkb.view.links import link
 from hpkb.write import (
-    CACHE_DIR,
-    inside_build,
     link_or_copy,
     link_tree,
     write_or_link,
@@ -161,15 +160,15 @@ def _pack_titles(packs: Path | None, titles: Mapping[str, str]) -> list[tuple[st
     return [(pdf.name, titles.get(pdf.stem, pdf.stem)) for pdf in sorted(packs.glob("*.pdf"))]
 
 
-def _page_options(root: Path, settings: Settings, profile_view: ProfileView, code: str
-                  ) -> dict[str, Any]:
+def _page_options(root: Path, settings: Settings, profile_view: ProfileView,
+                  reuse: Reuse | None) -> dict[str, Any]:
     """What `site_pages` is given besides the view and its pages."""
     return {"site_name": settings.site_name, "marking": marking_of(profile_view),
             "targets": (settings.hpkb.timeliness.initial_review_days,
                         settings.hpkb.timeliness.report_days),
             "template_dirs": template_dirs(root), "population": settings.hpkb.population,
             "small_numbers": settings.hpkb.small_numbers,
-            "template_cache": _compiled_templates(root, code).cache("site")}
+            "template_cache": ReusedTemplates(reuse) if reuse is not None else None}
 
 
 # In a build's folder: its pages' keys (`outputs.site.pages.page_keys`).
@@ -187,14 +186,15 @@ class _Kept:
 
 def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: str,
               extra: dict[str, str], similar: dict[str, list[str]],
-              packs: list[tuple[str, str]], code: str, only: frozenset[str] | None = None,
+              packs: list[tuple[str, str]], code: str, reuse: Reuse | None = None,
+              only: frozenset[str] | None = None,
               recorded: Mapping[str, Any] | None = None
               ) -> tuple[SitePages, dict[str, Any], _Kept]:
     """The pages to make, this build's record of their keys, and what is kept of the
     last build's, whose record is ``recorded``: each page whose key is the one recorded
     for it (`outputs.site.pages.page_keys`)."""
     links = link(profile_view, similar)
-    options = _page_options(root, settings, profile_view, code)
+    options = _page_options(root, settings, profile_view, reuse)
     keys = page_keys(profile_view, links, seed=_page_seed(root, code),
                      site_name=options["site_name"], marking=options["marking"],
                      targets=options["targets"], home_text=home, extra_pages=extra,
@@ -259,39 +259,34 @@ def _recorded_keys(previous: Path | None) -> dict[str, Any]:
         return {}
 
 
-def _compiled_templates(root: Path, code: str) -> CompiledTemplates:
-    return CompiledTemplates(inside_build(root, Path(CACHE_DIR) / "templates"), code)
-
-
 def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                out: Path, similar: dict[str, list[str]] | None = None,
                packs: Path | None = None, pack_titles: Mapping[str, str] | None = None,
-               previous: Path | None = None, provenance: Provenance | None = None,
+               reuse: Reuse | None = None, provenance: Provenance | None = None,
                pages: tuple[str, dict[str, str]] | None = None,
                search_index: SearchIndexPlan = "write",
                downloads: Path | None = None, exported: Mapping[str, str] | None = None,
-               only: frozenset[str] | None = None, previous_intact: bool = False,
-               search_cache: Path | None = None,
+               only: frozenset[str] | None = None,
                meanwhile: Callable[[], None] | None = None, render_here: bool = True
                ) -> list[Diagnostic]:
     """Write docs/, overrides/ and mkdocs.yml under ``out``, then ``out``/site: its pages
-    and its search index (`hpkb.outputs.site.search`). With ``previous`` (the last build's
-    folder), unchanged pages of the docs tree and index files are linked from it.
+    and its search index (`hpkb.outputs.site.search`). With ``reuse``, unchanged pages
+    of the docs tree and index files are linked from the live build (`Reuse.live`), and
+    an entry page whose key (`outputs.site.pages.page_keys`) is the one the live build
+    recorded is taken as it is, not made again, when that build stands as it was left
+    (`Reuse.intact`).
     ``pages`` (home text, extra pages) replaces the repo's content/pages (the hub's).
     ``search_index``: "write" it here, or take the "previous" site's as it is (a
     preview's), and then the files of a ``downloads`` folder too (the last build's export
     and packs).
     ``exported``: the export's files (`export_files`), when made already. ``only`` (a
     preview's saved entries): the previous docs tree as it is but for those entries'
-    pages. ``previous_intact``: the previous build stands as it was left, so an entry
-    page whose key (`outputs.site.pages.page_keys`) is the one it recorded is linked from
-    it as it is, not made again. ``search_cache``: see `outputs.site.search.site_search_files`.
+    pages.
     Unless ``render_here``, MkDocs renders the site in a second process
     (`hpkb.reuse.parallel.elsewhere`) while this one writes the site's search index and
     runs ``meanwhile`` (work that waits for nothing of the site's)."""
     findings = _build_pages(root, settings, profile_view, out, similar, packs, pack_titles,
-                            previous, provenance, pages, downloads, exported, only,
-                            previous_intact)
+                            reuse, provenance, pages, downloads, exported, only)
     if findings:
         if meanwhile is not None:
             meanwhile()
@@ -300,11 +295,11 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     try:
         # Beside the site until MkDocs has built it (MkDocs empties its folder first).
         held = out / SEARCH_HOLD
-        before = previous / "site" / INDEX_FOLDER if previous is not None else None
-        if search_index == "previous" and before is not None:
-            link_tree(before, held / INDEX_FOLDER)
+        previous = reuse.live if reuse is not None else None
+        if search_index == "previous" and previous is not None:
+            link_tree(previous / "site" / INDEX_FOLDER, held / INDEX_FOLDER)
         else:
-            write_site_search(profile_view, held, previous, search_cache)
+            write_site_search(profile_view, held, reuse)
         if meanwhile is not None:
             meanwhile()
     except BaseException:
@@ -334,10 +329,10 @@ def render_site(root: Path, out: Path) -> list[Diagnostic]:
 def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
                  out: Path, similar: dict[str, list[str]] | None,
                  packs: Path | None, pack_titles: Mapping[str, str] | None,
-                 previous: Path | None, provenance: Provenance | None,
+                 reuse: Reuse | None, provenance: Provenance | None,
                  pages: tuple[str, dict[str, str]] | None, downloads: Path | None,
-                 exported: Mapping[str, str] | None, only: frozenset[str] | None,
-                 previous_intact: bool) -> list[Diagnostic]:
+                 exported: Mapping[str, str] | None, only: frozenset[str] | None
+                 ) -> list[Diagnostic]:
     """The docs tree and MkDocs' config (see `build_site`)."""
     # Nothing in templates/ is read through a link (a link could publish any file).
     links = template_links(root)
@@ -345,6 +340,8 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
         return links
     home, extra = pages if pages is not None else _home_and_pages(root)
     code = code_digest()  # hpkb's code and the rendering libraries' versions
+    previous = reuse.live if reuse is not None else None
+    intact = reuse is not None and reuse.intact
     partial = only is not None and previous is not None and (previous / "docs").is_dir()
     refused = _copy_overrides(root, out / "overrides")
     if refused:
@@ -354,8 +351,8 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
     try:
         generated, record, kept = _generate(
             root, settings, profile_view, home, extra, similar or {},
-            _pack_titles(packs, pack_titles or {}), code, only if partial else None,
-            _recorded_keys(previous) if previous_intact and not partial else {})
+            _pack_titles(packs, pack_titles or {}), code, reuse, only if partial else None,
+            _recorded_keys(previous) if intact and not partial else {})
     except jinja2.TemplateError as exc:
         # Only a content repo's own template override can get here (hpkb's are tested),
         # a sandbox refusal among them: named by its file and line.

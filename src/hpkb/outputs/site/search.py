@@ -30,17 +30,17 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
 
 from whoosh.lang.porter import stem as porter_stem
 
 from hpkb.content.model import EntryKind
 from hpkb.outputs.search.index import plain_text
 from hpkb.outputs.site.pages import KIND_SINGULAR, entry_page
+from hpkb.reuse.store import JSON, Codec, Reuse, compact_json, key_of
 from hpkb.view.gate import ProfileView, PublishedEntry
-from hpkb.write import read_records, write_or_link, write_records
+from hpkb.write import write_or_link
 
 __all__ = ["INDEX_FOLDER", "SiteSearchFiles", "site_search_files", "tokens",
            "write_index_files", "write_site_search"]
@@ -120,40 +120,33 @@ def _indexed(entry: PublishedEntry, view: ProfileView) -> _Indexed:
     return _Indexed(counts, frozenset(title), len(words) + len(title), _json(card) + "\n")
 
 
-def _indexed_once(entries: list[PublishedEntry], view: ProfileView, cache: Path | None
+def _indexed_once(entries: list[PublishedEntry], view: ProfileView, reuse: Reuse | None
                   ) -> list[_Indexed]:
-    """Each entry as `_indexed` makes it: from ``cache`` when its published digest
-    (`PublishedEntry.digest`) is the one recorded there for this code and taxonomy (a
-    one-entry edit indexes one entry, not all of them), else made; the record is then
-    written again."""
-    from hpkb.reuse.fingerprint import records_seed
-
-    seed = records_seed(view.taxonomy)
-    before = read_records(cache, seed)
-    indexed: list[_Indexed] = []
-    records: dict[str, Any] = {}  # what to record: the record as read, where it held
-    for entry in entries:
-        kept = _from_record(before.get(entry.id), entry.digest)
-        made = kept if kept is not None else _indexed(entry, view)
-        indexed.append(made)
-        records[entry.id] = before[entry.id] if kept is not None else [
-            entry.digest, " ".join(f"{t} {c}" for t, c in made.counts.items()),
-            " ".join(sorted(made.title)), made.length, made.card]
-    write_records(cache, seed, records)
-    return indexed
+    """Each entry as `_indexed` makes it: from ``reuse`` when it is published as it was
+    for a build before (its `PublishedEntry.digest`, under the same taxonomy: a
+    one-entry edit indexes one entry, not all of them), else made."""
+    if reuse is None:
+        return [_indexed(entry, view) for entry in entries]
+    taxonomy = key_of(view.taxonomy)
+    return [reuse.get("site-search", f"{entry.digest} {taxonomy}",
+                      partial(_indexed, entry, view), _INDEXED) for entry in entries]
 
 
-def _from_record(record: Any, digest: str) -> _Indexed | None:
-    """An entry as recorded: [digest, "term count …", "title words", length, card]."""
-    if not isinstance(record, list) or len(record) != 5 or record[0] != digest:
-        return None
-    try:
-        pairs = str(record[1]).split()
-        counts = {pairs[at]: int(pairs[at + 1]) for at in range(0, len(pairs), 2)}
-        return _Indexed(counts, frozenset(str(record[2]).split()), int(record[3]),
-                        str(record[4]))
-    except (ValueError, IndexError):
-        return None
+def _record_of(indexed: _Indexed) -> str:
+    return compact_json([" ".join(f"{t} {c}" for t, c in indexed.counts.items()),
+                        " ".join(sorted(indexed.title)), indexed.length, indexed.card])
+
+
+def _indexed_of(text: str) -> _Indexed:
+    """An entry as kept: ["term count …", "title words", length, card]."""
+    counts_text, title, length, card = JSON.decode(text)
+    pairs = str(counts_text).split()
+    return _Indexed({pairs[at]: int(pairs[at + 1]) for at in range(0, len(pairs), 2)},
+                    frozenset(str(title).split()), int(length), str(card))
+
+
+# On the "site-search" shelf, by the entry's published digest and the taxonomy.
+_INDEXED: Codec[_Indexed] = Codec(_record_of, _indexed_of)
 
 
 def _organisation(org_id: str, view: ProfileView) -> str:
@@ -181,12 +174,12 @@ class SiteSearchFiles:
     files: Mapping[str, str]
 
 
-def site_search_files(view: ProfileView, cache: Path | None = None) -> SiteSearchFiles:
+def site_search_files(view: ProfileView, reuse: Reuse | None = None) -> SiteSearchFiles:
     """Every file of the site's search index for ``view`` (entries in id order). With
-    ``cache`` (a file in build/.cache), an entry published as it was then is taken as
-    the last build indexed it (`_indexed_once`)."""
+    ``reuse``, an entry published as it was is taken as a build before indexed it
+    (`_indexed_once`)."""
     entries = sorted(view.entries, key=lambda e: e.id)
-    indexed = _indexed_once(entries, view, cache)
+    indexed = _indexed_once(entries, view, reuse)
     postings: dict[str, list[int]] = defaultdict(list)
     for number, words in enumerate(indexed):
         weights = {term: 2 * count for term, count in words.counts.items()}
@@ -224,14 +217,14 @@ def _lines(items: Mapping[str, str]) -> str:
     return "{\n" + ",\n".join(f"{_json(key)}:{value}" for key, value in items.items()) + "\n}\n"
 
 
-def write_site_search(view: ProfileView, site: Path, previous: Path | None,
-                      cache: Path | None = None) -> None:
-    """Write ``view``'s index into ``site``/search-index; a file the last build's
-    (``previous``: its build folder) holds with the same bytes is linked, not written.
-    ``cache``: see `site_search_files`."""
+def write_site_search(view: ProfileView, site: Path, reuse: Reuse | None = None) -> None:
+    """Write ``view``'s index into ``site``/search-index; a file the live build
+    (``reuse.live``) holds with the same bytes is linked, not written. ``reuse``: see
+    `site_search_files`."""
     folder = site / INDEX_FOLDER
+    previous = reuse.live if reuse is not None else None
     before = previous / "site" / INDEX_FOLDER if previous is not None else None
-    write_index_files(site_search_files(view, cache), folder,
+    write_index_files(site_search_files(view, reuse), folder,
                       before if before is not None and before.is_dir() else None)
 
 

@@ -8,19 +8,20 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 import jinja2.ext
 import jinja2.sandbox
 from jinja2.lexer import Token, TokenStream
 
 from hpkb.check.findings import Diagnostic, error
+from hpkb.reuse.store import Codec, Reuse
 
-__all__ = ["CompiledTemplates", "TemplateLink", "linked_part", "package_dir",
+__all__ = ["ReusedTemplates", "TemplateLink", "linked_part", "package_dir",
            "sandboxed_environment", "template_dirs", "template_error_at", "template_links",
            "template_loader"]
 
@@ -169,39 +170,29 @@ def template_error_at(exc: jinja2.TemplateError, dirs: Iterable[Path]
     return found
 
 
-class _TemplateCache(jinja2.FileSystemBytecodeCache):
-    """One file per template name, used only while the template's source and the code
-    that compiles it are the ones it was compiled from."""
+# Compiled templates as text on a shelf: each byte one character.
+_BYTES: Codec[bytes] = Codec(lambda data: data.decode("latin-1"),
+                             lambda text: text.encode("latin-1"))
 
-    def __init__(self, folder: Path, seed: str) -> None:
-        super().__init__(str(folder))
-        self.seed = seed
+
+class ReusedTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept on the "templates" shelf of a build's `Reuse`
+    (Jinja's own extension point), so that a build does not compile the site's page
+    templates afresh. Jinja takes one only while the template's source is the one it
+    was compiled from; the shelf's seed stands for the code that compiles it."""
+
+    def __init__(self, reuse: Reuse) -> None:
+        self.reuse = reuse
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        # By name alone: a key with the template's path in it would not match when the
-        # same template is found in another folder (and would pile up files). In one
-        # environment a name always finds the same template.
+        # By name alone: in one environment a name always finds the same template, and
+        # Jinja checks its source before it takes the compiled one.
         return hashlib.sha1(name.encode("utf-8"), usedforsecurity=False).hexdigest()
 
-    def get_source_checksum(self, source: str) -> str:
-        # The seed (hpkb's code and the libraries' versions) stands for the environment's
-        # options, which Jinja's own checksum leaves out.
-        return hashlib.sha1(f"{self.seed}\0{source}".encode(),
-                            usedforsecurity=False).hexdigest()
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        found = self.reuse.find("templates", bucket.key, _BYTES)
+        if found is not None:
+            bucket.bytecode_from_string(found)
 
-
-@dataclass(frozen=True)
-class CompiledTemplates:
-    """Where compiled templates are kept (build/.cache/templates, a folder per Jinja
-    environment), and what else compiled them: ``seed`` is `reuse.fingerprint.code_digest`.
-    Kept so that a build does not compile the site's page templates afresh."""
-
-    folder: Path
-    seed: str
-
-    def cache(self, environment: str) -> jinja2.BytecodeCache:
-        """The cache of one environment (its options differ from another's). Files are
-        written whole, then renamed, so a process reading one never sees half a file."""
-        folder = self.folder / environment
-        folder.mkdir(parents=True, exist_ok=True)
-        return _TemplateCache(folder, self.seed)
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.reuse.put("templates", bucket.key, bucket.bytecode_to_string(), _BYTES)

@@ -55,9 +55,9 @@ from hpkb.write import (
     write_text,
 )
 
-__all__ = ["STAGES", "BuildReport", "BuildRequest", "StagePlan", "build", "export_only",
-           "guard_every_profile", "national_packs", "profile_view", "reuse_for", "warm",
-           "write_stages"]
+__all__ = ["STAGES", "BuildReport", "BuildRequest", "Guards", "Packs", "Preview", "StagePlan",
+           "build", "export_only", "guard_every_profile", "national_packs", "profile_view",
+           "reuse_for", "warm", "write_stages"]
 
 # The output stages, in the order a build writes them (and reports them written).
 STAGES = ("search", "packs", "site", "export")
@@ -372,7 +372,7 @@ def build(request: BuildRequest) -> BuildReport:
         if refused:
             return BuildReport(findings + tuple(refused))
         return BuildReport(findings, identity.target, done, len(seen.entries),
-                           deferred=tuple(sorted(plan.deferred)))
+                           deferred=tuple(sorted(plan.preview.deferred)))
 
 
 def _started(request: BuildRequest) -> tuple[BuildRequest, _Identity | None]:
@@ -460,14 +460,14 @@ def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validati
     # every other profile gets only the records' names, addresses and refs, for its guard.
     deaths = _death_outputs(request.root, validation, seen)
     return StagePlan(
-        request.root, settings, seen, validation.corpus, settings.hpkb.allow,
+        request.root, settings, seen,
         provenance_of(settings, identity.commit, validation.corpus, seen.today), request.skip,
-        {p.id: p.title for p in validation.packs},
-        lambda out, previous: _packs_stage(request, validation, seen, out, previous),
-        reuse, after_guard=records, source_guard=source_guard, deferred=deferred, only=only,
-        pages=_with_section(request.root, deaths),
-        before_guard=deaths.write if deaths is not None else None,
-        guard_terms=_death_terms(request.root, validation, seen))
+        Packs({p.id: p.title for p in validation.packs},
+              lambda out, previous: _packs_stage(request, validation, seen, out, previous)),
+        Guards(validation.corpus, settings.hpkb.allow,
+               _death_terms(request.root, validation, seen), source_guard),
+        reuse, Preview(deferred, only), pages=_with_section(request.root, deaths),
+        before_guard=deaths.write if deaths is not None else None, after_guard=records)
 
 
 def _saved_entries(saved: frozenset[str], seen: ProfileView, target: Path
@@ -488,6 +488,36 @@ def _saved_entries(saved: frozenset[str], seen: ProfileView, target: Path
 
 
 @dataclass(frozen=True)
+class Guards:
+    """What the guards need besides the view: the source guard to run (its findings
+    refuse the build), and what the output guard looks for in every file written."""
+
+    corpus: Corpus  # what is hidden from the view (entries, names)
+    allow: list[str]  # reviewed phrases let through
+    terms: tuple[str, ...] = ()  # the death records' strings (`_death_terms`)
+    sources: Callable[[], list[Diagnostic]] | None = None
+
+
+@dataclass(frozen=True)
+class Packs:
+    """The packs' stage: their titles (for the site's downloads), and what typesets
+    them into a folder, given the live build's packs ((out, previous) → findings)."""
+
+    titles: Mapping[str, str]
+    typeset: Callable[[Path, Path | None], list[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What an `hpkb serve` preview takes from the live build as it is: the parts
+    ``deferred`` (`DEFERRABLE`), and, when only saved entries changed, those entries
+    (``only``: their pages alone are written)."""
+
+    deferred: frozenset[str] = frozenset()
+    only: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
 class StagePlan:
     """What the output stages (search, packs, site, export, then the output guard) need:
     a force's build and the national hub both run them through ``write_stages``."""
@@ -495,20 +525,15 @@ class StagePlan:
     root: Path
     settings: Settings
     seen: ProfileView
-    corpus: Corpus  # what the output guard knows is hidden
-    allow: list[str]
     provenance: Provenance
     skip: frozenset[str]
-    pack_titles: Mapping[str, str]
-    packs: Callable[[Path, Path | None], list[Diagnostic]]  # (out, previous) → findings
+    packs: Packs
+    guards: Guards
     reuse: Reuse  # what the stages may take from earlier builds (`reuse_for`)
+    preview: Preview = Preview()
     pages: tuple[str, dict[str, str]] | None = None  # the site's home text and extra pages
     before_guard: Callable[[Path], None] | None = None  # more outputs, checked too
     after_guard: Callable[[Path], None] | None = None  # the build's own records
-    source_guard: Callable[[], list[Diagnostic]] | None = None  # findings refuse it
-    deferred: frozenset[str] = frozenset()  # parts linked from the live build (DEFERRABLE)
-    only: frozenset[str] | None = None  # a preview's saved entries (`_saved_entries`)
-    guard_terms: tuple[str, ...] = ()  # the death records' strings (`_death_terms`)
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
@@ -537,7 +562,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     except _OutputRefused as refusal:
         return (), refusal.findings
     return tuple(stage for stage in STAGES
-                 if stage not in plan.skip | plan.deferred), []
+                 if stage not in plan.skip | plan.preview.deferred), []
 
 
 @dataclass(frozen=True)
@@ -556,7 +581,7 @@ class _Staged:
 
     def writes(self, stage: str) -> bool:
         """Whether this build makes ``stage`` (neither skipped nor taken as it is)."""
-        return stage not in self.plan.skip | self.plan.deferred
+        return stage not in self.plan.skip | self.plan.preview.deferred
 
 
 def _write_search(staged: _Staged) -> dict[str, list[str]]:
@@ -565,33 +590,34 @@ def _write_search(staged: _Staged) -> dict[str, list[str]]:
     plan = staged.plan
 
     def source_guard() -> None:
-        if plan.source_guard is not None and (found := plan.source_guard()):
+        if plan.guards.sources is not None and (found := plan.guards.sources()):
             raise _OutputRefused(found)
 
     if "search" in plan.skip:
         source_guard()
         return {}
     index, previous = staged.folder / INDEX_DIR, staged.previous
-    if "search" in plan.deferred:
+    if "search" in plan.preview.deferred:
         link_tree(staged.target / INDEX_DIR, index)
         source_guard()
     else:
         before = previous / INDEX_DIR if previous is not None else None
         index_view(plan.seen, index, before if before is not None and before.is_dir() else None,
                    meanwhile=source_guard, reuse=plan.reuse)
-    related = sorted(plan.only) if plan.only is not None else [e.id for e in plan.seen.entries]
+    only = plan.preview.only
+    related = sorted(only) if only is not None else [e.id for e in plan.seen.entries]
     return more_like_this(index, related, reuse=plan.reuse)
 
 
 def _write_packs(staged: _Staged) -> list[Diagnostic]:
     """The PDF packs (a preview takes the live build's as they are)."""
-    if "packs" in staged.plan.deferred:
+    if "packs" in staged.plan.preview.deferred:
         link_tree(staged.target / "packs", staged.folder / "packs")
         return []
     if "packs" in staged.plan.skip:
         return []
     previous = staged.previous
-    return staged.plan.packs(staged.folder / "packs",
+    return staged.plan.packs.typeset(staged.folder / "packs",
                              previous / "packs" if previous is not None else None)
 
 
@@ -600,7 +626,7 @@ def _export_files(staged: _Staged) -> Mapping[str, str] | None:
     neither is written here)."""
     if not staged.writes("export") and "site" in staged.plan.skip:
         return None
-    if "export" in staged.plan.deferred:
+    if "export" in staged.plan.preview.deferred:
         return None
     return export_files(staged.plan.seen, staged.plan.provenance, staged.plan.reuse)
 
@@ -611,17 +637,17 @@ def _write_site(staged: _Staged, similar: dict[str, list[str]],
     """The docs tree, MkDocs' project and the built site with its own search index;
     ``meanwhile`` runs while MkDocs renders (in a second process, but in `hpkb serve`,
     which keeps MkDocs loaded)."""
-    plan = staged.plan
+    plan, deferred = staged.plan, staged.plan.preview.deferred
     if "site" in plan.skip:
         meanwhile()
         return []
     return build_site(plan.root, plan.settings, plan.seen, staged.folder, similar,
-                      staged.folder / "packs", plan.pack_titles, reuse=plan.reuse,
+                      staged.folder / "packs", plan.packs.titles, reuse=plan.reuse,
                       provenance=plan.provenance, pages=plan.pages,
-                      search_index="previous" if "site-search" in plan.deferred else "write",
+                      search_index="previous" if "site-search" in deferred else "write",
                       downloads=staged.target / "docs" / "downloads"
-                      if "export" in plan.deferred else None,
-                      exported=exported, only=plan.only,
+                      if "export" in deferred else None,
+                      exported=exported, only=plan.preview.only,
                       meanwhile=meanwhile, render_here=plan.reuse.memory is not None
                       or len(plan.seen.entries) < RENDER_APART_MIN)
 
@@ -634,7 +660,7 @@ RENDER_APART_MIN = 200
 def _write_export(staged: _Staged, exported: Mapping[str, str] | None) -> None:
     """The open export (a preview takes the live build's as it is)."""
     plan = staged.plan
-    if "export" in plan.deferred:
+    if "export" in plan.preview.deferred:
         link_tree(staged.target / "export", staged.folder / "export")
     elif "export" not in plan.skip:
         write_export(plan.seen, plan.provenance, staged.folder / "export", exported)
@@ -643,8 +669,8 @@ def _write_export(staged: _Staged, exported: Mapping[str, str] | None) -> None:
 def _output_guard(staged: _Staged) -> OutputGuard:
     """The output guard of this build, to scan its files as they are finished."""
     plan = staged.plan
-    return OutputGuard(staged.folder, plan.seen, plan.corpus, plan.allow, staged.previous,
-                       records=plan.guard_terms)
+    return OutputGuard(staged.folder, plan.seen, plan.guards.corpus, plan.guards.allow,
+                       staged.previous, records=plan.guards.terms)
 
 
 def _guard_the_rest(staged: _Staged, guard: OutputGuard) -> list[Diagnostic]:

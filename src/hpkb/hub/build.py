@@ -671,7 +671,7 @@ def hub_view(sources: list[HubSource], findings: list[Diagnostic], today: date
 
 def build_hub(request: HubRequest) -> HubReport:
     """Read, check and merge the sources, then build build/hub (or --out) and swap it in."""
-    from hpkb.pipeline import StagePlan, national_packs, reuse_for, write_stages
+    from hpkb.pipeline import Guards, Packs, StagePlan, national_packs, reuse_for, write_stages
     from hpkb.write import BUILD_DIR, inside_build, write_json
 
     sources, findings = read_sources(request.sources)
@@ -701,10 +701,10 @@ def build_hub(request: HubRequest) -> HubReport:
     # The output guard looks for the register's names in every file written (exports
     # hold no hidden entries, so it has none of those to look for), lets the same
     # reviewed phrases through, and refuses a PDF it cannot read.
-    plan = StagePlan(request.root, settings, view,
-                     register_corpus(request.names, view.taxonomy), list(request.allow),
-                     Provenance(None, request.site_name, None), frozenset(), {},
-                     lambda out, previous: national_packs(request.root, view, out, previous),
+    plan = StagePlan(request.root, settings, view, Provenance(None, request.site_name, None),
+                     frozenset(), Packs({}, lambda out, previous: national_packs(
+                         request.root, view, out, previous)),
+                     Guards(register_corpus(request.names, view.taxonomy), list(request.allow)),
                      reuse_for(request.root, target), pages=(_home(sources, view), pages),
                      before_guard=duplicates)
     _, refused = write_stages(target, plan)

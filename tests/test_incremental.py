@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -344,12 +345,35 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     before = {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
               if p.is_file()}
     pages = {p: p.stat().st_ino for p in (live / "docs").rglob("*.md")}
+    # The live build's site as it was, through links of its files' own.
+    held = tmp_path / "held"
+    site_before = {}
+    for page in (live / "site").rglob("*"):
+        if page.is_file():
+            site_before[page.relative_to(live).as_posix()] = page.read_bytes()
+            (held / page.relative_to(live)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(page, held / page.relative_to(live))
     edit(incremental, "title: ", "title: Revised ")
     edit(incremental)
-    preview = run_build(replace(request, preview=True, saved=frozenset({EDITED})))
+    rendered: list[str] = []
+    with pytest.MonkeyPatch.context() as spy:  # the pages MkDocs renders
+        import mkdocs.structure.pages
+        render = mkdocs.structure.pages.Page.render
+        spy.setattr(mkdocs.structure.pages.Page, "render", lambda page, *args: rendered.append(
+            page.file.src_uri) or render(page, *args))
+        preview = run_build(replace(request, preview=True, saved=frozenset({EDITED})))
     assert preview.built and not preview.up_to_date
     assert preview.deferred == ("export", "packs", "search", "site-search")
     assert "weekend night shifts" in (live / "site/practice/PR-2023-003.html").read_text()
+    # MkDocs rendered the saved entry's page alone (a dirty build), into a copy of the
+    # live build's site: never into the live build's own files.
+    assert rendered == ["practice/PR-2023-003.md"]
+    assert {rel: (held / rel).read_bytes() for rel in site_before} == site_before
+    changed = {rel for rel, data in site_before.items()
+               if (live / rel).is_file() and (live / rel).read_bytes() != data}
+    assert "site/practice/PR-2023-003.html" in changed
+    assert changed <= {"site/practice/PR-2023-003.html", "site/404.html", "site/sitemap.xml",
+                       "site/sitemap.xml.gz"}
     # Only the saved entry's page was made again; the listing and the Whoosh index
     # catch up in the build.
     assert {p.relative_to(live).as_posix() for p, inode in pages.items()

@@ -291,11 +291,18 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
         if meanwhile is not None:
             meanwhile()
         return findings
-    rendering = elsewhere(render_site, root, out, here=render_here)
+    # A preview of saved entries: MkDocs renders their pages alone, into a copy of the
+    # live build's site (copied, not linked: MkDocs writes into the files it renders).
+    previous = reuse.live if reuse is not None else None
+    dirty = only is not None and previous is not None and (previous / "docs").is_dir() \
+        and (previous / "site").is_dir()
+    if dirty and previous is not None:
+        shutil.copytree(previous / "site", out / "site",
+                        ignore=shutil.ignore_patterns(INDEX_FOLDER))
+    rendering = elsewhere(render_site, root, out, dirty, here=render_here)
     try:
         # Beside the site until MkDocs has built it (MkDocs empties its folder first).
         held = out / SEARCH_HOLD
-        previous = reuse.live if reuse is not None else None
         if search_index == "previous" and previous is not None:
             link_tree(previous / "site" / INDEX_FOLDER, held / INDEX_FOLDER)
         else:
@@ -317,11 +324,11 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
 SEARCH_HOLD = "site-search"
 
 
-def render_site(root: Path, out: Path) -> list[Diagnostic]:
+def render_site(root: Path, out: Path, dirty: bool = False) -> list[Diagnostic]:
     """MkDocs builds the site of the project in ``out`` (its `mkdocs.yml`), every page's
     HTML is checked, then the site's scripts and styles (a module's function: it may run
-    in a second process)."""
-    findings = run_mkdocs(out / "mkdocs.yml")
+    in a second process). ``dirty``: see `engine.run_mkdocs`."""
+    findings = run_mkdocs(out / "mkdocs.yml", dirty)
     return findings or site_file_findings(_named_by_source(root, check_site_files(
         out / "site")))
 

@@ -18,6 +18,7 @@ import functools
 import importlib
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -99,19 +100,32 @@ def _html_files(site: Path) -> list[str]:
                   if path.is_file())
 
 
-def run_mkdocs(config_path: Path) -> list[Diagnostic]:
+# What MkDocs always says of a build asked to keep the pages it finds up to date (its
+# `dirty` build, `mkdocs build --dirty`): not a finding of a preview, which asks for it.
+_DIRTY_NOTICE = "A 'dirty' build is being performed"
+
+
+def run_mkdocs(config_path: Path, dirty: bool = False) -> list[Diagnostic]:
     """Build the site of ``config_path`` (`mkdocs build --strict`); check its pages.
-    Every warning becomes a finding."""
+    Every warning becomes a finding. ``dirty`` (an `hpkb serve` preview, whose site
+    folder holds the live build's site): MkDocs' dirty build, which renders only the
+    pages whose Markdown is newer than their HTML (and the theme's own pages), not
+    strict (it warns that other pages' navigation may be out of date: the full build
+    that follows a preview is strict, and makes every page); only the pages it wrote are
+    checked."""
     failure = None
     site: Path | None = None
+    started = time.time_ns() - 1_000_000_000  # file times may lag the clock a little
     with _mkdocs_log() as collected:
         try:
             config = _load_config(config_path)
             site = Path(config.site_dir)
-            _engine("commands.build").build(config)
+            if dirty:
+                config.strict = False
+            _engine("commands.build").build(config, dirty=dirty)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"
-    messages = collected.messages
+    messages = [m for m in collected.messages if not (dirty and m.startswith(_DIRTY_NOTICE))]
     findings = [error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {message}",
                       "a generated page or template is at fault; report it with this message")
                 for message in messages]
@@ -120,4 +134,7 @@ def run_mkdocs(config_path: Path) -> list[Diagnostic]:
                               "a generated page or template is at fault"))
     if findings or site is None:
         return findings
-    return html_findings(check_built_pages(site, _html_files(site)))
+    pages = _html_files(site)
+    if dirty:  # the others are the live build's, checked when it was built
+        pages = [page for page in pages if (site / page).stat().st_mtime_ns >= started]
+    return html_findings(check_built_pages(site, pages))

@@ -177,10 +177,18 @@ def test_entry_pages_kept_from_the_last_build_are_the_ones_a_full_build_makes(
         return dict(listings(renderer))
 
     monkeypatch.setattr(hpkb.outputs.site.pages._Renderer, "listing_pages", listed)
+    import mkdocs.structure.pages
+
+    html: list[str] = []  # the pages MkDocs renders
+    render = mkdocs.structure.pages.Page.render
+    monkeypatch.setattr(mkdocs.structure.pages.Page, "render", lambda page, *args: html.append(
+        page.file.src_uri) or render(page, *args))
     docs = incremental / "build" / "shared" / "docs"
     before = _entry_pages(docs)
+    every_page = {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*.md")}
     edit(incremental)  # an entry's text: its page is made again
     change(incremental)
+    html.clear()
     build(incremental, "--skip", "packs")
     rendered = set(made.read_text(encoding="utf-8").split())
     page, text = shows
@@ -191,6 +199,12 @@ def test_entry_pages_kept_from_the_last_build_are_the_ones_a_full_build_makes(
         assert rendered == {e for e, page_text in after.items() if before.get(e) != page_text}
     else:  # and the site-wide pages, which show titles and themes
         assert rendered == {*after, "site-wide"}
+    changed = sorted(rel for rel, data in every_page.items() if (docs / rel).read_bytes() != data)
+    if change is _override_entry_template:  # the pages' templates: MkDocs renders every page
+        assert sorted(html) == sorted(every_page)
+    else:  # MkDocs renders only the pages whose Markdown changed (its dirty build)
+        assert "practice/PR-2023-003.md" in changed
+        assert sorted(html) == changed
     full = tmp_path / "full"
     shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
     build(full, "--skip", "packs")

@@ -212,7 +212,7 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
                            site_wide=not site_kept, **options)
     site_wide = (site_before["pages"], site_before["data"]) if site_kept else \
         (sorted(set(generated.pages) - set(keys.entries)), sorted(generated.data))
-    record = {"entries": keys.entries,
+    record = {"entries": keys.entries, "seed": _page_seed(root, code),
               "site_wide": {"key": keys.site_wide, "pages": site_wide[0], "data": site_wide[1]}}
     kept = _Kept(kept_entries | frozenset(site_wide[0] if site_kept else ()),
                  frozenset(site_wide[1] if site_kept else ()))
@@ -291,11 +291,11 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
         if meanwhile is not None:
             meanwhile()
         return findings
-    # A preview of saved entries: MkDocs renders their pages alone, into a copy of the
-    # live build's site (copied, not linked: MkDocs writes into the files it renders).
+    # MkDocs renders only the pages whose Markdown changed, into a copy of the live
+    # build's site (copied, not linked: MkDocs writes into the files it renders), when
+    # nothing else a page's HTML is made from changed (`_renders_changed_pages_only`).
     previous = reuse.live if reuse is not None else None
-    dirty = only is not None and previous is not None and (previous / "docs").is_dir() \
-        and (previous / "site").is_dir()
+    dirty = reuse is not None and _renders_changed_pages_only(out, reuse, only is not None)
     if dirty and previous is not None:
         shutil.copytree(previous / "site", out / "site",
                         ignore=shutil.ignore_patterns(INDEX_FOLDER))
@@ -317,6 +317,49 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
         (held / INDEX_FOLDER).rename(out / "site" / INDEX_FOLDER)
     shutil.rmtree(held, ignore_errors=True)
     return findings
+
+
+def _renders_changed_pages_only(out: Path, reuse: Reuse, preview: bool) -> bool:
+    """Whether MkDocs need render only the pages whose Markdown is not the live build's
+    (its dirty build, `engine.run_mkdocs`). A page's HTML is made from its Markdown, the
+    navigation and theme settings in mkdocs.yml (which name every page in the navigation
+    with its title), the theme overrides, and the code and libraries that render
+    (the page keys' seed): when all of those are the live build's and the docs tree
+    holds the same files, an unchanged page's HTML is the live build's. A preview of
+    saved entries always renders only their pages; the rest catch up in the full build."""
+    live = reuse.live
+    if live is None or not (live / "site").is_dir() or not (live / "docs").is_dir():
+        return False
+    if preview:
+        return True
+    return reuse.intact and _same_bytes(out / "mkdocs.yml", live / "mkdocs.yml") \
+        and _recorded_seed(out) == _recorded_seed(live) is not None \
+        and _files(out / "docs") == _files(live / "docs") \
+        and _files(out / "overrides") == _files(live / "overrides") \
+        and all(_same_bytes(out / "overrides" / rel, live / "overrides" / rel)
+                for rel in _files(out / "overrides"))
+
+
+def _same_bytes(one: Path, other: Path) -> bool:
+    try:
+        return one.stat().st_size == other.stat().st_size and \
+            one.read_bytes() == other.read_bytes()
+    except OSError:
+        return False
+
+
+def _files(folder: Path) -> frozenset[str]:
+    """The files below ``folder``, by their path in it."""
+    return frozenset("/".join(parts) for parts, _ in walk_tree(folder, folder, files_only=True))
+
+
+def _recorded_seed(folder: Path) -> str | None:
+    """The page keys' seed a build folder's record holds (`_generate`)."""
+    try:
+        seed = json.loads((folder / PAGE_KEYS).read_text(encoding="utf-8"))["seed"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return seed if isinstance(seed, str) else None
 
 
 # Where the site's search index is written, in the build folder, while MkDocs builds

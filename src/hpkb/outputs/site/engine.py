@@ -101,18 +101,19 @@ def _html_files(site: Path) -> list[str]:
 
 
 # What MkDocs always says of a build asked to keep the pages it finds up to date (its
-# `dirty` build, `mkdocs build --dirty`): not a finding of a preview, which asks for it.
+# `dirty` build, `mkdocs build --dirty`): not a finding, when hpkb asks for one.
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
 def run_mkdocs(config_path: Path, dirty: bool = False) -> list[Diagnostic]:
     """Build the site of ``config_path`` (`mkdocs build --strict`); check its pages.
-    Every warning becomes a finding. ``dirty`` (an `hpkb serve` preview, whose site
-    folder holds the live build's site): MkDocs' dirty build, which renders only the
-    pages whose Markdown is newer than their HTML (and the theme's own pages), not
-    strict (it warns that other pages' navigation may be out of date: the full build
-    that follows a preview is strict, and makes every page); only the pages it wrote are
-    checked."""
+    Every warning becomes a finding. ``dirty`` (the site folder holds a copy of the live
+    build's site, and nothing but the changed pages' Markdown differs: see
+    `outputs.site.build`): MkDocs' dirty build, which renders only the pages whose
+    Markdown is newer than their HTML, and the theme's own pages (404, sitemap). It is
+    not strict, since it always warns that other pages' navigation may be out of date;
+    any other warning is still a finding. Only the pages it wrote are checked: the others
+    are the live build's, checked when it was built."""
     failure = None
     site: Path | None = None
     started = time.time_ns() - 1_000_000_000  # file times may lag the clock a little

@@ -461,7 +461,11 @@ def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validati
     deaths = _death_outputs(request.root, validation, seen)
     return StagePlan(
         request.root, settings, seen,
-        provenance_of(settings, identity.commit, validation.corpus, seen.today), request.skip,
+        # The aggregate figures are the export's (and the site's downloads'): a preview
+        # takes those from the live build, and has no need of them.
+        provenance_of(settings, identity.commit,
+                      None if "export" in deferred else validation.corpus, seen.today),
+        request.skip,
         Packs({p.id: p.title for p in validation.packs},
               lambda out, previous: _packs_stage(request, validation, seen, out, previous)),
         Guards(validation.corpus, settings.hpkb.allow,

@@ -299,7 +299,8 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     if dirty and previous is not None:
         shutil.copytree(previous / "site", out / "site",
                         ignore=shutil.ignore_patterns(INDEX_FOLDER))
-    rendering = elsewhere(render_site, root, out, dirty, here=render_here)
+    rendering = elsewhere(render_site, root, out, dirty, reuse if render_here else None,
+                          here=render_here)
     try:
         # Beside the site until MkDocs has built it (MkDocs empties its folder first).
         held = out / SEARCH_HOLD
@@ -367,11 +368,14 @@ def _recorded_seed(folder: Path) -> str | None:
 SEARCH_HOLD = "site-search"
 
 
-def render_site(root: Path, out: Path, dirty: bool = False) -> list[Diagnostic]:
+def render_site(root: Path, out: Path, dirty: bool = False, reuse: Reuse | None = None
+                ) -> list[Diagnostic]:
     """MkDocs builds the site of the project in ``out`` (its `mkdocs.yml`), every page's
     HTML is checked, then the site's scripts and styles (a module's function: it may run
-    in a second process). ``dirty``: see `engine.run_mkdocs`."""
-    findings = run_mkdocs(out / "mkdocs.yml", dirty)
+    in a second process). ``dirty``: see `engine.run_mkdocs`; ``reuse`` (in this process
+    only): where the theme's compiled templates are kept."""
+    findings = run_mkdocs(out / "mkdocs.yml", dirty, ReusedTemplates(reuse, "theme-templates")
+                          if reuse is not None else None)
     return findings or site_file_findings(_named_by_source(root, check_site_files(
         out / "site")))
 

@@ -25,6 +25,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from hpkb.check.findings import Diagnostic, error
 from hpkb.outputs.site.html_check import check_built_pages, html_findings
 
@@ -105,7 +107,8 @@ def _html_files(site: Path) -> list[str]:
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
-def run_mkdocs(config_path: Path, dirty: bool = False) -> list[Diagnostic]:
+def run_mkdocs(config_path: Path, dirty: bool = False,
+               compiled: jinja2.BytecodeCache | None = None) -> list[Diagnostic]:
     """Build the site of ``config_path`` (`mkdocs build --strict`); check its pages.
     Every warning becomes a finding. ``dirty`` (the site folder holds a copy of the live
     build's site, and nothing but the changed pages' Markdown differs: see
@@ -113,7 +116,8 @@ def run_mkdocs(config_path: Path, dirty: bool = False) -> list[Diagnostic]:
     Markdown is newer than their HTML, and the theme's own pages (404, sitemap). It is
     not strict, since it always warns that other pages' navigation may be out of date;
     any other warning is still a finding. Only the pages it wrote are checked: the others
-    are the live build's, checked when it was built."""
+    are the live build's, checked when it was built. ``compiled``: where the theme's
+    compiled templates are kept, given to hpkb's plugin (`outputs.site.plugin`)."""
     failure = None
     site: Path | None = None
     started = time.time_ns() - 1_000_000_000  # file times may lag the clock a little
@@ -123,6 +127,13 @@ def run_mkdocs(config_path: Path, dirty: bool = False) -> list[Diagnostic]:
             site = Path(config.site_dir)
             if dirty:
                 config.strict = False
+            if compiled is not None:
+                # Imported once the engine is (under ProperDocs, its `mkdocs` redirect).
+                from hpkb.outputs.site.plugin import HpkbPlugin
+
+                plugin = config.plugins.get("hpkb")
+                if isinstance(plugin, HpkbPlugin):
+                    plugin.compiled = compiled
             _engine("commands.build").build(config, dirty=dirty)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"

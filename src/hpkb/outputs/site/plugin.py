@@ -7,10 +7,16 @@ search (lunr and its language files; hpkb's site search replaces it, so no page 
 Material's search box and its worker is never started) and the source maps of the
 theme's scripts and styles, which only a browser's developer tools ask for. The output
 guard and the site check read every file of the site; these need not be there to read.
+
+When hpkb runs MkDocs in its own process it may give the plugin a store of compiled
+templates (``compiled``), which the plugin gives the theme's Jinja environment
+(MkDocs' ``on_env`` event) so that a build does not compile the theme's templates
+afresh; plain `mkdocs build` gives none, and Jinja compiles them as usual.
 """
 
 from __future__ import annotations
 
+import jinja2
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
@@ -33,7 +39,16 @@ class HpkbPluginConfig(Config):  # type: ignore[no-untyped-call]
 
 
 class HpkbPlugin(BasePlugin[HpkbPluginConfig]):  # type: ignore[no-untyped-call]
-    """The theme's unused files left out of the site (MkDocs' ``on_files`` event)."""
+    """The theme's unused files left out of the site (MkDocs' ``on_files`` event), and
+    the theme's templates compiled once (``on_env``, when hpkb gives ``compiled``)."""
+
+    compiled: jinja2.BytecodeCache | None = None
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+               ) -> jinja2.Environment:
+        if self.compiled is not None:  # before any template is loaded
+            env.bytecode_cache = self.compiled
+        return env
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         for file in [f for f in files if unused_theme_file(f.src_uri)]:

@@ -181,8 +181,9 @@ class ReusedTemplates(jinja2.BytecodeCache):
     templates afresh. Jinja takes one only while the template's source is the one it
     was compiled from; the shelf's seed stands for the code that compiles it."""
 
-    def __init__(self, reuse: Reuse) -> None:
+    def __init__(self, reuse: Reuse, shelf: str = "templates") -> None:
         self.reuse = reuse
+        self.shelf = shelf
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         # By name alone: in one environment a name always finds the same template, and
@@ -190,9 +191,9 @@ class ReusedTemplates(jinja2.BytecodeCache):
         return hashlib.sha1(name.encode("utf-8"), usedforsecurity=False).hexdigest()
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        found = self.reuse.find("templates", bucket.key, _BYTES)
+        found = self.reuse.find(self.shelf, bucket.key, _BYTES)
         if found is not None:
             bucket.bytecode_from_string(found)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.reuse.put("templates", bucket.key, bucket.bytecode_to_string(), _BYTES)
+        self.reuse.put(self.shelf, bucket.key, bucket.bytecode_to_string(), _BYTES)

@@ -573,3 +573,35 @@ def test_a_build_stopped_while_mkdocs_renders_leaves_nothing_behind(
     assert multiprocessing.active_children() == []
     assert sorted(p.relative_to(root).as_posix() for p in (root / "build").rglob("*")
                   if ".cache" not in p.parts) == live
+
+
+def test_a_dirty_build_that_says_anything_is_done_again_in_full(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs' dirty build always warns about other pages' navigation; hpkb knows that
+    one notice. Any other word from it (here: that notice, once it reads otherwise) has
+    the site rendered again in full, which then speaks for itself: no finding, every
+    page rendered, the same site as a clean build."""
+    import mkdocs.structure.pages
+
+    import hpkb.outputs.site.engine
+
+    root = copy_example(tmp_path / "repo")
+    build(root, "--skip", "packs")
+    rendered: list[str] = []
+    render = mkdocs.structure.pages.Page.render
+    monkeypatch.setattr(mkdocs.structure.pages.Page, "render", lambda page, *args: rendered.append(
+        page.file.src_uri) or render(page, *args))
+    monkeypatch.setattr(hpkb.outputs.site.engine, "_DIRTY_NOTICE", "what MkDocs never says")
+    edit(root)
+    build(root, "--skip", "packs")
+    docs = root / "build/shared/docs"
+    pages = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    # The dirty build's few pages, then every page.
+    assert 0 < len(rendered) - len(pages) < 5
+    assert sorted(rendered[-len(pages):]) == pages
+    site = root / "build/shared/site"
+    assert "weekend night shifts" in (site / "practice/PR-2023-003.html").read_text()
+    full = tmp_path / "full"
+    shutil.copytree(root, full, ignore=shutil.ignore_patterns("build"))
+    build(full, "--skip", "packs")
+    assert_same_build(root / "build" / "shared", full / "build" / "shared")

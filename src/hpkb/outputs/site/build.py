@@ -374,8 +374,10 @@ def render_site(root: Path, out: Path, dirty: bool = False, reuse: Reuse | None 
     HTML is checked, then the site's scripts and styles (a module's function: it may run
     in a second process). ``dirty``: see `engine.run_mkdocs`; ``reuse`` (in this process
     only): where the theme's compiled templates are kept."""
-    findings = run_mkdocs(out / "mkdocs.yml", dirty, ReusedTemplates(reuse, "theme-templates")
-                          if reuse is not None else None)
+    compiled = ReusedTemplates(reuse, "theme-templates") if reuse is not None else None
+    findings = run_mkdocs(out / "mkdocs.yml", dirty, compiled)
+    if findings and dirty:  # said of the changed pages or not, a full build says it surely
+        findings = run_mkdocs(out / "mkdocs.yml", False, compiled)
     return findings or site_file_findings(_named_by_source(root, check_site_files(
         out / "site")))
 

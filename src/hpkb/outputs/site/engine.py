@@ -115,7 +115,8 @@ def run_mkdocs(config_path: Path, dirty: bool = False,
     `outputs.site.build`): MkDocs' dirty build, which renders only the pages whose
     Markdown is newer than their HTML, and the theme's own pages (404, sitemap). It is
     not strict, since it always warns that other pages' navigation may be out of date;
-    any other warning is still a finding. Only the pages it wrote are checked: the others
+    any other warning is still a finding (and `outputs.site.build.render_site` then
+    renders every page). Only the pages it wrote are checked: the others
     are the live build's, checked when it was built. ``compiled``: where the theme's
     compiled templates are kept, given to hpkb's plugin (`outputs.site.plugin`)."""
     failure = None

@@ -129,8 +129,8 @@ def test_repo_templates_override_the_defaults(starter: Path) -> None:
 def test_a_broken_template_override_is_a_finding(starter: Path, cores: int,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     if cores == 2:
-        # The search index on two processes: the site's templates are compiled while it
-        # is written (site.prime_site), and a broken one must still be the pages' finding.
+        # The search index on two processes (the source guard runs meanwhile): a broken
+        # template must still be the pages' finding.
         monkeypatch.setattr("hpkb.outputs.search.index.PARALLEL_MIN_ENTRIES", 1)
     assert run_cli(starter, "build", "--as-of", AS_OF).exit_code == 0
     before = (starter / "build/shared/site/index.html").read_bytes()

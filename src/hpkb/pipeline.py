@@ -388,7 +388,8 @@ def _started(request: BuildRequest) -> tuple[BuildRequest, _Identity | None]:
 @contextlib.contextmanager
 def _reusing(request: BuildRequest, identity: _Identity | None) -> Iterator[Reuse]:
     """What this build may reuse (nothing with `--no-reuse`), kept for the next build
-    when it is done."""
+    when it is done; but for a preview's (`hpkb serve` keeps it in memory, and the full
+    build that follows keeps its own on disk)."""
     if not request.reuse:
         reuse = Reuse.off()
     elif identity is None:  # no build folder known yet: only what this process holds
@@ -396,7 +397,8 @@ def _reusing(request: BuildRequest, identity: _Identity | None) -> Iterator[Reus
     else:
         reuse = reuse_for(request.root, identity.target, request.memory, identity.intact)
     yield reuse
-    reuse.keep()
+    if not request.preview:
+        reuse.keep()
 
 
 # Validation's findings, as the "validation" shelf keeps them (by the inputs' fingerprint).
@@ -553,7 +555,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
             exported = _export_files(staged)
             guard = _output_guard(staged)
 
-            def meanwhile() -> None:  # while MkDocs renders the site in a second process
+            def meanwhile() -> None:  # while MkDocs renders the site
                 _write_export(staged, exported)
                 guard.scan(("site",), (SEARCH_HOLD,))  # all but the site, as it is now
 
@@ -565,8 +567,7 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
                 plan.after_guard(folder)
     except _OutputRefused as refusal:
         return (), refusal.findings
-    return tuple(stage for stage in STAGES
-                 if stage not in plan.skip | plan.preview.deferred), []
+    return tuple(stage for stage in STAGES if staged.writes(stage)), []
 
 
 @dataclass(frozen=True)

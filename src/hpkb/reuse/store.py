@@ -100,6 +100,7 @@ class _Used:
     value: object
     codec: Codec[Any] | None
     text: str | None
+    kept_before: bool = False  # found in memory: its text is likely on disk already
 
 
 class Reuse:
@@ -149,14 +150,18 @@ class Reuse:
             return
         found, value = self.memory.find((shelf, key)) if self.memory is not None \
             else (False, None)
+        if found:
+            self._used.setdefault(shelf, {})[key] = _Used(value, None, None, kept_before=True)
+            return
         text = self._shelf(shelf).get(key) if self.folder is not None else None
-        if found or text is not None:
-            self._used.setdefault(shelf, {})[key] = _Used(value, None, text)
+        if text is not None:
+            self._used.setdefault(shelf, {})[key] = _Used(None, None, text)
 
     def put(self, shelf: str, key: str, value: T, codec: Codec[T] | None = None) -> None:
-        """Keep ``value`` for ``key`` on ``shelf``."""
-        if not self.on:
-            return
+        """Keep ``value`` for ``key`` on ``shelf`` (a value without a codec, in memory
+        only)."""
+        if self.memory is None and (codec is None or self.folder is None):
+            return  # nowhere to keep it
         if self.memory is not None:
             self.memory.put((shelf, key), value)
         self._used.setdefault(shelf, {})[key] = _Used(value, codec, None)
@@ -169,9 +174,8 @@ class Reuse:
             return True, used[key].value
         if self.memory is not None:
             found, value = self.memory.find((shelf, key))
-            if found:
-                text = self._shelf(shelf).get(key) if codec is not None else None
-                used[key] = _Used(value, codec, text)
+            if found:  # its text is looked up only if the build is kept (`keep`)
+                used[key] = _Used(value, codec, None, kept_before=True)
                 return True, value
         if codec is None or self.folder is None:
             return False, None
@@ -206,6 +210,8 @@ class Reuse:
         for shelf, used in self._used.items():
             records: dict[str, str] = {}
             for key, record in used.items():
+                if record.text is None and record.kept_before:
+                    record.text = self._shelf(shelf).get(key)
                 if record.text is None and record.codec is not None:
                     record.text = record.codec.encode(record.value)
                 if record.text is not None and _fit_key(key):

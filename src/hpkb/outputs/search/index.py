@@ -191,7 +191,7 @@ INDEX_LAYOUT = 5
 # Deleted documents stay in the index until segments merge; queries skip them and scores
 # leave them out (hpkb.outputs.search.index_stats), so merging all is needed only when they pile up.
 MERGE_DELETED_SHARE = 0.1
-# Below this many entries to index or relate, a second process costs more than it saves.
+# Below this many entries to index, a second process costs more than it saves.
 PARALLEL_MIN_ENTRIES = 200
 
 
@@ -363,7 +363,7 @@ def _moved_segments(part: Path, out: Path) -> list[Any]:
 
 def _merging(joined: list[Any], optimize: bool, expunge: bool) -> Any:
     """A Whoosh merge policy: the index's own segments kept (small ones merged, or all
-    when ``optimize``), plus ``joined`` (written by the second process). With
+    when ``optimize``), plus ``joined`` (the parts both processes wrote). With
     ``expunge``, every segment holding a deleted document is written again without it:
     Whoosh only marks a document deleted, and an entry that left the view (hidden, held
     back) must leave no copy in the index's files (the output guard would find it)."""
@@ -780,7 +780,7 @@ Likeness = tuple[dict[str, tuple[tuple[int, float], ...]], dict[str, float]]
 
 
 # A body term vector: its terms and their weights (occurrences), in the index's order.
-# Two lists, as recorded (`_record_documents`): made into pairs only where pairs are
+# Two lists, as kept (`_SEGMENT`): made into pairs only where pairs are
 # read (an edit's build reads every entry's vector, and needs few as pairs).
 Vector = tuple[list[str], list[float]]
 
@@ -871,7 +871,6 @@ def _related(ids: dict[int, str], vectors: dict[int, Vector],
 
 
 Document = tuple[str, Vector | None]  # entry id, body term vector
-VECTORS_LAYOUT = 1
 
 
 def _read_documents(leaf: Any) -> dict[int, Document]:
@@ -960,7 +959,7 @@ def _related_text(kept: _RelatedRecord) -> str:
                         "vectors": kept.vectors})
 
 
-# On the "related" shelf, by the index's folder: the last build's `_RelatedRecord`.
+# On the "related" shelf, as "last": the last build's `_RelatedRecord`.
 _RELATED: Codec[_RelatedRecord] = Codec(_related_text, _related_of)
 
 
@@ -1110,8 +1109,8 @@ def _related_again(before: _RelatedRecord, top: int, keys: dict[int, str],
 def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
                    reuse: Reuse | None = None) -> dict[str, list[str]]:
     """For each entry, the most similar entries in the same (profile's) index. One
-    process: a second one would read every term vector again, and gained nothing. A
-    segment's documents are read once
+    process: a second one would have to read every term vector again. A segment's
+    documents are read once
     (`_segment_documents`, kept in ``reuse``). An entry whose scoring inputs are all as
     they were for the related entries the last build kept there gets those again
     (`_unaffected`): after a one-entry edit, most entries; and when few documents are
@@ -1160,8 +1159,10 @@ def more_like_this(folder: Path, entry_ids: Iterable[str], top: int = 4,
 
     def once(what: str, make: Callable[[], T]) -> T:
         # Once for a layout of segments and their live documents in `hpkb serve` (a
-        # preview relates one entry: this was most of its time).
-        return reuse.get(what, key_of(layout), make) if reuse is not None else make()
+        # preview relates one entry: this was most of its time); kept in memory only.
+        if reuse is None or reuse.memory is None:
+            return make()
+        return reuse.get(what, key_of(layout), make)
 
     frequency = once("frequency", lambda: _frequency(vectors))
     recorded = before.lists if before is not None else {}

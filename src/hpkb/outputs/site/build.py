@@ -195,7 +195,8 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
     for it (`outputs.site.pages.page_keys`)."""
     links = link(profile_view, similar)
     options = _page_options(root, settings, profile_view, reuse)
-    keys = page_keys(profile_view, links, seed=_page_seed(root, code),
+    seed = _page_seed(root, code)
+    keys = page_keys(profile_view, links, seed=seed,
                      site_name=options["site_name"], marking=options["marking"],
                      targets=options["targets"], home_text=home, extra_pages=extra,
                      population=options["population"],
@@ -212,7 +213,7 @@ def _generate(root: Path, settings: Settings, profile_view: ProfileView, home: s
                            site_wide=not site_kept, **options)
     site_wide = (site_before["pages"], site_before["data"]) if site_kept else \
         (sorted(set(generated.pages) - set(keys.entries)), sorted(generated.data))
-    record = {"entries": keys.entries, "seed": _page_seed(root, code),
+    record = {"entries": keys.entries, "seed": seed,
               "site_wide": {"key": keys.site_wide, "pages": site_wide[0], "data": site_wide[1]}}
     kept = _Kept(kept_entries | frozenset(site_wide[0] if site_kept else ()),
                  frozenset(site_wide[1] if site_kept else ()))
@@ -287,9 +288,7 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     runs ``meanwhile`` (work that waits for nothing of the site's)."""
     findings = _build_pages(root, settings, profile_view, out, similar, packs, pack_titles,
                             reuse, provenance, pages, downloads, exported, only)
-    if findings:
-        if meanwhile is not None:
-            meanwhile()
+    if findings:  # refused: nothing else of this build is kept
         return findings
     # MkDocs renders only the pages whose Markdown changed, into a copy of the live
     # build's site (copied, not linked: MkDocs writes into the files it renders), when
@@ -333,12 +332,13 @@ def _renders_changed_pages_only(out: Path, reuse: Reuse, preview: bool) -> bool:
         return False
     if preview:
         return True
+    overrides = _files(out / "overrides")
     return reuse.intact and _same_bytes(out / "mkdocs.yml", live / "mkdocs.yml") \
         and _recorded_seed(out) == _recorded_seed(live) is not None \
         and _files(out / "docs") == _files(live / "docs") \
-        and _files(out / "overrides") == _files(live / "overrides") \
+        and overrides == _files(live / "overrides") \
         and all(_same_bytes(out / "overrides" / rel, live / "overrides" / rel)
-                for rel in _files(out / "overrides"))
+                for rel in overrides)
 
 
 def _same_bytes(one: Path, other: Path) -> bool:

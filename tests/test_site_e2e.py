@@ -302,7 +302,10 @@ def test_search_page_fetches_little_before_typing(page: Page, shared_url: str) -
     assert page.evaluate("document.activeElement === document.body")
     page.get_by_label("Search entries").fill("defibrillator")
     page.wait_for_selector(RESULT_TITLES, timeout=10_000)
-    page.wait_for_load_state("networkidle")
+    # Every card shown: the list is busy until the last has arrived (the page's
+    # "networkidle" was reached before typing, so waiting for it again returns at once).
+    page.wait_for_selector("#hpkb-search-results:not([aria-busy])", state="attached",
+                           timeout=10_000)
     terms = [f for f in fetched if f.startswith("terms/")]
     assert terms and all(bytes.fromhex(f[6:-5]).decode() in "defibrillator" for f in terms)
     assert len([f for f in fetched if f.startswith("docs/")]) == \

@@ -356,9 +356,10 @@ def stage_rebuild_edit(root: Path) -> Stage:
     return run
 
 
-def stage_serve_reload(root: Path) -> Stage:
-    """`hpkb serve` (a process of its own) with an entry's page open in Chromium: from
-    saving an edit to the entry's Markdown to the page showing it, reloaded by itself."""
+def _serving(root: Path, name: str) -> Callable[[], int]:
+    """`hpkb serve` (a process of its own) on a copy of ``root``, with a shared practice
+    entry's page open in Chromium: what saves a new word into the entry and waits until
+    the page, reloaded by itself, shows it (returns the entries served)."""
     import atexit
     import re
     import secrets
@@ -367,7 +368,7 @@ def stage_serve_reload(root: Path) -> Stage:
     from playwright.sync_api import sync_playwright
     from tests.site_helpers import CHROMIUM, CHROMIUM_ARGS
 
-    repo = _copy(root, "serve")
+    repo = _copy(root, name)
     _build(repo)
     edited = next(p for p in sorted((repo / "practice").glob("*.md"))
                   if "audience: shared" in p.read_text(encoding="utf-8"))
@@ -389,12 +390,11 @@ def stage_serve_reload(root: Path) -> Stage:
     page = browser.new_page()
     page.goto(f"{address}practice/{entry_id.group(1)}.html")
     page.wait_for_timeout(1500)  # the page has asked for the live build's generation
-
     atexit.register(playwright.stop)
     atexit.register(browser.close)  # after the stage's time is taken: not part of it
     pages = sum(1 for _ in (repo / "build" / "shared" / "site").glob("*/*-*.html"))
 
-    def run() -> int:
+    def save() -> int:
         word = "".join(secrets.choice("bcdfghjklmnpqrstvwz") for _ in range(10))
         text = edited.read_text(encoding="utf-8")
         edited.write_text(text.replace("## Aim\n", f"## Aim\n\nNow also {word}.\n", 1),
@@ -403,7 +403,24 @@ def stage_serve_reload(root: Path) -> Stage:
                                polling=10, timeout=120_000)
         return pages
 
-    return run
+    return save
+
+
+def stage_serve_reload(root: Path) -> Stage:
+    """`hpkb serve` with an entry's page open in Chromium: from saving an edit to the
+    entry's Markdown to the page showing it, reloaded by itself (the first save since
+    the server started)."""
+    return _serving(root, "serve")
+
+
+def stage_serve_resave(root: Path) -> Stage:
+    """As serve-reload, for a save that comes 1.2 s after the page showed the last one
+    (not timed): once the author has paused a second, the full build after the last
+    save has begun, and stops for the new save."""
+    save = _serving(root, "resave")
+    save()
+    time.sleep(1.2)
+    return save
 
 
 def stage_guard(root: Path) -> Stage:
@@ -485,10 +502,11 @@ STAGES: dict[str, Callable[[Path], Stage]] = {
     "rebuild-noop": stage_rebuild_noop,
     "rebuild-edit": stage_rebuild_edit,
     "serve-reload": stage_serve_reload,
+    "serve-resave": stage_serve_resave,
 }
 BASELINE_OF = {"validate": "yaml-baseline", "site": "mkdocs-baseline",
                "build": "mkdocs-baseline", "rebuild-noop": "build", "rebuild-edit": "build",
-               "serve-reload": "build"}
+               "serve-reload": "build", "serve-resave": "build"}
 
 
 def _measure_here(stage: str, root: Path) -> None:

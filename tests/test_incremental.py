@@ -340,6 +340,18 @@ def test_the_source_guard_refuses_a_build_while_its_index_is_written_on_two_core
     assert sorted(p.name for p in (root / "build").iterdir()) == [".cache"]
 
 
+def _held(live: Path, held: Path) -> dict[str, bytes]:
+    """The live build's site as it is (path → bytes), and links to its files in ``held``,
+    which show what is written into them later."""
+    site = {}
+    for page in (live / "site").rglob("*"):
+        if page.is_file():
+            site[page.relative_to(live).as_posix()] = page.read_bytes()
+            (held / page.relative_to(live)).parent.mkdir(parents=True, exist_ok=True)
+            os.link(page, held / page.relative_to(live))
+    return site
+
+
 def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: Path) -> None:
     """`hpkb serve` previews a save (the pages, with the last build's site search, export
     and packs), then builds; both share what they made in memory. The preview shows the
@@ -359,14 +371,8 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     before = {p: p.stat().st_ino for part in kept for p in (live / part).rglob("*")
               if p.is_file()}
     pages = {p: p.stat().st_ino for p in (live / "docs").rglob("*.md")}
-    # The live build's site as it was, through links of its files' own.
     held = tmp_path / "held"
-    site_before = {}
-    for page in (live / "site").rglob("*"):
-        if page.is_file():
-            site_before[page.relative_to(live).as_posix()] = page.read_bytes()
-            (held / page.relative_to(live)).parent.mkdir(parents=True, exist_ok=True)
-            os.link(page, held / page.relative_to(live))
+    site_before = _held(live, held)
     edit(incremental, "title: ", "title: Revised ")
     edit(incremental)
     rendered: list[str] = []
@@ -379,8 +385,8 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
     assert preview.built and not preview.up_to_date
     assert preview.deferred == ("export", "packs", "search", "site-search")
     assert "weekend night shifts" in (live / "site/practice/PR-2023-003.html").read_text()
-    # MkDocs rendered the saved entry's page alone (a dirty build), into a copy of the
-    # live build's site: never into the live build's own files.
+    # MkDocs rendered the saved entry's page alone (a dirty build), beside links to the
+    # live build's output of the rest: never into the live build's own files.
     assert rendered == ["practice/PR-2023-003.md"]
     assert {rel: (held / rel).read_bytes() for rel in site_before} == site_before
     changed = {rel for rel, data in site_before.items()
@@ -398,11 +404,32 @@ def test_a_preview_then_a_build_gives_exactly_what_a_full_build_gives(tmp_path: 
             if p.is_file()} == before
     assert "weekend night shifts" not in (live / "export/entries.json").read_text()
 
-    after = run_build(request)
+    # The preview's site stands for its docs tree (it records the seed it rendered
+    # with), so the build renders only the pages whose Markdown differs from the
+    # preview's, and never writes into the preview's files.
+    previewed = {p.relative_to(live / "docs").as_posix(): p.stat().st_ino
+                 for p in (live / "docs").rglob("*.md")}
+    shutil.rmtree(held)
+    site_before = _held(live, held)
+    rendered.clear()
+    with pytest.MonkeyPatch.context() as spy:
+        spy.setattr(mkdocs.structure.pages.Page, "render", lambda page, *args: rendered.append(
+            page.file.src_uri) or render(page, *args))
+        after = run_build(request)
     assert after.built and not after.up_to_date and after.deferred == ()
     assert "weekend night shifts" in (live / "export/entries.json").read_text()
     assert "Revised " in (live / "site/practice/index.html").read_text()
+    made_again = {rel for rel, inode in previewed.items()
+                  if (live / "docs" / rel).stat().st_ino != inode}
+    assert "practice/index.md" in made_again
+    assert sorted(rendered) == sorted(made_again) and len(rendered) < len(previewed) / 2
+    assert {rel: (held / rel).read_bytes() for rel in site_before} == site_before
     assert run_build(request).up_to_date
+    full = tmp_path / "full"
+    shutil.copytree(incremental, full, ignore=shutil.ignore_patterns("build"))
+    build(full)
+    assert_same_build(live, full / "build" / "shared")
+    shutil.rmtree(full)
     # A saved file other than an entry's: the preview writes every page.
     taxonomy = next((incremental / "content/taxonomy").glob("*.yml"))
     taxonomy.write_text(taxonomy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -605,3 +632,54 @@ def test_a_dirty_build_that_says_anything_is_done_again_in_full(
     shutil.copytree(root, full, ignore=shutil.ignore_patterns("build"))
     build(full, "--skip", "packs")
     assert_same_build(root / "build" / "shared", full / "build" / "shared")
+
+
+@pytest.mark.parametrize("when", ["at once", "while MkDocs renders"])
+def test_a_build_asked_to_stop_writes_nothing_and_leaves_the_live_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    """`hpkb serve` asks the full build after a preview to stop when a newer save comes
+    (`BuildRequest.stop`): it ends at its next stage, says it stopped, leaves no staging
+    folder and no second process, and the live build is as it was; the next build
+    completes it."""
+    import multiprocessing
+    import threading
+    from datetime import date
+
+    import hpkb.pipeline
+    from hpkb.pipeline import BuildRequest
+    from hpkb.pipeline import build as run_build
+    from hpkb.reuse.fingerprint import BUILD_STAMP
+
+    root = copy_example(tmp_path / "repo")
+    build(root, "--skip", "packs")
+    listed = sorted(p.relative_to(root).as_posix() for p in (root / "build").rglob("*")
+                    if ".cache" not in p.parts)
+    stamp = (root / "build/shared" / BUILD_STAMP).read_bytes()
+    stop = threading.Event()
+    if when == "at once":
+        stop.set()
+    else:
+        monkeypatch.setattr(hpkb.pipeline, "RENDER_APART_MIN", 1)  # the example is small
+        write_export = hpkb.pipeline.write_export
+
+        def asked_meanwhile(*args: Any) -> None:
+            stop.set()  # the save comes while the export is written and MkDocs renders
+            write_export(*args)
+
+        monkeypatch.setattr(hpkb.pipeline, "write_export", asked_meanwhile)
+    edit(root)
+    request = BuildRequest(root, "shared", skip=frozenset({"packs"}),
+                           today=date.fromisoformat(AS_OF), stop=stop)
+    report = run_build(request)
+    assert report.stopped and not report.built
+    assert multiprocessing.active_children() == []
+    assert sorted(p.relative_to(root).as_posix() for p in (root / "build").rglob("*")
+                  if ".cache" not in p.parts) == listed
+    assert (root / "build/shared" / BUILD_STAMP).read_bytes() == stamp
+    assert "weekend night shifts" not in (root / "build/shared/site/practice/PR-2023-003.html"
+                                          ).read_text()
+    done = run_build(BuildRequest(root, "shared", skip=frozenset({"packs"}),
+                                  today=date.fromisoformat(AS_OF)))
+    assert done.built and not done.stopped
+    assert "weekend night shifts" in (root / "build/shared/site/practice/PR-2023-003.html"
+                                      ).read_text()

@@ -525,6 +525,40 @@ def test_an_index_written_by_two_processes_answers_as_one_writes_it(
     assert not [p for p in failed.iterdir() if p.is_dir()]
 
 
+def test_edits_merge_their_own_small_segments_never_the_parts(
+        example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean build's parts (each a segment of at least PART_MIN documents) stay as they
+    are through one-entry edits: only the edits' own small segments are merged, among
+    themselves. Whoosh's MERGE_SMALL over every segment would merge parts of one size
+    into one every few edits, a whole index's work for one edit."""
+    import hpkb.outputs.search.index
+
+    view = profile_view(validate_repo(example), "internal")
+    monkeypatch.setattr(hpkb.outputs.search.index, "PARALLEL_MIN_ENTRIES", 4)
+    monkeypatch.setattr(hpkb.outputs.search.index, "PART_MIN", 2)
+    monkeypatch.setattr(hpkb.outputs.search.index, "MERGE_DELETED_SHARE", 1.0)
+    before = tmp_path / "0"
+    index_view(view, before, None)
+    parts = _segment_ids(before)
+    assert len(parts) > 4
+    entries = list(view.entries)
+    for edit in range(1, 9):
+        entries[edit] = dataclasses.replace(entries[edit], body=entries[edit].body
+                                            + f" Revised after review {edit}.")
+        after = tmp_path / str(edit)
+        report = index_view(dataclasses.replace(view, entries=tuple(entries)), after, before)
+        assert report.updated == 1
+        assert parts <= _segment_ids(after)  # never written again
+        # The small ones: merged once there are five (Whoosh's MERGE_SMALL), besides
+        # the one this update wrote.
+        assert len(_segment_ids(after)) <= len(parts) + 5
+        before = after
+    assert len(_segment_ids(before)) < len(parts) + 8
+    fresh = tmp_path / "fresh"
+    index_view(dataclasses.replace(view, entries=tuple(entries)), fresh, None, workers=1)
+    assert _answers(before) == _answers(fresh)
+
+
 def test_free_text_scores_as_whoosh_scores_it(example: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Plain words are scored a term at a time with numpy; Whoosh's own matchers, which

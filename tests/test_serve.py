@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 from waitress import create_server
 
 from hpkb.pipeline import BuildRequest, build
-from hpkb.serve import RELOAD_PATH, Generation, make_app, rebuilder, watch
+from hpkb.serve import RELOAD_PATH, Generation, Rest, make_app, rebuilder, watch
 from tests.conftest import AS_OF
 from tests.site_helpers import CHROMIUM, CHROMIUM_ARGS, copy_example
 
@@ -30,15 +30,16 @@ def test_saving_a_file_reloads_the_open_page(tmp_path: Path) -> None:
     finished = threading.Event()
     rebuild_parts = rebuilder(request, generation, lambda found: None)
 
-    def rebuild(changed: list[str]) -> Callable[[], None] | None:
+    def rebuild(changed: list[str]) -> Rest | None:
         rest = rebuild_parts(changed)  # the preview; the full build is the rest
         rebuilt.append(changed)
         if rest is None:
             return None
 
-        def finish() -> None:
-            rest()
+        def finish(stop: threading.Event) -> bool:
+            done = rest(stop)
             finished.set()
+            return done
 
         return finish
 
@@ -166,7 +167,7 @@ def test_after_a_save_only_the_saved_file_is_parsed_again(
         "\n## Aim\n", "\n## Aim\n\nIt now covers the weekend rota too.\n", 1), encoding="utf-8")
     rest = rebuild(["practice/PR-2023-003.md"])  # the preview
     assert rest is not None
-    rest()  # the full build
+    assert rest(threading.Event())  # the full build
     assert parsed == ["practice/PR-2023-003.md"]
     assert len(read) == 1  # the new version of the saved entry (of 21 entries)
     assert build(request).up_to_date
@@ -207,3 +208,82 @@ def test_a_rebuild_that_fails_outside_the_content_does_not_stop_the_watching(
         watcher.join(timeout=10)
     assert calls == [["practice/PR-2024-001.md"], ["practice/PR-2024-002.md"]]
     assert "error: indexing entries for search failed" in capsys.readouterr().err
+
+
+def test_a_save_while_the_rest_of_the_build_runs_stops_it_and_is_previewed_at_once(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The rest of a build runs beside the watching: a save of the file saved last that
+    comes meanwhile asks it to stop, and is previewed as soon as it has; the new
+    rebuild's rest then runs."""
+    root = tmp_path / "repo"
+    (root / "practice").mkdir(parents=True)
+    calls: list[list[str]] = []
+    rests: list[str] = []
+    running = threading.Event()
+    finished = threading.Event()
+
+    def rebuild(changed: list[str]) -> Rest:
+        calls.append(changed)
+        number = len(calls)
+
+        def rest(stop: threading.Event) -> bool:
+            if number == 1:
+                running.set()
+                assert stop.wait(30)  # until the next save asks it to stop
+                rests.append("first stopped")
+                return False
+            rests.append("second finished")
+            finished.set()
+            return True
+
+        return rest
+
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop, 0.02, 0.1),
+                               daemon=True)
+    watcher.start()
+    try:
+        stop.wait(0.3)  # the watcher's first look (at an empty folder) is done
+        (root / "practice" / "PR-2024-001.md").write_text("---\n---\n", encoding="utf-8")
+        assert running.wait(10)  # the first rest is under way, beside the watching
+        saved = root / "practice" / "PR-2024-001.md"
+        saved.write_text("---\nid: PR-2024-001\n---\n", encoding="utf-8")
+        os.utime(saved, ns=(saved.stat().st_atime_ns, saved.stat().st_mtime_ns + 10**9))
+        assert finished.wait(10)
+    finally:
+        stop.set()
+        watcher.join(timeout=10)
+    assert calls == [["practice/PR-2024-001.md"], ["practice/PR-2024-001.md"]]
+    assert rests == ["first stopped", "second finished"]
+    out = capsys.readouterr().out
+    assert "set the build aside for a newer save" in out and "finished the build in" in out
+
+
+def test_a_file_the_browser_has_as_it_is_is_not_sent_again(tmp_path: Path) -> None:
+    """Each response names the file's version (ETag) and asks the browser to check back
+    (no-cache): asked with the version it has, an unchanged file is a 304 with no body;
+    a file written again by a build is sent whole."""
+    from typing import Any
+
+    build = tmp_path / "build"
+    (build / "site").mkdir(parents=True)
+    style = build / "site" / "style.css"
+    style.write_text("body { color: black; }", encoding="utf-8")
+    app = make_app(build)
+    said: list[tuple[str, dict[str, str]]] = []
+
+    def get(path: str, **headers: str) -> bytes:
+        def start(status: str, pairs: list[tuple[str, str]], *_: Any) -> None:
+            said.append((status, dict(pairs)))
+        return b"".join(app({"REQUEST_METHOD": "GET", "PATH_INFO": path, **headers}, start))
+
+    assert get("/style.css") == b"body { color: black; }"
+    status, headers = said[-1]
+    assert status == "200 OK" and headers["Cache-Control"] == "no-cache"
+    tag = headers["ETag"]
+    assert get("/style.css", HTTP_IF_NONE_MATCH=tag) == b""
+    assert said[-1][0] == "304 Not Modified" and said[-1][1]["ETag"] == tag
+    style.unlink()  # as a build writes a changed file: a new one
+    style.write_text("body { color: navy; }", encoding="utf-8")
+    assert get("/style.css", HTTP_IF_NONE_MATCH=tag) == b"body { color: navy; }"
+    assert said[-1][0] == "200 OK" and said[-1][1]["ETag"] != tag

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, get_args
@@ -751,7 +751,7 @@ def serve(ctx: click.Context, profile: str | None, port: int, skip_packs: bool) 
     from waitress import create_server
 
     from hpkb.pipeline import BuildRequest
-    from hpkb.serve import Generation, make_app, rebuilder, watch
+    from hpkb.serve import Generation, Rest, make_app, rebuilder, watch
 
     root = _root(ctx)
     # As `hpkb build`: a save's preview takes the packs from the live build, and the full
@@ -761,7 +761,7 @@ def serve(ctx: click.Context, profile: str | None, port: int, skip_packs: bool) 
     generation = Generation()
     rebuild_parts = rebuilder(request, generation, lambda found: _report(found, "text", False))
 
-    def rebuild(changed: list[str]) -> Callable[[], None] | None:
+    def rebuild(changed: list[str]) -> Rest | None:
         if changed:
             click.echo("changed: " + ", ".join(changed), err=True)
         return rebuild_parts(changed)
@@ -779,6 +779,7 @@ def serve(ctx: click.Context, profile: str | None, port: int, skip_packs: bool) 
     watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
     watcher.start()
     _serve_until_stopped(server, f"the {name} site", stop)
+    watcher.join(timeout=60)  # a build under way ends at its next stage, writing nothing
 
 
 def _serve_until_stopped(server: Any, what: str, stop: threading.Event) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import hashlib
 import shutil
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -86,6 +87,9 @@ class BuildRequest:
     # False: the reference build (`--no-reuse`): nothing taken from the live build or
     # from what earlier builds kept in build/.cache; every stage works from the sources.
     reuse: bool = True
+    # `hpkb serve`: set when a newer save comes; the build then ends at its next stage,
+    # writing nothing (`BuildReport.stopped`), and the live build stays as it was.
+    stop: threading.Event | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class BuildReport:
     entries: int = 0
     up_to_date: bool = False  # nothing changed since the live build: nothing was written
     deferred: tuple[str, ...] = ()  # a preview's parts taken from the last build (DEFERRABLE)
+    stopped: bool = False  # ended at `BuildRequest.stop`: nothing was written
 
     @property
     def built(self) -> bool:
@@ -113,6 +118,10 @@ PREVIEW_STAMP = "preview"
 DEFERRABLE = {"site-search": ("site", f"site/{INDEX_FOLDER}"),
               "export": ("export", "export"),
               "packs": ("packs", "packs")}
+
+
+class _Stopped(Exception):
+    """Internal: `BuildRequest.stop` was set; the staging folder is discarded."""
 
 
 class _OutputRefused(Exception):
@@ -368,7 +377,10 @@ def build(request: BuildRequest) -> BuildReport:
         if identity.live is not None and reuse.on:  # same inputs as the live build
             return _up_to_date(findings, identity, len(seen.entries))
         plan = _stage_plan(request, identity, validation, seen, reuse)
-        done, refused = write_stages(identity.target, plan)  # outputs, guards, swap
+        try:
+            done, refused = write_stages(identity.target, plan)  # outputs, guards, swap
+        except _Stopped:
+            return BuildReport(findings, stopped=True)
         if refused:
             return BuildReport(findings + tuple(refused))
         return BuildReport(findings, identity.target, done, len(seen.entries),
@@ -389,7 +401,7 @@ def _started(request: BuildRequest) -> tuple[BuildRequest, _Identity | None]:
 def _reusing(request: BuildRequest, identity: _Identity | None) -> Iterator[Reuse]:
     """What this build may reuse (nothing with `--no-reuse`), kept for the next build
     when it is done; but for a preview's (`hpkb serve` keeps it in memory, and the full
-    build that follows keeps its own on disk)."""
+    build that follows keeps its own on disk) or a stopped build's."""
     if not request.reuse:
         reuse = Reuse.off()
     elif identity is None:  # no build folder known yet: only what this process holds
@@ -397,7 +409,8 @@ def _reusing(request: BuildRequest, identity: _Identity | None) -> Iterator[Reus
     else:
         reuse = reuse_for(request.root, identity.target, request.memory, identity.intact)
     yield reuse
-    if not request.preview:
+    stopped = request.stop is not None and request.stop.is_set()
+    if not request.preview and not stopped:  # a stopped build's successor starts at once
         reuse.keep()
 
 
@@ -473,7 +486,8 @@ def _stage_plan(request: BuildRequest, identity: _Identity, validation: Validati
         Guards(validation.corpus, settings.hpkb.allow,
                _death_terms(request.root, validation, seen), source_guard),
         reuse, Preview(deferred, only), pages=_with_section(request.root, deaths),
-        before_guard=deaths.write if deaths is not None else None, after_guard=records)
+        before_guard=deaths.write if deaths is not None else None, after_guard=records,
+        stop=request.stop)
 
 
 def _saved_entries(saved: frozenset[str], seen: ProfileView, target: Path
@@ -540,6 +554,7 @@ class StagePlan:
     pages: tuple[str, dict[str, str]] | None = None  # the site's home text and extra pages
     before_guard: Callable[[Path], None] | None = None  # more outputs, checked too
     after_guard: Callable[[Path], None] | None = None  # the build's own records
+    stop: threading.Event | None = None  # `BuildRequest.stop`, looked at between stages
 
 
 def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[Diagnostic]]:
@@ -551,15 +566,20 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
         with build_lock(plan.root), staged_directory(target, trash) as folder:
             staged = _Staged(plan, folder, target)
             similar = _write_search(staged)  # the source guard runs meanwhile
+            _going_on(plan)
             refused += _write_packs(staged)
             exported = _export_files(staged)
             guard = _output_guard(staged)
 
             def meanwhile() -> None:  # while MkDocs renders the site
+                _going_on(plan)
                 _write_export(staged, exported)
+                _going_on(plan)
                 guard.scan(("site",), (SEARCH_HOLD,))  # all but the site, as it is now
 
+            _going_on(plan)
             refused += _write_site(staged, similar, exported, meanwhile)
+            _going_on(plan)
             refused = refused or _guard_the_rest(staged, guard)
             if refused:
                 raise _OutputRefused(refused)
@@ -568,6 +588,12 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     except _OutputRefused as refusal:
         return (), refusal.findings
     return tuple(stage for stage in STAGES if staged.writes(stage)), []
+
+
+def _going_on(plan: StagePlan) -> None:
+    """Raises `_Stopped` when the build is asked to stop (`BuildRequest.stop`)."""
+    if plan.stop is not None and plan.stop.is_set():
+        raise _Stopped
 
 
 @dataclass(frozen=True)

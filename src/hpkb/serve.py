@@ -33,9 +33,11 @@ __all__ = ["Generation", "make_app", "rebuilder", "watch"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-# Called with the changed files; returns the rest of the build, to run once the author
-# pauses (or None).
-Rebuild = Callable[[list[str]], Callable[[], None] | None]
+# The rest of a build, to run once the author pauses: given an event that a newer save
+# sets, it ends early then, and says whether it finished.
+Rest = Callable[[threading.Event], bool]
+# Called with the changed files; returns the rest of the build (or None).
+Rebuild = Callable[[list[str]], Rest | None]
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 SECURITY_HEADERS = [("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
@@ -164,7 +166,7 @@ def rebuilder(request: BuildRequest, generation: Generation,
         new = [d for d in diagnostics if d not in already]
         show(tuple(sorted(new, key=lambda d: d.file not in changed)))
 
-    def rebuild(changed: list[str]) -> Callable[[], None] | None:
+    def rebuild(changed: list[str]) -> Rest | None:
         # At start (nothing changed yet) there is nothing to preview.
         preview = built(replace(request, preview=True, saved=frozenset(changed))
                         ) if changed else None
@@ -176,9 +178,12 @@ def rebuilder(request: BuildRequest, generation: Generation,
                 return None
             previewed = preview.diagnostics
 
-            def finish() -> None:
+            def finish(stop: threading.Event) -> bool:
                 # A page may be reloading, or read: the full build must not slow it down.
-                shown(_yielding(lambda: built(request)).diagnostics, changed, previewed)
+                report = _yielding(lambda: built(replace(request, stop=stop)))
+                if not report.stopped:
+                    shown(report.diagnostics, changed, previewed)
+                return not report.stopped
 
             return finish
         report = built(request)
@@ -192,8 +197,10 @@ def rebuilder(request: BuildRequest, generation: Generation,
     return rebuild
 
 
-def _static(site: Path, path: str, start: StartResponse, live_reload: bool
-            ) -> Iterable[bytes]:
+def _static(site: Path, path: str, start: StartResponse, live_reload: bool,
+            known: str | None = None) -> Iterable[bytes]:
+    """The file at ``path`` of the built ``site`` (404.html when there is none);
+    ``known``: the ETag of the copy the browser has (If-None-Match)."""
     relative = unquote(path).lstrip("/")
     if relative == "" or relative.endswith("/"):
         relative += "index.html"
@@ -205,11 +212,20 @@ def _static(site: Path, path: str, start: StartResponse, live_reload: bool
                                 *SECURITY_HEADERS])
         return [body]
     kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    # The browser asks again each time (no-cache) and is told when its copy is the file
+    # as it is: a page reloading after a save then fetches only what changed. A build
+    # shares a file it did not change with the last build (the same inode and time).
+    found = target.stat()
+    tag = f'"{found.st_ino:x}-{found.st_mtime_ns:x}-{found.st_size:x}"'
+    cache = [("ETag", tag), ("Cache-Control", "no-cache")]
+    if known == tag:
+        start("304 Not Modified", [*cache, *SECURITY_HEADERS])
+        return [b""]
     body = target.read_bytes()
     if live_reload and kind == "text/html" and b"</body>" in body:
         head, tail = body.rsplit(b"</body>", 1)
         body = head + _RELOAD_TAG + tail
-    start("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body))),
+    start("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body))), *cache,
                      *SECURITY_HEADERS])
     return [body]
 
@@ -234,7 +250,8 @@ def make_app(build: Path, generation: Generation | None = None
             start("200 OK", [("Content-Type", "text/javascript; charset=utf-8"),
                              ("Content-Length", str(len(RELOAD_SCRIPT))), *SECURITY_HEADERS])
             return [RELOAD_SCRIPT]
-        return _static(site, path, start, generation is not None)
+        return _static(site, path, start, generation is not None,
+                       environ.get("HTTP_IF_NONE_MATCH"))
 
     return app
 
@@ -247,51 +264,100 @@ def _modified(root: Path) -> dict[str, int]:
         if (root / folder).is_dir():
             watched += [(parts, path) for parts, path in walk_tree(root, root / folder)
                         if parts[-1].endswith(ending)]
+    return _times([("/".join(parts), path) for parts, path in watched])
+
+
+def _times(files: list[tuple[str, str]]) -> dict[str, int]:
+    """Each file's modification time (path in the repo → time); a file not there is
+    left out."""
     modified: dict[str, int] = {}
-    for parts, path in watched:
+    for rel, path in files:
         with contextlib.suppress(OSError):  # gone since it was listed: seen next time
             if os.path.isfile(path):
-                modified["/".join(parts)] = os.stat(path).st_mtime_ns
+                modified[rel] = os.stat(path).st_mtime_ns
     return modified
 
 
 def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float = 0.15,
           settle: float = 1.0) -> None:
     """Call ``rebuild`` with the changed author files whenever some change, until
-    ``stop`` is set; what it returns (the rest of the build) runs once nothing has changed
-    for ``settle`` seconds, unless another change comes first (its own rebuild covers
-    both). Files are looked at every ``interval`` seconds, or less often when looking
-    takes long: at most a fifth of the time. A rebuild
+    ``stop`` is set; what it returns (the rest of the build) runs beside the watching once
+    nothing has changed for ``settle`` seconds. A change that comes while it runs stops
+    it at its next stage, so that the new save is previewed at once; the rest of the new
+    rebuild covers both. Files are looked at every ``interval`` seconds, or less often
+    when looking takes long: at most a fifth of the time. While the rest runs, only the
+    files saved last are looked at, the ones an author goes on editing: the build keeps
+    the interpreter busy, and looking at every file would then take seconds (any other
+    file saved meanwhile is seen once it has finished). A rebuild
     that fails outside the content (`HpkbError`) is reported, and the watching goes on:
-    the next save may mend it. Stopped with the rest pending, the build stays a preview,
-    whose stamp makes the next build complete it."""
+    the next save may mend it. Stopped with the rest pending or running, the build stays
+    a preview, whose stamp makes the next build complete it."""
     seen = _modified(root)
     pause = interval
-    pending: Callable[[], None] | None = None
+    pending: Rest | None = None
+    running: _Beside | None = None
+    saved: list[str] = []  # the files changed last
     changed_at = 0.0
-    while not stop.wait(pause):
-        looked = time.monotonic()
-        current = _modified(root)
-        pause = max(interval, 4 * (time.monotonic() - looked))
-        if current != seen:
-            changed = sorted(k for k in current.keys() | seen.keys()
-                             if current.get(k) != seen.get(k))
-            seen = current
-            pending = _reported(partial(rebuild, changed), "rebuilt", "previewed")
-            changed_at = time.monotonic()
-        elif pending is not None and time.monotonic() - changed_at >= settle:
-            rest, pending = pending, None
-            _reported(rest, "finished the build")
+    try:
+        while not stop.wait(pause):
+            looked = time.monotonic()
+            if running is not None and not running.alive():
+                running = None
+            if running is not None:
+                last = _times([(rel, os.fspath(root / rel)) for rel in saved])
+                pause = max(interval, 4 * (time.monotonic() - looked))
+                if last == {rel: seen[rel] for rel in saved if rel in seen}:
+                    continue
+                pending, running = running.stop(), None  # run again, unless a save follows
+            current = _modified(root)
+            pause = max(interval, 4 * (time.monotonic() - looked))
+            if current != seen:
+                changed = sorted(k for k in current.keys() | seen.keys()
+                                 if current.get(k) != seen.get(k))
+                seen, saved = current, changed
+                pending = _reported(partial(rebuild, changed), "rebuilt", "previewed")
+                changed_at = time.monotonic()
+            elif pending is not None and time.monotonic() - changed_at >= settle:
+                running, pending = _Beside(pending), None
+    finally:
+        if running is not None:
+            running.stop()
+
+
+class _Beside:
+    """The rest of a build, run on a thread of its own while the watching goes on."""
+
+    def __init__(self, rest: Rest) -> None:
+        self._rest = rest
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=_reported, args=(partial(rest, self._stop), "finished the build"),
+            name="hpkb-rest", daemon=True)
+        self._thread.start()
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def stop(self) -> Rest:
+        """Ask it to end at its next stage, and wait until it has; the rest, to run
+        again should nothing else come."""
+        self._stop.set()
+        self._thread.join()
+        return self._rest
 
 
 def _reported(work: Callable[[], R], done: str, partly: str = "") -> R | None:
-    """``work``'s result, saying how long it took (``partly`` when more is to come)."""
+    """``work``'s result, saying how long it took (``partly`` when more is to come, or
+    that it was stopped for a newer save when it says False)."""
     started = time.monotonic()
     try:
         result = work()
     except HpkbError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return None
+    if result is False:
+        print("set the build aside for a newer save", flush=True)
+        return result
     print(f"{partly if result is not None and partly else done} in "
           f"{time.monotonic() - started:.1f} s", flush=True)
     return result

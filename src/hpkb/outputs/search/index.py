@@ -366,7 +366,12 @@ def _merging(joined: list[Any], optimize: bool, expunge: bool) -> Any:
     when ``optimize``), plus ``joined`` (the parts both processes wrote). With
     ``expunge``, every segment holding a deleted document is written again without it:
     Whoosh only marks a document deleted, and an entry that left the view (hidden, held
-    back) must leave no copy in the index's files (the output guard would find it)."""
+    back) must leave no copy in the index's files (the output guard would find it).
+
+    Only segments of fewer than PART_MIN documents (those of edits) are merged, by
+    Whoosh's MERGE_SMALL, until they make a part of their own: given a clean build's
+    parts, all of a size, MERGE_SMALL alone would merge nearly the whole index into one
+    segment every few edits, a build's worth of indexing for one edited entry."""
     from whoosh.writing import MERGE_SMALL, OPTIMIZE
 
     def policy(writer: Any, own: list[Any]) -> list[Any]:
@@ -375,7 +380,9 @@ def _merging(joined: list[Any], optimize: bool, expunge: bool) -> Any:
         if expunge:
             OPTIMIZE(writer, [s for s in own if s.has_deletions()])
             own = [s for s in own if not s.has_deletions()]
-        return list(MERGE_SMALL(writer, own)) + joined
+        parts = [s for s in own if s.doc_count_all() >= PART_MIN]
+        small = [s for s in own if s.doc_count_all() < PART_MIN]
+        return parts + list(MERGE_SMALL(writer, small)) + joined
 
     return policy
 

@@ -249,6 +249,8 @@ def _recorded_keys(previous: Path | None) -> dict[str, Any]:
         entries = {str(page): str(key) for page, key in data["entries"].items()
                    if (docs / page).is_file()}
         site = data["site_wide"]
+        if site is None:  # a preview's record: no page is what a key says
+            return {"entries": {}, "site_wide": None}
         # Names only below docs/ (and its assets/): they are linked into this build.
         whole = all(_below(page) and (docs / page).is_file() for page in site["pages"]) \
             and all(_below(name) and (docs / "assets" / name).is_file()
@@ -290,16 +292,19 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
                             reuse, provenance, pages, downloads, exported, only)
     if findings:  # refused: nothing else of this build is kept
         return findings
-    # MkDocs renders only the pages whose Markdown changed, into a copy of the live
-    # build's site (copied, not linked: MkDocs writes into the files it renders), when
-    # nothing else a page's HTML is made from changed (`_renders_changed_pages_only`).
+    # MkDocs renders only the pages whose Markdown changed, beside the live build's
+    # output of the rest (`engine.run_mkdocs`), when nothing else a page's HTML is made
+    # from changed (`_renders_changed_pages_only`).
     previous = reuse.live if reuse is not None else None
-    dirty = reuse is not None and _renders_changed_pages_only(out, reuse, only is not None)
-    if dirty and previous is not None:
-        shutil.copytree(previous / "site", out / "site",
-                        ignore=shutil.ignore_patterns(INDEX_FOLDER))
-    rendering = elsewhere(render_site, root, out, dirty, reuse if render_here else None,
-                          here=render_here)
+    whole = reuse is not None and _renders_changed_pages_only(out, reuse)
+    # A preview renders only its saved entries' pages whatever changed, and its other
+    # pages are the live build's HTML: when that was made from other settings, overrides
+    # or files, they are not all what the seed says, and the next build renders them all.
+    dirty = whole or (reuse is not None and only is not None and _has_site(reuse.live))
+    if only is not None and not whole:
+        (out / PAGE_KEYS).unlink(missing_ok=True)
+    rendering = elsewhere(render_site, root, out, previous if dirty else None,
+                          reuse if render_here else None, here=render_here)
     try:
         # Beside the site until MkDocs has built it (MkDocs empties its folder first).
         held = out / SEARCH_HOLD
@@ -319,19 +324,21 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     return findings
 
 
-def _renders_changed_pages_only(out: Path, reuse: Reuse, preview: bool) -> bool:
+def _has_site(live: Path | None) -> bool:
+    return live is not None and (live / "site").is_dir() and (live / "docs").is_dir()
+
+
+def _renders_changed_pages_only(out: Path, reuse: Reuse) -> bool:
     """Whether MkDocs need render only the pages whose Markdown is not the live build's
     (its dirty build, `engine.run_mkdocs`). A page's HTML is made from its Markdown, the
     navigation and theme settings in mkdocs.yml (which name every page in the navigation
     with its title), the theme overrides, and the code and libraries that render
     (the page keys' seed): when all of those are the live build's and the docs tree
-    holds the same files, an unchanged page's HTML is the live build's. A preview of
-    saved entries always renders only their pages; the rest catch up in the full build."""
+    holds the same files, an unchanged page's HTML is the live build's (a preview's
+    live build records its seed only when that holds of it too)."""
     live = reuse.live
-    if live is None or not (live / "site").is_dir() or not (live / "docs").is_dir():
+    if live is None or not _has_site(live):
         return False
-    if preview:
-        return True
     overrides = _files(out / "overrides")
     return reuse.intact and _same_bytes(out / "mkdocs.yml", live / "mkdocs.yml") \
         and _recorded_seed(out) == _recorded_seed(live) is not None \
@@ -368,16 +375,17 @@ def _recorded_seed(folder: Path) -> str | None:
 SEARCH_HOLD = "site-search"
 
 
-def render_site(root: Path, out: Path, dirty: bool = False, reuse: Reuse | None = None
+def render_site(root: Path, out: Path, live: Path | None = None, reuse: Reuse | None = None
                 ) -> list[Diagnostic]:
     """MkDocs builds the site of the project in ``out`` (its `mkdocs.yml`), every page's
     HTML is checked, then the site's scripts and styles (a module's function: it may run
-    in a second process). ``dirty``: see `engine.run_mkdocs`; ``reuse`` (in this process
-    only): where the theme's compiled templates are kept."""
+    in a second process). ``live``: render only the pages changed since that build (see
+    `engine.run_mkdocs`); ``reuse`` (in this process only): where the theme's compiled
+    templates are kept."""
     compiled = ReusedTemplates(reuse, "theme-templates") if reuse is not None else None
-    findings = run_mkdocs(out / "mkdocs.yml", dirty, compiled)
-    if findings and dirty:  # said of the changed pages or not, a full build says it surely
-        findings = run_mkdocs(out / "mkdocs.yml", False, compiled)
+    findings = run_mkdocs(out / "mkdocs.yml", live, compiled)
+    if findings and live is not None:  # of the changed pages or not, a full build is sure
+        findings = run_mkdocs(out / "mkdocs.yml", None, compiled)
     return findings or site_file_findings(_named_by_source(root, check_site_files(
         out / "site")))
 
@@ -420,8 +428,11 @@ def _build_pages(root: Path, settings: Settings, profile_view: ProfileView,
                       "fix the template override in templates/site/")]
     _write_docs(root, settings, profile_view, generated, out / "docs", previous, partial,
                 packs, downloads, exported, provenance, kept)
-    if not partial:  # a preview's other pages may not be what their keys say
-        write_text(out / PAGE_KEYS, json.dumps(record, sort_keys=True, indent=0))
+    # A preview's other pages may not be what their keys say: it records none, only the
+    # seed its pages were rendered with (`build_site` drops it when they may not all be).
+    write_text(out / PAGE_KEYS, json.dumps(
+        record if not partial else {"entries": {}, "seed": record["seed"], "site_wide": None},
+        sort_keys=True, indent=0))
     return []
 
 

@@ -107,18 +107,19 @@ def _html_files(site: Path) -> list[str]:
 _DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
-def run_mkdocs(config_path: Path, dirty: bool = False,
+def run_mkdocs(config_path: Path, live: Path | None = None,
                compiled: jinja2.BytecodeCache | None = None) -> list[Diagnostic]:
     """Build the site of ``config_path`` (`mkdocs build --strict`); check its pages.
-    Every warning becomes a finding. ``dirty`` (the site folder holds a copy of the live
-    build's site, and nothing but the changed pages' Markdown differs: see
-    `outputs.site.build`): MkDocs' dirty build, which renders only the pages whose
-    Markdown is newer than their HTML, and the theme's own pages (404, sitemap). It is
+    Every warning becomes a finding. With ``live`` (the live build's folder, when nothing
+    but some pages' Markdown differs from it: see `outputs.site.build`): MkDocs' dirty
+    build into an empty site folder, where hpkb's plugin has first linked the live build's
+    output of every file that is as it was (`outputs.site.plugin`), so that MkDocs renders
+    only the changed pages, and the theme's own pages (404, sitemap). It is
     not strict, since it always warns that other pages' navigation may be out of date;
     any other warning is still a finding (and `outputs.site.build.render_site` then
     renders every page). Only the pages it wrote are checked: the others
     are the live build's, checked when it was built. ``compiled``: where the theme's
-    compiled templates are kept, given to hpkb's plugin (`outputs.site.plugin`)."""
+    compiled templates are kept, given to hpkb's plugin."""
     failure = None
     site: Path | None = None
     started = time.time_ns() - 1_000_000_000  # file times may lag the clock a little
@@ -126,19 +127,20 @@ def run_mkdocs(config_path: Path, dirty: bool = False,
         try:
             config = _load_config(config_path)
             site = Path(config.site_dir)
-            if dirty:
+            if live is not None:
                 config.strict = False
-            if compiled is not None:
+            if compiled is not None or live is not None:
                 # Imported once the engine is (under ProperDocs, its `mkdocs` redirect).
                 from hpkb.outputs.site.plugin import HpkbPlugin
 
                 plugin = config.plugins.get("hpkb")
                 if isinstance(plugin, HpkbPlugin):
-                    plugin.compiled = compiled
-            _engine("commands.build").build(config, dirty=dirty)
+                    plugin.compiled, plugin.live = compiled, live
+            _engine("commands.build").build(config, dirty=live is not None)
         except Exception as exc:  # MkDocs' own errors, and any in a template or extension
             failure = f"{type(exc).__name__}: {exc}"
-    messages = [m for m in collected.messages if not (dirty and m.startswith(_DIRTY_NOTICE))]
+    messages = [m for m in collected.messages
+                if not (live is not None and m.startswith(_DIRTY_NOTICE))]
     findings = [error("mkdocs.yml", 1, 1, "HP701", f"MkDocs: {message}",
                       "a generated page or template is at fault; report it with this message")
                 for message in messages]
@@ -148,6 +150,6 @@ def run_mkdocs(config_path: Path, dirty: bool = False,
     if findings or site is None:
         return findings
     pages = _html_files(site)
-    if dirty:  # the others are the live build's, checked when it was built
+    if live is not None:  # the others are the live build's, checked when it was built
         pages = [page for page in pages if (site / page).stat().st_mtime_ns >= started]
     return html_findings(check_built_pages(site, pages))

@@ -116,3 +116,28 @@ def test_the_reference_build_finds_nothing_and_keeps_nothing(tmp_path: Path) -> 
     assert off.find("shelf", "a", TEXT) is None
     off.keep()
     assert read_shelf(tmp_path / "shelf.records", "seed") == {"a": "A"}
+
+
+def test_a_shelf_held_whole_keeps_what_the_build_did_not_ask_for(tmp_path: Path) -> None:
+    """`hold_all`: the compiled templates a build did not load are kept for the next,
+    on disk and in memory, with what it made."""
+    memory = Memory()
+    first = Reuse(tmp_path, "seed", memory)
+    first.put("templates", "entry", "compiled entry", TEXT)
+    first.put("templates", "list", "compiled list", TEXT)
+    first.keep()
+    memory.turn()
+    second = Reuse(tmp_path, "seed", memory)
+    second.hold_all("templates")
+    assert second.find("templates", "list", TEXT) == "compiled list"
+    second.put("templates", "home", "compiled home", TEXT)
+    second.keep()
+    memory.turn()
+    assert read_shelf(tmp_path / "templates.records", "seed") == {
+        "entry": "compiled entry", "list": "compiled list", "home": "compiled home"}
+    assert memory.keys_of("templates") == {"entry", "list", "home"}
+    # Without it, a build keeps only what it asked for.
+    third = Reuse(tmp_path, "seed")
+    assert third.find("templates", "home", TEXT) == "compiled home"
+    third.keep()
+    assert read_shelf(tmp_path / "templates.records", "seed") == {"home": "compiled home"}

@@ -86,6 +86,11 @@ class Memory:
     def put(self, key: Hashable, value: object) -> None:
         self._used[key] = value
 
+    def keys_of(self, shelf: str) -> set[str]:
+        """The keys of the values kept for ``shelf`` (`Reuse` keys them (shelf, key))."""
+        return {key[1] for key in self._kept.keys() | self._used.keys()
+                if isinstance(key, tuple) and len(key) == 2 and key[0] == shelf}
+
     def turn(self) -> None:
         """A build starts: keep what the last one used, drop the rest."""
         if self._used:
@@ -156,6 +161,18 @@ class Reuse:
         text = self._shelf(shelf).get(key) if self.folder is not None else None
         if text is not None:
             self._used.setdefault(shelf, {})[key] = _Used(None, None, text)
+
+    def hold_all(self, shelf: str) -> None:
+        """`hold` every record kept on ``shelf``: for a shelf a build uses some records
+        of and the next may use others (compiled templates: a build that renders a few
+        pages loads a few templates)."""
+        if not self.on:
+            return
+        keys = self.memory.keys_of(shelf) if self.memory is not None else set()
+        if self.folder is not None:
+            keys |= self._shelf(shelf).keys()
+        for key in sorted(keys):
+            self.hold(shelf, key)
 
     def put(self, shelf: str, key: str, value: T, codec: Codec[T] | None = None) -> None:
         """Keep ``value`` for ``key`` on ``shelf`` (a value without a codec, in memory

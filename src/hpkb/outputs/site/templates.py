@@ -184,6 +184,9 @@ class ReusedTemplates(jinja2.BytecodeCache):
     def __init__(self, reuse: Reuse, shelf: str = "templates") -> None:
         self.reuse = reuse
         self.shelf = shelf
+        # Kept whether this build loads them or not: one that renders a few pages
+        # loads a few templates, and the next may render others.
+        reuse.hold_all(shelf)
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         # By name alone: in one environment a name always finds the same template, and

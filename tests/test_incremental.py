@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import AS_OF, Result, run_cli
+from tests.conftest import AS_OF, REPO_ROOT, Result, run_cli
 from tests.site_helpers import copy_example
 
 EDITED = "practice/PR-2023-003.md"
@@ -683,3 +683,36 @@ def test_a_build_asked_to_stop_writes_nothing_and_leaves_the_live_build(
     assert done.built and not done.stopped
     assert "weekend night shifts" in (root / "build/shared/site/practice/PR-2023-003.html"
                                       ).read_text()
+
+
+def test_a_preview_writes_into_no_file_of_the_live_build(tmp_path: Path) -> None:
+    """The internal profile's preview links the live build's docs tree and site files,
+    then writes the death-investigation section's charts (after MkDocs): as new files,
+    never into the live build's, which keep their bytes and times."""
+    from dataclasses import replace
+
+    from hpkb.pipeline import BuildRequest
+    from hpkb.pipeline import build as run_build
+    from hpkb.reuse.store import Memory
+
+    root = copy_example(tmp_path / "repo")
+    shutil.copytree(REPO_ROOT / "deaths", root / "deaths")  # the example's death records
+    # The date the example's settings give (`as_of`), on which its records are valid.
+    request = BuildRequest(root, "internal", skip=frozenset({"packs"}), memory=Memory())
+    assert run_build(request).built
+    live = root / "build" / "internal"
+    assert list((live / "site/assets/charts").glob("deaths-*.svg"))
+    held = tmp_path / "held"
+    files = {}
+    for part in ("docs", "site"):
+        for path in (live / part).rglob("*"):
+            if path.is_file():
+                rel = path.relative_to(live)
+                (held / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.link(path, held / rel)
+                files[rel] = (path.read_bytes(), path.stat().st_mtime_ns)
+    edit(root)
+    preview = run_build(replace(request, preview=True, saved=frozenset({EDITED})))
+    assert preview.built and preview.deferred
+    assert {rel: ((held / rel).read_bytes(), (held / rel).stat().st_mtime_ns)
+            for rel in files} == files

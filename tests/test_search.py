@@ -554,6 +554,14 @@ def test_edits_merge_their_own_small_segments_never_the_parts(
         assert len(_segment_ids(after)) <= len(parts) + 5
         before = after
     assert len(_segment_ids(before)) < len(parts) + 8
+    # Past MAX_SEGMENTS (entries only ever added leave no deletions to merge away), the
+    # update merges them all.
+    monkeypatch.setattr(hpkb.outputs.search.index, "MAX_SEGMENTS", len(parts))
+    entries[0] = dataclasses.replace(entries[0], body=entries[0].body + " Revised again.")
+    merged = tmp_path / "merged"
+    index_view(dataclasses.replace(view, entries=tuple(entries)), merged, before)
+    assert len(_segment_ids(merged)) == 1
+    before = merged
     fresh = tmp_path / "fresh"
     index_view(dataclasses.replace(view, entries=tuple(entries)), fresh, None, workers=1)
     assert _answers(before) == _answers(fresh)

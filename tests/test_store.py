@@ -136,8 +136,31 @@ def test_a_shelf_held_whole_keeps_what_the_build_did_not_ask_for(tmp_path: Path)
     assert read_shelf(tmp_path / "templates.records", "seed") == {
         "entry": "compiled entry", "list": "compiled list", "home": "compiled home"}
     assert memory.keys_of("templates") == {"entry", "list", "home"}
-    # Without it, a build keeps only what it asked for.
+    # From disk alone (`hpkb build`): a held record is read when asked for.
     third = Reuse(tmp_path, "seed")
-    assert third.find("templates", "home", TEXT) == "compiled home"
+    third.hold_all("templates")
+    assert third.find("templates", "entry", TEXT) == "compiled entry"
+    assert third.find("templates", "gone", TEXT) is None
     third.keep()
+    assert read_shelf(tmp_path / "templates.records", "seed") == {
+        "entry": "compiled entry", "list": "compiled list", "home": "compiled home"}
+    # Without it, a build keeps only what it asked for.
+    fourth = Reuse(tmp_path, "seed")
+    assert fourth.find("templates", "home", TEXT) == "compiled home"
+    fourth.keep()
     assert read_shelf(tmp_path / "templates.records", "seed") == {"home": "compiled home"}
+
+
+def test_a_stopped_build_leaves_the_memory_as_the_build_before_it_left_it() -> None:
+    """A build that stopped early asked for less than it would have: `keep_all` keeps
+    for the next build what the one before it used, too."""
+    memory = Memory()
+    first = Reuse(None, "seed", memory)
+    first.put("typed", "a", "A")
+    first.put("typed", "b", "B")
+    memory.turn()
+    stopped = Reuse(None, "seed", memory)
+    assert stopped.find("typed", "a") == "A"
+    memory.keep_all()
+    memory.turn()
+    assert Reuse(None, "seed", memory).find("typed", "b") == "B"

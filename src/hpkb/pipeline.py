@@ -409,8 +409,12 @@ def _reusing(request: BuildRequest, identity: _Identity | None) -> Iterator[Reus
     else:
         reuse = reuse_for(request.root, identity.target, request.memory, identity.intact)
     yield reuse
-    stopped = request.stop is not None and request.stop.is_set()
-    if not request.preview and not stopped:  # a stopped build's successor starts at once
+    if request.stop is not None and request.stop.is_set():
+        # Its successor starts at once: nothing written, and the memory keeps what the
+        # build before it used, which it may not have reached.
+        if request.memory is not None:
+            request.memory.keep_all()
+    elif not request.preview:
         reuse.keep()
 
 
@@ -564,10 +568,12 @@ def write_stages(target: Path, plan: StagePlan) -> tuple[tuple[str, ...], list[D
     trash = inside_build(plan.root, Path(CACHE_DIR))  # where a retired build goes
     try:
         with build_lock(plan.root), staged_directory(target, trash) as folder:
+            _going_on(plan)
             staged = _Staged(plan, folder, target)
             similar = _write_search(staged)  # the source guard runs meanwhile
             _going_on(plan)
             refused += _write_packs(staged)
+            _going_on(plan)
             exported = _export_files(staged)
             guard = _output_guard(staged)
 

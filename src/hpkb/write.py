@@ -181,7 +181,10 @@ def link_tree(source: Path, target: Path) -> None:
 
 
 def write_text(path: Path, text: str) -> None:
+    """``text`` into a new file at ``path``: a file there already (in a staging folder,
+    maybe a hard link to the live build's) is replaced, never written into."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
     path.write_text(text, encoding="utf-8")
 
 

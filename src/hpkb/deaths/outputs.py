@@ -14,6 +14,7 @@ from hpkb.deaths.columns import REVIEWS_FILE
 from hpkb.deaths.periods import Period, period_of
 from hpkb.deaths.records import load_records, record_files
 from hpkb.deaths.section import Section, site_section
+from hpkb.write import write_text
 
 __all__ = ["ANALYST_FOLDER", "InternalOutputs", "internal_outputs", "record_terms"]
 
@@ -72,10 +73,8 @@ class InternalOutputs:
 
         for rel, svg in self.section.charts.items():
             for folder in (staging / "docs", staging / "site"):
-                if folder.is_dir():
-                    path = folder / rel
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(svg, encoding="utf-8")
+                if folder.is_dir():  # a new file: the one there may be the live build's
+                    write_text(folder / rel, svg)
         write_analyst_files(self.analysis, staging / ANALYST_FOLDER)
 
 

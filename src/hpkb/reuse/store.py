@@ -91,6 +91,11 @@ class Memory:
         return {key[1] for key in self._kept.keys() | self._used.keys()
                 if isinstance(key, tuple) and len(key) == 2 and key[0] == shelf}
 
+    def keep_all(self) -> None:
+        """The build stopped before it asked for all it would have: what the last one
+        used stays kept for the next as well."""
+        self._used = {**self._kept, **self._used}
+
     def turn(self) -> None:
         """A build starts: keep what the last one used, drop the rest."""
         if self._used:
@@ -106,6 +111,7 @@ class _Used:
     codec: Codec[Any] | None
     text: str | None
     kept_before: bool = False  # found in memory: its text is likely on disk already
+    held: bool = False  # its text as read from disk, not decoded yet (`Reuse.hold`)
 
 
 class Reuse:
@@ -160,7 +166,7 @@ class Reuse:
             return
         text = self._shelf(shelf).get(key) if self.folder is not None else None
         if text is not None:
-            self._used.setdefault(shelf, {})[key] = _Used(None, None, text)
+            self._used.setdefault(shelf, {})[key] = _Used(None, None, text, held=True)
 
     def hold_all(self, shelf: str) -> None:
         """`hold` every record kept on ``shelf``: for a shelf a build uses some records
@@ -188,7 +194,22 @@ class Reuse:
             return False, None
         used = self._used.setdefault(shelf, {})
         if key in used:
-            return True, used[key].value
+            record = used[key]
+            if codec is not None and record.codec is None:
+                record.codec = codec  # held: asked for now, so written as any other
+            if not record.held:
+                return True, record.value
+            if codec is None:
+                return False, None
+            assert record.text is not None
+            try:
+                record.value, record.held = codec.decode(record.text), False
+            except _UNREADABLE:
+                del used[key]
+                return False, None  # made again
+            if self.memory is not None:
+                self.memory.put((shelf, key), record.value)
+            return True, record.value
         if self.memory is not None:
             found, value = self.memory.find((shelf, key))
             if found:  # its text is looked up only if the build is kept (`keep`)

@@ -286,7 +286,10 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     with store.reader() as reader:
         gone += reader.doc_count_all() - reader.doc_count()
         total = reader.doc_count_all() + len(changed)
-    optimize = gone > MERGE_DELETED_SHARE * total
+        segments = len(reader.leaf_readers())
+    # Entries only added (nothing deleted) grow the index by a part every PART_MIN of
+    # them (`_merging`): past MAX_SEGMENTS, all merge into one.
+    optimize = gone > MERGE_DELETED_SHARE * total or segments > MAX_SEGMENTS
     writer.commit(mergetype=_merging(joined, optimize, expunge=bool(removed)))
     store.close()
     _replace_file(out / INDEXED_FILE, json.dumps(
@@ -316,6 +319,9 @@ def _index_on_two_cores(documents: list[dict[str, Any]], out: Path,
 # what the two processes share out.
 PARTS = 8
 PART_MIN = 64
+# An index of more segments than a clean build's parts and the edits' small ones is
+# merged into one: every query searches each segment.
+MAX_SEGMENTS = 2 * PARTS + 5
 PART_DIR = "part-"  # a part's own index, in the index folder being written
 
 

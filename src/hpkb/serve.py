@@ -308,7 +308,8 @@ def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float =
                 pause = max(interval, 4 * (time.monotonic() - looked))
                 if last == {rel: seen[rel] for rel in saved if rel in seen}:
                     continue
-                pending, running = running.stop(), None  # run again, unless a save follows
+                # Run again, unless (as it surely does) the look below finds the save.
+                pending, running = running.stop("set the build aside for a newer save"), None
             current = _modified(root)
             pause = max(interval, 4 * (time.monotonic() - looked))
             if current != seen:
@@ -321,7 +322,7 @@ def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float =
                 running, pending = _Beside(pending), None
     finally:
         if running is not None:
-            running.stop()
+            running.stop("set the build aside; the next build completes it")
 
 
 class _Beside:
@@ -330,25 +331,29 @@ class _Beside:
     def __init__(self, rest: Rest) -> None:
         self._rest = rest
         self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=_reported, args=(partial(rest, self._stop), "finished the build"),
-            name="hpkb-rest", daemon=True)
+        self._said = ""
+        self._thread = threading.Thread(target=self._run, name="hpkb-rest", daemon=True)
         self._thread.start()
+
+    def _run(self) -> None:
+        if _reported(partial(self._rest, self._stop), "finished the build") is False:
+            print(self._said, flush=True)
 
     def alive(self) -> bool:
         return self._thread.is_alive()
 
-    def stop(self) -> Rest:
-        """Ask it to end at its next stage, and wait until it has; the rest, to run
-        again should nothing else come."""
+    def stop(self, said: str) -> Rest:
+        """Ask it to end at its next stage (printing ``said`` if it does), and wait until
+        it has; the rest, to run again should nothing else come."""
+        self._said = said
         self._stop.set()
         self._thread.join()
         return self._rest
 
 
 def _reported(work: Callable[[], R], done: str, partly: str = "") -> R | None:
-    """``work``'s result, saying how long it took (``partly`` when more is to come, or
-    that it was stopped for a newer save when it says False)."""
+    """``work``'s result, saying how long it took (``partly`` when more is to come;
+    nothing when it says False: it stopped before the end)."""
     started = time.monotonic()
     try:
         result = work()
@@ -356,7 +361,6 @@ def _reported(work: Callable[[], R], done: str, partly: str = "") -> R | None:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return None
     if result is False:
-        print("set the build aside for a newer save", flush=True)
         return result
     print(f"{partly if result is not None and partly else done} in "
           f"{time.monotonic() - started:.1f} s", flush=True)

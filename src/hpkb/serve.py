@@ -31,7 +31,6 @@ from hpkb.reuse.store import Memory
 
 __all__ = ["Generation", "make_app", "rebuilder", "watch"]
 
-T = TypeVar("T")
 R = TypeVar("R")
 # The rest of a build, to run once the author pauses: given an event that a newer save
 # sets, it ends early then, and says whether it finished.
@@ -119,29 +118,6 @@ class Generation:
             self._value += 1
 
 
-def _yielding(work: Callable[[], T]) -> T:
-    """``work``'s result, done in a thread of its own at a lower CPU priority (on Linux
-    a thread has its own; the processes it starts inherit it)."""
-    done: list[T] = []
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        # Where threads have no priority of their own, it runs as is.
-        with contextlib.suppress(AttributeError, OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-        try:
-            done.append(work())
-        except BaseException as exc:  # handed back to the caller's thread
-            failed.append(exc)
-
-    worker = threading.Thread(target=run, name="hpkb-full-build")
-    worker.start()
-    worker.join()
-    if failed:
-        raise failed[0]
-    return done[0]
-
-
 def rebuilder(request: BuildRequest, generation: Generation,
               show: Callable[[tuple[Diagnostic, ...]], object]) -> Rebuild:
     """What the watcher calls with the changed files. After a save, a preview build
@@ -179,8 +155,7 @@ def rebuilder(request: BuildRequest, generation: Generation,
             previewed = preview.diagnostics
 
             def finish(stop: threading.Event) -> bool:
-                # A page may be reloading, or read: the full build must not slow it down.
-                report = _yielding(lambda: built(replace(request, stop=stop)))
+                report = built(replace(request, stop=stop))
                 if not report.stopped:
                     shown(report.diagnostics, changed, previewed)
                 return not report.stopped
@@ -308,8 +283,8 @@ def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float =
                 pause = max(interval, 4 * (time.monotonic() - looked))
                 if last == {rel: seen[rel] for rel in saved if rel in seen}:
                     continue
-                # Run again, unless (as it surely does) the look below finds the save.
-                pending, running = running.stop("set the build aside for a newer save"), None
+                running.stop("set the build aside for a newer save")
+                running = None  # the look below finds the save
             current = _modified(root)
             pause = max(interval, 4 * (time.monotonic() - looked))
             if current != seen:
@@ -326,7 +301,10 @@ def watch(root: Path, rebuild: Rebuild, stop: threading.Event, interval: float =
 
 
 class _Beside:
-    """The rest of a build, run on a thread of its own while the watching goes on."""
+    """The rest of a build, run on a thread of its own while the watching goes on, at a
+    lower CPU priority: a page may be reloading, or read, and the rest must not slow it
+    down (on Linux a thread has a priority of its own, and the processes it starts
+    inherit it; elsewhere it runs as is)."""
 
     def __init__(self, rest: Rest) -> None:
         self._rest = rest
@@ -336,19 +314,20 @@ class _Beside:
         self._thread.start()
 
     def _run(self) -> None:
+        with contextlib.suppress(AttributeError, OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         if _reported(partial(self._rest, self._stop), "finished the build") is False:
             print(self._said, flush=True)
 
     def alive(self) -> bool:
         return self._thread.is_alive()
 
-    def stop(self, said: str) -> Rest:
+    def stop(self, said: str) -> None:
         """Ask it to end at its next stage (printing ``said`` if it does), and wait until
-        it has; the rest, to run again should nothing else come."""
+        it has."""
         self._said = said
         self._stop.set()
         self._thread.join()
-        return self._rest
 
 
 def _reported(work: Callable[[], R], done: str, partly: str = "") -> R | None:

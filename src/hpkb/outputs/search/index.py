@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from hpkb.content.body import REFERENCE
 from hpkb.reuse.parallel import shared_out
 from hpkb.reuse.store import JSON, Codec, Reuse, compact_json, key_of
-from hpkb.write import link_or_copy
+from hpkb.write import link_or_copy, write_text
 
 T = TypeVar("T")
 
@@ -281,7 +281,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     # "Did you mean" suggests words as written in the entries: a plain word list beside
     # the index (Whoosh's per-field spelling copies add much to indexing time).
     words = sorted(set().union(*(found.split() for found in spelling.values())))
-    _replace_file(out / WORDS_FILE, json.dumps(words, ensure_ascii=False))
+    write_text(out / WORDS_FILE, json.dumps(words, ensure_ascii=False))
     gone = len(removed) + len(updated)
     with store.reader() as reader:
         gone += reader.doc_count_all() - reader.doc_count()
@@ -292,7 +292,7 @@ def index_view(profile_view: ProfileView, out: Path, previous: Path | None,
     optimize = gone > MERGE_DELETED_SHARE * total or segments > MAX_SEGMENTS
     writer.commit(mergetype=_merging(joined, optimize, expunge=bool(removed)))
     store.close()
-    _replace_file(out / INDEXED_FILE, json.dumps(
+    write_text(out / INDEXED_FILE, json.dumps(
         {"layout": INDEX_LAYOUT, "hashes": dict(sorted(hashes.items()))}))
     return IndexReport(len(changed) - len(updated), len(updated), len(removed),
                        len(documents) - len(changed))
@@ -391,12 +391,6 @@ def _merging(joined: list[Any], optimize: bool, expunge: bool) -> Any:
         return parts + list(MERGE_SMALL(writer, small)) + joined
 
     return policy
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write a new file rather than into the old one, which the previous build may share."""
-    path.unlink(missing_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 @dataclass(frozen=True)

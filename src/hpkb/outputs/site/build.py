@@ -300,7 +300,7 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     # A preview renders only its saved entries' pages whatever changed, and its other
     # pages are the live build's HTML: when that was made from other settings, overrides
     # or files, they are not all what the seed says, and the next build renders them all.
-    dirty = whole or (reuse is not None and only is not None and _has_site(reuse.live))
+    dirty = whole or (only is not None and previous is not None and _has_site(previous))
     if only is not None and not whole:
         (out / PAGE_KEYS).unlink(missing_ok=True)
     rendering = elsewhere(render_site, root, out, previous if dirty else None,
@@ -324,8 +324,8 @@ def build_site(root: Path, settings: Settings, profile_view: ProfileView,
     return findings
 
 
-def _has_site(live: Path | None) -> bool:
-    return live is not None and (live / "site").is_dir() and (live / "docs").is_dir()
+def _has_site(live: Path) -> bool:
+    return (live / "site").is_dir() and (live / "docs").is_dir()
 
 
 def _renders_changed_pages_only(out: Path, reuse: Reuse) -> bool:
